@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { cameraId } from "./common.js";
+
+export const cameraAnalytic = z.enum(["plates", "fire"]);
+export type CameraAnalytic = z.infer<typeof cameraAnalytic>;
+
+/** One camera as written in CAMERAS_FILE or sent to POST /api/v1/cameras. */
+export const cameraConfigSchema = z
+  .object({
+    id: cameraId,
+    name: z.string().min(1).max(200),
+    url: z
+      .string()
+      .min(1)
+      .refine((u) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(u) || /^rtsps?:\/\//i.test(u), {
+        message: "url must be rtsp://… or rtsps://… or a local video file path",
+      }),
+    lat: z.number().min(-90).max(90),
+    lon: z.number().min(-180).max(180),
+    heading: z.number().min(0).max(360).optional(),
+    fovDeg: z.number().gt(0).max(360).optional(),
+    rangeM: z.number().positive().max(5000).optional(),
+    analytics: z.array(cameraAnalytic).default(["plates", "fire"]),
+    sampleFps: z.number().positive().max(30).optional(),
+    keyframesOnly: z.boolean().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+export type CameraConfig = z.infer<typeof cameraConfigSchema>;
+export type CameraConfigInput = z.input<typeof cameraConfigSchema>;
+
+/** CAMERAS_FILE holds either a bare list or `{ cameras: [...] }`; ids must be unique. */
+export const camerasFileSchema = z
+  .union([z.array(cameraConfigSchema), z.object({ cameras: z.array(cameraConfigSchema) }).strict()])
+  .transform((v) => (Array.isArray(v) ? v : v.cameras))
+  .superRefine((cams, ctx) => {
+    const seen = new Set<string>();
+    cams.forEach((c, i) => {
+      if (seen.has(c.id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `duplicate camera id "${c.id}"` });
+      seen.add(c.id);
+    });
+  });
+export type CamerasFile = z.output<typeof camerasFileSchema>;
+
+export const DEFAULT_SAMPLE_FPS = 2;
+
+/** Replaces the user:password part of an RTSP URL; use it whenever a URL may reach a log or an API reply. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/\s]+)@/i, "$1***:***@");
+}

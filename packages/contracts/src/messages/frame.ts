@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { cameraId, SCHEMA_VERSION, DEFAULT_TOPIC_PREFIX } from "./common.js";
+
+/**
+ * Header of a sampled frame handed from ingest to inference. In one process the pixels travel
+ * by reference next to this header; across hosts they follow it in the same MQTT payload.
+ */
+export const frameHeaderSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  cameraId,
+  seq: z.number().int().min(0),
+  /** Capture time, epoch milliseconds. */
+  captureTs: z.number().int().min(0),
+  width: z.number().int().positive().max(8192),
+  height: z.number().int().positive().max(8192),
+  format: z.enum(["jpeg", "rgb24"]),
+  analytics: z.array(z.enum(["plates", "fire"])),
+});
+export type FrameHeader = z.infer<typeof frameHeaderSchema>;
+
+/** A frame in memory: the header plus its bytes (JPEG or packed RGB24). */
+export interface Frame extends FrameHeader {
+  data: Buffer | Uint8Array;
+}
+
+export const frameMessage = {
+  schema: frameHeaderSchema,
+  schemaVersion: SCHEMA_VERSION,
+  qos: 0 as const,
+  retain: false,
+  /** Frames of one camera always go to the same shard so per-camera tracking stays on one worker. */
+  topic: (shard: number, prefix = DEFAULT_TOPIC_PREFIX) => `${prefix}/frames/${shard}`,
+};
+
+/** Stable camera → shard mapping (FNV-1a), used by ingest to route and by inference to subscribe. */
+export function shardForCamera(id: string, shardCount: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % Math.max(1, shardCount);
+}

@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { cameraId, isoTimestamp, normalisedBox, schemaVersionField, SCHEMA_VERSION, DEFAULT_TOPIC_PREFIX } from "./common.js";
+
+/**
+ * One event per vehicle track, not per frame. A later, better reading of the same
+ * track is published again under the same `id` with a higher `revision`.
+ */
+export const plateEventSchema = z.object({
+  schemaVersion: schemaVersionField,
+  id: z.uuid(),
+  cameraId,
+  ts: isoTimestamp,
+  plate: z.string().regex(/^[A-Z0-9]{4,12}$/, "plate must be the alphanumeric key, e.g. 51F12345"),
+  display: z.string().min(4).max(20),
+  rows: z.union([z.literal(1), z.literal(2)]),
+  confidence: z.number().min(0).max(1),
+  bbox: normalisedBox,
+  frames: z.number().int().min(1),
+  snapshot: z.string().max(500).optional(),
+  crop: z.string().max(500).optional(),
+  revision: z.number().int().min(0).optional(),
+  charConfidences: z.array(z.number().min(0).max(1)).optional(),
+});
+export type PlateEvent = z.infer<typeof plateEventSchema>;
+
+export const plateEventMessage = {
+  schema: plateEventSchema,
+  schemaVersion: SCHEMA_VERSION,
+  qos: 1 as const,
+  retain: false,
+  topic: (prefix = DEFAULT_TOPIC_PREFIX) => `${prefix}/events/plate`,
+};

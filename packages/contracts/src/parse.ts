@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+export type SafeDecodeResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/**
+ * Decodes a raw MQTT payload (bytes → JSON → schema). Consumers call this and count the rejects;
+ * the reason is readable enough to put straight into a dead-letter message.
+ */
+export function decodePayload<S extends z.ZodType>(schema: S, payload: Buffer | Uint8Array | string): SafeDecodeResult<z.output<S>> {
+  let json: unknown;
+  try {
+    const text = typeof payload === "string" ? payload : Buffer.from(payload).toString("utf8");
+    json = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: `payload is not valid JSON: ${(err as Error).message}` };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: z.prettifyError(parsed.error) };
+  return { ok: true, value: parsed.data };
+}
+
+/** Publishers call this: it throws on a payload that would be rejected downstream, and returns the JSON text. */
+export function encodePayload<S extends z.ZodType>(schema: S, value: z.input<S>): string {
+  return JSON.stringify(schema.parse(value));
+}

@@ -1,0 +1,36 @@
+import type { NormalisedBox } from "@vigil/contracts";
+
+/** Decoded pixels handed to detectors: packed RGB, 3 bytes a pixel, row-major. */
+export interface RgbImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+export interface Detection {
+  /** Detector-specific class name, e.g. "plate", "fire", "smoke". */
+  label: string;
+  confidence: number;
+  /** [x, y, w, h] as fractions of the image. */
+  bbox: NormalisedBox;
+}
+
+export interface DetectorLoadOptions {
+  /** Directory holding downloaded models (MODELS_DIR). */
+  modelsDir: string;
+  /** onnxruntime intra-op threads for this session. */
+  threads: number;
+}
+
+/**
+ * Every model is a plugin behind this interface: a new model is one new file that implements it
+ * and one line in the registry. `load` creates and warms the session once; `detect` is called per
+ * frame; `close` releases native memory.
+ */
+export interface Detector {
+  readonly name: string;
+  readonly labels: readonly string[];
+  load(options: DetectorLoadOptions): Promise<void>;
+  detect(image: RgbImage): Promise<Detection[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,30 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: fast unit tests beside the code, and integration tests in test/ that talk to the
+// real PostgreSQL, Mosquitto, RTSP camera and browser. Integration files run one at a time per worker
+// because they start real processes; the machine has two cores.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "web-console/src/**/*.test.ts", "scripts/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/support/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
