@@ -41,3 +41,13 @@ export function shardForCamera(id: string, shardCount: number): number {
   }
   return h % Math.max(1, shardCount);
 }
+
+/**
+ * Where ingest hands sampled frames. In `npm start`'s single process this is the inference
+ * pipeline itself (no copy); across hosts it is an MQTT publisher. `submit` resolves when the
+ * frame has been taken (processed, or handed to the transport), which is how ingest knows that
+ * inference has fallen behind: it keeps at most a few frames per camera waiting and drops the oldest.
+ */
+export interface FrameSink {
+  submit(frame: Frame): Promise<void>;
+}
