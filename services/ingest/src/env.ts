@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { commonEnvShape, parseEnv } from "@vigil/contracts/node";
+
+const shardPattern = /^(\d+)\/(\d+)$/;
+
+export const ingestEnvSchema = z
+  .object({
+    ...commonEnvShape,
+    MQTT_URL: commonEnvShape.MQTT_URL.default("mqtt://127.0.0.1:1883"),
+    CAMERAS_FILE: z.string().min(1, "CAMERAS_FILE is required: a YAML or JSON list of cameras"),
+    /** "i/n": this instance serves the cameras with shardForCamera(id, n) === i. */
+    INGEST_SHARD: z
+      .string()
+      .regex(shardPattern, 'must look like "0/2" (index/count)')
+      .transform((v) => {
+        const [, i, n] = shardPattern.exec(v)!;
+        return { index: Number(i), count: Number(n) };
+      })
+      .refine((s) => s.count >= 1 && s.index < s.count, "index must be below count, count at least 1")
+      .optional(),
+    INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(8082),
+    INGEST_HOST: z.string().default("0.0.0.0"),
+    /** Width of sampled frames; plates need ~1280 px at street distances. */
+    INGEST_FRAME_WIDTH: z.coerce.number().int().min(160).max(3840).default(1280),
+    /** How many inference workers share the frames (topics vigil/frames/0..n-1). */
+    FRAME_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
+    FRAME_FORMAT: z.enum(["jpeg", "rgb24"]).default("jpeg"),
+    JPEG_QUALITY: z.coerce.number().int().min(30).max(100).default(80),
+    FFMPEG_PATH: z.string().optional(),
+    PATH: z.string().optional(),
+  })
+  .loose();
+
+export type IngestEnv = z.output<typeof ingestEnvSchema>;
+
+export function loadIngestEnv(source: Record<string, string | undefined> = process.env): IngestEnv {
+  return parseEnv(ingestEnvSchema, source);
+}

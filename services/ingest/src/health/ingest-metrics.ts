@@ -1,0 +1,43 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * Prometheus metrics of one ingest instance. A registry is passed in (not the global one) so that
+ * several instances — tests, or ingest beside inference in `npm start` — never collide.
+ */
+export class IngestMetrics {
+  readonly decoded: Counter<"camera">;
+  readonly sampled: Counter<"camera">;
+  readonly dropped: Counter<"camera">;
+  readonly restarts: Counter<"camera">;
+  readonly sinkErrors: Counter<"camera">;
+  readonly decodeLag: Gauge<"camera">;
+  readonly cameraUp: Gauge<"camera">;
+  readonly cameraFps: Gauge<"camera">;
+  readonly handoff: Histogram<"camera">;
+
+  constructor(readonly registry: Registry = new Registry()) {
+    const registers = [registry];
+    this.decoded = new Counter({ name: "vigil_ingest_frames_decoded_total", help: "Frames delivered by ffmpeg (after its fps filter; keyframes in keyframes-only mode)", labelNames: ["camera"], registers });
+    this.sampled = new Counter({ name: "vigil_ingest_frames_sampled_total", help: "Frames sampled and queued for inference", labelNames: ["camera"], registers });
+    this.dropped = new Counter({ name: "vigil_ingest_frames_dropped_total", help: "Frames dropped because inference had not taken the previous ones (oldest first)", labelNames: ["camera"], registers });
+    this.restarts = new Counter({ name: "vigil_ingest_ffmpeg_restarts_total", help: "ffmpeg restarts after a failure or a stall", labelNames: ["camera"], registers });
+    this.sinkErrors = new Counter({ name: "vigil_ingest_sink_errors_total", help: "Frames the sink rejected with an error", labelNames: ["camera"], registers });
+    this.decodeLag = new Gauge({ name: "vigil_ingest_decode_lag_seconds", help: "How far decoding has fallen behind the stream's own clock since the connection began", labelNames: ["camera"], registers });
+    this.cameraUp = new Gauge({ name: "vigil_ingest_camera_up", help: "1 online, 0.5 degraded, 0 offline", labelNames: ["camera"], registers });
+    this.cameraFps = new Gauge({ name: "vigil_ingest_camera_fps", help: "Sampled frames per second over the last 10 s", labelNames: ["camera"], registers });
+    this.handoff = new Histogram({
+      name: "vigil_ingest_handoff_seconds",
+      help: "Time from a frame being sampled to the sink taking it",
+      labelNames: ["camera"],
+      buckets: [0.001, 0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers,
+    });
+  }
+
+  /** Forgets a removed camera's series so /metrics does not list it forever. */
+  removeCamera(camera: string): void {
+    for (const m of [this.decoded, this.sampled, this.dropped, this.restarts, this.sinkErrors, this.decodeLag, this.cameraUp, this.cameraFps, this.handoff]) {
+      m.remove({ camera });
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { cameraStatusSchema, type CameraStatus } from "@vigil/contracts";
+import type { Logger } from "@vigil/contracts/node";
+import type { Registry } from "prom-client";
+
+export interface IngestServerDeps {
+  logger: Logger;
+  registry: Registry;
+  status(): CameraStatus[];
+}
+
+/** /healthz (with per-camera status) and /metrics (Prometheus) of a standalone ingest. */
+export function buildIngestServer(deps: IngestServerDeps): FastifyInstance {
+  const app = Fastify({ loggerInstance: deps.logger.child({ module: "http" }) }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.route({
+    method: "GET",
+    url: "/healthz",
+    schema: { response: { 200: z.object({ status: z.literal("ok"), cameras: z.array(cameraStatusSchema) }) } },
+    handler: async () => ({ status: "ok" as const, cameras: deps.status() }),
+  });
+
+  app.get("/metrics", async (_req, reply) => {
+    reply.header("content-type", deps.registry.contentType);
+    return deps.registry.metrics();
+  });
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,182 @@
+import type { MqttClient } from "mqtt";
+import { cameraConfigSchema, shardForCamera, type CameraConfig, type CameraConfigInput, type CameraStatus, type FrameSink } from "@vigil/contracts";
+import type { Logger } from "@vigil/contracts/node";
+import { FrameQueue } from "./handoff/frame-queue.js";
+import { IngestMetrics } from "./health/ingest-metrics.js";
+import { createMqttStatusPublisher, noStatusPublisher, type StatusPublisher } from "./health/status-publisher.js";
+import { CameraWorker, type WorkerTimings } from "./source/camera-worker.js";
+
+export interface IngestShard {
+  index: number;
+  count: number;
+}
+
+export interface IngestConfig {
+  topicPrefix?: string;
+  /** Width of sampled frames (height keeps the aspect); 1280 keeps plates readable. */
+  outputWidth?: number;
+  /** ffmpeg binary (see resolveFfmpegPath); default "ffmpeg" from PATH. */
+  ffmpegPath?: string;
+  /** This instance serves only cameras with shardForCamera(id, count) === index. */
+  shard?: IngestShard;
+  /** Frames waiting per camera before the oldest is dropped. */
+  queueCapacity?: number;
+  timings?: WorkerTimings;
+}
+
+export interface IngestDeps {
+  config?: IngestConfig;
+  logger: Logger;
+  /** Where camera status is published (retained). Optional: `status()` and `onStatus` work without it. */
+  mqtt?: MqttClient;
+  /** Where sampled frames go: the inference pipeline in-process, or an MQTT frame sink. */
+  frameSink: FrameSink;
+  cameras?: CameraConfigInput[];
+  metrics?: IngestMetrics;
+  /** In-process listeners (e.g. the alert service in `npm start`). */
+  onStatus?: (status: CameraStatus) => void;
+}
+
+export type CameraChange = "added" | "updated" | "unchanged" | "removed" | "not-this-shard";
+
+export interface Ingest {
+  /** Starts a camera or restarts it with a changed config; other cameras are not touched. */
+  addOrUpdateCamera(camera: CameraConfigInput): Promise<CameraChange>;
+  removeCamera(id: string): Promise<boolean>;
+  /** Makes the running set equal to `cameras` (a reloaded CAMERAS_FILE), touching only what changed. */
+  setCameras(cameras: CameraConfigInput[]): Promise<CameraChange[]>;
+  status(): CameraStatus[];
+  readonly metrics: IngestMetrics;
+  close(): Promise<void>;
+}
+
+interface Running {
+  config: CameraConfig;
+  worker: CameraWorker;
+  queue: FrameQueue;
+}
+
+export async function startIngest(deps: IngestDeps): Promise<Ingest> {
+  const config = deps.config ?? {};
+  const logger = deps.logger;
+  const metrics = deps.metrics ?? new IngestMetrics();
+  // spawn() looks "ffmpeg" up on PATH; main.ts passes the resolved FFMPEG_PATH.
+  const ffmpegPath = config.ffmpegPath ?? "ffmpeg";
+  const outputWidth = config.outputWidth ?? 1280;
+  const topicPrefix = config.topicPrefix ?? "vigil";
+  const statusOut: StatusPublisher = deps.mqtt ? createMqttStatusPublisher(deps.mqtt, topicPrefix, logger) : noStatusPublisher;
+  const running = new Map<string, Running>();
+  let closed = false;
+
+  const inShard = (id: string) => !config.shard || shardForCamera(id, config.shard.count) === config.shard.index;
+
+  function launch(cam: CameraConfig): Running {
+    const log = logger.child({ camera: cam.id });
+    let lastErrorLog = 0;
+    const queue = new FrameQueue(deps.frameSink, config.queueCapacity ?? 2, {
+      onDrop: () => metrics.dropped.inc({ camera: cam.id }),
+      onDelivered: (_f, ms) => metrics.handoff.observe({ camera: cam.id }, ms / 1000),
+      onError: (err) => {
+        metrics.sinkErrors.inc({ camera: cam.id });
+        // A failing sink fails every frame; one line every 10 s is enough to see it.
+        if (Date.now() - lastErrorLog > 10_000) {
+          lastErrorLog = Date.now();
+          log.warn({ err }, "frame sink rejected a frame");
+        }
+      },
+    });
+    const worker = new CameraWorker({
+      camera: cam,
+      ffmpegPath,
+      outputWidth,
+      logger,
+      metrics,
+      onFrame: (f) => queue.push(f),
+      onStatus: (s) => {
+        statusOut.publish(s);
+        deps.onStatus?.(s);
+      },
+      droppedFrames: () => queue.dropped,
+      timings: config.timings,
+    });
+    worker.start();
+    return { config: cam, worker, queue };
+  }
+
+  async function halt(r: Running): Promise<void> {
+    await r.worker.stop();
+    await r.queue.close();
+  }
+
+  async function addOrUpdateCamera(input: CameraConfigInput): Promise<CameraChange> {
+    if (closed) throw new Error("ingest is closed");
+    const cam = cameraConfigSchema.parse(input);
+    if (!inShard(cam.id)) return "not-this-shard";
+    if (cam.enabled === false) return (await removeCamera(cam.id)) ? "removed" : "unchanged";
+    const current = running.get(cam.id);
+    if (current && sameStream(current.config, cam)) {
+      current.config = cam; // name, position… do not concern ingest
+      return "unchanged";
+    }
+    if (current) {
+      running.delete(cam.id);
+      await halt(current);
+    }
+    running.set(cam.id, launch(cam));
+    return current ? "updated" : "added";
+  }
+
+  async function removeCamera(id: string): Promise<boolean> {
+    const current = running.get(id);
+    if (!current) return false;
+    running.delete(id);
+    await halt(current);
+    metrics.removeCamera(id);
+    statusOut.clear(id);
+    return true;
+  }
+
+  async function setCameras(cameras: CameraConfigInput[]): Promise<CameraChange[]> {
+    const wanted = new Set(cameras.map((c) => c.id));
+    const changes: CameraChange[] = [];
+    for (const id of [...running.keys()]) if (!wanted.has(id)) changes.push((await removeCamera(id)) ? "removed" : "unchanged");
+    for (const cam of cameras) changes.push(await addOrUpdateCamera(cam));
+    return changes;
+  }
+
+  for (const cam of deps.cameras ?? []) await addOrUpdateCamera(cam);
+  logger.info({ cameras: running.size, shard: config.shard, outputWidth }, "ingest started");
+
+  return {
+    addOrUpdateCamera,
+    removeCamera,
+    setCameras,
+    metrics,
+    status: () => [...running.values()].map((r) => r.worker.status()),
+    async close() {
+      if (closed) return;
+      closed = true;
+      const all = [...running.values()];
+      running.clear();
+      await Promise.all(all.map(halt));
+      // The cameras are no longer watched: say so rather than leave a stale "online" retained.
+      for (const r of all) {
+        const s = r.worker.status();
+        const last = { ...s, state: "offline" as const, error: "ingest stopped", ts: new Date().toISOString() };
+        statusOut.publish(last);
+        deps.onStatus?.(last);
+      }
+      logger.info("ingest stopped");
+    },
+  };
+}
+
+/** Whether two configs decode the same stream the same way (only then can a running camera stay). */
+function sameStream(a: CameraConfig, b: CameraConfig): boolean {
+  return (
+    a.url === b.url &&
+    (a.sampleFps ?? null) === (b.sampleFps ?? null) &&
+    !!a.keyframesOnly === !!b.keyframesOnly &&
+    a.analytics.join(",") === b.analytics.join(",")
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * Standalone ingest (`npm run start:ingest`): cameras from CAMERAS_FILE (reloaded on change),
+ * this instance's share of them by INGEST_SHARD, frames to inference as JPEG over MQTT on
+ * `{prefix}/frames/{shard}`, camera status retained on MQTT, /metrics and /healthz on INGEST_PORT.
+ */
+import mqtt from "mqtt";
+import { createLogger } from "@vigil/contracts/node";
+import { loadIngestEnv } from "./env.js";
+import { loadCamerasFile, watchCamerasFile } from "./config/cameras-file.js";
+import { createMqttFrameSink } from "./handoff/mqtt-frame-sink.js";
+import { IngestMetrics } from "./health/ingest-metrics.js";
+import { buildIngestServer } from "./http/ingest-server.js";
+import { startIngest } from "./ingest.js";
+import { resolveFfmpegPath } from "./source/ffmpeg-binary.js";
+
+async function main(): Promise<void> {
+  const env = loadIngestEnv();
+  const logger = createLogger({ name: "ingest", level: env.LOG_LEVEL });
+  const ffmpegPath = resolveFfmpegPath(env.FFMPEG_PATH, env.PATH);
+  const cameras = await loadCamerasFile(env.CAMERAS_FILE);
+
+  const client = await mqtt.connectAsync(env.MQTT_URL, { clientId: `vigil-ingest-${process.pid}`, reconnectPeriod: 2000 });
+  client.on("error", (err) => logger.warn({ err }, "mqtt error"));
+  const metrics = new IngestMetrics();
+  const ingest = await startIngest({
+    config: { topicPrefix: env.MQTT_TOPIC_PREFIX, outputWidth: env.INGEST_FRAME_WIDTH, ffmpegPath, shard: env.INGEST_SHARD },
+    logger,
+    mqtt: client,
+    metrics,
+    frameSink: createMqttFrameSink({ mqtt: client, topicPrefix: env.MQTT_TOPIC_PREFIX, shardCount: env.FRAME_SHARDS, format: env.FRAME_FORMAT, jpegQuality: env.JPEG_QUALITY }),
+    cameras,
+  });
+
+  const watcher = watchCamerasFile(env.CAMERAS_FILE, () => {
+    loadCamerasFile(env.CAMERAS_FILE)
+      .then((next) => ingest.setCameras(next))
+      .then((changes) => logger.info({ changes: changes.filter((c) => c !== "unchanged" && c !== "not-this-shard").length }, "cameras file reloaded"))
+      // A half-written or invalid file keeps the running cameras as they are.
+      .catch((err: unknown) => logger.error({ err }, "cameras file not reloaded"));
+  });
+
+  const server = buildIngestServer({ logger, registry: metrics.registry, status: () => ingest.status() });
+  await server.listen({ port: env.INGEST_PORT, host: env.INGEST_HOST });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    watcher.close();
+    await server.close();
+    await ingest.close();
+    await client.endAsync();
+    clearTimeout(force);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  // Before the logger exists (bad env) the message itself is the useful output.
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

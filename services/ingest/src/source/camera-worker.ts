@@ -1,0 +1,293 @@
+import { spawn, type ChildProcessByStdio } from "node:child_process";
+import type { Readable } from "node:stream";
+import { DEFAULT_SAMPLE_FPS, redactUrl, type CameraConfig, type CameraState, type CameraStatus, type Frame } from "@vigil/contracts";
+import type { Logger } from "@vigil/contracts/node";
+import type { IngestMetrics } from "../health/ingest-metrics.js";
+import { FpsMeter } from "../health/fps-meter.js";
+import { Backoff, type BackoffOptions } from "./backoff.js";
+import { buildFfmpegArgs } from "./ffmpeg-args.js";
+import { classifyFfmpegError, scrubUrls } from "./ffmpeg-errors.js";
+import { KeyframeSampler } from "./keyframe-sampler.js";
+import { PpmFrameReader, type RawFrame } from "./ppm-frame-reader.js";
+
+export interface WorkerTimings {
+  /** No frame for this long → ffmpeg is considered stalled and restarted. Default max(8 s, 3 sample periods). */
+  stallTimeoutMs?: number;
+  /** How often a live camera's status (fps, counters) is republished. */
+  statusIntervalMs?: number;
+  backoff?: BackoffOptions;
+  /** Grace between SIGTERM and SIGKILL when stopping ffmpeg. */
+  killGraceMs?: number;
+}
+
+export interface CameraWorkerDeps {
+  camera: CameraConfig;
+  ffmpegPath: string;
+  outputWidth: number;
+  logger: Logger;
+  metrics: IngestMetrics;
+  /** Receives each sampled frame (the camera's FrameQueue). */
+  onFrame(frame: Frame): void;
+  /** Receives the camera's status whenever it changes and on each heartbeat. */
+  onStatus(status: CameraStatus): void;
+  /** Frames dropped by the hand-off so far, shown in status. */
+  droppedFrames(): number;
+  timings?: WorkerTimings;
+}
+
+type FfmpegProcess = ChildProcessByStdio<null, Readable, Readable>;
+
+/**
+ * One camera: runs ffmpeg, turns its output into sampled frames, watches for stalls and restarts
+ * with backoff. We spawn ffmpeg ourselves rather than use fluent-ffmpeg: that library is archived
+ * and unmaintained, and we need direct control of the stdout pipe (frame boundaries), of stderr
+ * (error reasons) and of kill/restart timing, which it wraps without adding anything we use.
+ */
+export class CameraWorker {
+  private proc: FfmpegProcess | null = null;
+  private stopped = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly backoff: Backoff;
+  private readonly fpsMeter = new FpsMeter(10_000);
+  private readonly sampleFps: number;
+  private readonly stallTimeoutMs: number;
+  private state: CameraState = "offline";
+  private error: string | undefined = "starting";
+  private lastFrameAt: number | null = null;
+  private onlineSince: number | null = null;
+  private seq = 0;
+  private sampled = 0;
+  private restarts = 0;
+  private published = false;
+  // Per connection: when ffmpeg started, its first frame, and the decode-lag baseline.
+  private runStartedAt = 0;
+  private runFirstFrameAt: number | null = null;
+  private runFrames = 0;
+  private minOffsetS = Infinity;
+  private keyframeSampler: KeyframeSampler | null = null;
+  /** Set when we kill ffmpeg on purpose (stall), so its exit reports that instead of stderr. */
+  private killReason: string | null = null;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: CameraWorkerDeps) {
+    const t = deps.timings ?? {};
+    this.sampleFps = deps.camera.sampleFps ?? DEFAULT_SAMPLE_FPS;
+    this.stallTimeoutMs = t.stallTimeoutMs ?? Math.max(8000, 3000 / this.sampleFps);
+    this.backoff = new Backoff(t.backoff);
+    this.log = deps.logger.child({ camera: deps.camera.id });
+  }
+
+  get id(): string {
+    return this.deps.camera.id;
+  }
+
+  start(): void {
+    this.log.info({ url: redactUrl(this.deps.camera.url), sampleFps: this.sampleFps, keyframesOnly: !!this.deps.camera.keyframesOnly }, "camera starting");
+    this.watchdog = setInterval(() => this.checkStall(), Math.min(1000, this.stallTimeoutMs / 4));
+    this.heartbeat = setInterval(() => this.publishIfKnown(), this.deps.timings?.statusIntervalMs ?? 5000);
+    this.spawnFfmpeg();
+  }
+
+  status(): CameraStatus {
+    return {
+      schemaVersion: 1,
+      cameraId: this.id,
+      state: this.state,
+      ts: new Date().toISOString(),
+      fps: round2(this.fpsMeter.fps(Date.now())),
+      lastFrameTs: this.lastFrameAt === null ? null : new Date(this.lastFrameAt).toISOString(),
+      ...(this.error && this.state !== "online" ? { error: this.error } : {}),
+      framesSampled: this.sampled,
+      framesDropped: this.deps.droppedFrames(),
+      restarts: this.restarts,
+    };
+  }
+
+  /** Stops ffmpeg and the timers; the worker is not reusable afterwards. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of [this.restartTimer, this.watchdog, this.heartbeat]) if (t) clearTimeout(t);
+    this.restartTimer = this.watchdog = this.heartbeat = null;
+    await this.killFfmpeg();
+    this.log.info("camera stopped");
+  }
+
+  private spawnFfmpeg(): void {
+    if (this.stopped) return;
+    const { camera, ffmpegPath, outputWidth } = this.deps;
+    const args = buildFfmpegArgs({ url: camera.url, sampleFps: this.sampleFps, keyframesOnly: camera.keyframesOnly, width: outputWidth });
+    let proc: FfmpegProcess;
+    try {
+      proc = spawn(ffmpegPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    } catch (err) {
+      this.onExit(null, null, `cannot run ffmpeg: ${(err as Error).message}`);
+      return;
+    }
+    this.proc = proc;
+    this.runStartedAt = Date.now();
+    this.runFirstFrameAt = null;
+    this.runFrames = 0;
+    this.minOffsetS = Infinity;
+    this.killReason = null;
+    this.keyframeSampler = camera.keyframesOnly ? new KeyframeSampler(this.sampleFps) : null;
+    let stderr = "";
+    const reader = new PpmFrameReader((f) => this.onRawFrame(f));
+    proc.stdout.on("data", (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch (err) {
+        stderr += `\n${(err as Error).message}`;
+        proc.kill("SIGKILL");
+      }
+    });
+    proc.stderr.on("data", (chunk: Buffer) => {
+      // Only the tail matters for the reason; keep memory bounded on chatty streams.
+      stderr = (stderr + chunk.toString("utf8")).slice(-4096);
+    });
+    proc.on("error", (err) => {
+      stderr += `\n${err.message}`;
+    });
+    proc.on("close", (code, signal) => {
+      if (this.proc === proc) this.proc = null;
+      if (this.stopped) return;
+      const reason = this.killReason ?? classifyFfmpegError(stderr, code, signal);
+      if (!this.killReason && stderr.trim()) this.log.debug({ stderr: scrubUrls(stderr.slice(-1000)) }, "ffmpeg stderr");
+      this.onExit(code, signal, reason);
+    });
+  }
+
+  private onRawFrame(raw: RawFrame): void {
+    const now = Date.now();
+    const { camera, metrics } = this.deps;
+    metrics.decoded.inc({ camera: camera.id });
+    if (this.keyframeSampler && !this.keyframeSampler.accept(now)) return;
+    this.trackDecodeLag(now);
+    this.lastFrameAt = now;
+    this.sampled++;
+    this.fpsMeter.add(now);
+    metrics.sampled.inc({ camera: camera.id });
+    if (this.state === "offline") {
+      this.backoff.reset();
+      this.onlineSince = now;
+      this.setState("online", undefined);
+    }
+    this.deps.onFrame({
+      schemaVersion: 1,
+      cameraId: camera.id,
+      seq: this.seq++,
+      captureTs: now,
+      width: raw.width,
+      height: raw.height,
+      format: "rgb24",
+      analytics: camera.analytics,
+      data: raw.data,
+    });
+  }
+
+  /**
+   * Decode lag: frame n of the fps filter belongs n/fps seconds into the stream, so the wall time
+   * beyond that (over the smallest gap seen, which is the connection's start-up delay) is how far
+   * ffmpeg has fallen behind. Keyframes-only output follows the GOP, so there it is left at 0.
+   */
+  private trackDecodeLag(now: number): void {
+    if (this.keyframeSampler) return;
+    if (this.runFirstFrameAt === null) this.runFirstFrameAt = now;
+    const offset = (now - this.runFirstFrameAt) / 1000 - this.runFrames / this.sampleFps;
+    this.runFrames++;
+    this.minOffsetS = Math.min(this.minOffsetS, offset);
+    this.deps.metrics.decodeLag.set({ camera: this.id }, Math.max(0, offset - this.minOffsetS));
+  }
+
+  private onExit(code: number | null, signal: string | null, reason: string): void {
+    this.log.warn({ code, signal, reason }, "camera stream lost");
+    this.setState("offline", reason);
+    const delay = this.backoff.next();
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.stopped) return;
+      this.restarts++;
+      this.deps.metrics.restarts.inc({ camera: this.id });
+      this.log.info({ attempt: this.backoff.attempts, restarts: this.restarts }, "restarting ffmpeg");
+      this.spawnFfmpeg();
+    }, delay);
+    this.log.info({ delayMs: delay }, "reconnect scheduled");
+  }
+
+  private checkStall(): void {
+    const proc = this.proc;
+    if (!proc || this.stopped) return;
+    const now = Date.now();
+    const since = Math.max(this.runStartedAt, this.lastFrameAt ?? 0);
+    if (now - since > this.stallTimeoutMs) {
+      const s = Math.round(this.stallTimeoutMs / 1000);
+      this.killReason =
+        this.lastFrameAt !== null && this.lastFrameAt > this.runStartedAt ? `stalled: no frame for ${s} s` : `no video received within ${s} s`;
+      proc.kill("SIGKILL");
+      return;
+    }
+    this.updateDegraded(now);
+  }
+
+  /**
+   * Degraded: frames flow, but at under half the expected rate (full-decode mode, after a
+   * 10 s warm-up), or inference is dropping most of them.
+   */
+  private updateDegraded(now: number): void {
+    if (this.state === "offline" || this.onlineSince === null || now - this.onlineSince < 10_000) return;
+    const fps = this.fpsMeter.fps(now);
+    const slow = !this.deps.camera.keyframesOnly && fps < this.sampleFps * 0.5;
+    const dropping = this.fpsMeter.count(now) > 0 && this.dropsInWindow(now) > this.fpsMeter.count(now) * 0.5;
+    if (slow || dropping) this.setState("degraded", slow ? `low frame rate: ${fps.toFixed(1)} fps of ${this.sampleFps}` : "inference is behind: most frames dropped");
+    else this.setState("online", undefined);
+  }
+
+  private dropHistory: { at: number; total: number }[] = [];
+  private dropsInWindow(now: number): number {
+    const total = this.deps.droppedFrames();
+    this.dropHistory.push({ at: now, total });
+    while (this.dropHistory.length > 1 && this.dropHistory[0]!.at < now - 10_000) this.dropHistory.shift();
+    return total - this.dropHistory[0]!.total;
+  }
+
+  private setState(state: CameraState, error: string | undefined): void {
+    const changed = state !== this.state || error !== this.error;
+    this.state = state;
+    this.error = error;
+    this.deps.metrics.cameraUp.set({ camera: this.id }, state === "online" ? 1 : state === "degraded" ? 0.5 : 0);
+    if (changed) {
+      if (state !== "offline") this.log.info({ state, error }, "camera state");
+      this.publish();
+    }
+  }
+
+  private publishIfKnown(): void {
+    if (this.published) this.publish();
+  }
+
+  private publish(): void {
+    this.published = true;
+    const s = this.status();
+    this.deps.metrics.cameraFps.set({ camera: this.id }, s.fps);
+    this.deps.onStatus(s);
+  }
+
+  private async killFfmpeg(): Promise<void> {
+    const proc = this.proc;
+    this.proc = null;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => proc.kill("SIGKILL"), this.deps.timings?.killGraceMs ?? 2000);
+      proc.once("close", () => {
+        clearTimeout(t);
+        resolve();
+      });
+      proc.kill("SIGTERM");
+    });
+  }
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

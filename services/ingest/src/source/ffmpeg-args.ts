@@ -1,0 +1,43 @@
+import { DEFAULT_SAMPLE_FPS } from "@vigil/contracts";
+
+export interface FfmpegSourceOptions {
+  url: string;
+  sampleFps?: number;
+  keyframesOnly?: boolean;
+  /** Output width; height follows the source aspect ratio (even). */
+  width: number;
+  /** Socket I/O timeout for RTSP, so a silent camera makes ffmpeg exit instead of hanging. */
+  rtspTimeoutMs?: number;
+}
+
+export function isRtspUrl(url: string): boolean {
+  return /^rtsps?:\/\//i.test(url);
+}
+
+/**
+ * ffmpeg command line for one camera. Frames leave as PPM images on stdout: each carries its own
+ * width and height, so the reader needs no probe and survives a resolution change mid-stream,
+ * and the pixels after the 15-byte header are exactly packed RGB24.
+ */
+export function buildFfmpegArgs(o: FfmpegSourceOptions): string[] {
+  const fps = o.sampleFps ?? DEFAULT_SAMPLE_FPS;
+  const args = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"];
+  if (o.keyframesOnly) args.push("-skip_frame", "nokey");
+  if (isRtspUrl(o.url)) {
+    args.push("-rtsp_transport", "tcp", "-timeout", String(Math.round((o.rtspTimeoutMs ?? 5000) * 1000)));
+  } else {
+    // A local file plays at its real rate and loops, so it behaves like a live camera.
+    args.push("-re", "-stream_loop", "-1");
+  }
+  args.push("-i", o.url, "-an", "-sn", "-dn");
+  const scale = `scale=${o.width}:-2:flags=bilinear`;
+  if (o.keyframesOnly) {
+    // Only keyframes are decoded; their rate is set by the camera's GOP, and the fps filter would
+    // duplicate them to fill gaps, so rate limiting happens on our side instead (KeyframeSampler).
+    args.push("-vf", scale, "-fps_mode", "passthrough");
+  } else {
+    args.push("-vf", `fps=${fps},${scale}`);
+  }
+  args.push("-pix_fmt", "rgb24", "-c:v", "ppm", "-f", "image2pipe", "pipe:1");
+  return args;
+}
