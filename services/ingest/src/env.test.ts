@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { EnvError } from "@vigil/contracts/node";
+import { loadIngestEnv } from "./env.js";
+
+describe("ingest env", () => {
+  it("applies defaults", () => {
+    const env = loadIngestEnv({ CAMERAS_FILE: "cams.yaml" });
+    expect(env).toMatchObject({ INGEST_PORT: 8082, INGEST_FRAME_WIDTH: 1280, FRAME_SHARDS: 1, MQTT_URL: "mqtt://127.0.0.1:1883", MQTT_TOPIC_PREFIX: "vigil" });
+    expect(env.INGEST_SHARD).toBeUndefined();
+  });
+
+  it("parses INGEST_SHARD", () => {
+    expect(loadIngestEnv({ CAMERAS_FILE: "c", INGEST_SHARD: "1/3" }).INGEST_SHARD).toEqual({ index: 1, count: 3 });
+  });
+
+  it("lists every problem at once", () => {
+    try {
+      loadIngestEnv({ INGEST_SHARD: "3/3", INGEST_PORT: "x" });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(EnvError);
+      const problems = (err as EnvError).problems.join("\n");
+      expect(problems).toMatch(/CAMERAS_FILE/);
+      expect(problems).toMatch(/INGEST_SHARD/);
+      expect(problems).toMatch(/INGEST_PORT/);
+    }
+  });
+});

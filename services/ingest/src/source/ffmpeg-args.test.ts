@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { buildFfmpegArgs } from "./ffmpeg-args.js";
+
+const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+
+describe("buildFfmpegArgs", () => {
+  it("reads RTSP over TCP with an I/O timeout and samples with the fps filter", () => {
+    const args = buildFfmpegArgs({ url: "rtsp://u:p@cam/1", sampleFps: 2, width: 1280 });
+    expect(after(args, "-rtsp_transport")).toBe("tcp");
+    expect(after(args, "-timeout")).toBe("5000000");
+    expect(after(args, "-i")).toBe("rtsp://u:p@cam/1");
+    expect(after(args, "-vf")).toBe("fps=2,scale=1280:-2:flags=bilinear");
+    expect(args).not.toContain("-skip_frame");
+    expect(args).not.toContain("-re");
+    expect(args.slice(-7)).toEqual(["-pix_fmt", "rgb24", "-c:v", "ppm", "-f", "image2pipe", "pipe:1"]);
+  });
+
+  it("puts input options before -i", () => {
+    const args = buildFfmpegArgs({ url: "rtsp://cam/1", keyframesOnly: true, width: 640 });
+    expect(args.indexOf("-skip_frame")).toBeLessThan(args.indexOf("-i"));
+    expect(args.indexOf("-rtsp_transport")).toBeLessThan(args.indexOf("-i"));
+  });
+
+  it("decodes only keyframes and leaves their rate to the sampler", () => {
+    const args = buildFfmpegArgs({ url: "rtsp://cam/1", keyframesOnly: true, sampleFps: 1, width: 640 });
+    expect(after(args, "-skip_frame")).toBe("nokey");
+    expect(after(args, "-vf")).toBe("scale=640:-2:flags=bilinear");
+    expect(after(args, "-fps_mode")).toBe("passthrough");
+  });
+
+  it("plays local files at their real rate, looped", () => {
+    const args = buildFfmpegArgs({ url: "/videos/street.mp4", width: 1280 });
+    expect(args).toContain("-re");
+    expect(after(args, "-stream_loop")).toBe("-1");
+    expect(args).not.toContain("-rtsp_transport");
+    expect(after(args, "-vf")).toBe("fps=2,scale=1280:-2:flags=bilinear");
+  });
+});

@@ -1,0 +1,42 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { PpmFrameReader, parsePpmHeader, type RawFrame } from "./ppm-frame-reader.js";
+
+function ppm(width: number, height: number, fill: number): Buffer {
+  return Buffer.concat([Buffer.from(`P6\n${width} ${height}\n255\n`), Buffer.alloc(width * height * 3, fill)]);
+}
+
+describe("PpmFrameReader", () => {
+  it("splits a stream into exact frames however it is chunked", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 500 }), { minLength: 1, maxLength: 40 }), (cuts) => {
+        const stream = Buffer.concat([ppm(7, 5, 1), ppm(7, 5, 2), ppm(4, 3, 3)]);
+        const frames: RawFrame[] = [];
+        const reader = new PpmFrameReader((f) => frames.push(f));
+        let pos = 0;
+        let i = 0;
+        while (pos < stream.length) {
+          const n = cuts[i++ % cuts.length]!;
+          reader.push(stream.subarray(pos, pos + n));
+          pos += n;
+        }
+        expect(frames.map((f) => [f.width, f.height, f.data.length, f.data[0]])).toEqual([
+          [7, 5, 105, 1],
+          [7, 5, 105, 2],
+          [4, 3, 36, 3],
+        ]);
+      }),
+    );
+  });
+
+  it("rejects output that is not PPM", () => {
+    const reader = new PpmFrameReader(() => {});
+    expect(() => reader.push(Buffer.from("\xff\xd8 jpeg", "latin1"))).toThrow(/not a PPM/);
+  });
+
+  it("parses comments and reports incomplete headers", () => {
+    expect(parsePpmHeader(Buffer.from("P6\n# by ffmpeg\n1280 720\n255\n"))).toEqual({ width: 1280, height: 720, headerLength: 28 });
+    expect(parsePpmHeader(Buffer.from("P6\n1280 72"))).toBe("incomplete");
+    expect(() => parsePpmHeader(Buffer.from("P6\n1280 720\n65535\n"))).toThrow(/maxval/);
+  });
+});
