@@ -1,0 +1,464 @@
+#!/usr/bin/env python3
+"""Trains Vigil's fire & smoke grid model from scratch and exports it to ONNX.
+
+One command from a clean checkout (CPU, or a CUDA GPU when one is available):
+
+    /usr/bin/python3 models/training/fire/train.py --data ../shared/datasets
+
+The model is a small fully convolutional network: a 256x256 RGB image in, a 16x16 grid of
+per-cell fire and smoke probabilities out (each cell = 16x16 input pixels). Image-level scores are
+the max over cells; boxes are groups of adjacent positive cells. A grid classifier learns much
+faster from ~3,300 images than an anchor/box detector, and the coarse cells are enough to point an
+operator at the fire on a camera frame.
+
+Steps: fixed splits (written once to splits/*.txt, then reused), a uint8 cache of the resized
+images and box masks under work/ (gitignored), training with augmentation (flips, random scaled
+crops, colour jitter, procedurally drawn flames pasted on negatives, hard negatives from
+fire-vs-normal/normal), threshold calibration on the calib split, ONNX export and a metrics file
+that write_model_card.py turns into models/fire/MODEL_CARD.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from PIL import Image
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+SPLITS = HERE / "splits"
+WORK = HERE / "work"
+SIZE = 256  # network input, square; frames are resized (not letterboxed) to it
+GRID = 16  # output cells per side (stride 16)
+MASK = 64  # resolution of the cached box masks
+CLASSES = ("fire", "smoke")
+
+
+# ----------------------------------------------------------------------------------------- data
+def list_items(data: Path) -> list[str]:
+    """All usable images, as paths relative to the datasets folder."""
+    items = []
+    for split in ("train", "val"):
+        folder = data / "fire-smoke" / split / "images"
+        for p in sorted(folder.iterdir()):
+            label = data / "fire-smoke" / split / "labels" / (p.stem + ".txt")
+            # A few fire-smoke images have an empty label file: unlabelled, not negatives. Skip.
+            if label.exists() and label.read_text().strip():
+                items.append(str(p.relative_to(data)))
+    for kind in ("fire", "normal"):
+        for p in sorted((data / "fire-vs-normal" / kind).iterdir()):
+            items.append(str(p.relative_to(data)))
+    return items
+
+
+def make_splits(data: Path, seed: int) -> dict[str, list[str]]:
+    """Fixed splits. test = all of fire-smoke/val + 30 % of fire-vs-normal (fire and normal);
+    calib (threshold choice, best epoch) = 8 % of fire-smoke/train + 15 % of fire-vs-normal;
+    train = the rest. Written once, then read back so every run uses the same files."""
+    if all((SPLITS / f"{name}.txt").exists() for name in ("train", "calib", "test")):
+        return {name: [ln for ln in (SPLITS / f"{name}.txt").read_text().splitlines() if ln] for name in ("train", "calib", "test")}
+    rng = random.Random(seed)
+    items = list_items(data)
+    out: dict[str, list[str]] = {"train": [], "calib": [], "test": []}
+    groups: dict[str, list[str]] = {}
+    for it in items:
+        key = "fs-val" if it.startswith("fire-smoke/val") else "fs-train" if it.startswith("fire-smoke") else it.split("/")[1]
+        groups.setdefault(key, []).append(it)
+    for key, members in sorted(groups.items()):
+        rng.shuffle(members)
+        if key == "fs-val":
+            out["test"] += members
+            continue
+        n = len(members)
+        n_test = 0 if key == "fs-train" else round(0.30 * n)
+        n_calib = round((0.08 if key == "fs-train" else 0.15) * n)
+        out["test"] += members[:n_test]
+        out["calib"] += members[n_test : n_test + n_calib]
+        out["train"] += members[n_test + n_calib :]
+    SPLITS.mkdir(parents=True, exist_ok=True)
+    for name, members in out.items():
+        (SPLITS / f"{name}.txt").write_text("\n".join(sorted(members)) + "\n")
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def read_boxes(data: Path, rel: str) -> list[tuple[int, float, float, float, float]]:
+    if not rel.startswith("fire-smoke"):
+        return []
+    label = data / rel.replace("/images/", "/labels/")
+    label = label.with_suffix(".txt")
+    boxes = []
+    for line in label.read_text().splitlines():
+        parts = line.split()
+        if len(parts) == 5:
+            boxes.append((int(parts[0]), *map(float, parts[1:])))
+    return boxes
+
+
+def image_labels(rel: str, boxes) -> tuple[int, int, bool]:
+    """(fire, smoke, has_boxes); -1 = unknown (fire-vs-normal/fire says nothing about smoke)."""
+    if rel.startswith("fire-vs-normal/fire"):
+        return 1, -1, False
+    if rel.startswith("fire-vs-normal/normal"):
+        return 0, 0, True  # dense negative: every cell is 0
+    fire = int(any(b[0] == 0 for b in boxes))
+    smoke = int(any(b[0] == 1 for b in boxes))
+    return fire, smoke, True
+
+
+def build_cache(data: Path, names: list[str], path: Path) -> dict[str, np.ndarray]:
+    """Resizes every image once to SIZE x SIZE uint8 and rasterises boxes to MASK x MASK masks."""
+    if path.exists():
+        cached = dict(np.load(path))
+        if list(cached["names"]) == names:
+            return cached
+    t0 = time.time()
+    imgs = np.zeros((len(names), SIZE, SIZE, 3), np.uint8)
+    masks = np.zeros((len(names), 2, MASK, MASK), np.uint8)
+    labels = np.zeros((len(names), 3), np.int8)
+    for i, rel in enumerate(names):
+        im = Image.open(data / rel).convert("RGB").resize((SIZE, SIZE), Image.BILINEAR)
+        imgs[i] = np.asarray(im)
+        boxes = read_boxes(data, rel)
+        for c, cx, cy, w, h in boxes:
+            x0 = int(np.floor(max(0.0, cx - w / 2) * MASK))
+            x1 = int(np.ceil(min(1.0, cx + w / 2) * MASK))
+            y0 = int(np.floor(max(0.0, cy - h / 2) * MASK))
+            y1 = int(np.ceil(min(1.0, cy + h / 2) * MASK))
+            if c in (0, 1):
+                masks[i, c, y0:y1, x0:x1] = 1
+        fire, smoke, dense = image_labels(rel, boxes)
+        labels[i] = (fire, smoke, int(dense))
+    out = {"names": np.array(names), "imgs": imgs, "masks": masks, "labels": labels}
+    np.savez(path, **out)
+    print(f"cached {len(names)} images in {time.time() - t0:.0f}s -> {path}", flush=True)
+    return out
+
+
+def load_flames(count: int = 240, w: int = 64, h: int = 96) -> np.ndarray:
+    """Flame sprites from the TypeScript renderer the demo uses (rendered once via tsx)."""
+    path = WORK / "flames.bin"
+    if not path.exists():
+        subprocess.run(
+            ["npx", "tsx", str(HERE / "render-flames.ts"), str(path), str(count), str(w), str(h)],
+            cwd=REPO, check=True,
+        )
+    return np.fromfile(path, np.uint8).reshape(-1, h, w, 4)
+
+
+# ---------------------------------------------------------------------------------- augmentation
+def augment(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator, flames: np.ndarray | None,
+            paste_flame: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """Random scaled crop + flip + colour jitter (+ a pasted drawn flame). Returns the float image
+    [3,SIZE,SIZE] and per-cell coverage targets [2,GRID,GRID] in 0..1."""
+    x = torch.from_numpy(img).permute(2, 0, 1).float() / 255.0
+    m = torch.from_numpy(mask).float()
+    if paste_flame and flames is not None:
+        x, m = paste(x, m, flames[rng.integers(len(flames))], rng)
+    # Random crop covering 55–100 % of each side, aspect jitter, resized back to SIZE.
+    sw, sh = rng.uniform(0.55, 1.0), rng.uniform(0.55, 1.0)
+    if rng.random() < 0.3:
+        sw = sh = 1.0
+    ox, oy = rng.uniform(0, 1 - sw), rng.uniform(0, 1 - sh)
+    x0, x1 = int(ox * SIZE), int((ox + sw) * SIZE)
+    y0, y1 = int(oy * SIZE), int((oy + sh) * SIZE)
+    x = F.interpolate(x[None, :, y0:y1, x0:x1], size=(SIZE, SIZE), mode="bilinear", align_corners=False)[0]
+    mx0, mx1 = int(ox * MASK), max(int(ox * MASK) + 1, int((ox + sw) * MASK))
+    my0, my1 = int(oy * MASK), max(int(oy * MASK) + 1, int((oy + sh) * MASK))
+    m = F.interpolate(m[None, :, my0:my1, mx0:mx1], size=(MASK, MASK), mode="nearest")[0]
+    if rng.random() < 0.5:
+        x, m = x.flip(2), m.flip(2)
+    # Colour jitter: brightness, contrast, saturation; a very small hue-like channel gain so that
+    # sunsets stay sunsets (a big hue shift would turn negatives into positives and vice versa).
+    b = rng.uniform(0.7, 1.3)
+    c = rng.uniform(0.75, 1.25)
+    s = rng.uniform(0.7, 1.3)
+    gains = torch.tensor(rng.uniform(0.94, 1.06, 3), dtype=torch.float32)[:, None, None]
+    mean = x.mean()
+    x = (x - mean) * c + mean
+    gray = x.mean(0, keepdim=True)
+    x = (x - gray) * s + gray
+    x = (x * b * gains).clamp(0, 1)
+    if rng.random() < 0.2:  # camera-like blur / noise
+        x = F.avg_pool2d(x[None], 3, 1, 1)[0]
+    if rng.random() < 0.2:
+        x = (x + torch.randn_like(x) * rng.uniform(0.01, 0.04)).clamp(0, 1)
+    cover = F.adaptive_avg_pool2d(m[None], GRID)[0]
+    return x, cover
+
+
+def paste(x: torch.Tensor, m: torch.Tensor, sprite: np.ndarray, rng: np.random.Generator):
+    """Alpha-blends a drawn flame sprite somewhere in the image and marks it as fire."""
+    sh = int(SIZE * rng.uniform(0.12, 0.55))
+    sw = max(4, int(sh * sprite.shape[1] / sprite.shape[0] * rng.uniform(0.7, 1.4)))
+    sw = min(sw, SIZE - 1)
+    spr = torch.from_numpy(sprite).permute(2, 0, 1).float() / 255.0
+    spr = F.interpolate(spr[None], size=(sh, sw), mode="bilinear", align_corners=False)[0]
+    px, py = int(rng.integers(0, SIZE - sw)), int(rng.integers(0, SIZE - sh))
+    alpha = spr[3:4] * rng.uniform(0.8, 1.0)
+    x = x.clone()
+    x[:, py : py + sh, px : px + sw] = x[:, py : py + sh, px : px + sw] * (1 - alpha) + spr[:3] * alpha
+    m = m.clone()
+    a = F.interpolate(spr[None, 3:4], size=(max(1, sh * MASK // SIZE), max(1, sw * MASK // SIZE)), mode="bilinear")[0, 0]
+    my, mx = py * MASK // SIZE, px * MASK // SIZE
+    region = m[0, my : my + a.shape[0], mx : mx + a.shape[1]]
+    m[0, my : my + a.shape[0], mx : mx + a.shape[1]] = torch.maximum(region, (a[: region.shape[0], : region.shape[1]] > 0.4).float())
+    return x, m
+
+
+# --------------------------------------------------------------------------------------- model
+def conv_bn(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, 3, stride, padding=dilation, dilation=dilation, bias=False),
+        nn.BatchNorm2d(cout),
+        nn.ReLU(inplace=True),
+    )
+
+
+class Residual(nn.Module):
+    def __init__(self, ch: int, dilation: int = 1):
+        super().__init__()
+        self.body = nn.Sequential(conv_bn(ch, ch, 1, dilation), nn.Conv2d(ch, ch, 3, 1, dilation, dilation, bias=False), nn.BatchNorm2d(ch))
+
+    def forward(self, x):
+        return F.relu(x + self.body(x))
+
+
+class FireGrid(nn.Module):
+    """256x256 → 16x16x2. Global context (a squeeze of the whole image added back to every cell)
+    lets a cell know that the whole scene is, say, a sunset sky."""
+
+    def __init__(self, width: int = 32):
+        super().__init__()
+        w = width
+        self.features = nn.Sequential(
+            conv_bn(3, w // 2, 2),  # 128
+            conv_bn(w // 2, w, 2),  # 64
+            Residual(w),
+            conv_bn(w, 2 * w, 2),  # 32
+            Residual(2 * w),
+            conv_bn(2 * w, 4 * w, 2),  # 16
+            Residual(4 * w),
+            Residual(4 * w, dilation=2),
+        )
+        self.context = nn.Sequential(nn.Linear(4 * w, 4 * w), nn.ReLU(inplace=True), nn.Linear(4 * w, 4 * w))
+        self.head = nn.Sequential(conv_bn(4 * w, 2 * w), nn.Conv2d(2 * w, len(CLASSES), 1))
+
+    def forward(self, x):
+        f = self.features(x)
+        g = self.context(f.mean((2, 3)))[:, :, None, None]
+        return self.head(F.relu(f + g))  # logits [N,2,16,16]
+
+
+class Exported(nn.Module):
+    """What goes into the ONNX file: probabilities per cell."""
+
+    def __init__(self, net: FireGrid):
+        super().__init__()
+        self.net = net
+
+    def forward(self, images):
+        return torch.sigmoid(self.net(images))
+
+
+# ------------------------------------------------------------------------------------ training
+def loss_fn(logits: torch.Tensor, cover: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Cell loss where boxes are known (soft target: covered fraction / 0.3, capped at 1) plus an
+    image-level loss on the max cell (the only signal for fire-vs-normal/fire, which has no boxes)."""
+    dense = labels[:, 2] == 1
+    target = (cover / 0.3).clamp(max=1.0)
+    loss = logits.new_zeros(())
+    if dense.any():
+        cell = F.binary_cross_entropy_with_logits(logits[dense], target[dense], reduction="none")
+        weight = 1.0 + 2.0 * target[dense]  # positives are rare cells
+        loss = loss + (cell * weight).mean()
+    img_logit = logits.flatten(2).max(2).values  # [N,2]
+    img_target = labels[:, :2].float()
+    known = labels[:, :2] >= 0
+    if known.any():
+        loss = loss + F.binary_cross_entropy_with_logits(img_logit[known], img_target[known])
+    return loss
+
+
+def predict(net: nn.Module, imgs: np.ndarray, device, batch: int = 64) -> np.ndarray:
+    """Image-level [N,2] probabilities (max over cells)."""
+    net.eval()
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(imgs), batch):
+            x = torch.from_numpy(imgs[i : i + batch]).permute(0, 3, 1, 2).float().div(255).to(device)
+            out.append(torch.sigmoid(net(x)).flatten(2).max(2).values.cpu().numpy())
+    return np.concatenate(out)
+
+
+def recall_at_fpr(pos: np.ndarray, neg: np.ndarray, max_fpr: float) -> tuple[float, float]:
+    """Best recall with FPR ≤ max_fpr on `neg`, and the threshold that gives it."""
+    if len(neg) == 0:
+        return 0.0, 0.5
+    neg_sorted = np.sort(neg)[::-1]
+    allowed = int(np.floor(max_fpr * len(neg)))
+    # threshold just above the (allowed+1)-th highest negative score
+    thr = float(neg_sorted[allowed]) + 1e-6 if allowed < len(neg) else 0.0
+    thr = max(thr, 0.05)
+    return float((pos >= thr).mean()) if len(pos) else 0.0, thr
+
+
+def evaluate(probs: np.ndarray, labels: np.ndarray, names: list[str], thr: tuple[float, float]) -> dict:
+    normal = np.array([n.startswith("fire-vs-normal/normal") for n in names])
+    fire_pos = labels[:, 0] == 1
+    smoke_pos = labels[:, 1] == 1
+    fs = np.array([n.startswith("fire-smoke") for n in names])
+    return {
+        "fire_recall": float((probs[fire_pos, 0] >= thr[0]).mean()),
+        "fire_recall_fire_smoke": float((probs[fire_pos & fs, 0] >= thr[0]).mean()),
+        "fire_recall_fire_vs_normal": float((probs[fire_pos & ~fs, 0] >= thr[0]).mean()) if (fire_pos & ~fs).any() else None,
+        "smoke_recall": float((probs[smoke_pos, 1] >= thr[1]).mean()),
+        "fire_fpr_normal": float((probs[normal, 0] >= thr[0]).mean()),
+        "smoke_fpr_normal": float((probs[normal, 1] >= thr[1]).mean()),
+        "n_fire": int(fire_pos.sum()), "n_smoke": int(smoke_pos.sum()), "n_normal": int(normal.sum()),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=str(REPO.parent / "shared" / "datasets"), help="datasets folder")
+    ap.add_argument("--epochs", type=int, default=24)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--width", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--max-minutes", type=float, default=70.0, help="stop training after this long")
+    ap.add_argument("--out", default=str(REPO / "models" / "fire" / "vigil-fire-grid.onnx"))
+    args = ap.parse_args()
+
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    hardware = torch.cuda.get_device_name(0) if device.type == "cuda" else f"CPU, {args.threads} threads ({os.cpu_count()} cores)"
+    print(f"device: {hardware}", flush=True)
+
+    data = Path(args.data).resolve()
+    WORK.mkdir(parents=True, exist_ok=True)
+    splits = make_splits(data, args.seed)
+    print({k: len(v) for k, v in splits.items()}, flush=True)
+    caches = {name: build_cache(data, members, WORK / f"{name}.npz") for name, members in splits.items()}
+    flames = load_flames()
+
+    tr = caches["train"]
+    labels_tr = tr["labels"]
+    normal_idx = np.where([n.startswith("fire-vs-normal/normal") for n in tr["names"]])[0]
+    # Hard negatives are few (≈300 vs ≈2,400 positives): show each one 3 times an epoch.
+    epoch_index = np.concatenate([np.arange(len(tr["names"])), normal_idx, normal_idx])
+    # Images with no fire label (normal, smoke-only) may get a drawn flame pasted in.
+    no_fire = labels_tr[:, 0] == 0
+
+    net = FireGrid(args.width).to(device)
+    params = sum(p.numel() for p in net.parameters())
+    print(f"parameters: {params:,}", flush=True)
+    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    steps_per_epoch = int(np.ceil(len(epoch_index) / args.batch))
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch, pct_start=0.15)
+    rng = np.random.default_rng(args.seed)
+    cal = caches["calib"]
+    best = (-1.0, None, 0)
+    t_start = time.time()
+    history = []
+    for epoch in range(args.epochs):
+        net.train()
+        order = rng.permutation(epoch_index)
+        total, t0 = 0.0, time.time()
+        for step in range(steps_per_epoch):
+            idx = order[step * args.batch : (step + 1) * args.batch]
+            xs, cs, ls = [], [], []
+            for i in idx:
+                pasted = bool(no_fire[i] and rng.random() < 0.3)
+                x, c = augment(tr["imgs"][i], tr["masks"][i], rng, flames, pasted)
+                lab = labels_tr[i].astype(np.int64).copy()
+                if pasted:
+                    lab[0] = 1
+                xs.append(x)
+                cs.append(c)
+                ls.append(torch.from_numpy(lab))
+            x, c, lab = torch.stack(xs).to(device), torch.stack(cs).to(device), torch.stack(ls).to(device)
+            loss = loss_fn(net(x), c, lab)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            total += float(loss)
+        probs = predict(net, cal["imgs"], device)
+        m = evaluate_calib(probs, cal)
+        score = m["fire_recall@5"] + m["smoke_recall@5"]
+        history.append({"epoch": epoch + 1, "loss": total / steps_per_epoch, **m})
+        print(f"epoch {epoch + 1}/{args.epochs} loss {total / steps_per_epoch:.4f} calib {m} {time.time() - t0:.0f}s", flush=True)
+        if score >= best[0]:
+            best = (score, {k: v.detach().clone() for k, v in net.state_dict().items()}, epoch + 1)
+        if (time.time() - t_start) / 60 > args.max_minutes:
+            print("time budget reached, stopping", flush=True)
+            break
+    train_minutes = (time.time() - t_start) / 60
+    net.load_state_dict(best[1])
+    torch.save(best[1], WORK / "best.pt")
+
+    # Thresholds from the calib split only: fire allows ≤ 3 % of calib hard negatives (margin
+    # under the 5 % target), smoke ≤ 5 %.
+    probs_cal = predict(net, cal["imgs"], device)
+    normal_cal = np.array([n.startswith("fire-vs-normal/normal") for n in cal["names"]])
+    neg_smoke = probs_cal[normal_cal | (cal["labels"][:, 1] == 0) & (cal["labels"][:, 2] == 1), 1]
+    _, thr_fire = recall_at_fpr(probs_cal[cal["labels"][:, 0] == 1, 0], probs_cal[normal_cal, 0], 0.03)
+    _, thr_smoke = recall_at_fpr(probs_cal[cal["labels"][:, 1] == 1, 1], neg_smoke, 0.05)
+    thresholds = (round(thr_fire, 4), round(thr_smoke, 4))
+    te = caches["test"]
+    probs_te = predict(net, te["imgs"], device)
+    test_metrics = evaluate(probs_te, te["labels"], list(te["names"]), thresholds)
+    print("thresholds", thresholds, "test", test_metrics, flush=True)
+
+    export(net.cpu(), Path(args.out))
+    meta = {
+        "input": {"name": "images", "shape": [1, 3, SIZE, SIZE], "dtype": "float32", "layout": "NCHW RGB / 255, plain resize (no letterbox)"},
+        "output": {"name": "cells", "shape": [1, len(CLASSES), GRID, GRID], "meaning": "per-cell probability, channel 0 fire, 1 smoke"},
+        "labels": list(CLASSES),
+        "thresholds": {"fire": thresholds[0], "smoke": thresholds[1]},
+    }
+    Path(args.out).with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
+    report = {
+        "hardware": hardware, "train_minutes": round(train_minutes, 1), "epochs_run": len(history), "best_epoch": best[2],
+        "parameters": params, "splits": {k: len(v) for k, v in splits.items()}, "thresholds": meta["thresholds"],
+        "test": test_metrics, "history": history, "seed": args.seed, "torch": torch.__version__,
+    }
+    (WORK / "train-report.json").write_text(json.dumps(report, indent=2) + "\n")
+    (HERE / "last-train-report.json").write_text(json.dumps({k: v for k, v in report.items() if k != "history"}, indent=2) + "\n")
+    print(f"done in {train_minutes:.1f} min; wrote {args.out}", flush=True)
+
+
+def evaluate_calib(probs: np.ndarray, cal: dict) -> dict:
+    names = cal["names"]
+    labels = cal["labels"]
+    normal = np.array([n.startswith("fire-vs-normal/normal") for n in names])
+    fire_r, fire_t = recall_at_fpr(probs[labels[:, 0] == 1, 0], probs[normal, 0], 0.05)
+    smoke_r, smoke_t = recall_at_fpr(probs[labels[:, 1] == 1, 1], probs[normal, 1], 0.05)
+    return {"fire_recall@5": round(fire_r, 3), "fire_thr": round(fire_t, 3), "smoke_recall@5": round(smoke_r, 3), "smoke_thr": round(smoke_t, 3)}
+
+
+def export(net: FireGrid, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    model = Exported(net).eval()
+    dummy = torch.zeros(1, 3, SIZE, SIZE)
+    torch.onnx.export(model, dummy, str(out), input_names=["images"], output_names=["cells"], opset_version=13, do_constant_folding=True)
+    print(f"exported {out} ({out.stat().st_size / 1e6:.2f} MB)", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

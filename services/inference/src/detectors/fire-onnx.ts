@@ -1,0 +1,52 @@
+import { fileURLToPath } from "node:url";
+import * as ort from "onnxruntime-node";
+import sharp from "sharp";
+import type { RgbImage } from "./detector.js";
+
+/** Repo-relative location of Vigil's own fire model (committed, so no download is needed). */
+export const VIGIL_FIRE_MODEL_PATH = fileURLToPath(new URL("../../../../models/fire/vigil-fire-grid.onnx", import.meta.url));
+
+/**
+ * One ONNX session tuned for a 2-core box: a fixed intra-op pool, sequential execution, and no
+ * spinning — spinning threads burn the cores the next model in the chain needs (measured here).
+ */
+export function createFireSession(modelPath: string, threads: number): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(modelPath, {
+    intraOpNumThreads: Math.max(1, threads),
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+    extra: { session: { intra_op: { allow_spinning: "0" } } },
+  });
+}
+
+/** Resizes packed RGB to exactly width × height (no letterbox) and returns packed RGB. */
+export async function resizeRgb(image: RgbImage, width: number, height: number): Promise<Buffer> {
+  if (image.width === width && image.height === height) return image.data;
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(width, height, { fit: "fill", kernel: "linear" })
+    .raw()
+    .toBuffer();
+}
+
+/** Packed RGB bytes → float32 NCHW, scaled to 0..1, with an optional constant pad value. */
+export function rgbToNchw(rgb: Uint8Array, width: number, height: number): Float32Array {
+  const plane = width * height;
+  const out = new Float32Array(3 * plane);
+  for (let i = 0, p = 0; p < plane; p += 1, i += 3) {
+    out[p] = rgb[i]! / 255;
+    out[plane + p] = rgb[i + 1]! / 255;
+    out[2 * plane + p] = rgb[i + 2]! / 255;
+  }
+  return out;
+}
+
+/** Checks the image buffer before handing it to native code, so bad input is a clear error. */
+export function assertRgbImage(image: RgbImage): void {
+  if (!Number.isInteger(image.width) || !Number.isInteger(image.height) || image.width <= 0 || image.height <= 0) {
+    throw new Error(`invalid image size ${image.width}x${image.height}`);
+  }
+  if (image.data.length !== image.width * image.height * 3) {
+    throw new Error(`image buffer has ${image.data.length} bytes, expected ${image.width * image.height * 3} (packed RGB)`);
+  }
+}

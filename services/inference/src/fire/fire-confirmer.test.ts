@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import type { Detection } from "../detectors/detector.js";
+import { createFireConfirmer, type FireConfirmation, type FireConfirmerOptions } from "./fire-confirmer.js";
+
+const FRAME_MS = 500; // 2 fps sampling
+
+function fire(area: number, confidence = 0.8): Detection {
+  const side = Math.sqrt(area);
+  return { label: "fire", confidence, bbox: [0.4, 0.4, side, side] };
+}
+
+function smoke(confidence = 0.7): Detection {
+  return { label: "smoke", confidence, bbox: [0.2, 0.1, 0.3, 0.3] };
+}
+
+/** Runs a sequence of frames (one array of detections each) and returns what was emitted per frame. */
+function run(frames: Detection[][], options: Partial<FireConfirmerOptions> = {}, camera = "cam-1", startTs = 1_000_000) {
+  let n = 0;
+  const confirmer = createFireConfirmer({ newId: () => `id-${++n}`, ...options });
+  const emitted: Array<FireConfirmation & { frame: number }> = [];
+  frames.forEach((dets, frame) => {
+    for (const c of confirmer.observe(camera, startTs + frame * FRAME_MS, dets)) emitted.push({ ...c, frame });
+  });
+  return { emitted, confirmer };
+}
+
+/** A flickering flame: area varies by ±20 % frame to frame. */
+const flicker = (i: number) => [fire(0.02 * (1 + 0.2 * Math.sin(i * 1.7)), 0.7 + 0.1 * Math.cos(i))];
+
+describe("fire confirmer", () => {
+  it("never raises on a single frame", () => {
+    const frames = [[], [], [fire(0.02)], [], [], [], [], []];
+    expect(run(frames).emitted).toEqual([]);
+  });
+
+  it("confirms a flickering fire seen in 3 of the last 5 frames, on the third sighting", () => {
+    const frames = [[], ...[0, 1, 2, 3].map(flicker)];
+    const { emitted } = run(frames);
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0]).toMatchObject({ kind: "fire", revision: 0, id: "id-1", confirmedFrames: 3, frame: 3 });
+    expect(emitted[0]!.boxes).toHaveLength(1);
+    expect(emitted[0]!.confidence).toBeGreaterThan(0);
+    expect(emitted[0]!.confidence).toBeLessThanOrEqual(1);
+  });
+
+  it("tolerates a missed frame inside the window", () => {
+    const frames = [flicker(0), [], flicker(2), [], flicker(4)];
+    const { emitted } = run(frames);
+    expect(emitted.map((e) => e.frame)).toEqual([4]);
+  });
+
+  it("ignores a perfectly static 'fire' (a picture of flames, a red sign)", () => {
+    const frames = Array.from({ length: 20 }, () => [fire(0.02, 0.8)]);
+    expect(run(frames).emitted).toEqual([]);
+  });
+
+  it("does not repeat an ongoing fire: one id, updates at most every updateIntervalMs with increasing revision", () => {
+    const frames = Array.from({ length: 60 }, (_, i) => flicker(i)); // 30 s of fire
+    const { emitted } = run(frames, { updateIntervalMs: 10_000 });
+    expect(new Set(emitted.map((e) => e.id))).toEqual(new Set(["id-1"]));
+    expect(emitted.map((e) => e.revision)).toEqual([0, 1, 2]);
+    for (let i = 1; i < emitted.length; i++) {
+      expect(emitted[i]!.ts - emitted[i - 1]!.ts).toBeGreaterThanOrEqual(10_000);
+      expect(emitted[i]!.confirmedFrames).toBeGreaterThan(emitted[i - 1]!.confirmedFrames);
+    }
+  });
+
+  it("raises a new event after the fire has been gone for clearAfterMs, not before", () => {
+    const burst = Array.from({ length: 6 }, (_, i) => flicker(i));
+    const shortGap: Detection[][] = Array.from({ length: 10 }, () => []); // 5 s < 30 s
+    const longGap: Detection[][] = Array.from({ length: 70 }, () => []); // 35 s
+    const { emitted } = run([...burst, ...shortGap, ...burst, ...longGap, ...burst], { clearAfterMs: 30_000, updateIntervalMs: 60_000 });
+    expect(emitted.map((e) => [e.id, e.revision])).toEqual([
+      ["id-1", 0],
+      ["id-2", 0],
+    ]);
+  });
+
+  it("uses a slower window for smoke", () => {
+    const frames = Array.from({ length: 8 }, () => [smoke()]);
+    const { emitted } = run(frames);
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0]).toMatchObject({ kind: "smoke", frame: 4, confirmedFrames: 5 });
+  });
+
+  it("keeps cameras apart", () => {
+    let n = 0;
+    const confirmer = createFireConfirmer({ newId: () => `id-${++n}` });
+    const out: Array<FireConfirmation & { camera: string }> = [];
+    for (let i = 0; i < 6; i++) {
+      // Camera a sees fire on every frame; camera b only on its first two.
+      for (const c of confirmer.observe("a", 1000 + i * FRAME_MS, flicker(i))) out.push({ ...c, camera: "a" });
+      for (const c of confirmer.observe("b", 1000 + i * FRAME_MS, i < 2 ? flicker(i) : [])) out.push({ ...c, camera: "b" });
+    }
+    expect(out.map((e) => [e.camera, e.id])).toEqual([["a", "id-1"]]);
+    expect(confirmer.activeCount()).toBe(1);
+    confirmer.forget("a");
+    expect(confirmer.activeCount()).toBe(0);
+  });
+
+  it("rejects impossible rules", () => {
+    expect(() => createFireConfirmer({ fire: { window: 3, minHits: 4, minVariation: 0 } })).toThrow(/minHits/);
+  });
+});

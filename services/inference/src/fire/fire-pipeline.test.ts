@@ -1,0 +1,72 @@
+import { fireEventSchema, type FireEvent } from "@vigil/contracts";
+import pino from "pino";
+import { describe, expect, it } from "vitest";
+import type { Detection, Detector, RgbImage } from "../detectors/detector.js";
+import { createFireConfirmer } from "./fire-confirmer.js";
+import { createFirePipeline } from "./fire-pipeline.js";
+
+/** Plays back a scripted detection sequence: the pipeline logic is under test here, not a model. */
+function scriptedDetector(frames: Detection[][]): Detector {
+  let i = 0;
+  return {
+    name: "scripted",
+    labels: ["fire", "smoke"],
+    load: async () => {},
+    detect: async () => frames[i++] ?? [],
+    close: async () => {},
+  };
+}
+
+const image: RgbImage = { data: Buffer.alloc(4 * 4 * 3), width: 4, height: 4 };
+const flame = (i: number): Detection => ({ label: "fire", confidence: 0.6 + 0.1 * (i % 3), bbox: [0.1, 0.2, 0.1 + 0.02 * (i % 2), 0.2] });
+
+describe("fire pipeline", () => {
+  it("publishes one validated event with snapshot once the confirmer confirms, and updates under the same id", async () => {
+    const published: FireEvent[] = [];
+    const snapshots: string[] = [];
+    const pipeline = createFirePipeline({
+      detector: scriptedDetector(Array.from({ length: 30 }, (_, i) => [flame(i)])),
+      confirmer: createFireConfirmer({ updateIntervalMs: 5_000 }),
+      evidence: async (cameraId, _img, boxes) => {
+        snapshots.push(`${cameraId}:${boxes.length}`);
+        return `/media/fire/${cameraId}-${snapshots.length}.jpg`;
+      },
+      publish: async (e) => void published.push(e),
+      logger: pino({ level: "silent" }),
+    });
+    const perFrame: number[] = [];
+    for (let i = 0; i < 30; i++) perFrame.push((await pipeline.process("cam-7", image, 1_700_000_000_000 + i * 500)).length);
+    expect(perFrame.indexOf(1)).toBe(2); // third frame confirms
+    expect(published.length).toBeGreaterThanOrEqual(2);
+    for (const e of published) expect(fireEventSchema.safeParse(e).success).toBe(true);
+    expect(new Set(published.map((e) => e.id)).size).toBe(1);
+    expect(published.map((e) => e.revision)).toEqual(published.map((_, i) => i));
+    expect(published[0]).toMatchObject({ cameraId: "cam-7", kind: "fire", confirmedFrames: 3, snapshot: "/media/fire/cam-7-1.jpg", ts: new Date(1_700_000_001_000).toISOString() });
+  });
+
+  it("still publishes when the snapshot writer fails", async () => {
+    const published: FireEvent[] = [];
+    const pipeline = createFirePipeline({
+      detector: scriptedDetector(Array.from({ length: 5 }, (_, i) => [flame(i)])),
+      confirmer: createFireConfirmer(),
+      evidence: async () => {
+        throw new Error("disk full");
+      },
+      publish: async (e) => void published.push(e),
+      logger: pino({ level: "silent" }),
+    });
+    for (let i = 0; i < 5; i++) await pipeline.process("cam-1", image, new Date(1_700_000_000_000 + i * 500).toISOString());
+    expect(published).toHaveLength(1);
+    expect(published[0]!.snapshot).toBeUndefined();
+  });
+
+  it("rejects an unreadable capture timestamp with a clear error", async () => {
+    const pipeline = createFirePipeline({
+      detector: scriptedDetector([]),
+      confirmer: createFireConfirmer(),
+      publish: async () => {},
+      logger: pino({ level: "silent" }),
+    });
+    await expect(pipeline.process("cam-1", image, "not a date")).rejects.toThrow(/timestamp/);
+  });
+});

@@ -1,0 +1,89 @@
+import { fireEventSchema, type FireBox, type FireEvent, SCHEMA_VERSION } from "@vigil/contracts";
+import type { Logger } from "pino";
+import type { Detection, Detector, RgbImage } from "../detectors/detector.js";
+import type { FireConfirmer } from "./fire-confirmer.js";
+
+/** Saves an evidence snapshot (frame + boxes) and returns its URL path, or undefined if it could not. */
+export type FireEvidenceWriter = (cameraId: string, image: RgbImage, boxes: FireBox[]) => Promise<string | undefined>;
+/** Publishes a validated event (the caller's MQTT outbox, `vigil/events/fire`). */
+export type FireEventPublisher = (event: FireEvent) => Promise<void>;
+
+export interface FirePipelineDeps {
+  detector: Detector;
+  confirmer: FireConfirmer;
+  evidence?: FireEvidenceWriter;
+  publish: FireEventPublisher;
+  logger: Pick<Logger, "warn" | "info" | "debug">;
+}
+
+export interface FireFrameResult {
+  /** Events published for this frame (new or updated), already validated against the contract. */
+  events: FireEvent[];
+  /** Raw single-frame detections, e.g. for metrics or overlays; never published as events. */
+  detections: Detection[];
+}
+
+export interface FirePipeline {
+  /** Runs the detector on one sampled frame and publishes whatever the confirmer confirms. */
+  process(cameraId: string, image: RgbImage, captureTs: number | string | Date): Promise<FireEvent[]>;
+  /** Same as process, also returning the frame's raw detections. */
+  processWithDetections(cameraId: string, image: RgbImage, captureTs: number | string | Date): Promise<FireFrameResult>;
+  forget(cameraId: string): void;
+}
+
+function toEpochMs(ts: number | string | Date): number {
+  const ms = typeof ts === "number" ? ts : new Date(ts).getTime();
+  if (!Number.isFinite(ms)) throw new Error(`invalid capture timestamp: ${String(ts)}`);
+  return ms;
+}
+
+/**
+ * Per-frame fire & smoke stage of the inference service: detector → temporal confirmer →
+ * evidence snapshot → event. Side effects (snapshot files, MQTT) come in as functions so the
+ * inference service decides where they go and tests can capture them.
+ */
+export function createFirePipeline({ detector, confirmer, evidence, publish, logger }: FirePipelineDeps): FirePipeline {
+  async function processWithDetections(cameraId: string, image: RgbImage, captureTs: number | string | Date): Promise<FireFrameResult> {
+    const ts = toEpochMs(captureTs);
+    const detections = await detector.detect(image);
+    const confirmations = confirmer.observe(cameraId, ts, detections);
+    const events: FireEvent[] = [];
+    for (const c of confirmations) {
+      let snapshot: string | undefined;
+      if (evidence) {
+        try {
+          snapshot = await evidence(cameraId, image, c.boxes);
+        } catch (err) {
+          // An event without a picture is still worth raising; the snapshot is best effort.
+          logger.warn({ err, cameraId, eventId: c.id }, "fire evidence snapshot failed");
+        }
+      }
+      const event = fireEventSchema.parse({
+        schemaVersion: SCHEMA_VERSION,
+        id: c.id,
+        cameraId,
+        ts: new Date(c.ts).toISOString(),
+        kind: c.kind,
+        confidence: c.confidence,
+        boxes: c.boxes,
+        confirmedFrames: c.confirmedFrames,
+        revision: c.revision,
+        ...(snapshot ? { snapshot } : {}),
+      });
+      await publish(event);
+      logger.info({ cameraId, eventId: event.id, kind: event.kind, revision: c.revision, confirmedFrames: c.confirmedFrames }, c.revision === 0 ? "fire event confirmed" : "fire event updated");
+      events.push(event);
+    }
+    return { events, detections };
+  }
+
+  return {
+    async process(cameraId, image, captureTs) {
+      return (await processWithDetections(cameraId, image, captureTs)).events;
+    },
+    processWithDetections,
+    forget(cameraId) {
+      confirmer.forget(cameraId);
+    },
+  };
+}
