@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { cameraStatusSchema, decodePayload, type CameraStatus } from "@vigil/contracts";
 import { startIngest, type Ingest } from "../services/ingest/src/index.js";
 import { collectMessages, connectTestMqtt, uniqueTopicPrefix } from "./support/mqtt.js";
