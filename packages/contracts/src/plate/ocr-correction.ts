@@ -45,8 +45,9 @@ function coerce(key: string, shape: string): { key: string; changes: OcrChange[]
  * plate must be a series letter) → `84-B1 234.56`; `51F-l23.45` → `51F-123.45`.
  *
  * Every layout of the right length is tried; the winner is the valid reading with the fewest
- * substitutions (then the one matching `rows`, then the more common layout). Characters are never
- * inserted or dropped: that is the tracker's job, across frames.
+ * substitutions (then the one matching `rows` and the text's separators, then the more common
+ * layout). When no substitution yields a valid plate the reading is returned unchanged. Characters
+ * are never inserted or dropped: that is the tracker's job, across frames.
  */
 export function correctOcr(rawText: string, rows?: 1 | 2): OcrCorrection {
   const raw = toPlateKey(rawText);
@@ -62,7 +63,9 @@ export function correctOcr(rawText: string, rows?: 1 | 2): OcrCorrection {
     const score = (reading.problems.length === 0 ? 0 : 1000) + coerced.changes.length * 10 + hintMismatch(reading, hints) + order / 100;
     if (!best || score < best.score) best = { score, key: coerced.key, changes: coerced.changes, layout: layout.id };
   });
-  const chosen = best;
+  // Substitutions are only worth making when they produce a valid plate; otherwise the raw reading
+  // is kept as it is (a guess that is still invalid would only hide what the camera saw).
+  const chosen = best && best.score < 1000 ? best : undefined;
   const key = chosen ? chosen.key : raw;
   const plate = describeAs(key, chosen?.layout, hint);
   return {
