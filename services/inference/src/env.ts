@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { commonEnvShape, parseEnv } from "@vigil/contracts/node";
+
+const inferenceEnvSchema = z.object({
+  ...commonEnvShape,
+  INFERENCE_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  INFERENCE_HOST: z.string().default("0.0.0.0"),
+  MODELS_DIR: z.string().default("models/cache"),
+  MEDIA_DIR: z.string().default("./media"),
+  OUTBOX_DIR: z.string().default("./data/outbox"),
+  OUTBOX_MAX_EVENTS: z.coerce.number().int().min(1).default(10_000),
+  /** `i/n`: this worker takes frame shard i of n (MQTT transport). */
+  INFERENCE_SHARD: z
+    .string()
+    .regex(/^\d+\/\d+$/, "must look like 0/1")
+    .refine((v) => {
+      const [i, n] = v.split("/").map(Number);
+      return n! >= 1 && i! < n!;
+    }, "shard index must be below the shard count")
+    .default("0/1"),
+  ONNX_THREADS: z.coerce.number().int().min(0).max(64).default(2),
+  /** Frames subscribed from MQTT; off when ingest runs in the same process. */
+  FRAMES_FROM_MQTT: z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1"),
+});
+
+export type InferenceEnv = z.output<typeof inferenceEnvSchema>;
+
+export function loadInferenceEnv(source: Record<string, string | undefined> = process.env): InferenceEnv {
+  return parseEnv(inferenceEnvSchema, source);
+}

@@ -1,0 +1,67 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { FireEvent } from "@vigil/contracts";
+import type { Logger } from "@vigil/contracts/node";
+import sharp from "sharp";
+import type { Detection, DetectorLoadOptions, RgbImage } from "./detectors/detector.js";
+import { VigilFireGridDetector } from "./detectors/fire-vigil-grid.js";
+import { createFireConfirmer } from "./fire/fire-confirmer.js";
+import { createFirePipeline } from "./fire/fire-pipeline.js";
+
+export interface FireStage {
+  process(cameraId: string, image: RgbImage, captureTs: number): Promise<void>;
+  detect(image: RgbImage): Promise<{ detections: Detection[]; ms: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the fire helper's pipeline (detector → confirmer → event) into the service. The fire model
+ * is optional: when it cannot load, plates keep working and the reason is logged once.
+ */
+export async function loadFireStage(o: {
+  loadOptions: DetectorLoadOptions;
+  mediaDir: string;
+  publish: (event: FireEvent) => Promise<void>;
+  logger: Logger;
+}): Promise<FireStage | undefined> {
+  const detector = new VigilFireGridDetector();
+  try {
+    await detector.load(o.loadOptions);
+  } catch (err) {
+    o.logger.warn({ err }, "fire model not loaded; fire detection is off");
+    return undefined;
+  }
+  const pipeline = createFirePipeline({
+    detector,
+    confirmer: createFireConfirmer(),
+    publish: o.publish,
+    logger: o.logger,
+    evidence: async (cameraId, image, boxes) => {
+      const day = new Date().toISOString().slice(0, 10);
+      const name = `fire-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.jpg`;
+      const dir = path.join(o.mediaDir, cameraId, day);
+      await mkdir(dir, { recursive: true });
+      const rects = boxes
+        .map(({ bbox: [x, y, w, h] }) => `<rect x="${x * image.width}" y="${y * image.height}" width="${w * image.width}" height="${h * image.height}" fill="none" stroke="#ff8c00" stroke-width="4"/>`)
+        .join("");
+      const svg = Buffer.from(`<svg width="${image.width}" height="${image.height}" xmlns="http://www.w3.org/2000/svg">${rects}</svg>`);
+      const jpeg = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+        .composite([{ input: svg, top: 0, left: 0 }])
+        .jpeg({ quality: 80 })
+        .toBuffer();
+      await writeFile(path.join(dir, name), jpeg);
+      return `/media/${cameraId}/${day}/${name}`;
+    },
+  });
+  return {
+    async process(cameraId, image, captureTs) {
+      await pipeline.process(cameraId, image, captureTs);
+    },
+    async detect(image) {
+      const t0 = performance.now();
+      const detections = await detector.detect(image);
+      return { detections, ms: performance.now() - t0 };
+    },
+    close: () => detector.close(),
+  };
+}

@@ -1,0 +1,5 @@
+/** Public surface of the inference service, for `npm start` (one process) and tests. */
+export { startInference, choosePlateDetector, type Inference, type InferenceConfig, type InferenceDeps } from "./inference.js";
+export { buildInferenceApp, type InferenceAppDeps } from "./app.js";
+export { InferenceMetrics } from "./metrics.js";
+export { loadInferenceEnv, type InferenceEnv } from "./env.js";

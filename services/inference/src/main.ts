@@ -1,0 +1,58 @@
+import mqtt from "mqtt";
+import { createLogger, EnvError } from "@vigil/contracts/node";
+import { buildInferenceApp } from "./app.js";
+import { loadInferenceEnv } from "./env.js";
+import { startInference } from "./inference.js";
+import { InferenceMetrics } from "./metrics.js";
+
+/** Composition root: env → logger → MQTT → models and stages → HTTP; shutdown in reverse. */
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = loadInferenceEnv();
+  } catch (err) {
+    if (err instanceof EnvError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger({ name: "inference", level: env.LOG_LEVEL });
+  const client = mqtt.connect(env.MQTT_URL ?? "mqtt://127.0.0.1:1883", { clientId: `vigil-inference-${process.pid}`, reconnectPeriod: 2000, connectTimeout: 5000 });
+  client.on("error", (err) => logger.warn({ err }, "mqtt error"));
+  const [index, count] = env.INFERENCE_SHARD.split("/").map(Number) as [number, number];
+  const metrics = new InferenceMetrics(true);
+  const inference = await startInference(
+    {
+      modelsDir: env.MODELS_DIR,
+      mediaDir: env.MEDIA_DIR,
+      outboxDir: env.OUTBOX_DIR,
+      outboxMaxEvents: env.OUTBOX_MAX_EVENTS,
+      topicPrefix: env.MQTT_TOPIC_PREFIX,
+      threads: env.ONNX_THREADS,
+      ...(env.FRAMES_FROM_MQTT ? { mqttFrames: { index, count } } : {}),
+    },
+    { logger, mqtt: client, metrics },
+  );
+  const app = await buildInferenceApp({ analyze: (img) => inference.analyze(img), metrics, logger, health: () => ({ plateDetector: inference.plateDetector, mqtt: client.connected }) });
+  await app.listen({ port: env.INFERENCE_PORT, host: env.INFERENCE_HOST });
+  logger.info({ port: env.INFERENCE_PORT }, "inference listening");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    await inference.close();
+    await client.endAsync();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+void main();

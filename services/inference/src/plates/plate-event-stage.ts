@@ -1,0 +1,96 @@
+import { plateEventSchema, SCHEMA_VERSION, type PlateEvent } from "@vigil/contracts";
+import type { Logger } from "@vigil/contracts/node";
+import type { RgbImage } from "../detectors/detector.js";
+import type { EvidenceWriter } from "../evidence/evidence-writer.js";
+import type { InferenceMetrics } from "../metrics.js";
+import type { PlateTracker, PublishDecision } from "../tracking/plate-tracker.js";
+import { formatPlate as formatPlateLocal } from "./plate-format.js";
+import type { PlatePipeline } from "./plate-pipeline.js";
+import type { PlateReading } from "./plate-reader.js";
+
+export interface PlateEventStageDeps {
+  pipeline: PlatePipeline;
+  tracker: PlateTracker;
+  evidence?: EvidenceWriter;
+  publish: (event: PlateEvent) => Promise<void>;
+  metrics: InferenceMetrics;
+  logger: Logger;
+}
+
+/**
+ * Per-frame plate stage of the live service: detect → track → read only the tracks that still
+ * need it → vote → on a publish decision, write evidence and publish one event per track.
+ */
+export class PlateEventStage {
+  constructor(private readonly d: PlateEventStageDeps) {}
+
+  async process(cameraId: string, image: RgbImage, captureTs: number): Promise<PlateEvent[]> {
+    const t0 = performance.now();
+    const detections = await this.d.pipeline.detect(image);
+    const t1 = performance.now();
+    this.d.metrics.observeStage("plate_detect", t1 - t0);
+    const updates = this.d.tracker.update(
+      cameraId,
+      detections.map((d) => d.bbox),
+      captureTs,
+    );
+    const events: PlateEvent[] = [];
+    for (const { track, needsRead } of updates) {
+      if (!needsRead) continue;
+      const r0 = performance.now();
+      let reading: PlateReading;
+      try {
+        reading = await this.d.pipeline.read(image, track.bbox);
+      } catch (err) {
+        this.d.metrics.errors.inc({ stage: "plate_ocr" });
+        this.d.logger.warn({ err, cameraId }, "plate OCR failed");
+        continue;
+      }
+      this.d.metrics.observeStage("plate_ocr", performance.now() - r0);
+      this.d.metrics.plateReads.inc({ valid: String(reading.valid) });
+      const decision = this.d.tracker.addReading(track, reading);
+      if (decision) events.push(await this.publish(decision, image, reading, captureTs));
+    }
+    return events;
+  }
+
+  private async publish(decision: PublishDecision, image: RgbImage, reading: PlateReading, captureTs: number): Promise<PlateEvent> {
+    const { track, vote, revision } = decision;
+    const ts = new Date(captureTs);
+    const evidence = this.d.evidence ? await this.d.evidence.write(track.cameraId, track.eventId, ts, image, track.bbox, reading.crop) : {};
+    if (this.d.evidence && !evidence.snapshot) this.d.metrics.evidenceErrors.inc();
+    const event = plateEventSchema.parse({
+      schemaVersion: SCHEMA_VERSION,
+      id: track.eventId,
+      cameraId: track.cameraId,
+      ts: ts.toISOString(),
+      plate: vote.plate,
+      display: reading.plate === vote.plate ? reading.display : formatFromVote(vote.plate, vote.rows, reading),
+      rows: vote.rows,
+      confidence: round3(vote.confidence),
+      bbox: track.bbox.map(round4) as [number, number, number, number],
+      frames: Math.max(1, track.frames),
+      revision,
+      charConfidences: vote.charConfidences.map(round3),
+      ...(evidence.snapshot ? { snapshot: evidence.snapshot } : {}),
+      ...(evidence.crop ? { crop: evidence.crop } : {}),
+    });
+    await this.d.publish(event);
+    this.d.metrics.platesPublished.inc({ kind: revision === 0 ? "new" : "revision" });
+    this.d.logger.info({ cameraId: event.cameraId, eventId: event.id, plate: event.plate, revision, frames: event.frames }, "plate event");
+    return event;
+  }
+}
+
+function formatFromVote(plate: string, rows: 1 | 2, reading: PlateReading): string {
+  // The display form follows the same layout as the reading that decided it (same row split).
+  const topLength = reading.display.includes(" ") ? reading.display.split(" ")[0]!.replace("-", "").length : undefined;
+  return formatPlateLocal(plate, rows, topLength);
+}
+
+function round3(v: number): number {
+  return Math.round(Math.min(1, Math.max(0, v)) * 1000) / 1000;
+}
+function round4(v: number): number {
+  return Math.round(Math.min(1, Math.max(0, v)) * 10000) / 10000;
+}

@@ -1,0 +1,131 @@
+import { randomUUID } from "node:crypto";
+import type { NormalisedBox } from "@vigil/contracts";
+import { centreDistance, iou } from "./iou.js";
+import { votePlate, type VoteReading, type VoteResult } from "./plate-vote.js";
+
+export interface PlateTrack {
+  trackId: number;
+  /** Id of the plate event this track publishes (stable across revisions). */
+  eventId: string;
+  cameraId: string;
+  bbox: NormalisedBox;
+  firstSeenTs: number;
+  lastSeenTs: number;
+  frames: number;
+  readings: VoteReading[];
+  /** What was last published for this track. */
+  published?: { plate: string; revision: number; support: number; confidence: number };
+}
+
+export interface TrackerOptions {
+  iouThreshold?: number;
+  /** Centre distance (in box diagonals) that still counts as the same plate. */
+  maxCentreDistance?: number;
+  /** A track unseen this long is over. */
+  maxAgeMs?: number;
+  /** Agreeing readings that make a reading stable. */
+  stableSupport?: number;
+  /** One valid reading at least this confident is stable on its own. */
+  confidentSingle?: number;
+  /** Once published, re-read a track every n-th frame only, looking for a better reading. */
+  rereadEvery?: number;
+  /** Readings kept per track (oldest dropped). */
+  maxReadings?: number;
+}
+
+export type PublishDecision = { track: PlateTrack; vote: VoteResult; revision: number };
+
+/**
+ * Per-camera plate tracker with voting. Pure: callers feed detections and readings with their
+ * capture time, and get back which boxes to read and when a track's reading should be published.
+ * A track publishes as soon as its reading is stable — the watchlist alert must not wait for the
+ * vehicle to leave — and republishes (same event id, higher revision) only if the vote changes.
+ */
+export class PlateTracker {
+  private readonly tracks = new Map<string, PlateTrack[]>();
+  private nextId = 1;
+  private readonly o: Required<TrackerOptions>;
+
+  constructor(options: TrackerOptions = {}) {
+    this.o = {
+      iouThreshold: options.iouThreshold ?? 0.15,
+      maxCentreDistance: options.maxCentreDistance ?? 0.8,
+      maxAgeMs: options.maxAgeMs ?? 4000,
+      stableSupport: options.stableSupport ?? 2,
+      confidentSingle: options.confidentSingle ?? 0.93,
+      rereadEvery: options.rereadEvery ?? 5,
+      maxReadings: options.maxReadings ?? 20,
+    };
+  }
+
+  /** Matches this frame's boxes to tracks (greedy by IoU, then centre distance) and says which to read. */
+  update(cameraId: string, boxes: readonly NormalisedBox[], ts: number): { track: PlateTrack; needsRead: boolean }[] {
+    const live = this.expire(cameraId, ts).live;
+    const free = new Set(live);
+    const out: { track: PlateTrack; needsRead: boolean }[] = [];
+    const pairs: { box: number; track: PlateTrack; score: number }[] = [];
+    boxes.forEach((box, i) => {
+      for (const t of live) {
+        const overlap = iou(box, t.bbox);
+        const dist = centreDistance(box, t.bbox);
+        if (overlap >= this.o.iouThreshold || dist <= this.o.maxCentreDistance) pairs.push({ box: i, track: t, score: overlap - dist * 0.1 });
+      }
+    });
+    pairs.sort((a, b) => b.score - a.score);
+    const assigned = new Map<number, PlateTrack>();
+    for (const p of pairs) {
+      if (assigned.has(p.box) || !free.has(p.track)) continue;
+      assigned.set(p.box, p.track);
+      free.delete(p.track);
+    }
+    boxes.forEach((box, i) => {
+      let track = assigned.get(i);
+      if (!track) {
+        track = { trackId: this.nextId++, eventId: randomUUID(), cameraId, bbox: box, firstSeenTs: ts, lastSeenTs: ts, frames: 0, readings: [] };
+        live.push(track);
+      }
+      track.bbox = box;
+      track.lastSeenTs = ts;
+      track.frames++;
+      const needsRead = !track.published || track.frames % this.o.rereadEvery === 0;
+      out.push({ track, needsRead });
+    });
+    this.tracks.set(cameraId, live);
+    return out;
+  }
+
+  /** Adds a reading to a track; returns a publish decision when the track's vote is (newly) worth publishing. */
+  addReading(track: PlateTrack, reading: VoteReading): PublishDecision | undefined {
+    track.readings.push(reading);
+    if (track.readings.length > this.o.maxReadings) track.readings.shift();
+    const vote = votePlate(track.readings);
+    if (!vote) return undefined;
+    const stable = vote.support >= this.o.stableSupport || (vote.support >= 1 && vote.confidence >= this.o.confidentSingle);
+    if (!stable) return undefined;
+    if (!track.published) {
+      track.published = { plate: vote.plate, revision: 0, support: vote.support, confidence: vote.confidence };
+      return { track, vote, revision: 0 };
+    }
+    // Republish only when the text changes and the new reading has more support than the old one had.
+    if (vote.plate !== track.published.plate && vote.support > track.published.support) {
+      const revision = track.published.revision + 1;
+      track.published = { plate: vote.plate, revision, support: vote.support, confidence: vote.confidence };
+      return { track, vote, revision };
+    }
+    track.published.support = Math.max(track.published.support, vote.plate === track.published.plate ? vote.support : 0);
+    return undefined;
+  }
+
+  /** Drops tracks of a camera unseen for maxAgeMs; returns what ended. */
+  expire(cameraId: string, now: number): { live: PlateTrack[]; ended: PlateTrack[] } {
+    const all = this.tracks.get(cameraId) ?? [];
+    const live = all.filter((t) => now - t.lastSeenTs <= this.o.maxAgeMs);
+    const ended = all.filter((t) => now - t.lastSeenTs > this.o.maxAgeMs);
+    this.tracks.set(cameraId, live);
+    return { live, ended };
+  }
+
+  activeTracks(cameraId: string): readonly PlateTrack[] {
+    return this.tracks.get(cameraId) ?? [];
+  }
+}
