@@ -1,15 +1,18 @@
 import { z } from "zod";
 
+const utf8 = new TextDecoder("utf-8");
+
 export type SafeDecodeResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /**
  * Decodes a raw MQTT payload (bytes → JSON → schema). Consumers call this and count the rejects;
  * the reason is readable enough to put straight into a dead-letter message.
  */
-export function decodePayload<S extends z.ZodType>(schema: S, payload: Buffer | Uint8Array | string): SafeDecodeResult<z.output<S>> {
+export function decodePayload<S extends z.ZodType>(schema: S, payload: Uint8Array | string): SafeDecodeResult<z.output<S>> {
   let json: unknown;
   try {
-    const text = typeof payload === "string" ? payload : Buffer.from(payload).toString("utf8");
+    // TextDecoder rather than Buffer: the console imports this module in the browser. (A Buffer is a Uint8Array.)
+    const text = typeof payload === "string" ? payload : utf8.decode(payload);
     json = JSON.parse(text);
   } catch (err) {
     return { ok: false, reason: `payload is not valid JSON: ${(err as Error).message}` };

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { alertSchema, alertState, alertType } from "../messages/alert.js";
-import { cameraConfigSchema } from "../messages/camera-config.js";
+import { cameraAnalytic, cameraConfigSchema } from "../messages/camera-config.js";
 import { cameraStatusSchema } from "../messages/camera-status.js";
-import { isoTimestamp, normalisedBox } from "../messages/common.js";
+import { isoTimestamp, normalisedBox, plateRows } from "../messages/common.js";
 
 export const errorResponseSchema = z.object({ error: z.string(), message: z.string(), details: z.unknown().optional() });
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;
@@ -14,7 +14,15 @@ export const cameraViewSchema = cameraConfigSchema.extend({
   lastSnapshot: z.string().nullable().optional(),
 });
 export type CameraView = z.infer<typeof cameraViewSchema>;
-export const cameraPatchSchema = cameraConfigSchema.omit({ id: true }).partial().strict();
+/**
+ * PATCH body: every field optional and none defaulted. `analytics` is re-declared because the config
+ * schema defaults it, and a default would silently reset a camera's analytics on every unrelated patch.
+ */
+export const cameraPatchSchema = cameraConfigSchema
+  .omit({ id: true, analytics: true })
+  .partial()
+  .extend({ analytics: z.array(cameraAnalytic).optional() })
+  .strict();
 export type CameraPatch = z.infer<typeof cameraPatchSchema>;
 
 // Plate search ------------------------------------------------------------
@@ -39,7 +47,7 @@ export const plateReadSchema = z.object({
   ts: isoTimestamp,
   plate: z.string(),
   display: z.string(),
-  rows: z.union([z.literal(1), z.literal(2)]),
+  rows: plateRows,
   confidence: z.number(),
   bbox: normalisedBox,
   snapshot: z.string().nullable().optional(),

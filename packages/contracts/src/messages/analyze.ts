@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { fireKind } from "./fire-event.js";
-import { normalisedBox } from "./common.js";
+import { normalisedBox, plateRows } from "./common.js";
 
 /** Reply of POST /api/v1/analyze on the inference service. */
 export const analyzeResponseSchema = z.object({
@@ -8,7 +8,7 @@ export const analyzeResponseSchema = z.object({
     z.object({
       plate: z.string(),
       display: z.string(),
-      rows: z.union([z.literal(1), z.literal(2)]),
+      rows: plateRows,
       confidence: z.number().min(0).max(1),
       bbox: normalisedBox,
       province: z.string().optional(),

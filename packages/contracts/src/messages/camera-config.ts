@@ -31,7 +31,9 @@ export type CameraConfigInput = z.input<typeof cameraConfigSchema>;
 
 /** CAMERAS_FILE holds either a bare list or `{ cameras: [...] }`; ids must be unique. */
 export const camerasFileSchema = z
-  .union([z.array(cameraConfigSchema), z.object({ cameras: z.array(cameraConfigSchema) }).strict()])
+  .union([z.array(cameraConfigSchema), z.object({ cameras: z.array(cameraConfigSchema) }).strict()], {
+    error: "must be a list of cameras, or an object { cameras: [...] }",
+  })
   .transform((v) => (Array.isArray(v) ? v : v.cameras))
   .superRefine((cams, ctx) => {
     const seen = new Set<string>();

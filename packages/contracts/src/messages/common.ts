@@ -20,4 +20,7 @@ export const cameraId = z
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "camera id must be letters, digits, '-' or '_'");
 
+/** Rows of a plate: 1 (cars) or 2 (motorbikes, square plates). One literal set so errors read "expected one of 1|2". */
+export const plateRows = z.literal([1, 2]);
+
 export const DEFAULT_TOPIC_PREFIX = "vigil";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cameraId, isoTimestamp, normalisedBox, schemaVersionField, SCHEMA_VERSION, DEFAULT_TOPIC_PREFIX } from "./common.js";
+import { cameraId, isoTimestamp, normalisedBox, plateRows, schemaVersionField, SCHEMA_VERSION, DEFAULT_TOPIC_PREFIX } from "./common.js";
 
 /**
  * One event per vehicle track, not per frame. A later, better reading of the same
@@ -12,7 +12,7 @@ export const plateEventSchema = z.object({
   ts: isoTimestamp,
   plate: z.string().regex(/^[A-Z0-9]{4,12}$/, "plate must be the alphanumeric key, e.g. 51F12345"),
   display: z.string().min(4).max(20),
-  rows: z.union([z.literal(1), z.literal(2)]),
+  rows: plateRows,
   confidence: z.number().min(0).max(1),
   bbox: normalisedBox,
   frames: z.number().int().min(1),
