@@ -1,3 +1,4 @@
+import { parsePlate } from "@vigil/contracts";
 import type { CtcChar } from "../ocr/ctc-decode.js";
 
 /**
@@ -163,11 +164,13 @@ export function decodePlate(lines: readonly (readonly CtcChar[])[]): PlateDecode
     return { plate, display: plate, rows, valid: false, charConfidences: probs, confidence: summarise(probs) * 0.5, raw };
   }
   const plate = fit.chars.join("");
+  // The contracts' plate module has the last word on validity (province codes, special series) and the display form.
+  const parsed = parsePlate(topLength ? `${plate.slice(0, topLength)} ${plate.slice(topLength)}` : plate, { rows });
   return {
     plate,
-    display: formatPlate(plate, rows, topLength || undefined),
+    display: parsed.valid ? parsed.display : formatPlate(plate, rows, topLength || undefined),
     rows,
-    valid: true,
+    valid: parsed.valid,
     charConfidences: fit.probs.map((p) => Math.min(1, p)),
     confidence: summarise(fit.probs),
     raw,

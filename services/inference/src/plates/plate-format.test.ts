@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { PLATE_ALPHABET, type CtcChar } from "../ocr/ctc-decode.js";
+import { decodePlate, formatPlate } from "./plate-format.js";
+
+/** A reader character: `top` with probability p, the rest spread over `also` (e.g. a look-alike). */
+function ch(top: string, p = 0.95, also: Record<string, number> = {}): CtcChar {
+  const alternatives = new Map<string, number>([...PLATE_ALPHABET].map((c) => [c, 0.0001]));
+  alternatives.set(top, p);
+  for (const [c, v] of Object.entries(also)) alternatives.set(c, v);
+  return { char: top, confidence: p, alternatives };
+}
+const line = (text: string) => [...text].map((c) => ch(c));
+
+describe("decodePlate", () => {
+  it("reads a clean two-row motorbike plate and formats it", () => {
+    const r = decodePlate([line("59X1"), line("23456")]);
+    expect(r).toMatchObject({ plate: "59X123456", display: "59-X1 234.56", rows: 2, valid: true });
+    expect(r.charConfidences).toHaveLength(9);
+  });
+
+  it("turns a digit read in a letter position into the reader's best letter (84-31 → 84-B1)", () => {
+    const r = decodePlate([[ch("8"), ch("4"), ch("3", 0.6, { B: 0.3 }), ch("1")], line("36217")]);
+    expect(r.plate).toBe("84B136217");
+    expect(r.valid).toBe(true);
+  });
+
+  it("drops a border mark read as a leading character", () => {
+    const r = decodePlate([[ch("1", 0.5), ...line("59X2")], line("81467")]);
+    expect(r.plate).toBe("59X281467");
+  });
+
+  it("reads a one-row car plate", () => {
+    const r = decodePlate([line("51F12345")]);
+    expect(r).toMatchObject({ plate: "51F12345", display: "51F-123.45", rows: 1, valid: true });
+  });
+
+  it("marks text that fits no plate format as invalid and less confident", () => {
+    const r = decodePlate([line("AB")]);
+    expect(r.valid).toBe(false);
+    expect(r.confidence).toBeLessThan(0.6);
+  });
+});
+
+describe("formatPlate", () => {
+  it("writes one- and two-row plates", () => {
+    expect(formatPlate("51F12345", 1)).toBe("51F-123.45");
+    expect(formatPlate("59X123456", 2, 4)).toBe("59-X1 234.56");
+    expect(formatPlate("54T15417", 2, 4)).toBe("54-T1 5417");
+  });
+});

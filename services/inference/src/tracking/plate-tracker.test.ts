@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import type { NormalisedBox } from "@vigil/contracts";
+import { PlateTracker } from "./plate-tracker.js";
+import { votePlate, type VoteReading } from "./plate-vote.js";
+
+const read = (plate: string, confidence = 0.8, valid = true): VoteReading => ({
+  plate,
+  rows: 2,
+  valid,
+  confidence,
+  charConfidences: [...plate].map(() => confidence),
+});
+
+describe("votePlate", () => {
+  it("votes per character across readings", () => {
+    const v = votePlate([read("84B136217"), read("84B138217"), read("84B136217"), read("843136217", 0.4, false)]);
+    expect(v).toMatchObject({ plate: "84B136217", support: 2 });
+  });
+
+  it("lets a confident character outweigh an unsure one", () => {
+    const a = read("59X123456", 0.9);
+    const b: VoteReading = { ...read("59X123458", 0.9), charConfidences: [0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.2] };
+    expect(votePlate([a, b])?.plate).toBe("59X123456");
+  });
+
+  it("returns nothing without a valid reading", () => {
+    expect(votePlate([read("ABC", 0.9, false)])).toBeUndefined();
+  });
+});
+
+describe("PlateTracker", () => {
+  const box = (x: number): NormalisedBox => [x, 0.5, 0.1, 0.1];
+
+  it("follows a moving plate and publishes once when two reads agree", () => {
+    const tracker = new PlateTracker({ confidentSingle: 0.99 });
+    let [u] = tracker.update("cam", [box(0.1)], 0);
+    expect(u!.needsRead).toBe(true);
+    expect(tracker.addReading(u!.track, read("51F12345"))).toBeUndefined();
+    [u] = tracker.update("cam", [box(0.13)], 100);
+    const decision = tracker.addReading(u!.track, read("51F12345"));
+    expect(decision).toMatchObject({ revision: 0, vote: { plate: "51F12345" } });
+    // Same track, same reading: no second event.
+    [u] = tracker.update("cam", [box(0.16)], 200);
+    expect(tracker.addReading(u!.track, read("51F12345"))).toBeUndefined();
+    expect(tracker.activeTracks("cam")).toHaveLength(1);
+  });
+
+  it("publishes a single very confident reading at once", () => {
+    const tracker = new PlateTracker();
+    const [u] = tracker.update("cam", [box(0.1)], 0);
+    expect(tracker.addReading(u!.track, read("51F12345", 0.97))?.revision).toBe(0);
+  });
+
+  it("revises under the same event id when a better reading takes over", () => {
+    const tracker = new PlateTracker({ confidentSingle: 0.9, rereadEvery: 1 });
+    let [u] = tracker.update("cam", [box(0.1)], 0);
+    const first = tracker.addReading(u!.track, read("59X123458", 0.91));
+    expect(first?.revision).toBe(0);
+    for (let i = 1; i <= 3; i++) {
+      [u] = tracker.update("cam", [box(0.1)], i * 100);
+      const d = tracker.addReading(u!.track, read("59X123456", 0.95));
+      if (d) {
+        expect(d).toMatchObject({ revision: 1, vote: { plate: "59X123456" } });
+        expect(d.track.eventId).toBe(first!.track.eventId);
+        return;
+      }
+    }
+    throw new Error("no revision published");
+  });
+
+  it("skips OCR of a published track except every n-th frame, and expires unseen tracks", () => {
+    const tracker = new PlateTracker({ rereadEvery: 3, maxAgeMs: 1000 });
+    let [u] = tracker.update("cam", [box(0.1)], 0);
+    tracker.addReading(u!.track, read("51F12345", 0.97));
+    const needs = [1, 2, 3, 4].map((i) => tracker.update("cam", [box(0.1)], i * 10)[0]!.needsRead);
+    expect(needs).toEqual([false, true, false, false]);
+    [u] = tracker.update("cam", [box(0.1)], 5000);
+    expect(u!.track.published).toBeUndefined();
+  });
+
+  it("keeps two plates in one frame apart and cameras separate", () => {
+    const tracker = new PlateTracker();
+    const a = tracker.update("cam", [box(0.1), box(0.7)], 0);
+    const b = tracker.update("cam", [box(0.72), box(0.12)], 100);
+    expect(b[0]!.track.trackId).toBe(a[1]!.track.trackId);
+    expect(b[1]!.track.trackId).toBe(a[0]!.track.trackId);
+    expect(tracker.update("other", [box(0.1)], 100)[0]!.track.trackId).not.toBe(a[0]!.track.trackId);
+  });
+});
