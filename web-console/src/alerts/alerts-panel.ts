@@ -1,0 +1,231 @@
+import type { Alert, AlertState, AlertType } from "@vigil/contracts";
+import { alertState, alertType } from "@vigil/contracts";
+import type { AppContext } from "../app/context.js";
+import { formatDateTime } from "../format/time.js";
+import { getLang, t } from "../i18n/index.js";
+import { evidenceImage, h, replaceChildren } from "../ui/dom.js";
+import { acknowledgeAlert, resolveAlert } from "./alert-actions.js";
+import type { AlertFilter } from "./alert-store.js";
+import { alertHeadline } from "./alert-text.js";
+
+/**
+ * The live alerts panel: newest first, severity colours, filters by type and state, the selected
+ * alert opened with its evidence and a note box. Keyboard: j/k select, a acknowledge, r resolve.
+ */
+export class AlertsPanel {
+  readonly element: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly filterBar: HTMLElement;
+  private readonly counts: HTMLElement;
+  private readonly types = new Set<AlertType>();
+  private readonly states = new Set<AlertState>(["new", "acknowledged"]);
+  /** Notes being typed survive re-renders caused by other alerts arriving. */
+  private readonly drafts = new Map<string, string>();
+  private readonly busy = new Set<string>();
+
+  constructor(private readonly ctx: AppContext) {
+    this.counts = h("span", { class: "panel-counts" });
+    this.filterBar = h("div", { class: "filter-bar" });
+    this.list = h("div", { class: "alert-list", attrs: { role: "list", "aria-live": "polite" } });
+    this.element = h(
+      "section",
+      { class: "panel alerts-panel", attrs: { "data-view": "alerts" } },
+      h("header", { class: "panel-header" }, h("h2", null, t("alerts.title")), this.counts),
+      this.filterBar,
+      this.list,
+    );
+    this.renderFilters();
+    ctx.alertsChanged.on(() => this.render());
+    this.render();
+  }
+
+  get filter(): AlertFilter {
+    return { types: this.types, states: this.states };
+  }
+
+  /** j/k */
+  move(delta: number): void {
+    const id = this.ctx.alerts.move(delta, this.filter);
+    this.render();
+    if (id) this.reveal(id, true);
+  }
+
+  select(id: string, fly = true): void {
+    this.ctx.alerts.select(id);
+    this.render();
+    this.reveal(id, fly);
+  }
+
+  /** a: acknowledges the selected alert with whatever note is typed. */
+  async acknowledgeSelected(): Promise<void> {
+    const alert = this.selectedAlert();
+    if (!alert || alert.state !== "new") return;
+    await this.run(alert.id, async () => {
+      const note = this.drafts.get(alert.id)?.trim() || undefined;
+      const changed = await acknowledgeAlert(this.ctx.api, alert.id, note);
+      this.drafts.delete(alert.id);
+      this.apply(changed);
+    });
+  }
+
+  /** r: resolves the selected alert; a note is required, so an empty one just focuses the note box. */
+  async resolveSelected(): Promise<void> {
+    const alert = this.selectedAlert();
+    if (!alert || alert.state === "resolved") return;
+    if (!this.ctx.can("supervisor")) return this.ctx.toast(t("alerts.resolveNeedsSupervisor"), "error");
+    const note = this.drafts.get(alert.id)?.trim();
+    if (!note) {
+      this.ctx.toast(t("alerts.noteRequired"), "error");
+      this.list.querySelector<HTMLTextAreaElement>(`[data-alert-id="${alert.id}"] textarea`)?.focus();
+      return;
+    }
+    await this.run(alert.id, async () => {
+      const changed = await resolveAlert(this.ctx.api, alert.id, note);
+      this.drafts.delete(alert.id);
+      this.apply(changed);
+    });
+  }
+
+  private selectedAlert(): Alert | undefined {
+    const id = this.ctx.alerts.selectedId;
+    return id ? this.ctx.alerts.get(id) : undefined;
+  }
+
+  private apply(alert: Alert): void {
+    this.ctx.alerts.upsert(alert);
+    this.ctx.alertsChanged.emit();
+  }
+
+  private async run(id: string, action: () => Promise<void>): Promise<void> {
+    if (this.busy.has(id)) return;
+    this.busy.add(id);
+    try {
+      await action();
+    } catch (err) {
+      this.ctx.toast(`${t("alerts.actionFailed")}: ${(err as Error).message}`, "error");
+    } finally {
+      this.busy.delete(id);
+      this.render();
+    }
+  }
+
+  private reveal(id: string, fly: boolean): void {
+    this.list.querySelector(`[data-alert-id="${id}"]`)?.scrollIntoView({ block: "nearest" });
+    const alert = this.ctx.alerts.get(id);
+    if (fly && alert) this.ctx.map.cameras.focus(alert.cameraId);
+  }
+
+  private renderFilters(): void {
+    const chip = <T extends string>(set: Set<T>, value: T, label: string) => {
+      const b = h("button", {
+        class: `chip${set.has(value) ? " on" : ""}`,
+        attrs: { type: "button", "aria-pressed": set.has(value) ? "true" : "false", "data-filter": value },
+        on: {
+          click: () => {
+            if (set.has(value)) set.delete(value);
+            else set.add(value);
+            this.renderFilters();
+            this.render();
+          },
+        },
+      }, label);
+      return b;
+    };
+    replaceChildren(
+      this.filterBar,
+      h("div", { class: "chips" }, ...alertType.options.map((v) => chip(this.types, v, t(`alert.type.${v}`)))),
+      h("div", { class: "chips" }, ...alertState.options.map((v) => chip(this.states, v, t(`alert.state.${v}`)))),
+    );
+  }
+
+  render(): void {
+    const items = this.ctx.alerts.list(this.filter);
+    const newCount = this.ctx.alerts.countByState("new");
+    this.counts.textContent = t("alerts.counts", { new: newCount, shown: items.length });
+    this.counts.classList.toggle("hot", newCount > 0);
+    const focused = document.activeElement instanceof HTMLTextAreaElement ? document.activeElement.closest<HTMLElement>("[data-alert-id]")?.dataset["alertId"] : undefined;
+    if (items.length === 0) {
+      replaceChildren(this.list, h("div", { class: "empty calm" }, t(this.ctx.alerts.size === 0 ? "alerts.allQuiet" : "alerts.noneMatch")));
+      return;
+    }
+    replaceChildren(this.list, ...items.slice(0, 300).map((a) => this.card(a)));
+    if (focused) {
+      const area = this.list.querySelector<HTMLTextAreaElement>(`[data-alert-id="${focused}"] textarea`);
+      area?.focus();
+      area?.setSelectionRange(area.value.length, area.value.length);
+    }
+  }
+
+  private card(alert: Alert): HTMLElement {
+    const lang = getLang();
+    const selected = this.ctx.alerts.selectedId === alert.id;
+    const head = h(
+      "div",
+      { class: "alert-head" },
+      h("span", { class: `sev sev-${alert.severity}` }, t(`alert.severity.${alert.severity}`)),
+      h("span", { class: "alert-title" }, alertHeadline(alert)),
+      h("span", { class: `state state-${alert.state}` }, t(`alert.state.${alert.state}`)),
+    );
+    const meta = h(
+      "div",
+      { class: "alert-meta" },
+      h("span", null, this.ctx.cameras.name(alert.cameraId)),
+      h("time", { attrs: { datetime: alert.ts } }, formatDateTime(alert.ts, lang)),
+      alert.matchKind === "fuzzy" ? h("span", { class: "fuzzy" }, t("alert.fuzzyMatch")) : null,
+    );
+    const card = h(
+      "article",
+      {
+        class: `alert-card sev-${alert.severity} state-${alert.state}${selected ? " selected" : ""}`,
+        attrs: { "data-alert-id": alert.id, role: "listitem", tabindex: -1 },
+        on: { click: (e) => (e.target as HTMLElement).closest("textarea,button") || this.select(alert.id) },
+      },
+      head,
+      meta,
+    );
+    if (selected) card.appendChild(this.details(alert));
+    return card;
+  }
+
+  private details(alert: Alert): HTMLElement {
+    const lang = getLang();
+    const draft = this.drafts.get(alert.id) ?? "";
+    const note = h("textarea", {
+      class: "note",
+      attrs: { rows: 2, placeholder: t("alerts.notePlaceholder"), maxlength: 2000, "aria-label": t("alerts.note") },
+      on: { input: (e) => this.drafts.set(alert.id, (e.target as HTMLTextAreaElement).value) },
+    });
+    note.value = draft;
+    const busy = this.busy.has(alert.id);
+    const ack = h(
+      "button",
+      { class: "btn primary", attrs: { type: "button", "data-action": "ack", disabled: busy || alert.state !== "new" }, on: { click: () => void this.acknowledgeSelected() } },
+      t("alerts.acknowledge"),
+      h("kbd", null, "a"),
+    );
+    const resolve = this.ctx.can("supervisor")
+      ? h(
+          "button",
+          { class: "btn", attrs: { type: "button", "data-action": "resolve", disabled: busy || alert.state === "resolved" }, on: { click: () => void this.resolveSelected() } },
+          t("alerts.resolve"),
+          h("kbd", null, "r"),
+        )
+      : null;
+    return h(
+      "div",
+      { class: "alert-details" },
+      h(
+        "div",
+        { class: "evidence-row" },
+        evidenceImage(alert.snapshot, t("alerts.snapshot"), "evidence snapshot"),
+        evidenceImage(alert.crop, t("alerts.plateCrop"), "evidence crop"),
+      ),
+      alert.reason ? h("div", { class: "reason" }, h("b", null, `${t("alerts.watchReason")}: `), alert.reason) : null,
+      alert.updatedBy
+        ? h("div", { class: "muted small" }, t("alerts.changedBy", { user: alert.updatedBy, time: formatDateTime(alert.updatedAt, lang) }), alert.note ? ` — “${alert.note}”` : "")
+        : null,
+      alert.state === "resolved" ? null : note,
+      alert.state === "resolved" ? null : h("div", { class: "actions" }, ack, resolve),
+    );
+  }
+}

@@ -1,0 +1,104 @@
+import { alertListResponseSchema, type Alert } from "@vigil/contracts";
+import type { AppContext } from "../app/context.js";
+import { formatClock } from "../format/time.js";
+import { getLang, t } from "../i18n/index.js";
+import { h, replaceChildren } from "../ui/dom.js";
+import { isUrgent, severityRank } from "./alert-store.js";
+import { alertHeadline } from "./alert-text.js";
+import type { AlertsPanel } from "./alerts-panel.js";
+
+/** While urgent alerts stay unacknowledged the alarm repeats, so a moment away from the desk can't lose one. */
+const REMINDER_MS = 30_000;
+const BASE_TITLE = "Vigil";
+
+/**
+ * Turns incoming alerts into attention: a new high/critical alert sounds, flashes its camera,
+ * flies the map there, raises a red banner and pulses the screen edge until someone acknowledges it.
+ * Everything else updates quietly.
+ */
+export class LiveAlerts {
+  readonly banner: HTMLElement;
+  private reminder: number | undefined;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly panel: AlertsPanel,
+  ) {
+    this.banner = h("div", { class: "alarm-banner", attrs: { role: "alert", hidden: true } });
+    ctx.alertsChanged.on(() => this.refreshAttention());
+    ctx.sound.mutedChanged.on(() => this.refreshAttention());
+  }
+
+  async load(): Promise<void> {
+    const { items } = await this.ctx.api.get("/api/v1/alerts", alertListResponseSchema, { limit: 300 });
+    for (const a of items) this.ctx.alerts.upsert(a);
+    this.ctx.alertsChanged.emit();
+  }
+
+  onNew(alert: Alert): void {
+    const result = this.ctx.alerts.upsert(alert);
+    this.ctx.alertsChanged.emit();
+    if (result !== "new" || alert.state !== "new") return;
+    if (alert.snapshot) this.ctx.cameras.setSnapshot(alert.cameraId, alert.snapshot);
+    if (isUrgent(alert)) {
+      this.ctx.sound.alarm(alert.severity);
+      this.ctx.map.cameras.flash(alert.cameraId);
+      this.panel.select(alert.id, true);
+    }
+  }
+
+  onUpdate(alert: Alert): void {
+    if (this.ctx.alerts.upsert(alert) !== "stale") this.ctx.alertsChanged.emit();
+  }
+
+  private urgentOpen(): Alert[] {
+    return this.ctx.alerts.list().filter((a) => a.state === "new" && isUrgent(a));
+  }
+
+  private refreshAttention(): void {
+    const urgent = this.urgentOpen();
+    const anyNew = this.ctx.alerts.countByState("new");
+    document.title = anyNew > 0 ? `(${anyNew}) ${urgent.length ? "⚠ " : ""}${BASE_TITLE}` : BASE_TITLE;
+    document.body.classList.toggle("alarm", urgent.length > 0);
+    if (urgent.length === 0) {
+      this.banner.hidden = true;
+      window.clearInterval(this.reminder);
+      this.reminder = undefined;
+      return;
+    }
+    const top = urgent.reduce((a, b) => (severityRank(b.severity) > severityRank(a.severity) ? b : a), urgent[0] as Alert);
+    const latest = urgent[0] as Alert;
+    replaceChildren(
+      this.banner,
+      h("span", { class: "alarm-icon", attrs: { "aria-hidden": "true" } }, "⚠"),
+      h("strong", null, t("banner.urgent", { count: urgent.length })),
+      h("span", { class: "alarm-text" }, `${alertHeadline(latest)} — ${this.ctx.cameras.name(latest.cameraId)} — ${formatClock(latest.ts, getLang())}`),
+      h(
+        "button",
+        {
+          class: "btn danger",
+          attrs: { type: "button" },
+          on: {
+            click: () => {
+              this.ctx.show("alerts");
+              this.panel.select(latest.id, true);
+            },
+          },
+        },
+        t("banner.view"),
+      ),
+    );
+    this.banner.dataset["severity"] = top.severity;
+    this.banner.hidden = false;
+    if (this.reminder === undefined && !this.ctx.sound.isMuted) {
+      this.reminder = window.setInterval(() => {
+        const still = this.urgentOpen();
+        if (still.length) this.ctx.sound.alarm(still.some((a) => a.severity === "critical") ? "critical" : "high");
+      }, REMINDER_MS);
+    }
+    if (this.ctx.sound.isMuted) {
+      window.clearInterval(this.reminder);
+      this.reminder = undefined;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import type { PublicUser, UserRole } from "@vigil/contracts";
+import { roleAtLeast } from "@vigil/contracts";
+import type { AlertSound } from "../alerts/alert-sound.js";
+import type { AlertStore } from "../alerts/alert-store.js";
+import type { ApiClient } from "../api/client.js";
+import type { CameraStore } from "../cameras/camera-store.js";
+import type { MapController } from "../map/map-view.js";
+import type { Emitter } from "./emitter.js";
+
+export type ViewName = "alerts" | "search" | "watchlist" | "cameras" | "audit";
+
+/** What every view gets: the API, the live stores, the map and a way to switch views. Built once in main.ts. */
+export interface AppContext {
+  api: ApiClient;
+  user: PublicUser;
+  cameras: CameraStore;
+  alerts: AlertStore;
+  /** Fires after any alert was added or changed (from the API or the live feed). */
+  alertsChanged: Emitter<void>;
+  sound: AlertSound;
+  map: MapController;
+  show(view: ViewName): void;
+  toast(message: string, kind?: "info" | "error"): void;
+  can(role: UserRole): boolean;
+}
+
+export function canFor(user: PublicUser) {
+  return (role: UserRole) => roleAtLeast(user.role, role);
+}

@@ -1,0 +1,197 @@
+import { cameraViewSchema, type PublicUser } from "@vigil/contracts";
+import { z } from "zod";
+import { AlertSound } from "../alerts/alert-sound.js";
+import { AlertStore } from "../alerts/alert-store.js";
+import { AlertsPanel } from "../alerts/alerts-panel.js";
+import { LiveAlerts } from "../alerts/live-alerts.js";
+import type { ApiClient } from "../api/client.js";
+import { connectLiveFeed } from "../api/socket.js";
+import { AuditView } from "../audit/audit-view.js";
+import { CameraStore } from "../cameras/camera-store.js";
+import { CamerasView } from "../cameras/cameras-view.js";
+import { formatClock } from "../format/time.js";
+import { getLang, t } from "../i18n/index.js";
+import { createMap } from "../map/map-view.js";
+import { SearchView } from "../search/search-view.js";
+import { PlateTicker } from "../ticker/plate-ticker.js";
+import { h } from "../ui/dom.js";
+import { WatchlistView } from "../watchlist/watchlist-view.js";
+import { canFor, type AppContext, type ViewName } from "./context.js";
+import { Emitter } from "./emitter.js";
+import { installShortcuts, SHORTCUT_KEYS } from "./keyboard.js";
+import { languageSwitch } from "./language-switch.js";
+import { createToaster } from "./toaster.js";
+
+const cameraListResponse = z.union([z.object({ items: z.array(cameraViewSchema) }).transform((v) => v.items), z.array(cameraViewSchema)]);
+
+function safeStorage(): Storage | null {
+  try {
+    return localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** Builds the signed-in console: top bar, map, side panel views, ticker, live feed and shortcuts. */
+export async function startConsole(root: HTMLElement, api: ApiClient, user: PublicUser): Promise<void> {
+  const can = canFor(user);
+  const mapEl = h("div", { class: "map", attrs: { id: "map", "aria-label": t("map.label") } });
+  const side = h("aside", { class: "side" });
+  const nav = h("nav", { class: "nav", attrs: { "aria-label": t("app.navigation") } });
+  const live = h("span", { class: "live off", title: t("live.offline") }, h("span", { class: "dot" }), h("span", { class: "live-text" }, t("live.offline")));
+  const clock = h("span", { class: "clock", title: "Asia/Ho_Chi_Minh" });
+  const mute = h("button", { class: "btn icon", attrs: { type: "button", "data-action": "mute" } });
+  const toaster = createToaster();
+  const helpOverlay = h(
+    "div",
+    { class: "help-overlay", attrs: { hidden: true, role: "dialog", "aria-label": t("help.title") } },
+    h("h3", null, t("help.title")),
+    h("dl", null, ...SHORTCUT_KEYS.flatMap((k) => [h("dt", null, h("kbd", null, k)), h("dd", null, t(`help.key.${k}`))])),
+  );
+  const workspace = h("div", { class: "workspace" }, mapEl, side);
+  const app = h("div", { class: "app" });
+  root.replaceChildren(app);
+
+  const alertsChanged = new Emitter<void>();
+  const sound = new AlertSound(safeStorage());
+  const cameras = new CameraStore();
+  const alerts = new AlertStore();
+  const views = new Map<ViewName, { element: HTMLElement; onShow?: () => void; wide?: boolean }>();
+
+  // The map needs its container in the document before Leaflet measures it.
+  app.append(workspace);
+  const map = createMap(mapEl, () => undefined);
+  const ctx: AppContext = { api, user, cameras, alerts, alertsChanged, sound, map, show, toast: toaster.show, can };
+
+  const alertsPanel = new AlertsPanel(ctx);
+  const liveAlerts = new LiveAlerts(ctx, alertsPanel);
+  const search = new SearchView(ctx);
+  const watchlist = new WatchlistView(ctx);
+  const camerasView = new CamerasView(ctx);
+  views.set("alerts", { element: alertsPanel.element });
+  views.set("search", { element: search.element, onShow: () => search.focus() });
+  views.set("watchlist", { element: watchlist.element, onShow: () => void watchlist.refresh() });
+  views.set("cameras", { element: camerasView.element, onShow: () => camerasView.render(), wide: true });
+  if (can("admin")) {
+    const audit = new AuditView(ctx);
+    views.set("audit", { element: audit.element, onShow: () => void audit.refresh(), wide: true });
+  }
+  const navButtons = new Map<ViewName, HTMLButtonElement>();
+  [...views.keys()].forEach((name, i) => {
+    const b = h("button", { class: "nav-btn", attrs: { type: "button", "data-nav": name, title: `${t(`nav.${name}`)} (${i + 1})` }, on: { click: () => show(name) } }, t(`nav.${name}`));
+    navButtons.set(name, b);
+    nav.append(b);
+  });
+
+  function show(name: ViewName): void {
+    const view = views.get(name);
+    if (!view) return;
+    side.replaceChildren(view.element);
+    side.classList.toggle("wide", view.wide === true);
+    for (const [n, b] of navButtons) b.classList.toggle("on", n === name);
+    view.onShow?.();
+    requestAnimationFrame(() => map.map.invalidateSize());
+  }
+
+  const renderMute = () => {
+    mute.textContent = sound.isMuted ? `🔇 ${t("sound.muted")}` : `🔊 ${t("sound.on")}`;
+    mute.classList.toggle("warn", sound.isMuted);
+    mute.title = `${t("sound.toggle")} (m)`;
+  };
+  mute.addEventListener("click", () => sound.toggleMute());
+  sound.mutedChanged.on(renderMute);
+  renderMute();
+
+  const logout = h(
+    "button",
+    {
+      class: "btn",
+      attrs: { type: "button", "data-action": "logout" },
+      on: {
+        click: async () => {
+          try {
+            await api.post("/api/v1/auth/logout", z.unknown());
+          } finally {
+            window.location.reload();
+          }
+        },
+      },
+    },
+    t("app.logout"),
+  );
+  const topbar = h(
+    "header",
+    { class: "topbar" },
+    h("span", { class: "brand" }, "VIGIL"),
+    nav,
+    h("span", { class: "spacer" }),
+    live,
+    clock,
+    mute,
+    languageSwitch(),
+    h("span", { class: "user", attrs: { "data-role": user.role } }, `${user.username} · ${t(`role.${user.role}`)}`),
+    logout,
+  );
+  const ticker = new PlateTicker(cameras, (plate) => {
+    show("search");
+    search.prefill(plate);
+  });
+  app.replaceChildren(liveAlerts.banner, topbar, workspace, ticker.element, toaster.element, helpOverlay);
+  show("alerts");
+
+  const tick = () => (clock.textContent = formatClock(Date.now(), getLang()));
+  tick();
+  window.setInterval(tick, 1000);
+
+  cameras.reset.on((list) => {
+    map.cameras.setCameras(list);
+    map.fitCameras();
+  });
+  cameras.changed.on((cam) => map.cameras.update(cam));
+
+  try {
+    cameras.replaceAll(await api.get("/api/v1/cameras", cameraListResponse));
+  } catch (err) {
+    toaster.show(`${t("cameras.loadFailed")}: ${(err as Error).message}`, "error");
+  }
+  try {
+    await liveAlerts.load();
+  } catch (err) {
+    toaster.show(`${t("alerts.loadFailed")}: ${(err as Error).message}`, "error");
+  }
+
+  connectLiveFeed({
+    onAlertNew: (a) => liveAlerts.onNew(a),
+    onAlertUpdate: (a) => liveAlerts.onUpdate(a),
+    onCameraStatus: (s) => cameras.applyStatus(s),
+    onPlateRead: (e) => {
+      ticker.add(e);
+      if (e.snapshot) cameras.setSnapshot(e.cameraId, e.snapshot);
+    },
+    onConnection: (connected) => {
+      live.classList.toggle("off", !connected);
+      live.title = t(connected ? "live.online" : "live.offline");
+      (live.querySelector(".live-text") as HTMLElement).textContent = t(connected ? "live.online" : "live.offline");
+    },
+  });
+
+  const viewNames = () => [...views.keys()];
+  installShortcuts({
+    next: () => (show("alerts"), alertsPanel.move(1)),
+    previous: () => (show("alerts"), alertsPanel.move(-1)),
+    acknowledge: () => void alertsPanel.acknowledgeSelected(),
+    resolve: () => void alertsPanel.resolveSelected(),
+    toggleMute: () => sound.toggleMute(),
+    focusSearch: () => (show("search"), search.focus()),
+    flyToSelected: () => {
+      const id = alerts.selectedId;
+      const a = id ? alerts.get(id) : undefined;
+      if (a) map.cameras.focus(a.cameraId, { openPopup: true });
+    },
+    showView: (i) => {
+      const name = viewNames()[i];
+      if (name) show(name);
+    },
+    toggleHelp: () => (helpOverlay.hidden = !helpOverlay.hidden),
+  });
+}

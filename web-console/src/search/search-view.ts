@@ -1,0 +1,201 @@
+import { plateMatchMode, plateSearchResponseSchema, plateTrackResponseSchema, type PlateRead, type PlateMatchMode } from "@vigil/contracts";
+import type { AppContext } from "../app/context.js";
+import { plateWithProvince } from "../format/plate.js";
+import { formatDateTime, vnInputToIso } from "../format/time.js";
+import { getLang, t } from "../i18n/index.js";
+import { evidenceImage, h, replaceChildren } from "../ui/dom.js";
+import { downloadCsv, toCsv } from "./csv.js";
+
+const PAGE_SIZE = 50;
+
+interface SearchParams {
+  q: string;
+  match: PlateMatchMode;
+  from?: string;
+  to?: string;
+  cameraId?: string;
+  reason: string;
+}
+
+/**
+ * Plate search: every search states a reason (it goes to the audit log). Results page by cursor,
+ * export to CSV, and choosing one draws that vehicle's track on the map.
+ */
+export class SearchView {
+  readonly element: HTMLElement;
+  private readonly form: HTMLFormElement;
+  private readonly plateInput: HTMLInputElement;
+  private readonly cameraSelect: HTMLSelectElement;
+  private readonly results: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly footer: HTMLElement;
+  private items: PlateRead[] = [];
+  private nextCursor: string | null = null;
+  private params: SearchParams | null = null;
+  private activePlate: string | null = null;
+
+  constructor(private readonly ctx: AppContext) {
+    this.plateInput = h("input", { attrs: { name: "q", required: true, maxlength: 20, autocomplete: "off", spellcheck: "false", placeholder: "51F-123.45" } });
+    const match = h("select", { attrs: { name: "match" } }, ...plateMatchMode.options.map((m) => h("option", { attrs: { value: m } }, t(`search.match.${m}`))));
+    this.cameraSelect = h("select", { attrs: { name: "cameraId" } });
+    ctx.cameras.reset.on(() => this.fillCameras());
+    this.fillCameras();
+    const field = (label: string, control: HTMLElement, cls = "") => h("label", { class: `field ${cls}` }, h("span", null, label), control);
+    this.form = h(
+      "form",
+      { class: "search-form", attrs: { novalidate: true }, on: { submit: (e) => (e.preventDefault(), void this.search()) } },
+      h("div", { class: "row" }, field(t("search.plate"), this.plateInput, "grow"), field(t("search.matchMode"), match)),
+      h(
+        "div",
+        { class: "row" },
+        field(t("search.from"), h("input", { attrs: { type: "datetime-local", name: "from" } })),
+        field(t("search.to"), h("input", { attrs: { type: "datetime-local", name: "to" } })),
+      ),
+      field(t("search.camera"), this.cameraSelect),
+      field(t("search.reason"), h("input", { attrs: { name: "reason", required: true, minlength: 3, maxlength: 500, placeholder: t("search.reasonPlaceholder") } })),
+      h("div", { class: "actions" }, h("button", { class: "btn primary", attrs: { type: "submit" } }, t("search.submit")), h("span", { class: "muted small" }, t("search.timesNote"))),
+    );
+    this.status = h("div", { class: "search-status", attrs: { "aria-live": "polite" } });
+    this.results = h("div", { class: "search-results" });
+    this.footer = h("div", { class: "search-footer" });
+    this.element = h(
+      "section",
+      { class: "panel search-panel", attrs: { "data-view": "search" } },
+      h("header", { class: "panel-header" }, h("h2", null, t("search.title"))),
+      this.form,
+      this.status,
+      this.results,
+      this.footer,
+    );
+  }
+
+  focus(): void {
+    this.plateInput.focus();
+    this.plateInput.select();
+  }
+
+  /** Pre-fills the plate (from the ticker or an alert) and focuses the reason if it's still empty. */
+  prefill(plate: string): void {
+    this.plateInput.value = plate;
+    const reason = this.form.elements.namedItem("reason") as HTMLInputElement;
+    (reason.value ? this.plateInput : reason).focus();
+  }
+
+  private fillCameras(): void {
+    const current = this.cameraSelect.value;
+    replaceChildren(
+      this.cameraSelect,
+      h("option", { attrs: { value: "" } }, t("search.allCameras")),
+      ...this.ctx.cameras.list().map((c) => h("option", { attrs: { value: c.id } }, c.name)),
+    );
+    this.cameraSelect.value = current;
+  }
+
+  private readForm(): SearchParams | string {
+    const v = (name: string) => ((this.form.elements.namedItem(name) as HTMLInputElement | null)?.value ?? "").trim();
+    const q = v("q").replace(/[^0-9a-z]/gi, "").toUpperCase();
+    if (!q) return t("search.needPlate");
+    const reason = v("reason");
+    if (reason.length < 3) return t("search.needReason");
+    const from = v("from") ? vnInputToIso(v("from")) : undefined;
+    const to = v("to") ? vnInputToIso(v("to")) : undefined;
+    if (from && to && from > to) return t("search.badRange");
+    const match = plateMatchMode.safeParse(v("match"));
+    return { q, reason, from, to, cameraId: v("cameraId") || undefined, match: match.success ? match.data : "exact" };
+  }
+
+  async search(): Promise<void> {
+    const params = this.readForm();
+    if (typeof params === "string") {
+      this.setStatus(params, true);
+      return;
+    }
+    this.params = params;
+    this.items = [];
+    this.nextCursor = null;
+    await this.loadPage();
+  }
+
+  private async loadPage(cursor?: string): Promise<void> {
+    if (!this.params) return;
+    this.setStatus(t("search.searching"));
+    try {
+      const page = await this.ctx.api.get("/api/v1/plates", plateSearchResponseSchema, { ...this.params, limit: PAGE_SIZE, cursor });
+      this.items = [...this.items, ...page.items];
+      this.nextCursor = page.nextCursor;
+      this.setStatus(this.items.length ? t("search.count", { count: this.items.length }) : t("search.none"));
+      this.renderResults();
+    } catch (err) {
+      this.setStatus(`${t("search.failed")}: ${(err as Error).message}`, true);
+    }
+  }
+
+  private setStatus(text: string, error = false): void {
+    this.status.textContent = text;
+    this.status.classList.toggle("error", error);
+  }
+
+  private renderResults(): void {
+    const lang = getLang();
+    const rows = this.items.map((r) =>
+      h(
+        "tr",
+        {
+          class: `result${this.activePlate === r.plate ? " active" : ""}`,
+          attrs: { "data-plate": r.plate, tabindex: 0 },
+          on: { click: () => void this.showTrack(r.plate), keydown: (e) => e.key === "Enter" && void this.showTrack(r.plate) },
+        },
+        h("td", { class: "thumb" }, evidenceImage(r.crop ?? r.snapshot, r.display, "thumb-img")),
+        h("td", null, h("div", { class: "plate" }, plateWithProvince(r.display, r.plate)), r.score !== undefined ? h("div", { class: "muted small" }, t("search.score", { score: Math.round(r.score * 100) })) : null),
+        h("td", null, this.ctx.cameras.name(r.cameraId)),
+        h("td", null, formatDateTime(r.ts, lang)),
+        h("td", { class: "num" }, `${Math.round(r.confidence * 100)}%`),
+      ),
+    );
+    replaceChildren(
+      this.results,
+      this.items.length
+        ? h(
+            "table",
+            { class: "data-table" },
+            h("thead", null, h("tr", null, h("th", null, ""), h("th", null, t("search.col.plate")), h("th", null, t("search.col.camera")), h("th", null, t("search.col.time")), h("th", null, t("search.col.confidence")))),
+            h("tbody", null, ...rows),
+          )
+        : null,
+    );
+    replaceChildren(
+      this.footer,
+      this.nextCursor ? h("button", { class: "btn", attrs: { type: "button", "data-action": "more" }, on: { click: () => void this.loadPage(this.nextCursor ?? undefined) } }, t("search.more")) : null,
+      this.items.length ? h("button", { class: "btn", attrs: { type: "button", "data-action": "csv" }, on: { click: () => this.exportCsv() } }, t("search.exportCsv")) : null,
+      this.activePlate ? h("button", { class: "btn", attrs: { type: "button" }, on: { click: () => this.clearTrack() } }, t("search.clearTrack")) : null,
+    );
+  }
+
+  private async showTrack(plate: string): Promise<void> {
+    try {
+      const track = await this.ctx.api.get(`/api/v1/plates/${encodeURIComponent(plate)}/track`, plateTrackResponseSchema, {
+        from: this.params?.from,
+        to: this.params?.to,
+      });
+      this.activePlate = plate;
+      const placed = this.ctx.map.track.show(track);
+      this.setStatus(t("search.trackShown", { plate: plateWithProvince(track.display, track.plate), count: placed }));
+      this.renderResults();
+    } catch (err) {
+      this.setStatus(`${t("search.failed")}: ${(err as Error).message}`, true);
+    }
+  }
+
+  private clearTrack(): void {
+    this.activePlate = null;
+    this.ctx.map.track.clear();
+    this.renderResults();
+  }
+
+  private exportCsv(): void {
+    const lang = getLang();
+    const header = [t("csv.time"), t("csv.plate"), t("csv.province"), t("csv.cameraId"), t("csv.camera"), t("csv.confidence"), t("csv.snapshot")];
+    const rows = this.items.map((r) => [formatDateTime(r.ts, lang), r.display, plateWithProvince(r.display, r.plate), r.cameraId, this.ctx.cameras.name(r.cameraId), r.confidence.toFixed(3), r.snapshot ?? ""]);
+    downloadCsv(`vigil-plates-${this.params?.q ?? "export"}.csv`, toCsv(header, rows));
+  }
+}

@@ -1,0 +1,20 @@
+import { defineConfig, loadEnv } from "vite";
+
+// The alert service serves `dist/` at `/`. `npm run dev -w @vigil/web-console` proxies the API,
+// evidence and Socket.IO to a running alert service (VIGIL_API_URL, default http://127.0.0.1:8080).
+export default defineConfig(({ mode }) => {
+  const env = loadEnv(mode, import.meta.dirname, "VIGIL_");
+  const apiTarget = env["VIGIL_API_URL"] ?? "http://127.0.0.1:8080";
+  return {
+    root: import.meta.dirname,
+    base: "/",
+    build: { outDir: "dist", emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1024 },
+    server: {
+      proxy: {
+        "/api": apiTarget,
+        "/media": apiTarget,
+        "/socket.io": { target: apiTarget, ws: true },
+      },
+    },
+  };
+});
