@@ -1,0 +1,46 @@
+import { resolve, sep } from "node:path";
+import { stat } from "node:fs/promises";
+import { z } from "zod";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { auditListResponseSchema, errorResponseSchema } from "@vigil/contracts";
+import { requireRole } from "../auth-hooks.js";
+import type { RouteDeps } from "../route-deps.js";
+
+/** Resolves a /media path inside `root`, or null for anything that would escape it. */
+export function safeMediaPath(root: string, requested: string): string | null {
+  if (requested.includes("\0")) return null;
+  const base = resolve(root);
+  const full = resolve(base, `.${sep}${requested}`);
+  return full.startsWith(base + sep) ? full : null;
+}
+
+export function adminRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get("/api/v1/audit", {
+      onRequest: requireRole(deps.auth, "admin"),
+      schema: {
+        tags: ["audit"],
+        summary: "The audit log, newest first (admin)",
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          action: z.string().max(64).optional(),
+          username: z.string().max(64).optional(),
+          before: z.coerce.number().int().positive().optional(),
+        }),
+        response: { 200: auditListResponseSchema },
+      },
+    }, async (req) => ({ items: await deps.audit.list(req.query) }));
+
+    app.get("/media/*", {
+      onRequest: requireRole(deps.auth, "operator"),
+      schema: { tags: ["media"], summary: "Evidence images (session required)", hide: false, response: { 404: errorResponseSchema } },
+    }, async (req, reply) => {
+      const rel = (req.params as { "*": string })["*"];
+      const full = safeMediaPath(deps.mediaDir, rel);
+      const info = full ? await stat(full).catch(() => null) : null;
+      if (!full || !info?.isFile()) return reply.code(404).send({ error: "not_found", message: "no such media file" });
+      reply.header("cache-control", "private, max-age=3600");
+      return reply.sendFile(full.slice(resolve(deps.mediaDir).length + 1), resolve(deps.mediaDir));
+    });
+  };
+}

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { alertAckBodySchema, alertHistoryEntrySchema, alertListQuerySchema, alertListResponseSchema, alertResolveBodySchema, alertSchema, errorResponseSchema } from "@vigil/contracts";
+import { requireRole } from "../auth-hooks.js";
+import { audit, type RouteDeps } from "../route-deps.js";
+import { AlertTransitionError } from "../../alerting/alert-service.js";
+
+const idParams = z.object({ id: z.uuid() });
+
+export function alertRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const operator = requireRole(deps.auth, "operator");
+
+    app.get("/api/v1/alerts", {
+      onRequest: operator,
+      schema: { tags: ["alerts"], summary: "Alerts, newest first", querystring: alertListQuerySchema, response: { 200: alertListResponseSchema } },
+    }, async (req) => ({ items: await deps.alertsRepo.list(req.query) }));
+
+    app.get("/api/v1/alerts/:id", {
+      onRequest: operator,
+      schema: { tags: ["alerts"], summary: "One alert with its state history", params: idParams, response: { 200: z.object({ alert: alertSchema, history: z.array(alertHistoryEntrySchema) }), 404: errorResponseSchema } },
+    }, async (req, reply) => {
+      const alert = await deps.alertsRepo.get(req.params.id);
+      if (!alert) return reply.code(404).send({ error: "not_found", message: "no such alert" });
+      return { alert, history: await deps.alertsRepo.history(req.params.id) };
+    });
+
+    const transitionError = (err: unknown) => {
+      if (!(err instanceof AlertTransitionError)) throw err;
+      return { code: err.code === "not_found" ? 404 : 409, body: { error: err.code, message: err.message } } as const;
+    };
+
+    app.post("/api/v1/alerts/:id/ack", {
+      onRequest: operator,
+      schema: { tags: ["alerts"], summary: "Acknowledge (operator)", params: idParams, body: alertAckBodySchema.optional(), response: { 200: alertSchema, 404: errorResponseSchema, 409: errorResponseSchema } },
+    }, async (req, reply) => {
+      try {
+        const alert = await deps.alerts.acknowledge(req.params.id, req.session!.user.username, req.body?.note);
+        await audit(deps, req, "alert.ack", req.params.id, req.body?.note ? { note: req.body.note } : undefined);
+        return alert;
+      } catch (err) {
+        const e = transitionError(err);
+        return reply.code(e.code).send(e.body);
+      }
+    });
+
+    app.post("/api/v1/alerts/:id/resolve", {
+      onRequest: requireRole(deps.auth, "supervisor"),
+      schema: { tags: ["alerts"], summary: "Resolve with a note (supervisor)", params: idParams, body: alertResolveBodySchema, response: { 200: alertSchema, 404: errorResponseSchema, 409: errorResponseSchema } },
+    }, async (req, reply) => {
+      try {
+        const alert = await deps.alerts.resolve(req.params.id, req.session!.user.username, req.body.note);
+        await audit(deps, req, "alert.resolve", req.params.id, { note: req.body.note });
+        return alert;
+      } catch (err) {
+        const e = transitionError(err);
+        return reply.code(e.code).send(e.body);
+      }
+    });
+  };
+}

@@ -1,0 +1,66 @@
+import { z } from "zod";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { createUserBodySchema, errorResponseSchema, loginBodySchema, loginResponseSchema, meResponseSchema, userRole } from "@vigil/contracts";
+import { requireRole, SESSION_COOKIE } from "../auth-hooks.js";
+import { audit, type RouteDeps } from "../route-deps.js";
+
+const userListSchema = z.object({
+  items: z.array(z.object({ username: z.string(), role: userRole, disabled: z.boolean(), createdAt: z.string() })),
+});
+
+export function authRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post("/api/v1/auth/login", {
+      config: { rateLimit: { max: deps.loginRateLimitPerMin, timeWindow: "1 minute" } },
+      schema: { tags: ["auth"], summary: "Log in; sets the HttpOnly session cookie and returns a bearer token", body: loginBodySchema, response: { 200: loginResponseSchema, 401: errorResponseSchema } },
+    }, async (req, reply) => {
+      const result = await deps.auth.login(req.body.username, req.body.password);
+      if (!result) {
+        deps.metrics.loginFailures.inc();
+        await deps.audit.write({ username: req.body.username, action: "auth.login_failed", ip: req.ip });
+        return reply.code(401).send({ error: "unauthorized", message: "wrong username or password" });
+      }
+      await deps.audit.write({ username: result.session.user.username, action: "auth.login", ip: req.ip });
+      reply.setCookie(SESSION_COOKIE, result.token, {
+        httpOnly: true,
+        sameSite: "strict",
+        secure: deps.cookieSecure,
+        path: "/",
+        maxAge: Math.floor(deps.sessionTtlMs / 1000),
+      });
+      return { token: result.token, user: result.session.user, csrfToken: result.session.csrfToken, expiresAt: result.session.expiresAt };
+    });
+
+    app.post("/api/v1/auth/logout", {
+      onRequest: requireRole(deps.auth, "operator"),
+      schema: { tags: ["auth"], summary: "End this session", response: { 204: z.null() } },
+    }, async (req, reply) => {
+      await deps.auth.logout(req.session!.tokenHash);
+      await audit(deps, req, "auth.logout", null);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return reply.code(204).send(null);
+    });
+
+    app.get("/api/v1/me", {
+      onRequest: requireRole(deps.auth, "operator"),
+      schema: { tags: ["auth"], summary: "The current user and the CSRF token for cookie sessions", response: { 200: meResponseSchema } },
+    }, async (req) => ({ user: req.session!.user, csrfToken: req.session!.csrfToken }));
+
+    app.get("/api/v1/users", {
+      onRequest: requireRole(deps.auth, "admin"),
+      schema: { tags: ["users"], summary: "List users (admin)", response: { 200: userListSchema } },
+    }, async () => ({ items: await deps.users.list() }));
+
+    app.post("/api/v1/users", {
+      onRequest: requireRole(deps.auth, "admin"),
+      schema: { tags: ["users"], summary: "Create a user (admin)", body: createUserBodySchema, response: { 201: z.object({ username: z.string(), role: userRole }), 409: errorResponseSchema } },
+    }, async (req, reply) => {
+      const { username, password, role } = req.body;
+      if (!(await deps.auth.createUser(username, password, role, req.session!.user.username))) {
+        return reply.code(409).send({ error: "conflict", message: `user "${username}" already exists` });
+      }
+      await audit(deps, req, "user.create", username, { role });
+      return reply.code(201).send({ username, role });
+    });
+  };
+}

@@ -1,0 +1,21 @@
+import { z } from "zod";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { RouteDeps } from "../route-deps.js";
+
+export function healthRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get("/healthz", { schema: { tags: ["health"], summary: "Liveness", response: { 200: z.object({ status: z.literal("ok") }) } } }, async () => ({ status: "ok" as const }));
+
+    const readiness = z.object({ status: z.enum(["ready", "not_ready"]), database: z.boolean(), broker: z.boolean() });
+    app.get("/readyz", { schema: { tags: ["health"], summary: "Readiness: database and broker reachable", response: { 200: readiness, 503: readiness } } }, async (_req, reply) => {
+      const r = await deps.ready();
+      const ok = r.database && r.broker;
+      return reply.code(ok ? 200 : 503).send({ status: ok ? "ready" : "not_ready", ...r });
+    });
+
+    app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
+      reply.header("content-type", deps.metrics.registry.contentType);
+      return deps.metrics.registry.metrics();
+    });
+  };
+}

@@ -1,0 +1,197 @@
+import type { AddressInfo } from "node:net";
+import { alertMessage, encodePayload, type CameraConfig, type PlateEvent } from "@vigil/contracts";
+import type { Logger } from "@vigil/contracts/node";
+import type { AlertsConfig } from "./config.js";
+import type { Database } from "./storage/database.js";
+import { migrate } from "./storage/migrate.js";
+import { createPartitionManager } from "./storage/partitions.js";
+import { createPlateReadsRepository } from "./storage/plate-reads-repository.js";
+import { createCamerasRepository } from "./storage/cameras-repository.js";
+import { createUsersRepository } from "./storage/users-repository.js";
+import { createAuditRepository } from "./storage/audit-repository.js";
+import { createWatchlistRepository } from "./storage/watchlist-repository.js";
+import { createAlertsRepository } from "./storage/alerts-repository.js";
+import { createAlertsMetrics, type AlertsMetrics } from "./metrics.js";
+import { createAuthService } from "./auth/auth-service.js";
+import { createAlertService, type AlertNotifier } from "./alerting/alert-service.js";
+import { createCameraStatusTracker } from "./alerting/camera-status-tracker.js";
+import { createWatchlistMatcher } from "./watchlist/watchlist-matcher.js";
+import { createWatchlistService } from "./watchlist/watchlist-service.js";
+import { camerasConfigTopic, createCameraService } from "./cameras/camera-service.js";
+import { createBatchWriter } from "./consumer/batch-writer.js";
+import { startMqttConsumer, type MqttConsumer } from "./consumer/mqtt-consumer.js";
+import { buildHttpServer } from "./api/http-server.js";
+import { startSocketServer, type SocketServer } from "./realtime/socket-server.js";
+
+export interface StartAlertsDeps {
+  config: AlertsConfig;
+  logger: Logger;
+  db: Database;
+  /** Cameras from CAMERAS_FILE, seeded into the database on first start. */
+  cameras?: CameraConfig[];
+  /** Called with the full camera list after every API change (npm start wires it to ingest). */
+  onCamerasChanged?: (cameras: CameraConfig[]) => void | Promise<void>;
+  metrics?: AlertsMetrics;
+  /** Print the generated admin password (called once, on the start that created the admin). */
+  onGeneratedAdminPassword?: (password: string) => void;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Builds and starts the alert service: migrations → repositories → alerting → HTTP + Socket.IO →
+ * MQTT consumer. `close()` stops them in reverse order within a bounded time.
+ */
+export async function startAlerts(deps: StartAlertsDeps) {
+  const { config, logger, db } = deps;
+  const metrics = deps.metrics ?? createAlertsMetrics();
+
+  const migrated = await migrate(db);
+  if (migrated.applied.length) logger.info({ applied: migrated.applied }, "database migrations applied");
+  const partitions = createPartitionManager(db);
+  await partitions.createAhead();
+  await partitions.applyRetention(config.retentionDays);
+
+  const plateReads = createPlateReadsRepository(db, partitions);
+  const users = createUsersRepository(db);
+  const audit = createAuditRepository(db);
+  const alertsRepo = createAlertsRepository(db);
+  const auth = createAuthService({ users, sessionTtlMs: config.sessionTtlMs, logger: logger.child({ module: "auth" }) });
+  const admin = await auth.ensureFirstAdmin(config.adminPassword);
+  if (admin.generatedPassword) {
+    if (deps.onGeneratedAdminPassword) deps.onGeneratedAdminPassword(admin.generatedPassword);
+    else logger.warn({ username: "admin", generatedPassword: admin.generatedPassword }, "created the first admin with a generated password (shown once; set VIGIL_ADMIN_PASSWORD to choose it)");
+  }
+
+  // Sockets and MQTT start after the HTTP server; the notifier reaches them once they exist.
+  let socket: SocketServer | null = null;
+  let consumer: MqttConsumer | null = null;
+  const publishAlert = (a: Parameters<AlertNotifier["alertNew"]>[0]) => {
+    consumer?.publish(alertMessage.topic(config.topicPrefix), encodePayload(alertMessage.schema, a), { qos: alertMessage.qos }).catch((err: unknown) => logger.warn({ err }, "publishing an alert failed"));
+  };
+  const notifier: AlertNotifier = {
+    alertNew(a) {
+      socket?.emit("alert:new", "operator", a);
+      publishAlert(a);
+    },
+    alertUpdate(a) {
+      socket?.emit("alert:update", "operator", a);
+      publishAlert(a);
+    },
+  };
+  const alerts = createAlertService({ alerts: alertsRepo, notifier, cooldownMs: config.alertCooldownMs, logger: logger.child({ module: "alerting" }), metrics });
+  await alerts.restore();
+  const matcher = createWatchlistMatcher({ threshold: config.fuzzyThreshold });
+  const watchlist = createWatchlistService({ watchlist: createWatchlistRepository(db), plateReads, matcher, alerts, threshold: config.fuzzyThreshold });
+  await watchlist.reload();
+  const status = createCameraStatusTracker({
+    offlineAlertMs: config.cameraOfflineAlertMs,
+    onOfflineTooLong: (s, since) => void alerts.raiseCameraOffline(s.cameraId, since, s.error),
+    onBackOnline: (id) => void alerts.cameraBackOnline(id),
+  });
+  const cameras = createCameraService({
+    cameras: createCamerasRepository(db),
+    status,
+    logger: logger.child({ module: "cameras" }),
+    publishConfig: async (list) => {
+      await consumer?.publish(camerasConfigTopic(config.topicPrefix), JSON.stringify({ schemaVersion: 1, ts: new Date().toISOString(), cameras: list }), { qos: 1, retain: true });
+    },
+    ...(deps.onCamerasChanged ? { onCamerasChanged: deps.onCamerasChanged } : {}),
+  });
+
+  const writer = createBatchWriter<PlateEvent>({
+    write: (events) => plateReads.insertBatch(events),
+    maxRows: config.batchMaxRows,
+    maxWaitMs: config.batchMaxWaitMs,
+    logger: logger.child({ module: "batch-writer" }),
+    onBatch: (rows, ms) => {
+      metrics.platesStored.inc(rows);
+      metrics.batchSeconds.observe(ms / 1000);
+    },
+    onError: () => metrics.storageErrors.inc(),
+  });
+
+  const app = await buildHttpServer(
+    {
+      auth, users, audit, plateReads, alertsRepo, alerts, watchlist, cameras, metrics,
+      fuzzyThreshold: config.fuzzyThreshold,
+      sessionTtlMs: config.sessionTtlMs,
+      cookieSecure: config.cookieSecure,
+      loginRateLimitPerMin: config.loginRateLimitPerMin,
+      mediaDir: config.mediaDir,
+      consoleDir: config.consoleDir,
+      async ready() {
+        const database = await Promise.race([
+          db.query("SELECT 1").then(() => true, () => false),
+          new Promise<boolean>((r) => setTimeout(() => r(false), 1_500).unref()),
+        ]);
+        return { database, broker: consumer?.connected() ?? false };
+      },
+    },
+    logger,
+  );
+  await app.listen({ host: config.host, port: config.port });
+  socket = await startSocketServer({ httpServer: app.server, auth, alerts, audit, metrics, logger: logger.child({ module: "socket" }), ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) });
+
+  consumer = await startMqttConsumer(
+    { url: config.mqttUrl, clientId: config.mqttClientId, topicPrefix: config.topicPrefix, sharedSubscription: config.sharedSubscription, logger: logger.child({ module: "mqtt" }), metrics },
+    {
+      async plate(event) {
+        socket?.emit("plate:read", "operator", event);
+        const matches = matcher.matchEvent(event, Date.now());
+        const raised = matches.length ? alerts.onWatchlistMatches(event, matches) : null;
+        metrics.pendingWrites.inc();
+        try {
+          await writer.add(event);
+          await raised?.stored;
+        } finally {
+          metrics.pendingWrites.dec();
+        }
+      },
+      async fire(event) {
+        await alerts.onFireEvent(event);
+      },
+      status(s) {
+        status.update(s);
+        socket?.emit("camera:status", "operator", s);
+      },
+    },
+  );
+  if (deps.cameras?.length) await cameras.seed(deps.cameras);
+
+  const housekeeping = setInterval(() => {
+    void (async () => {
+      await partitions.createAhead();
+      await partitions.applyRetention(config.retentionDays);
+      await users.deleteExpiredSessions();
+      alerts.prune();
+    })().catch((err: unknown) => logger.warn({ err }, "housekeeping failed"));
+  }, HOUR_MS);
+  housekeeping.unref();
+
+  const port = (app.server.address() as AddressInfo).port;
+  logger.info({ port }, "alert service listening");
+  let closed = false;
+  return {
+    app,
+    port,
+    url: `http://${config.host}:${port}`,
+    metrics,
+    alerts,
+    writer,
+    consumer,
+    socket,
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      clearInterval(housekeeping);
+      status.close();
+      await consumer?.close().catch(() => undefined);
+      await writer.close(3_000);
+      await alerts.close(2_000);
+      await socket?.close().catch(() => undefined);
+      await app.close();
+    },
+  };
+}
+export type AlertsService = Awaited<ReturnType<typeof startAlerts>>;

@@ -1,0 +1,52 @@
+import type { AlertsEnv } from "./env.js";
+
+/** The alert service's settings, as plain values (the composition root maps env → config). */
+export interface AlertsConfig {
+  host: string;
+  port: number;
+  mqttUrl: string;
+  mqttClientId: string;
+  topicPrefix: string;
+  sharedSubscription: "auto" | "true" | "false";
+  retentionDays: number;
+  sessionTtlMs: number;
+  alertCooldownMs: number;
+  cameraOfflineAlertMs: number;
+  fuzzyThreshold: number;
+  batchMaxRows: number;
+  batchMaxWaitMs: number;
+  loginRateLimitPerMin: number;
+  cookieSecure: boolean;
+  mediaDir: string;
+  consoleDir: string | null;
+  /** The first admin's password; generated (and logged once) when absent outside production. */
+  adminPassword?: string;
+  redisUrl?: string;
+}
+
+export const DEFAULT_MQTT_URL = "mqtt://127.0.0.1:1883";
+
+export function configFromEnv(env: AlertsEnv, hostname: string): AlertsConfig {
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    mqttUrl: env.MQTT_URL ?? DEFAULT_MQTT_URL,
+    // Stable per host and port, so a restarted instance resumes its persistent session.
+    mqttClientId: `vigil-alerts-${hostname}-${env.PORT}`.slice(0, 64),
+    topicPrefix: env.MQTT_TOPIC_PREFIX,
+    sharedSubscription: env.MQTT_SHARED_SUBSCRIPTION,
+    retentionDays: env.RETENTION_DAYS,
+    sessionTtlMs: env.SESSION_TTL_H * 3_600_000,
+    alertCooldownMs: env.ALERT_COOLDOWN_S * 1000,
+    cameraOfflineAlertMs: env.CAMERA_OFFLINE_ALERT_S * 1000,
+    fuzzyThreshold: env.FUZZY_THRESHOLD,
+    batchMaxRows: env.BATCH_MAX_ROWS,
+    batchMaxWaitMs: env.BATCH_MAX_WAIT_MS,
+    loginRateLimitPerMin: env.LOGIN_RATE_LIMIT_PER_MIN,
+    cookieSecure: env.COOKIE_SECURE,
+    mediaDir: env.MEDIA_DIR,
+    consoleDir: env.CONSOLE_DIR,
+    ...(env.VIGIL_ADMIN_PASSWORD ? { adminPassword: env.VIGIL_ADMIN_PASSWORD } : {}),
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+  };
+}

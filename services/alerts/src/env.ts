@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { booleanFromEnv, commonEnvShape, parseEnv } from "@vigil/contracts/node";
+
+/** Passwords that must never guard a production deployment. */
+export const DEFAULT_ADMIN_PASSWORDS = new Set(["admin", "password", "changeme", "vigil", "vigil-admin"]);
+
+const alertsEnvSchema = z
+  .object({
+    ...commonEnvShape,
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HOST: z.string().default("127.0.0.1"),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+    PGLITE_DIR: z.string().default("data/pglite"),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
+    MEDIA_DIR: z.string().default("media"),
+    CAMERAS_FILE: z.string().optional(),
+    CONSOLE_DIR: z.string().default("web-console/dist"),
+    VIGIL_ADMIN_PASSWORD: z.string().min(1).optional(),
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    SESSION_TTL_H: z.coerce.number().positive().max(24 * 30).default(12),
+    ALERT_COOLDOWN_S: z.coerce.number().min(0).max(86_400).default(300),
+    CAMERA_OFFLINE_ALERT_S: z.coerce.number().min(1).max(86_400).default(60),
+    FUZZY_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.85),
+    BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(10_000).default(500),
+    BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(5_000).default(20),
+    /** "auto" uses `$share/vigil-alerts/…` when the broker speaks MQTT 5. */
+    MQTT_SHARED_SUBSCRIPTION: z.enum(["auto", "true", "false"]).default("auto"),
+    LOGIN_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(10),
+    COOKIE_SECURE: booleanFromEnv.default(false),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    if (!env.VIGIL_ADMIN_PASSWORD) {
+      ctx.addIssue({ code: "custom", path: ["VIGIL_ADMIN_PASSWORD"], message: "required in production (the first admin's password)" });
+    } else if (DEFAULT_ADMIN_PASSWORDS.has(env.VIGIL_ADMIN_PASSWORD) || env.VIGIL_ADMIN_PASSWORD.length < 10) {
+      ctx.addIssue({ code: "custom", path: ["VIGIL_ADMIN_PASSWORD"], message: "a default or short (< 10 chars) password is not allowed in production" });
+    }
+  });
+
+export type AlertsEnv = z.output<typeof alertsEnvSchema>;
+
+export function loadAlertsEnv(source: Record<string, string | undefined> = process.env): AlertsEnv {
+  return parseEnv(alertsEnvSchema, source);
+}

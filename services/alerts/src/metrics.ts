@@ -1,0 +1,22 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** One registry per service instance (tests build several in one process). */
+export function createAlertsMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+  const m = {
+    registry,
+    messagesReceived: new Counter({ name: "vigil_alerts_messages_received_total", help: "MQTT messages received", labelNames: ["kind"], registers: [registry] }),
+    messagesRejected: new Counter({ name: "vigil_alerts_messages_rejected_total", help: "Payloads rejected to the dead-letter topic", labelNames: ["kind"], registers: [registry] }),
+    platesStored: new Counter({ name: "vigil_alerts_plate_reads_stored_total", help: "Plate reads committed to the database", registers: [registry] }),
+    batchSeconds: new Histogram({ name: "vigil_alerts_batch_write_seconds", help: "Time to commit one batch", buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [registry] }),
+    storageErrors: new Counter({ name: "vigil_alerts_storage_errors_total", help: "Failed database writes (retried)", registers: [registry] }),
+    pendingWrites: new Gauge({ name: "vigil_alerts_pending_writes", help: "Messages received but not yet stored (unacknowledged)", registers: [registry] }),
+    alertsRaised: new Counter({ name: "vigil_alerts_raised_total", help: "Alerts raised", labelNames: ["type"], registers: [registry] }),
+    alertsSuppressed: new Counter({ name: "vigil_alerts_suppressed_total", help: "Alerts suppressed by de-duplication/cooldown", labelNames: ["type"], registers: [registry] }),
+    socketClients: new Gauge({ name: "vigil_alerts_socket_clients", help: "Connected Socket.IO clients", registers: [registry] }),
+    loginFailures: new Counter({ name: "vigil_alerts_login_failures_total", help: "Failed logins", registers: [registry] }),
+  };
+  return m;
+}
+export type AlertsMetrics = ReturnType<typeof createAlertsMetrics>;

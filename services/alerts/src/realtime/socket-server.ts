@@ -1,0 +1,105 @@
+import type { Server as HttpServer } from "node:http";
+import { Server, type Socket } from "socket.io";
+import { z } from "zod";
+import { ROLE_ORDER, roleAtLeast, type ClientToServerEvents, type ServerToClientEvents, type UserRole } from "@vigil/contracts";
+import type { Logger } from "@vigil/contracts/node";
+import type { AuthService, Session } from "../auth/auth-service.js";
+import type { AlertService } from "../alerting/alert-service.js";
+import { AlertTransitionError } from "../alerting/alert-service.js";
+import type { AuditRepository } from "../storage/audit-repository.js";
+import type { AlertsMetrics } from "../metrics.js";
+import { credentialsOf } from "../api/auth-hooks.js";
+
+interface SocketData {
+  session: Session;
+}
+type VigilSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const ackRequest = z.object({ id: z.uuid(), note: z.string().max(2000).optional() });
+const roomOf = (role: UserRole) => `role:${role}`;
+
+/**
+ * Socket.IO on the API's HTTP server. The handshake needs a session (cookie or `auth: { token }`);
+ * each socket joins one room per role it holds, and every push names the least role that may see it.
+ */
+export async function startSocketServer(deps: {
+  httpServer: HttpServer;
+  auth: AuthService;
+  alerts: AlertService;
+  audit: AuditRepository;
+  metrics: AlertsMetrics;
+  logger: Logger;
+  redisUrl?: string;
+}) {
+  const { auth, logger } = deps;
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(deps.httpServer, {
+    serveClient: false,
+    cors: { origin: false },
+    pingInterval: 20_000,
+  });
+  let redisClose: (() => Promise<void>) | null = null;
+  if (deps.redisUrl) {
+    const [{ createAdapter }, { Redis }] = await Promise.all([import("@socket.io/redis-adapter"), import("ioredis")]);
+    const pub = new Redis(deps.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    const sub = pub.duplicate();
+    await Promise.all([pub.connect(), sub.connect()]);
+    io.adapter(createAdapter(pub, sub));
+    redisClose = async () => void (await Promise.allSettled([pub.quit(), sub.quit()]));
+    logger.info("Socket.IO uses the Redis adapter (several alert instances share pushes)");
+  }
+
+  io.use((socket, next) => {
+    const token = typeof socket.handshake.auth?.token === "string" ? socket.handshake.auth.token : undefined;
+    const creds = token ? { token } : credentialsOf({ cookie: socket.handshake.headers.cookie });
+    if (!creds) return next(new Error("unauthorized"));
+    auth.authenticate(creds.token).then(
+      (session) => {
+        if (!session) return next(new Error("unauthorized"));
+        socket.data.session = session;
+        next();
+      },
+      () => next(new Error("unavailable")),
+    );
+  });
+
+  io.on("connection", (socket: VigilSocket) => {
+    const { user } = socket.data.session;
+    for (const r of ROLE_ORDER) if (roleAtLeast(user.role, r)) void socket.join(roomOf(r));
+    deps.metrics.socketClients.inc();
+    socket.on("disconnect", () => deps.metrics.socketClients.dec());
+    socket.on("alert:ack", (request, reply) => {
+      const respond = typeof reply === "function" ? reply : () => undefined;
+      const parsed = ackRequest.safeParse(request);
+      if (!parsed.success) return respond({ ok: false, error: "invalid request: needs { id: uuid, note? }" });
+      void (async () => {
+        // The session may have expired or been revoked (logout) since the handshake.
+        const current = await auth.authenticateHash(socket.data.session.tokenHash).catch(() => null);
+        if (!current) {
+          respond({ ok: false, error: "session expired" });
+          return void socket.disconnect(true);
+        }
+        try {
+          const alert = await deps.alerts.acknowledge(parsed.data.id, user.username, parsed.data.note);
+          await deps.audit.write({ username: user.username, action: "alert.ack", target: parsed.data.id, details: parsed.data.note ? { note: parsed.data.note, via: "socket" } : { via: "socket" }, ip: socket.handshake.address }).catch(() => undefined);
+          respond({ ok: true, alert });
+        } catch (err) {
+          respond({ ok: false, error: err instanceof AlertTransitionError ? err.message : "acknowledging failed" });
+        }
+      })();
+    });
+  });
+
+  return {
+    io,
+    emit<E extends keyof ServerToClientEvents>(event: E, minRole: UserRole, ...args: Parameters<ServerToClientEvents[E]>): void {
+      io.to(roomOf(minRole)).emit(event, ...args);
+    },
+    async close(): Promise<void> {
+      // Not io.close(): that would also close the HTTP server, which fastify owns and closes itself.
+      io.disconnectSockets(true);
+      io.engine.close();
+      await redisClose?.();
+    },
+  };
+}
+export type SocketServer = Awaited<ReturnType<typeof startSocketServer>>;

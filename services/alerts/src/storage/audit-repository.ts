@@ -1,0 +1,34 @@
+import type { AuditEntry } from "@vigil/contracts";
+import type { Queryable } from "./database.js";
+
+export interface AuditRecord {
+  username: string | null;
+  action: string;
+  target?: string | null;
+  details?: Record<string, unknown> | null;
+  ip?: string | null;
+}
+
+export function createAuditRepository(db: Queryable) {
+  return {
+    async write(entry: AuditRecord): Promise<void> {
+      await db.query("INSERT INTO audit_log (username, action, target, details, ip) VALUES ($1, $2, $3, $4, $5)", [
+        entry.username,
+        entry.action,
+        entry.target ?? null,
+        entry.details ? JSON.stringify(entry.details) : null,
+        entry.ip ?? null,
+      ]);
+    },
+    async list(filter: { limit: number; action?: string; username?: string; before?: number }): Promise<AuditEntry[]> {
+      const { rows } = await db.query<{ id: number; ts: string; username: string | null; action: string; target: string | null; details: Record<string, unknown> | null; ip: string | null }>(
+        `SELECT id, ts, username, action, target, details, ip FROM audit_log
+          WHERE ($1::text IS NULL OR action = $1) AND ($2::text IS NULL OR username = $2) AND ($3::bigint IS NULL OR id < $3)
+          ORDER BY id DESC LIMIT $4`,
+        [filter.action ?? null, filter.username ?? null, filter.before ?? null, filter.limit],
+      );
+      return rows.map((r) => ({ ...r, id: Number(r.id) }));
+    },
+  };
+}
+export type AuditRepository = ReturnType<typeof createAuditRepository>;

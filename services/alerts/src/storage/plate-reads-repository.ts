@@ -1,0 +1,211 @@
+import type { PlateEvent, PlateMatchMode, PlateRead, TrackPoint } from "@vigil/contracts";
+import type { Database, Queryable } from "./database.js";
+import type { PartitionManager } from "./partitions.js";
+import { foldConfusables, plateSimilarity, toPlateKey } from "../watchlist/plate-keys.js";
+
+interface PlateReadRow {
+  id: string;
+  ts: string;
+  camera_id: string;
+  plate: string;
+  display: string;
+  rows: number;
+  confidence: number;
+  bbox: number[];
+  snapshot: string | null;
+  crop: string | null;
+}
+
+const COLUMNS = "id, ts, camera_id, plate, display, rows, confidence, bbox, snapshot, crop";
+
+function toPlateRead(r: PlateReadRow, score?: number): PlateRead {
+  return {
+    id: r.id,
+    cameraId: r.camera_id,
+    ts: r.ts,
+    plate: r.plate,
+    display: r.display,
+    rows: r.rows === 2 ? 2 : 1,
+    confidence: Math.round(r.confidence * 1e4) / 1e4,
+    bbox: [r.bbox[0] ?? 0, r.bbox[1] ?? 0, r.bbox[2] ?? 0, r.bbox[3] ?? 0],
+    snapshot: r.snapshot,
+    crop: r.crop,
+    ...(score === undefined ? {} : { score: Math.round(score * 1000) / 1000 }),
+  };
+}
+
+/** Keyset cursor over (ts, id) descending; opaque to clients. */
+export function encodeCursor(ts: string, id: string): string {
+  return Buffer.from(`${ts}|${id}`).toString("base64url");
+}
+export function decodeCursor(cursor: string): { ts: string; id: string } | null {
+  const [ts, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  if (!ts || !id || Number.isNaN(Date.parse(ts)) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  return { ts, id };
+}
+
+export interface PlateSearch {
+  q: string;
+  match: PlateMatchMode;
+  from?: string;
+  to?: string;
+  cameraId?: string;
+  limit: number;
+  cursor?: { ts: string; id: string };
+  fuzzyThreshold: number;
+}
+
+/** Keeps the highest revision of each event id (ON CONFLICT cannot touch a row twice in one statement). */
+export function latestRevisions(events: PlateEvent[]): PlateEvent[] {
+  const byId = new Map<string, PlateEvent>();
+  for (const e of events) {
+    const prev = byId.get(e.id);
+    if (!prev || (e.revision ?? 0) >= (prev.revision ?? 0)) byId.set(e.id, e);
+  }
+  return [...byId.values()];
+}
+
+export function createPlateReadsRepository(db: Database, partitions: PartitionManager) {
+  return {
+    /**
+     * Stores a batch in one statement. Idempotent by event id: a redelivery changes nothing, a higher
+     * revision replaces the row (even when its timestamp moved to another partition), a lower one is ignored.
+     */
+    async insertBatch(events: PlateEvent[], tx: Queryable = db): Promise<void> {
+      const batch = latestRevisions(events);
+      if (!batch.length) return;
+      await partitions.ensureFor(batch.map((e) => Date.parse(e.ts)));
+      await tx.query(
+        `WITH incoming AS (
+           SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[],
+                                $8::real[], $9::text[], $10::int[], $11::text[], $12::text[], $13::int[])
+             AS t(id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, snapshot, crop, revision)
+         ), moved AS (
+           DELETE FROM plate_reads p USING incoming i
+            WHERE p.id = i.id AND p.ts <> i.ts AND p.revision <= i.revision RETURNING p.id
+         )
+         INSERT INTO plate_reads (id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, snapshot, crop, revision)
+         SELECT i.id, i.ts, i.camera_id, i.plate, i.plate_folded, i.display, i.rows, i.confidence, i.bbox::real[], i.frames,
+                i.snapshot, i.crop, i.revision
+           FROM incoming i
+          WHERE NOT EXISTS (SELECT 1 FROM plate_reads p WHERE p.id = i.id AND p.ts <> i.ts AND p.revision > i.revision)
+         ON CONFLICT (id, ts) DO UPDATE SET
+           camera_id = excluded.camera_id, plate = excluded.plate, plate_folded = excluded.plate_folded,
+           display = excluded.display, rows = excluded.rows, confidence = excluded.confidence, bbox = excluded.bbox,
+           frames = excluded.frames, snapshot = excluded.snapshot, crop = excluded.crop, revision = excluded.revision
+          WHERE plate_reads.revision <= excluded.revision`,
+        [
+          batch.map((e) => e.id),
+          batch.map((e) => e.ts),
+          batch.map((e) => e.cameraId),
+          batch.map((e) => e.plate),
+          batch.map((e) => foldConfusables(e.plate)),
+          batch.map((e) => e.display),
+          batch.map((e) => e.rows),
+          batch.map((e) => e.confidence),
+          batch.map((e) => `{${e.bbox.join(",")}}`),
+          batch.map((e) => e.frames),
+          batch.map((e) => e.snapshot || null),
+          batch.map((e) => e.crop || null),
+          batch.map((e) => e.revision ?? 0),
+        ],
+      );
+    },
+
+    async search(s: PlateSearch): Promise<{ items: PlateRead[]; nextCursor: string | null }> {
+      const key = toPlateKey(s.q);
+      const params: unknown[] = [];
+      const p = (v: unknown) => `$${params.push(v)}`;
+      const where: string[] = [];
+      switch (s.match) {
+        case "exact":
+          where.push(`plate = ${p(key)}`);
+          break;
+        case "prefix":
+          where.push(`plate LIKE ${p(`${key}%`)}`);
+          break;
+        case "contains":
+          where.push(`plate LIKE ${p(`%${key}%`)}`);
+          break;
+        case "fuzzy":
+          // Candidates: same confusion-folded key (OCR look-alikes) or trigram-similar (a missing/extra
+          // character); the plate module's similarity then ranks and filters them.
+          where.push(`(plate_folded = ${p(foldConfusables(key))} OR plate % ${p(key)})`);
+          break;
+      }
+      if (s.from) where.push(`ts >= ${p(s.from)}`);
+      if (s.to) where.push(`ts <= ${p(s.to)}`);
+      if (s.cameraId) where.push(`camera_id = ${p(s.cameraId)}`);
+      if (s.cursor) where.push(`(ts, id) < (${p(s.cursor.ts)}::timestamptz, ${p(s.cursor.id)}::uuid)`);
+      const fetch = s.match === "fuzzy" ? s.limit * 4 : s.limit + 1;
+      const { rows } = await db.query<PlateReadRow>(
+        `SELECT ${COLUMNS} FROM plate_reads WHERE ${where.join(" AND ")} ORDER BY ts DESC, id DESC LIMIT ${fetch}`,
+        params,
+      );
+      if (s.match !== "fuzzy") {
+        const more = rows.length > s.limit;
+        const page = rows.slice(0, s.limit);
+        const last = page.at(-1);
+        return { items: page.map((r) => toPlateRead(r)), nextCursor: more && last ? encodeCursor(last.ts, last.id) : null };
+      }
+      const items: PlateRead[] = [];
+      let lastSeen: PlateReadRow | undefined;
+      for (const r of rows) {
+        lastSeen = r;
+        const score = plateSimilarity(key, r.plate);
+        if (score >= s.fuzzyThreshold) items.push(toPlateRead(r, score));
+        if (items.length === s.limit) break;
+      }
+      const more = rows.length === fetch || (items.length === s.limit && lastSeen !== rows.at(-1));
+      return { items, nextCursor: more && lastSeen ? encodeCursor(lastSeen.ts, lastSeen.id) : null };
+    },
+
+    async track(plate: string, from?: string, to?: string): Promise<{ plate: string; display: string | null; points: TrackPoint[] }> {
+      const key = toPlateKey(plate);
+      const { rows } = await db.query<{ id: string; ts: string; camera_id: string; display: string; snapshot: string | null; name: string | null; lat: number | null; lon: number | null }>(
+        `SELECT r.id, r.ts, r.camera_id, r.display, r.snapshot, c.config->>'name' AS name,
+                (c.config->>'lat')::float8 AS lat, (c.config->>'lon')::float8 AS lon
+           FROM plate_reads r LEFT JOIN cameras c ON c.id = r.camera_id
+          WHERE r.plate = $1 AND ($2::timestamptz IS NULL OR r.ts >= $2) AND ($3::timestamptz IS NULL OR r.ts <= $3)
+          ORDER BY r.ts ASC LIMIT 5000`,
+        [key, from ?? null, to ?? null],
+      );
+      return {
+        plate: key,
+        display: rows.at(-1)?.display ?? null,
+        points: rows.map((r) => ({ ts: r.ts, cameraId: r.camera_id, cameraName: r.name, lat: r.lat, lon: r.lon, eventId: r.id, snapshot: r.snapshot })),
+      };
+    },
+
+    /** Reads since `sinceIso` that could match `plate` (exact, folded or trigram); the matcher decides. */
+    async candidatesSince(plate: string, sinceIso: string): Promise<PlateEvent[]> {
+      const key = toPlateKey(plate);
+      const { rows } = await db.query<PlateReadRow & { frames: number; revision: number }>(
+        `SELECT ${COLUMNS}, frames, revision FROM plate_reads
+          WHERE ts >= $1 AND (plate = $2 OR plate_folded = $3 OR plate % $2) ORDER BY ts ASC LIMIT 1000`,
+        [sinceIso, key, foldConfusables(key)],
+      );
+      return rows.map((r) => ({
+        schemaVersion: 1,
+        id: r.id,
+        cameraId: r.camera_id,
+        ts: r.ts,
+        plate: r.plate,
+        display: r.display,
+        rows: r.rows === 2 ? 2 : 1,
+        confidence: r.confidence,
+        bbox: [r.bbox[0] ?? 0, r.bbox[1] ?? 0, r.bbox[2] ?? 0, r.bbox[3] ?? 0],
+        frames: r.frames,
+        revision: r.revision,
+        ...(r.snapshot ? { snapshot: r.snapshot } : {}),
+        ...(r.crop ? { crop: r.crop } : {}),
+      }));
+    },
+
+    async count(): Promise<number> {
+      const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM plate_reads");
+      return rows[0]?.n ?? 0;
+    },
+  };
+}
+export type PlateReadsRepository = ReturnType<typeof createPlateReadsRepository>;

@@ -1,0 +1,71 @@
+import type { WatchlistEntry, WatchlistPriority } from "@vigil/contracts";
+import type { Queryable } from "./database.js";
+
+interface WatchlistRow {
+  id: string;
+  plate: string;
+  display: string;
+  reason: string;
+  priority: WatchlistPriority;
+  expires_at: string | null;
+  created_at: string;
+  created_by: string;
+  hits?: number;
+}
+
+function toEntry(r: WatchlistRow): WatchlistEntry {
+  return {
+    id: r.id,
+    plate: r.plate,
+    display: r.display,
+    reason: r.reason,
+    priority: r.priority,
+    expiresAt: r.expires_at,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    ...(r.hits === undefined ? {} : { hits: Number(r.hits) }),
+  };
+}
+
+export interface NewWatchlistEntry {
+  id: string;
+  plate: string;
+  plateFolded: string;
+  display: string;
+  reason: string;
+  priority: WatchlistPriority;
+  expiresAt: string | null;
+  createdBy: string;
+}
+
+export function createWatchlistRepository(db: Queryable) {
+  return {
+    /** Entries not deleted (expired ones included, so the console can show them greyed out). */
+    async list(): Promise<WatchlistEntry[]> {
+      const { rows } = await db.query<WatchlistRow>(
+        `SELECT w.id, w.plate, w.display, w.reason, w.priority, w.expires_at, w.created_at, w.created_by,
+                (SELECT count(*)::int FROM alerts a WHERE a.watchlist_id = w.id) AS hits
+           FROM watchlist w WHERE w.deleted_at IS NULL ORDER BY w.created_at DESC`,
+      );
+      return rows.map(toEntry);
+    },
+    async create(e: NewWatchlistEntry): Promise<WatchlistEntry> {
+      const { rows } = await db.query<WatchlistRow>(
+        `INSERT INTO watchlist (id, plate, plate_folded, display, reason, priority, expires_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         RETURNING id, plate, display, reason, priority, expires_at, created_at, created_by`,
+        [e.id, e.plate, e.plateFolded, e.display, e.reason, e.priority, e.expiresAt, e.createdBy],
+      );
+      return toEntry(rows[0]!);
+    },
+    async remove(id: string, by: string): Promise<WatchlistEntry | null> {
+      const { rows } = await db.query<WatchlistRow>(
+        `UPDATE watchlist SET deleted_at = now(), deleted_by = $2 WHERE id = $1 AND deleted_at IS NULL
+         RETURNING id, plate, display, reason, priority, expires_at, created_at, created_by`,
+        [id, by],
+      );
+      return rows[0] ? toEntry(rows[0]) : null;
+    },
+  };
+}
+export type WatchlistRepository = ReturnType<typeof createWatchlistRepository>;
