@@ -369,12 +369,24 @@ def main() -> None:
     print(f"parameters: {params:,}", flush=True)
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     steps_per_epoch = int(np.ceil(len(epoch_index) / args.batch))
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch, pct_start=0.15)
+    total_steps = args.epochs * steps_per_epoch
+    budget_s = args.max_minutes * 60
+
+    def set_lr(step_no: int) -> None:
+        # Warm-up then cosine decay over whichever runs out first, the epochs or the time budget,
+        # so a slow (shared) CPU still ends training with an annealed learning rate.
+        progress = min(1.0, max(step_no / total_steps, (time.time() - t_start) / budget_s))
+        warm = min(1.0, step_no / max(1, int(0.05 * total_steps)))
+        lr = args.lr * warm * 0.5 * (1 + np.cos(np.pi * progress))
+        for group in opt.param_groups:
+            group["lr"] = max(lr, args.lr * 0.01)
+
     rng = np.random.default_rng(args.seed)
     cal = caches["calib"]
     best = (-1.0, None, 0)
     t_start = time.time()
     history = []
+    global_step = 0
     for epoch in range(args.epochs):
         net.train()
         order = rng.permutation(epoch_index)
@@ -392,11 +404,12 @@ def main() -> None:
                 cs.append(c)
                 ls.append(torch.from_numpy(lab))
             x, c, lab = torch.stack(xs).to(device), torch.stack(cs).to(device), torch.stack(ls).to(device)
+            set_lr(global_step)
             loss = loss_fn(net(x), c, lab)
             opt.zero_grad()
             loss.backward()
             opt.step()
-            sched.step()
+            global_step += 1
             total += float(loss)
         probs = predict(net, cal["imgs"], device)
         m = evaluate_calib(probs, cal)
@@ -405,7 +418,7 @@ def main() -> None:
         print(f"epoch {epoch + 1}/{args.epochs} loss {total / steps_per_epoch:.4f} calib {m} {time.time() - t0:.0f}s", flush=True)
         if score >= best[0]:
             best = (score, {k: v.detach().clone() for k, v in net.state_dict().items()}, epoch + 1)
-        if (time.time() - t_start) / 60 > args.max_minutes:
+        if time.time() - t_start > budget_s:
             print("time budget reached, stopping", flush=True)
             break
     train_minutes = (time.time() - t_start) / 60

@@ -27,8 +27,8 @@ describe("fire pipeline", () => {
     const pipeline = createFirePipeline({
       detector: scriptedDetector(Array.from({ length: 30 }, (_, i) => [flame(i)])),
       confirmer: createFireConfirmer({ updateIntervalMs: 5_000 }),
-      evidence: async (cameraId, _img, boxes) => {
-        snapshots.push(`${cameraId}:${boxes.length}`);
+      evidence: async (cameraId, _img, boxes, meta) => {
+        snapshots.push(`${cameraId}:${boxes.length}:${meta.eventId}:${meta.revision}`);
         return `/media/fire/${cameraId}-${snapshots.length}.jpg`;
       },
       publish: async (e) => void published.push(e),
@@ -41,6 +41,7 @@ describe("fire pipeline", () => {
     for (const e of published) expect(fireEventSchema.safeParse(e).success).toBe(true);
     expect(new Set(published.map((e) => e.id)).size).toBe(1);
     expect(published.map((e) => e.revision)).toEqual(published.map((_, i) => i));
+    expect(snapshots[0]).toBe(`cam-7:1:${published[0]!.id}:0`);
     expect(published[0]).toMatchObject({ cameraId: "cam-7", kind: "fire", confirmedFrames: 3, snapshot: "/media/fire/cam-7-1.jpg", ts: new Date(1_700_000_001_000).toISOString() });
   });
 

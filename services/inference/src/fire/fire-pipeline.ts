@@ -1,10 +1,18 @@
-import { fireEventSchema, type FireBox, type FireEvent, SCHEMA_VERSION } from "@vigil/contracts";
+import { fireEventSchema, type FireBox, type FireEvent, type FireKind, SCHEMA_VERSION } from "@vigil/contracts";
 import type { Logger } from "pino";
 import type { Detection, Detector, RgbImage } from "../detectors/detector.js";
 import type { FireConfirmer } from "./fire-confirmer.js";
 
-/** Saves an evidence snapshot (frame + boxes) and returns its URL path, or undefined if it could not. */
-export type FireEvidenceWriter = (cameraId: string, image: RgbImage, boxes: FireBox[]) => Promise<string | undefined>;
+/**
+ * Saves an evidence snapshot (frame + boxes) and returns its URL path, or undefined if it could not.
+ * `meta` names the event (an update reuses the id, so a writer may overwrite or add a revision suffix).
+ */
+export type FireEvidenceWriter = (
+  cameraId: string,
+  image: RgbImage,
+  boxes: FireBox[],
+  meta: { eventId: string; revision: number; kind: FireKind; ts: Date },
+) => Promise<string | undefined>;
 /** Publishes a validated event (the caller's MQTT outbox, `vigil/events/fire`). */
 export type FireEventPublisher = (event: FireEvent) => Promise<void>;
 
@@ -52,7 +60,7 @@ export function createFirePipeline({ detector, confirmer, evidence, publish, log
       let snapshot: string | undefined;
       if (evidence) {
         try {
-          snapshot = await evidence(cameraId, image, c.boxes);
+          snapshot = await evidence(cameraId, image, c.boxes, { eventId: c.id, revision: c.revision, kind: c.kind, ts: new Date(c.ts) });
         } catch (err) {
           // An event without a picture is still worth raising; the snapshot is best effort.
           logger.warn({ err, cameraId, eventId: c.id }, "fire evidence snapshot failed");
