@@ -20,8 +20,11 @@ const REDACT_PATHS = [
   "*.databaseUrl",
 ];
 
-/** Credentials inside any URL (`rtsp://user:pass@host`, `postgres://u:p@h`). */
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^@/\s"']+)@/gi;
+/**
+ * Credentials inside any URL (`rtsp://user:pass@host`, `postgres://u:p@h`). Greedy up to the last '@'
+ * before the path, so a raw '@' inside a password (`rtsp://admin:p@ss@host`) is masked too.
+ */
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^/\s"']+)@/gi;
 
 export function redactCredentials(text: string): string {
   return text.replace(URL_CREDENTIALS, "$1***:***@");
