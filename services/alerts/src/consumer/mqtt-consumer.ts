@@ -137,24 +137,25 @@ export async function startMqttConsumer(opts: MqttConsumerOptions, handlers: Con
       handle.ack();
     }
   };
-  await connect(opts, (c) => {
+  const connected = await connect(opts, (c) => {
     client = c; // set before CONNACK: queued messages may arrive at once
     acks = deferPubacks(c);
     c.on("message", onMessage);
   });
-  const v5 = client.options.protocolVersion === 5;
+  client = connected;
+  const v5 = connected.options.protocolVersion === 5;
   const shared = opts.sharedSubscription === "true" || (opts.sharedSubscription === "auto" && v5);
   const share = (t: string) => (shared ? `$share/${SHARED_GROUP}/${t}` : t);
-  client.on("error", (err) => logger.warn({ err: err.message }, "MQTT error"));
-  client.on("offline", () => logger.warn("MQTT broker unreachable; reconnecting"));
+  connected.on("error", (err) => logger.warn({ err: err.message }, "MQTT error"));
+  connected.on("offline", () => logger.warn("MQTT broker unreachable; reconnecting"));
 
-  await client.subscribeAsync(
+  await connected.subscribeAsync(
     { [share(plateTopic)]: { qos: 1 }, [share(fireTopic)]: { qos: 1 }, [statusFilter]: { qos: 1 } },
   );
   logger.info({ protocol: v5 ? "MQTT 5" : "MQTT 3.1.1", shared }, "subscribed to plate, fire and camera-status events");
 
   return {
-    client: client as MqttClient,
+    client: connected,
     protocolVersion: v5 ? 5 : 4,
     shared,
     connected: () => client!.connected,
