@@ -114,7 +114,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
   const app = await buildHttpServer(
     {
       auth, users, audit, plateReads, alertsRepo, alerts, watchlist, cameras, metrics,
-      fuzzyThreshold: config.fuzzyThreshold,
+      fuzzyThreshold: config.fuzzySearchThreshold,
       sessionTtlMs: config.sessionTtlMs,
       cookieSecure: config.cookieSecure,
       loginRateLimitPerMin: config.loginRateLimitPerMin,
@@ -178,6 +178,9 @@ export async function startAlerts(deps: StartAlertsDeps) {
     url: `http://${config.host}:${port}`,
     metrics,
     alerts,
+    /** Exposed for `npm start` (the demo's watchlist entry) and tests. */
+    watchlist,
+    cameras,
     writer,
     consumer,
     socket,

@@ -13,6 +13,7 @@ export interface AlertsConfig {
   alertCooldownMs: number;
   cameraOfflineAlertMs: number;
   fuzzyThreshold: number;
+  fuzzySearchThreshold: number;
   batchMaxRows: number;
   batchMaxWaitMs: number;
   loginRateLimitPerMin: number;
@@ -40,6 +41,7 @@ export function configFromEnv(env: AlertsEnv, hostname: string): AlertsConfig {
     alertCooldownMs: env.ALERT_COOLDOWN_S * 1000,
     cameraOfflineAlertMs: env.CAMERA_OFFLINE_ALERT_S * 1000,
     fuzzyThreshold: env.FUZZY_THRESHOLD,
+    fuzzySearchThreshold: env.FUZZY_SEARCH_THRESHOLD,
     batchMaxRows: env.BATCH_MAX_ROWS,
     batchMaxWaitMs: env.BATCH_MAX_WAIT_MS,
     loginRateLimitPerMin: env.LOGIN_RATE_LIMIT_PER_MIN,

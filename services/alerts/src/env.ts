@@ -20,7 +20,10 @@ const alertsEnvSchema = z
     SESSION_TTL_H: z.coerce.number().positive().max(24 * 30).default(12),
     ALERT_COOLDOWN_S: z.coerce.number().min(0).max(86_400).default(300),
     CAMERA_OFFLINE_ALERT_S: z.coerce.number().min(1).max(86_400).default(60),
-    FUZZY_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.85),
+    /** Watchlist near-match threshold (the plate module's default: look-alikes only, never a real different character). */
+    FUZZY_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.92),
+    /** Fuzzy plate search is for investigators: looser, it also finds one genuinely misread character. */
+    FUZZY_SEARCH_THRESHOLD: z.coerce.number().min(0.3).max(1).default(0.8),
     BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(10_000).default(500),
     BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(5_000).default(20),
     /** "auto" uses `$share/vigil-alerts/…` when the broker speaks MQTT 5. */

@@ -4,7 +4,7 @@ import type { WatchlistRepository } from "../storage/watchlist-repository.js";
 import type { PlateReadsRepository } from "../storage/plate-reads-repository.js";
 import type { AlertService } from "../alerting/alert-service.js";
 import { matchPlate, type WatchlistMatcher } from "./watchlist-matcher.js";
-import { foldConfusables, toPlateKey } from "./plate-keys.js";
+import { foldConfusables, normaliseWatchlistPlate } from "./plate-keys.js";
 
 const PAST_READ_WINDOW_MS = 24 * 3_600_000;
 
@@ -27,14 +27,14 @@ export function createWatchlistService(deps: {
     list: (): Promise<WatchlistEntry[]> => deps.watchlist.list(),
     /** Adds an entry, then checks the last 24 h of reads ("past-read matching") and raises alerts for hits. */
     async add(input: WatchlistCreate, by: string): Promise<{ entry: WatchlistEntry; pastHits: number }> {
-      const key = toPlateKey(input.plate);
+      const { key, display } = normaliseWatchlistPlate(input.plate);
       if (key.length < 4 || key.length > 12) throw new WatchlistInputError(`"${input.plate}" is not a plate (4–12 letters/digits)`);
       if (input.expiresAt && Date.parse(input.expiresAt) <= now()) throw new WatchlistInputError("expiresAt is in the past");
       const entry = await deps.watchlist.create({
         id: randomUUID(),
         plate: key,
         plateFolded: foldConfusables(key),
-        display: input.plate.trim().toUpperCase(),
+        display,
         reason: input.reason,
         priority: input.priority,
         expiresAt: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
