@@ -57,6 +57,6 @@ export class CameraStore {
   }
 
   list(): CameraView[] {
-    return [...this.byId.values()].sort((a, b) => a.name.localeCompare(b.name, "vi"));
+    return [...this.byId.values()].sort((a, b) => a.name.localeCompare(b.name, "vi", { numeric: true }));
   }
 }

@@ -38,7 +38,7 @@ export class CamerasView {
 
   render(): void {
     const lang = getLang();
-    const cams = this.ctx.cameras.list().sort((a, b) => ORDER[liveState(a)] - ORDER[liveState(b)] || a.name.localeCompare(b.name, "vi"));
+    const cams = this.ctx.cameras.list().sort((a, b) => ORDER[liveState(a)] - ORDER[liveState(b)] || a.name.localeCompare(b.name, "vi", { numeric: true }));
     const count = (s: LiveState) => cams.filter((c) => liveState(c) === s).length;
     replaceChildren(
       this.summary,

@@ -92,7 +92,7 @@ export class CameraLayer {
   }
 
   /** Flies to a camera, opening its cluster if needed. */
-  focus(cameraId: string, { openPopup = false, zoom = 17 } = {}): boolean {
+  focus(cameraId: string, { openPopup = false, zoom = 16 } = {}): boolean {
     const entry = this.entries.get(cameraId);
     if (!entry) return false;
     const target = entry.marker.getLatLng();

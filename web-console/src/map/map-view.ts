@@ -22,6 +22,8 @@ export function createMap(container: HTMLElement, onCameraSelect: (cameraId: str
   const map = L.map(container, {
     center: DEFAULT_CENTER,
     zoom: DEFAULT_ZOOM,
+    minZoom: 10,
+    maxZoom: 19,
     zoomControl: true,
     attributionControl: true,
     preferCanvas: false,
@@ -32,6 +34,13 @@ export function createMap(container: HTMLElement, onCameraSelect: (cameraId: str
   if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 19 }).addTo(map);
   else map.attributionControl.addAttribution("Vigil offline outlines (approximate)");
   void addOfflineBasemap(map, { overTiles: tileUrl !== null });
+  const zoomClass = () => {
+    const z = map.getZoom();
+    container.classList.toggle("zoom-low", z < 13);
+    container.classList.toggle("zoom-mid", z >= 13 && z < 15);
+  };
+  map.on("zoomend", zoomClass);
+  zoomClass();
   const cameras = new CameraLayer(map, onCameraSelect);
   const track = new TrackLayer(map);
   return {
@@ -39,6 +48,7 @@ export function createMap(container: HTMLElement, onCameraSelect: (cameraId: str
     cameras,
     track,
     fitCameras() {
+      map.invalidateSize();
       const b = cameras.bounds();
       if (b) map.fitBounds(b.pad(0.2), { maxZoom: 16 });
       else map.setView(DEFAULT_CENTER, DEFAULT_ZOOM);
