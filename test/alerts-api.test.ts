@@ -1,0 +1,271 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_PASSWORD, api, login, startAlertsHarness, type AlertsHarness } from "./alerts-harness.js";
+import { collectMessages, connectTestMqtt } from "./support/mqtt.js";
+import type { MqttClient } from "mqtt";
+import type { CameraConfig } from "@vigil/contracts";
+
+// The REST API against a real PostgreSQL and Mosquitto: auth, CSRF, the role matrix, and every route
+// with good, bad and unauthorised input.
+let h: AlertsHarness;
+let mqtt: MqttClient;
+const changed: CameraConfig[][] = [];
+const tokens: Record<"operator" | "supervisor" | "admin", string> = { operator: "", supervisor: "", admin: "" };
+
+beforeAll(async () => {
+  h = await startAlertsHarness("api", { loginRateLimitPerMin: 15 }, { onCamerasChanged: (c) => void changed.push(c) });
+  mqtt = await connectTestMqtt();
+  tokens.admin = (await login(h.base, "admin", ADMIN_PASSWORD)).token;
+  for (const role of ["operator", "supervisor"] as const) {
+    const res = await api(h.base, "POST", "/api/v1/users", { token: tokens.admin, body: { username: `${role}1`, password: `${role}-password-1`, role } });
+    expect(res.status).toBe(201);
+    tokens[role] = (await login(h.base, `${role}1`, `${role}-password-1`)).token;
+  }
+});
+
+afterAll(async () => {
+  await mqtt?.endAsync();
+  await h?.close();
+});
+
+describe("auth", () => {
+  it("rejects a wrong password with 401 and audits it", async () => {
+    const res = await api(h.base, "POST", "/api/v1/auth/login", { body: { username: "admin", password: "nope" } });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe("unauthorized");
+    const audit = await api(h.base, "GET", "/api/v1/audit?action=auth.login_failed", { token: tokens.admin });
+    expect(audit.body.items.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("rejects malformed login bodies with a 400 naming the field", async () => {
+    const res = await api(h.base, "POST", "/api/v1/auth/login", { body: { username: "admin" } });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/password/);
+  });
+
+  it("sets an HttpOnly SameSite=Strict cookie; cookie sessions need the CSRF token on unsafe methods", async () => {
+    const res = await api(h.base, "POST", "/api/v1/auth/login", { body: { username: "supervisor1", password: "supervisor-password-1" } });
+    const cookieHeader = res.headers.get("set-cookie") ?? "";
+    expect(cookieHeader).toMatch(/^vigil_session=/);
+    expect(cookieHeader).toMatch(/HttpOnly/i);
+    expect(cookieHeader).toMatch(/SameSite=Strict/i);
+    const cookie = cookieHeader.split(";")[0]!;
+    const me = await api(h.base, "GET", "/api/v1/me", { cookie });
+    expect(me.status).toBe(200);
+    expect(me.body.user).toEqual({ username: "supervisor1", role: "supervisor" });
+    expect(me.body.csrfToken).toBe(res.body.csrfToken);
+    const body = { plate: "29A-111.11", reason: "csrf test", priority: "low" };
+    expect((await api(h.base, "POST", "/api/v1/watchlist", { cookie, body })).status).toBe(403);
+    expect((await api(h.base, "POST", "/api/v1/watchlist", { cookie, csrf: "forged", body })).status).toBe(403);
+    expect((await api(h.base, "POST", "/api/v1/watchlist", { cookie, csrf: res.body.csrfToken, body })).status).toBe(201);
+    // Bearer requests need no CSRF token.
+    expect((await api(h.base, "POST", "/api/v1/watchlist", { token: res.body.token, body: { ...body, plate: "29A-111.12" } })).status).toBe(201);
+  });
+
+  it("logout ends the session", async () => {
+    const s = await login(h.base, "operator1", "operator-password-1");
+    expect((await api(h.base, "POST", "/api/v1/auth/logout", { token: s.token })).status).toBe(204);
+    expect((await api(h.base, "GET", "/api/v1/me", { token: s.token })).status).toBe(401);
+  });
+
+  it("expired sessions are refused", async () => {
+    const s = await login(h.base, "operator1", "operator-password-1");
+    await h.db.query("UPDATE sessions SET expires_at = now() - interval '1 second'");
+    expect((await api(h.base, "GET", "/api/v1/me", { token: s.token })).status).toBe(401);
+    await h.db.query("UPDATE sessions SET expires_at = now() + interval '1 hour'");
+  });
+
+  it("rejects garbage credentials", async () => {
+    expect((await api(h.base, "GET", "/api/v1/me", { token: "x".repeat(43) })).status).toBe(401);
+    expect((await api(h.base, "GET", "/api/v1/me", { headers: { authorization: "Basic YWRtaW46YWRtaW4=" } })).status).toBe(401);
+    expect((await api(h.base, "GET", "/api/v1/me", { cookie: "vigil_session=%E0%A4%A" })).status).toBe(401);
+  });
+
+});
+
+describe("role matrix", () => {
+  type Role = "none" | "operator" | "supervisor" | "admin";
+  const RANK: Record<Role, number> = { none: -1, operator: 0, supervisor: 1, admin: 2 };
+  let n = 0;
+  const uuid = () => crypto.randomUUID();
+  const routes: { method: string; path: () => string; body?: () => unknown; min: Exclude<Role, "none">; ok: number }[] = [
+    { method: "GET", path: () => "/api/v1/me", min: "operator", ok: 200 },
+    { method: "GET", path: () => "/api/v1/cameras", min: "operator", ok: 200 },
+    { method: "GET", path: () => "/api/v1/plates?q=51F12345&reason=matrix%20test", min: "operator", ok: 200 },
+    { method: "GET", path: () => "/api/v1/plates/51F12345/track", min: "operator", ok: 200 },
+    { method: "GET", path: () => "/api/v1/watchlist", min: "operator", ok: 200 },
+    { method: "GET", path: () => "/api/v1/alerts", min: "operator", ok: 200 },
+    { method: "POST", path: () => `/api/v1/alerts/${uuid()}/ack`, body: () => ({}), min: "operator", ok: 404 },
+    { method: "GET", path: () => "/media/none.jpg", min: "operator", ok: 404 },
+    { method: "POST", path: () => "/api/v1/watchlist", body: () => ({ plate: `30A-${String(100 + ++n).padStart(3, "0")}.00`, reason: "matrix", priority: "low" }), min: "supervisor", ok: 201 },
+    { method: "DELETE", path: () => `/api/v1/watchlist/${uuid()}`, min: "supervisor", ok: 404 },
+    { method: "POST", path: () => `/api/v1/alerts/${uuid()}/resolve`, body: () => ({ note: "done" }), min: "supervisor", ok: 404 },
+    { method: "POST", path: () => `/api/v1/cameras/m${++n}`, body: () => ({ name: "M", url: "rtsp://10.0.0.1/s", lat: 10.7, lon: 106.6 }), min: "admin", ok: 201 },
+    { method: "PATCH", path: () => "/api/v1/cameras/does-not-exist", body: () => ({ name: "x" }), min: "admin", ok: 404 },
+    { method: "DELETE", path: () => "/api/v1/cameras/does-not-exist", min: "admin", ok: 404 },
+    { method: "GET", path: () => "/api/v1/users", min: "admin", ok: 200 },
+    { method: "POST", path: () => "/api/v1/users", body: () => ({ username: `u${++n}x`, password: "long-enough-pw", role: "operator" }), min: "admin", ok: 201 },
+    { method: "GET", path: () => "/api/v1/audit", min: "admin", ok: 200 },
+  ];
+  const cases = routes.flatMap((r) => (["none", "operator", "supervisor", "admin"] as const).map((role) => ({ ...r, role, expected: role === "none" ? 401 : RANK[role] < RANK[r.min] ? 403 : r.ok })));
+  it.each(cases.map((c) => ({ ...c, name: `${c.method} ${c.path().replace(/[0-9a-f-]{36}/, ":id")}` })))("$name as $role → $expected", async ({ method, path, body, role, expected }) => {
+    const p = path();
+    const res = await api(h.base, method, p, { ...(role === "none" ? {} : { token: tokens[role] }), ...(body ? { body: body() } : {}) });
+    expect(res.status, `${method} ${p}: ${JSON.stringify(res.body)}`).toBe(expected);
+  });
+});
+
+describe("cameras", () => {
+  it("creates, redacts credentials, pushes to ingest (hook + retained topic), patches and deletes", async () => {
+    const cfg = await collectMessages(mqtt, `${h.prefix}/config/cameras`);
+    const before = changed.length;
+    const body = { id: "gate-1", name: "Gate 1", url: "rtsp://user:s3cret@10.1.1.1:554/stream", lat: 10.77, lon: 106.7, analytics: ["plates"] };
+    const created = await api(h.base, "POST", "/api/v1/cameras", { token: tokens.admin, body });
+    expect(created.status).toBe(201);
+    expect(created.body.url).toBe("rtsp://***:***@10.1.1.1:554/stream");
+    expect(changed.length).toBe(before + 1);
+    expect(changed.at(-1)!.find((c) => c.id === "gate-1")?.url).toBe(body.url); // ingest gets the real URL
+    await cfg.waitFor((m) => m.some((x) => x.payload.toString().includes("gate-1")));
+    expect((await api(h.base, "POST", "/api/v1/cameras", { token: tokens.admin, body })).status).toBe(409);
+    const list = await api(h.base, "GET", "/api/v1/cameras", { token: tokens.operator });
+    expect(JSON.stringify(list.body)).not.toContain("s3cret");
+    const patched = await api(h.base, "PATCH", "/api/v1/cameras/gate-1", { token: tokens.admin, body: { name: "Gate One", sampleFps: 4 } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ id: "gate-1", name: "Gate One", sampleFps: 4, lat: 10.77 });
+    expect((await api(h.base, "PATCH", "/api/v1/cameras/gate-1", { token: tokens.admin, body: { lat: 123 } })).status).toBe(400);
+    expect((await api(h.base, "PATCH", "/api/v1/cameras/gate-1", { token: tokens.admin, body: { id: "other" } })).status).toBe(400);
+    expect((await api(h.base, "DELETE", "/api/v1/cameras/gate-1", { token: tokens.admin })).status).toBe(204);
+    expect((await api(h.base, "GET", "/api/v1/cameras/gate-1", { token: tokens.admin })).status).toBe(404);
+    const audit = await api(h.base, "GET", "/api/v1/audit?action=camera.create", { token: tokens.admin });
+    expect(audit.body.items.some((a: { target: string }) => a.target === "gate-1")).toBe(true);
+    expect(JSON.stringify(audit.body)).not.toContain("s3cret");
+  });
+
+  it("rejects bad camera bodies", async () => {
+    for (const body of [
+      { name: "x", url: "http://evil/", lat: 1, lon: 1 },
+      { name: "x", url: "rtsp://a/b", lat: 91, lon: 1 },
+      { name: "", url: "rtsp://a/b", lat: 1, lon: 1 },
+      { name: "x", url: "rtsp://a/b", lat: 1, lon: 1, unknown: true },
+    ]) {
+      const res = await api(h.base, "POST", "/api/v1/cameras/bad-1", { token: tokens.admin, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error).toBe("bad_request");
+    }
+    expect((await api(h.base, "POST", "/api/v1/cameras/bad id", { token: tokens.admin, body: { name: "x", url: "rtsp://a/b", lat: 1, lon: 1 } })).status).toBe(400);
+  });
+
+  it("shows live status from the retained status topic", async () => {
+    await api(h.base, "POST", "/api/v1/cameras/live-1", { token: tokens.admin, body: { name: "Live", url: "/videos/a.mp4", lat: 10, lon: 106 } });
+    const st = { schemaVersion: 1, cameraId: "live-1", state: "online", ts: new Date().toISOString(), fps: 5, lastFrameTs: new Date().toISOString() };
+    await mqtt.publishAsync(`${h.prefix}/cameras/live-1/status`, JSON.stringify(st), { qos: 1, retain: true });
+    let cam: { status: { state: string } | null } | undefined;
+    for (let i = 0; i < 50 && !cam?.status; i++) {
+      cam = (await api(h.base, "GET", "/api/v1/cameras/live-1", { token: tokens.operator })).body;
+      if (!cam?.status) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(cam?.status?.state).toBe("online");
+    await mqtt.publishAsync(`${h.prefix}/cameras/live-1/status`, "", { qos: 1, retain: true });
+  });
+});
+
+describe("users, plates, watchlist and alerts input", () => {
+  it("validates user creation", async () => {
+    expect((await api(h.base, "POST", "/api/v1/users", { token: tokens.admin, body: { username: "ab", password: "long-enough-pw", role: "operator" } })).status).toBe(400);
+    expect((await api(h.base, "POST", "/api/v1/users", { token: tokens.admin, body: { username: "new-user", password: "short", role: "operator" } })).status).toBe(400);
+    expect((await api(h.base, "POST", "/api/v1/users", { token: tokens.admin, body: { username: "new-user", password: "long-enough-pw", role: "root" } })).status).toBe(400);
+    expect((await api(h.base, "POST", "/api/v1/users", { token: tokens.admin, body: { username: "operator1", password: "long-enough-pw", role: "operator" } })).status).toBe(409);
+    const list = await api(h.base, "GET", "/api/v1/users", { token: tokens.admin });
+    expect(list.body.items.map((u: { username: string }) => u.username)).toEqual(expect.arrayContaining(["admin", "operator1", "supervisor1"]));
+    expect(JSON.stringify(list.body)).not.toMatch(/scrypt|password/);
+  });
+
+  it("requires a reason for plate searches and audits it", async () => {
+    const noReason = await api(h.base, "GET", "/api/v1/plates?q=51F12345", { token: tokens.operator });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.message).toMatch(/reason/);
+    expect((await api(h.base, "GET", "/api/v1/plates?q=51F12345&reason=ok%20reason&match=regex", { token: tokens.operator })).status).toBe(400);
+    expect((await api(h.base, "GET", "/api/v1/plates?q=51F12345&reason=ok%20reason&limit=0", { token: tokens.operator })).status).toBe(400);
+    expect((await api(h.base, "GET", "/api/v1/plates?q=51F12345&reason=ok%20reason&cursor=garbage", { token: tokens.operator })).status).toBe(400);
+    expect((await api(h.base, "GET", "/api/v1/plates?q=---&reason=ok%20reason", { token: tokens.operator })).status).toBe(400);
+    const ok = await api(h.base, "GET", "/api/v1/plates?q=51F-123.45&reason=case%2042%2F2026&match=prefix", { token: tokens.operator });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ items: [], nextCursor: null });
+    const audit = await api(h.base, "GET", "/api/v1/audit?action=plates.search&username=operator1", { token: tokens.admin });
+    expect(audit.body.items[0].details).toMatchObject({ reason: "case 42/2026", match: "prefix" });
+  });
+
+  it("validates watchlist entries", async () => {
+    const bad = [
+      { plate: "51F", reason: "x", priority: "high" },
+      { plate: "51F-123.45", reason: "", priority: "high" },
+      { plate: "51F-123.45", reason: "x", priority: "urgent" },
+      { plate: "51F-123.45", reason: "x", priority: "high", expiresAt: "tomorrow" },
+      { plate: "51F-123.45", reason: "x", priority: "high", expiresAt: "2000-01-01T00:00:00Z" },
+      { plate: "!!!!!!", reason: "x", priority: "high" },
+    ];
+    for (const body of bad) expect((await api(h.base, "POST", "/api/v1/watchlist", { token: tokens.supervisor, body })).status, JSON.stringify(body)).toBe(400);
+    expect((await api(h.base, "DELETE", "/api/v1/watchlist/not-a-uuid", { token: tokens.supervisor })).status).toBe(400);
+  });
+
+  it("validates alert routes", async () => {
+    expect((await api(h.base, "GET", "/api/v1/alerts?state=open", { token: tokens.operator })).status).toBe(400);
+    expect((await api(h.base, "GET", "/api/v1/alerts?type=fire&state=new", { token: tokens.operator })).status).toBe(200);
+    expect((await api(h.base, "POST", "/api/v1/alerts/123/ack", { token: tokens.operator, body: {} })).status).toBe(400);
+    expect((await api(h.base, "POST", `/api/v1/alerts/${crypto.randomUUID()}/resolve`, { token: tokens.supervisor, body: {} })).status).toBe(400);
+    expect((await api(h.base, "GET", `/api/v1/alerts/${crypto.randomUUID()}`, { token: tokens.operator })).status).toBe(404);
+  });
+});
+
+describe("media, health, docs, headers", () => {
+  it("serves evidence to sessions only, never outside MEDIA_DIR", async () => {
+    mkdirSync(join(h.config.mediaDir, "snap"), { recursive: true });
+    writeFileSync(join(h.config.mediaDir, "snap", "e1.jpg"), Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
+    expect((await api(h.base, "GET", "/media/snap/e1.jpg")).status).toBe(401);
+    const ok = await fetch(`${h.base}/media/snap/e1.jpg`, { headers: { authorization: `Bearer ${tokens.operator}` } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toBe("image/jpeg");
+    expect(Buffer.from(await ok.arrayBuffer())).toEqual(Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
+    for (const p of ["/media/../package.json", "/media/%2e%2e/%2e%2e/etc/passwd", "/media/snap/..%2f..%2f..%2fetc%2fpasswd", "/media/snap"]) {
+      const res = await api(h.base, "GET", p, { token: tokens.operator });
+      expect(res.status, p).toBe(404);
+    }
+  });
+
+  it("health, readiness and metrics", async () => {
+    expect((await api(h.base, "GET", "/healthz")).body).toEqual({ status: "ok" });
+    expect((await api(h.base, "GET", "/readyz")).body).toEqual({ status: "ready", database: true, broker: true });
+    const metrics = await api<string>(h.base, "GET", "/metrics");
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain("vigil_alerts_login_failures_total");
+  });
+
+  it("documents every API route as OpenAPI", async () => {
+    const doc = await api(h.base, "GET", "/api/docs/json");
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    for (const p of ["/api/v1/auth/login", "/api/v1/plates", "/api/v1/plates/{plate}/track", "/api/v1/watchlist/{id}", "/api/v1/alerts/{id}/resolve", "/api/v1/cameras/{id}", "/api/v1/audit", "/api/v1/users"]) {
+      expect(doc.body.paths[p], p).toBeDefined();
+    }
+    expect(doc.body.paths["/api/v1/plates"].get.parameters.map((x: { name: string }) => x.name)).toEqual(expect.arrayContaining(["q", "match", "reason", "cursor"]));
+    expect((await fetch(`${h.base}/api/docs/`)).status).toBe(200);
+  });
+
+  it("sends security headers and JSON 404s", async () => {
+    const res = await api(h.base, "GET", "/api/v1/nope");
+    expect(res.status).toBe(404);
+    expect(res.body.error).toBe("not_found");
+    expect(res.headers.get("content-security-policy")).toMatch(/default-src 'self'/);
+    expect(res.headers.get("content-security-policy")).toMatch(/img-src 'self' data: blob:/);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+});
+
+describe("login rate limit (last: it uses up the budget)", () => {
+  it("rate-limits logins", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 16; i++) statuses.push((await api(h.base, "POST", "/api/v1/auth/login", { body: { username: "nobody", password: "x" } })).status);
+    expect(statuses).toContain(429);
+  });
+});
