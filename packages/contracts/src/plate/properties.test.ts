@@ -1,0 +1,73 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { CONFUSION_CLASSES, SERIES_LETTERS } from "./alphabet.js";
+import { correctOcr } from "./ocr-correction.js";
+import { formatPlate, parsePlate } from "./parse.js";
+import { PROVINCE_CODES } from "./provinces.js";
+import { foldConfusables, isNearMatch } from "./similarity.js";
+
+const province = fc.constantFrom(...PROVINCE_CODES.map((p) => p.code));
+const letter = fc.constantFrom(...SERIES_LETTERS);
+const digits = (n: number) => fc.array(fc.constantFrom(..."0123456789"), { minLength: n, maxLength: n }).map((d) => d.join(""));
+const seriesDigit = fc.constantFrom(..."123456789");
+
+/** Valid plates of the common layouts, as [key, rows]. */
+const plate = fc.oneof(
+  fc.tuple(province, letter, digits(5)).map(([p, s, n]) => [`${p}${s}${n}`, 1] as const),
+  fc.tuple(province, letter, digits(4)).map(([p, s, n]) => [`${p}${s}${n}`, 1] as const),
+  fc.tuple(province, letter, seriesDigit, digits(5)).map(([p, s, d, n]) => [`${p}${s}${d}${n}`, 2] as const),
+  fc.tuple(province, letter, seriesDigit, digits(4)).map(([p, s, d, n]) => [`${p}${s}${d}${n}`, 2] as const),
+  fc.tuple(province, fc.constantFrom("LD", "KT", "DA", "HC"), digits(5)).map(([p, s, n]) => [`${p}${s}${n}`, 1] as const),
+  fc.tuple(province, seriesDigit, digits(5)).map(([p, d, n]) => [`${p}MD${d}${n}`, 2] as const),
+);
+
+describe("plate properties over generated valid plates", () => {
+  it("key → display → key is the identity, and the display parses as valid", () => {
+    fc.assert(
+      fc.property(plate, ([key, rows]) => {
+        const display = formatPlate(key, rows);
+        const p = parsePlate(display);
+        expect(p.valid).toBe(true);
+        expect(p.key).toBe(key);
+        expect(p.rows).toBe(rows);
+        expect(p.display).toBe(display);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("correctOcr leaves a correct reading alone", () => {
+    fc.assert(
+      fc.property(plate, ([key, rows]) => {
+        const c = correctOcr(formatPlate(key, rows), rows);
+        expect(c.substitutions).toBe(0);
+        expect(c.key).toBe(key);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("correctOcr restores a digit of the number misread as its look-alike letter", () => {
+    fc.assert(
+      fc.property(plate, fc.nat(), fc.nat(), ([key, rows], at, pick) => {
+        // The registration number is the last 4 or 5 characters, digits on every layout generated here.
+        const numberLength = /\d{5}$/.test(key) && key.length !== 7 && !(key.length === 8 && rows === 2) ? 5 : 4;
+        const i = key.length - 1 - (at % numberLength);
+        const cls = CONFUSION_CLASSES.find((c) => c.includes(key[i]!));
+        fc.pre(cls !== undefined); // 3 and 9 have no look-alike letter
+        const lookAlikes = [...cls].filter((ch) => ch >= "A");
+        const misread = key.slice(0, i) + lookAlikes[pick % lookAlikes.length] + key.slice(i + 1);
+        const display = formatPlate(key, rows).replace("Đ", "D");
+        // Keep the writing (separators) of the true plate; OCR of a plate in display form looks like this.
+        let j = -1;
+        const written = [...display].map((ch) => (/[A-Z0-9]/.test(ch) ? misread[++j] : ch)).join("");
+        const c = correctOcr(written, rows);
+        expect(c.key).toBe(key);
+        expect(c.substitutions).toBe(1);
+        expect(isNearMatch(misread, key)).toBe(true);
+        expect(foldConfusables(misread)).toBe(foldConfusables(key));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
