@@ -11,12 +11,13 @@
  */
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { parse as parseYaml } from "yaml";
 import { camerasFileSchema, toPlateKey, type CameraConfigInput } from "@vigil/contracts";
-import { createLogger, EnvError } from "@vigil/contracts/node";
+import { createLogger, EnvError, type Logger } from "@vigil/contracts/node";
 import { configFromEnv, createPgDatabase, createPgliteDatabase, loadAlertsEnv, startAlerts } from "@vigil/alerts";
 import { buildInferenceApp, InferenceMetrics, loadInferenceEnv, startInference } from "@vigil/inference";
 import { IngestMetrics, loadIngestEnv, resolveFfmpegPath, startIngest } from "@vigil/ingest";
@@ -28,6 +29,26 @@ const startedAt = Date.now();
 
 async function connectMqtt(url: string, name: string): Promise<MqttClient> {
   return mqtt.connectAsync(url, { clientId: `vigil-${name}-${hostname()}-${process.pid}`.slice(0, 64), reconnectPeriod: 1000, connectTimeout: 10_000 });
+}
+
+/** Builds web-console/dist with Vite when it is missing (first run after `npm ci`). */
+async function ensureConsoleBuilt(consoleDir: string, logger: Logger): Promise<void> {
+  if (existsSync(join(consoleDir, "index.html"))) return;
+  const started = Date.now();
+  await new Promise<void>((resolveBuild) => {
+    const child = spawn(process.execPath, [resolve("node_modules", "vite", "bin", "vite.js"), "build", "--logLevel", "warn"], { cwd: resolve("web-console"), stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", (e) => {
+      logger.warn({ err: e }, "could not build the console");
+      resolveBuild();
+    });
+    child.on("exit", (code) => {
+      if (code === 0) logger.info({ ms: Date.now() - started }, "console built");
+      else logger.warn({ code, stderr: err.slice(-2000) }, "console build failed; the API still runs");
+      resolveBuild();
+    });
+  });
 }
 
 async function main(): Promise<void> {
@@ -53,11 +74,14 @@ async function main(): Promise<void> {
       await step.stop().catch((err: unknown) => logger.warn({ err, step: step.name }, "stop step failed"));
     }
     clearTimeout(force);
-    logger.info("Vigil stopped cleanly");
+    process.stdout.write("Vigil stopped cleanly\n");
     process.exit(0);
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
+
+  // A fresh checkout has no built console: build it in the background while the services start.
+  const consoleBuilt = ensureConsoleBuilt(loadAlertsEnv({ ...passThrough, CAMERAS_FILE: undefined }).CONSOLE_DIR, logger);
 
   // Broker.
   let mqttUrl = env.MQTT_URL;
@@ -172,9 +196,9 @@ async function main(): Promise<void> {
     await writeFile(file, `${generatedPassword}\n`, { mode: 0o600 });
     await chmod(file, 0o600);
   }
+  await consoleBuilt;
   process.stdout.write(lines.join("\n") + "\n");
   logger.info({ url, readyMs: Date.now() - startedAt, cameras: cameras.length }, "vigil ready");
-  if (!existsSync(alertsEnv.CONSOLE_DIR)) logger.warn({ dir: alertsEnv.CONSOLE_DIR }, "console not built: run `npm run build -w @vigil/web-console`");
 }
 
 main().catch((err: unknown) => {
