@@ -157,6 +157,9 @@ export async function startInference(config: InferenceConfig, deps: InferenceDep
     const t1 = performance.now();
     const result = await pipeline.analyze(image);
     const fireFound = fire ? await fire.detect(image) : { detections: [], ms: 0 };
+    metrics.observeStage("analyze_decode", t1 - t0);
+    metrics.observeStage("plate_detect", result.timings.detectMs);
+    metrics.observeStage("plate_ocr", result.timings.ocrMs);
     return analyzeResponseSchema.parse({
       plates: result.plates
         .filter((p) => p.reading && p.reading.plate.length >= 4)

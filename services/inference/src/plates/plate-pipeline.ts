@@ -48,6 +48,12 @@ export class PlatePipeline {
       if (this.requireValidReading && !reading.valid) continue;
       plates.push({ bbox: d.bbox, detectorScore: d.confidence, reading });
     }
+    // A close-up of a plate (a patrol's phone photo, a crop) fills the image and the detector sees
+    // no plate in it: read the whole image, and keep it only when it reads as a valid plate.
+    if (detections.length === 0 && image.width <= 1000 && image.height <= 1000) {
+      const reading = await this.reader.readCrop(image);
+      if (reading.valid) plates.push({ bbox: [0, 0, 1, 1], detectorScore: 0, reading });
+    }
     return { plates, timings: { detectMs: t1 - t0, ocrMs: performance.now() - t1 } };
   }
 }

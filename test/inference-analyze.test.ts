@@ -1,0 +1,80 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANALYZE_MAX_BYTES, analyzeResponseSchema } from "@vigil/contracts";
+import { createLogger } from "@vigil/contracts/node";
+import { buildInferenceApp, startInference, type Inference } from "@vigil/inference";
+
+const logger = createLogger({ name: "inference-api-test", level: "warn" });
+let work: string;
+let inference: Inference;
+let app: FastifyInstance;
+let jpeg: Buffer;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "vigil-analyze-"));
+  inference = await startInference(
+    { modelsDir: path.resolve("../shared/models"), mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: "vigiltest", threads: 2 },
+    { logger },
+  );
+  app = await buildInferenceApp({ analyze: (b) => inference.analyze(b), metrics: inference.metrics, health: () => ({ plateDetector: inference.plateDetector }) });
+  jpeg = await readFile(path.resolve("../shared/datasets/vn-plate-frames/images/clip3_new_3.jpg"));
+});
+
+afterAll(async () => {
+  await app?.close();
+  await inference?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe("POST /api/v1/analyze", () => {
+  it("reads the plates of a real JPEG", async () => {
+    const res = await app.inject({ method: "POST", url: "/api/v1/analyze", headers: { "content-type": "image/jpeg" }, payload: jpeg });
+    expect(res.statusCode).toBe(200);
+    const body = analyzeResponseSchema.parse(res.json());
+    expect(body.plates.map((p) => p.plate)).toEqual(expect.arrayContaining(["75H135792", "66P189575"]));
+    expect(Array.isArray(body.fire)).toBe(true);
+    expect(body.timingsMs.total).toBeGreaterThan(0);
+  });
+
+  it("accepts PNG too", async () => {
+    const png = await sharp(jpeg).resize(960).png().toBuffer();
+    const res = await app.inject({ method: "POST", url: "/api/v1/analyze", headers: { "content-type": "image/png" }, payload: png });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().plates.length).toBeGreaterThan(0);
+  });
+
+  it("answers 415 for another content type, with a clear message", async () => {
+    const res = await app.inject({ method: "POST", url: "/api/v1/analyze", headers: { "content-type": "application/json" }, payload: JSON.stringify({ image: "x" }) });
+    expect(res.statusCode).toBe(415);
+    expect(res.json().message).toMatch(/image\/jpeg/);
+  });
+
+  it("answers 400 for a corrupt or empty image", async () => {
+    const corrupt = Buffer.concat([jpeg.subarray(0, 2000), Buffer.alloc(2000, 7)]);
+    const res = await app.inject({ method: "POST", url: "/api/v1/analyze", headers: { "content-type": "image/jpeg" }, payload: corrupt });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/not a readable/);
+    const empty = await app.inject({ method: "POST", url: "/api/v1/analyze", headers: { "content-type": "image/png" }, payload: Buffer.alloc(0) });
+    expect(empty.statusCode).toBe(400);
+  });
+
+  it("answers 413 for a body over the limit", async () => {
+    const huge = Buffer.alloc(ANALYZE_MAX_BYTES + 1024, 0xff);
+    const res = await app.inject({ method: "POST", url: "/api/v1/analyze", headers: { "content-type": "image/jpeg" }, payload: huge });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().message).toMatch(/20 MB/);
+  });
+
+  it("serves /healthz and Prometheus /metrics counting the requests", async () => {
+    const health = await app.inject({ method: "GET", url: "/healthz" });
+    expect(health.json()).toMatchObject({ status: "ok", plateDetector: "plate-detector-yolo-vn-640" });
+    const metrics = await app.inject({ method: "GET", url: "/metrics" });
+    expect(metrics.body).toMatch(/vigil_inference_analyze_requests_total\{status="200"\} 2/);
+    expect(metrics.body).toMatch(/vigil_inference_analyze_requests_total\{status="413"\} 1/);
+    expect(metrics.body).toMatch(/vigil_inference_stage_ms_bucket/);
+  });
+});

@@ -1,0 +1,123 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { MqttClient } from "mqtt";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodePayload, plateEventSchema, type PlateEvent } from "@vigil/contracts";
+import { createLogger } from "@vigil/contracts/node";
+import { startInference, type Inference } from "@vigil/inference";
+import { collectMessages, connectTestMqtt, uniqueTopicPrefix } from "./support/mqtt.js";
+
+// Real models on real pixels: the shared YOLO plate detector and PaddleOCR, real frames and crops.
+const MODELS_DIR = path.resolve("../shared/models");
+const DATASETS = path.resolve("../shared/datasets");
+const logger = createLogger({ name: "inference-test", level: "warn" });
+
+let work: string;
+let mqtt: MqttClient;
+let inference: Inference;
+const prefix = uniqueTopicPrefix("plates");
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "vigil-inference-"));
+  mqtt = await connectTestMqtt();
+  inference = await startInference(
+    { modelsDir: MODELS_DIR, mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: prefix, threads: 2, fire: false },
+    { logger, mqtt },
+  );
+});
+
+afterAll(async () => {
+  await inference?.close();
+  await mqtt?.endAsync();
+  await rm(work, { recursive: true, force: true });
+});
+
+async function frameJpeg(name: string): Promise<Buffer> {
+  return readFile(path.join(DATASETS, "vn-plate-frames/images", `${name}.jpg`));
+}
+
+describe("inference on real plates", () => {
+  it("uses the YOLO plate detector when it is installed", () => {
+    expect(inference.plateDetector).toBe("plate-detector-yolo-vn-640");
+  });
+
+  it("reads the two-row motorbike plates of a real parking frame", async () => {
+    const result = await inference.analyze(await frameJpeg("clip3_new_0"));
+    const plates = result.plates.map((p) => p.plate);
+    expect(plates).toContain("75H135792");
+    expect(plates).toContain("66P189575");
+    const p = result.plates.find((x) => x.plate === "75H135792")!;
+    expect(p).toMatchObject({ display: "75-H1 357.92", rows: 2, valid: true });
+    expect(p.bbox[0]).toBeGreaterThan(0.4);
+    expect(p.bbox[0]).toBeLessThan(0.6);
+    expect(result.timingsMs.detect).toBeGreaterThan(0);
+  });
+
+  it("publishes one event per vehicle track with evidence JPEGs, not one per frame", async () => {
+    const sub = await connectTestMqtt();
+    const events = await collectMessages(sub, `${prefix}/events/plate`);
+    // A short "video": the same real frame panned a few pixels per frame, 200 ms apart.
+    const source = sharp(await frameJpeg("clip3_new_0"));
+    const t0 = Date.UTC(2026, 0, 2, 3, 4, 5);
+    for (let i = 0; i < 4; i++) {
+      const { data, info } = await source.clone().extract({ left: 300 + i * 12, top: 200 + i * 4, width: 1280, height: 720 }).raw().toBuffer({ resolveWithObject: true });
+      await inference.frameSink.submit({
+        schemaVersion: 1,
+        cameraId: "cam-test",
+        seq: i,
+        captureTs: t0 + i * 200,
+        width: info.width,
+        height: info.height,
+        format: "rgb24",
+        analytics: ["plates"],
+        data,
+      });
+    }
+    await inference.flush();
+    await events.waitFor((m) => m.length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    const decoded = events.messages.map((m) => decodePayload(plateEventSchema, m.payload));
+    expect(decoded.every((d) => d.ok)).toBe(true);
+    const plateEvents = decoded.map((d) => (d as { value: PlateEvent }).value);
+    const byPlate = new Map(plateEvents.map((e) => [e.plate, e]));
+    expect(byPlate.has("75H135792")).toBe(true);
+    // One event id per vehicle; revisions reuse it.
+    expect(new Set(plateEvents.map((e) => e.id)).size).toBeLessThanOrEqual(2);
+    const ev = byPlate.get("75H135792")!;
+    expect(ev).toMatchObject({ cameraId: "cam-test", rows: 2, display: "75-H1 357.92", revision: 0 });
+    expect(ev.snapshot).toMatch(/^\/media\/cam-test\/2026-01-02\/[0-9a-f-]{36}\.jpg$/);
+    const file = path.join(work, "media", ev.snapshot!.replace(/^\/media\//, ""));
+    expect(existsSync(file)).toBe(true);
+    const meta = await sharp(file).metadata();
+    expect(meta.format).toBe("jpeg");
+    expect(existsSync(path.join(work, "media", ev.crop!.replace(/^\/media\//, "")))).toBe(true);
+    await sub.endAsync();
+  });
+
+  it("counts a corrupt frame and keeps going", async () => {
+    const before = (await inference.metrics.framesRejected.get()).values.reduce((a, v) => a + v.value, 0);
+    await inference.frameSink.submit({ schemaVersion: 1, cameraId: "cam-test", seq: 9, captureTs: Date.now(), width: 64, height: 64, format: "jpeg", analytics: ["plates"], data: Buffer.from("not a jpeg") });
+    await inference.frameSink.submit({ schemaVersion: 1, cameraId: "cam-test", seq: 10, captureTs: Date.now(), width: 64, height: 64, format: "rgb24", analytics: ["plates"], data: Buffer.alloc(10) });
+    const after = (await inference.metrics.framesRejected.get()).values.reduce((a, v) => a + v.value, 0);
+    expect(after - before).toBe(2);
+    const again = await inference.analyze(await frameJpeg("clip3_new_1"));
+    expect(again.plates.length).toBeGreaterThan(0);
+  });
+
+  it("reads real one- and two-row crops from the plate dataset", async () => {
+    const csv = (await readFile(path.join(DATASETS, "vn-plate-crops/labels.csv"), "utf8")).trim().split(/\r?\n/).slice(1);
+    // Samples the labels of which were checked by eye.
+    const wanted = ["10xemay112.jpg", "11CarLongPlate587.jpg", "3CarLongPlate226.jpg", "10xemay1217.jpg"];
+    for (const name of wanted) {
+      const label = csv.find((l) => l.startsWith(`${name},`))!.split(",")[2]!;
+      const png = await sharp(path.join(DATASETS, "vn-plate-crops/images", name)).png().toBuffer();
+      // A crop is a whole image to the analyze path too: the detector must find the plate filling it.
+      const result = await inference.analyze(png);
+      const plates = result.plates.map((p) => p.plate);
+      expect(plates, name).toContain(label);
+    }
+  });
+});
