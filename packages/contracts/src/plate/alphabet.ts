@@ -29,6 +29,8 @@ export function isLetter(ch: string): boolean {
  * and separators only.
  */
 export function normaliseText(text: string): string {
+  // Fast path: plain ASCII (what OCR and keyboards mostly produce) needs no Unicode normalisation.
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toUpperCase();
   return text
     .replace(/[đĐ]/g, "D")
     .normalize("NFKD")

@@ -1,6 +1,6 @@
 import { DIGIT_TO_LETTER, isDigit, isLetter, isNeverIssuedLetter, LETTER_TO_DIGIT, toPlateKey, UNISSUED_TO_LETTER } from "./alphabet.js";
 import { LAYOUTS, type LayoutId } from "./layouts.js";
-import { groupBreaks, hintMismatch, parsePlate, readings, rowsFromText, type ParsedPlate, type RankHints } from "./parse.js";
+import { groupBreaks, hintMismatch, parsePlate, readAs, rowsFromText, type ParsedPlate, type RankHints } from "./parse.js";
 
 export interface OcrChange {
   /** Position in the key. */
@@ -58,7 +58,7 @@ export function correctOcr(rawText: string, rows?: 1 | 2): OcrCorrection {
     if (layout.shape.length !== raw.length) return;
     const coerced = coerce(raw, layout.shape);
     if (!coerced) return;
-    const reading = readings(coerced.key).find((r) => r.layout.id === layout.id);
+    const reading = readAs(layout, coerced.key);
     if (!reading) return;
     const score = (reading.problems.length === 0 ? 0 : 1000) + coerced.changes.length * 10 + hintMismatch(reading, hints) + order / 100;
     if (!best || score < best.score) best = { score, key: coerced.key, changes: coerced.changes, layout: layout.id };

@@ -217,11 +217,16 @@ function read(layout: PlateLayout, m: RegExpExecArray): Reading {
  * `59-X1 234.56` → {2, 4, 7}. Separators in a reading are evidence of its layout.
  */
 export function groupBreaks(text: string): Set<number> {
+  return breaksOfNormalised(normaliseText(text));
+}
+
+/** groupBreaks of text already upper-case A–Z/0–9 plus separators (and the Đ of written series). */
+function breaksOfNormalised(text: string): Set<number> {
   const breaks = new Set<number>();
   let count = 0;
   let pending = false;
-  for (const ch of normaliseText(text)) {
-    if (/[A-Z0-9]/.test(ch)) {
+  for (const ch of text) {
+    if ((ch >= "A" && ch <= "Z") || (ch >= "0" && ch <= "9") || ch === "Đ") {
       if (pending && count > 0) breaks.add(count);
       pending = false;
       count++;
@@ -245,7 +250,7 @@ export function hintMismatch(r: Reading, hints: RankHints): number {
   if (hints.breaks && hints.breaks.size > 0) {
     let best = Infinity;
     for (const rows of [1, 2] as const) {
-      const written = groupBreaks(r.write(rows));
+      const written = breaksOfNormalised(r.write(rows));
       let missing = 0;
       for (const b of hints.breaks) if (!written.has(b)) missing++;
       best = Math.min(best, missing);
@@ -253,6 +258,12 @@ export function hintMismatch(r: Reading, hints: RankHints): number {
     cost += 15 * best;
   }
   return cost;
+}
+
+/** The reading of a key as one layout, or undefined when the key does not have that layout's shape. */
+export function readAs(layout: PlateLayout, key: string): Reading | undefined {
+  const m = layout.pattern.exec(key);
+  return m ? read(layout, m) : undefined;
 }
 
 /** Every layout reading of a key, best first: valid before invalid, then agreement with the hints, then layout order. */

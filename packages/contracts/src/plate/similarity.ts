@@ -24,8 +24,10 @@ export function foldConfusables(text: string): string {
 
 /** Weighted edit distance between two plates' keys: look-alike substitutions are cheap, other edits cost 1. */
 export function plateDistance(a: string, b: string, confusableCost = CONFUSABLE_SUBSTITUTION_COST): number {
-  const x = toPlateKey(a);
-  const y = toPlateKey(b);
+  return keyDistance(toPlateKey(a), toPlateKey(b), confusableCost);
+}
+
+function keyDistance(x: string, y: string, confusableCost: number): number {
   let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
   for (let i = 1; i <= x.length; i++) {
     const cur = [i];
@@ -42,9 +44,12 @@ export function plateDistance(a: string, b: string, confusableCost = CONFUSABLE_
 
 /** 1 − distance / longer key length, in 0..1; 1 means the same plate, look-alikes cost 0.2 each. */
 export function plateSimilarity(a: string, b: string): number {
-  const len = Math.max(toPlateKey(a).length, toPlateKey(b).length);
+  const x = toPlateKey(a);
+  const y = toPlateKey(b);
+  const len = Math.max(x.length, y.length);
   if (len === 0) return 1;
-  return Math.max(0, 1 - plateDistance(a, b) / len);
+  if (x === y) return 1;
+  return Math.max(0, 1 - keyDistance(x, y, CONFUSABLE_SUBSTITUTION_COST) / len);
 }
 
 /** Whether two readings are plausibly the same plate under OCR confusion (see NEAR_MATCH_THRESHOLD). */
