@@ -30,7 +30,7 @@ export function isLetter(ch: string): boolean {
  */
 export function normaliseText(text: string): string {
   // Fast path: plain ASCII (what OCR and keyboards mostly produce) needs no Unicode normalisation.
-  if (/^[\x00-\x7f]*$/.test(text)) return text.toUpperCase();
+  if (/^[\t\n\r\x20-\x7e]*$/.test(text)) return text.toUpperCase();
   return text
     .replace(/[đĐ]/g, "D")
     .normalize("NFKD")
