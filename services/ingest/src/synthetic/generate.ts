@@ -47,8 +47,9 @@ export interface PlateTruth {
   lastLegibleFrame: number | null;
   legibleFrames: number;
   maxPlateHeightPx: number;
-  /** Plate box [x, y, w, h] in pixels at its largest. */
+  /** Plate box [x, y, w, h] in pixels at its largest, and the frame where that is. */
   largestBox: [number, number, number, number];
+  largestFrame: number;
 }
 
 export interface GroundTruth {
@@ -135,7 +136,7 @@ export async function generateStreetVideo(o: GenerateOptions): Promise<GenerateR
   const legibleMinHeightPx = Math.round((40 * height) / 720);
   const tmp = `${o.out}.part.mp4`;
   await mkdir(path.dirname(path.resolve(o.out)), { recursive: true });
-  const encoder = startEncoder(o.ffmpegPath ?? "ffmpeg", tmp, width, height, fps, gop, o.preset ?? "veryfast", o.crf ?? 21);
+  const encoder = startEncoder(o.ffmpegPath ?? "ffmpeg", tmp, width, height, fps, gop, o.preset ?? "superfast", o.crf ?? 21);
   const frame = new Uint32Array(width * height);
   const frameBytes = Buffer.from(frame.buffer);
   const backgroundWords = asWords(background);
@@ -246,13 +247,15 @@ function recordTruth(truths: Map<PlannedVehicle, PlateTruth>, placed: Placed[], 
         legibleFrames: 0,
         maxPlateHeightPx: 0,
         largestBox: [0, 0, 0, 0],
+        largestFrame: f,
       };
       truths.set(p.v, t);
     }
     t.lastFrame = f;
-    if (textHeight > t.maxPlateHeightPx) {
+    if (legible && textHeight > t.maxPlateHeightPx) {
       t.maxPlateHeightPx = Math.round(textHeight);
       t.largestBox = [Math.round(bx), Math.round(by), Math.round(bw), Math.round(bh)];
+      t.largestFrame = f;
     }
     if (legible) {
       t.firstLegibleFrame ??= f;

@@ -53,9 +53,11 @@ export function planTraffic(rng: Random, durationS: number, wanted: SyntheticPla
   let wantedPlaced = !wanted;
   let t = 0.3;
   let lane = 1;
-  while (t < durationS - 3) {
+  while (t < Math.max(0.31, durationS - 3)) {
     const isWanted = !wantedPlaced && t >= wantedAt - 0.01;
-    const plate = isWanted ? wanted! : rng.chance(0.55) ? randomMotorbikePlate(rng) : randomCarPlate(rng);
+    // The first two vehicles are one of each kind, so even a short clip has both plate layouts.
+    const moto = out.length === 0 ? true : out.length === 1 ? out[0]!.look.kind !== "motorbike" : rng.chance(0.55);
+    const plate = isWanted ? wanted! : moto ? randomMotorbikePlate(rng) : randomCarPlate(rng);
     const kind = plate.rows === 2 ? "motorbike" : "car";
     if (isWanted) wantedPlaced = true;
     out.push({ look: randomLook(rng, kind, "rear", plate), lane, enterS: t, speed: rng.range(1.4, 1.9), approaching: false, wanted: isWanted });
