@@ -145,7 +145,7 @@ export async function loginPage(browser: Browser, base: string, who: keyof typeo
   const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: lang === "vi" ? "vi-VN" : "en-GB", timezoneId: "UTC" });
   if (lang === "en") await context.addInitScript(() => localStorage.setItem("vigil.lang", "en"));
   const page = await context.newPage();
-  page.on("pageerror", (err) => console.error(`[browser ${who}] ${err.message}`));
+  page.on("pageerror", (err) => pageErrors.push(`[${who}] ${err.message}`));
   await page.goto(base);
   await page.locator("input[name=username]").fill(USERS[who].username);
   await page.locator("input[name=password]").fill(USERS[who].password);
@@ -153,6 +153,9 @@ export async function loginPage(browser: Browser, base: string, who: keyof typeo
   await page.locator(".topbar").waitFor();
   return { context, page };
 }
+
+/** Uncaught errors from every page the tests opened; a test at the end checks there were none. */
+export const pageErrors: string[] = [];
 
 export function artifact(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -6,8 +6,8 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, login, waitUntil } from "./alerts-harness.js";
-import { artifact, launchChromium, loginPage, startConsoleEnv, USERS, writeEvidence, type ConsoleEnv } from "./console-harness.js";
+import { api, waitUntil } from "./alerts-harness.js";
+import { artifact, launchChromium, loginPage, pageErrors, startConsoleEnv, writeEvidence, type ConsoleEnv } from "./console-harness.js";
 
 let env: ConsoleEnv;
 let browser: Browser;
@@ -20,7 +20,7 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString(
 async function camerasOnMap(page: Page): Promise<number> {
   return page.evaluate(() => {
     const single = document.querySelectorAll(".leaflet-marker-pane .cam-marker").length;
-    const clustered = [...document.querySelectorAll(".leaflet-marker-pane .cam-cluster")].reduce((n, el) => n + Number(el.textContent), 0);
+    const clustered = Array.from(document.querySelectorAll(".leaflet-marker-pane .cam-cluster")).reduce((n, el) => n + Number(el.textContent), 0);
     return single + clustered;
   });
 }
@@ -103,5 +103,171 @@ describe("console", () => {
     await operator.locator(".leaflet-marker-pane .cam-marker.flashing[data-camera-id=q1-nguyen-hue], .leaflet-marker-pane .cam-cluster.flashing").first().waitFor();
     await operator.waitForTimeout(900);
     await operator.screenshot({ path: artifact("04-alert-new.png") });
+  });
+
+  it("acknowledging changes the state for a second browser too; a supervisor resolves with a note", async () => {
+    const opCard = operator.locator(".alert-card", { hasText: "30A-999.99" });
+    const supCard = supervisor.locator(".alert-card", { hasText: "30A-999.99" });
+    await opCard.locator("textarea.note").fill("Đã điều tổ tuần tra 3 tới Nguyễn Huệ");
+    await operator.keyboard.press("Escape");
+    await operator.keyboard.press("a");
+    await expect.poll(() => supCard.getAttribute("class"), { timeout: 3_000 }).toContain("state-acknowledged");
+    await expect.poll(() => supCard.locator(".state").textContent()).toBe("Đã xác nhận");
+    await expect.poll(() => opCard.getAttribute("class")).toContain("state-acknowledged");
+    // Nothing urgent is waiting any more: the alarm stops.
+    await operator.locator(".alarm-banner").waitFor({ state: "hidden" });
+    expect(await operator.evaluate(() => document.body.classList.contains("alarm"))).toBe(false);
+    // An operator has no resolve button; a supervisor does, and needs a note.
+    expect(await opCard.locator("[data-action=resolve]").count()).toBe(0);
+    await supCard.click();
+    await supCard.locator("[data-action=resolve]").click();
+    await supervisor.locator(".toast.error").first().waitFor();
+    await supCard.locator("textarea.note").fill("Đã dừng xe, bàn giao đội điều tra");
+    await supCard.locator("[data-action=resolve]").click();
+    // The operator's list hides resolved alerts by default: the card leaves their screen.
+    await opCard.waitFor({ state: "detached", timeout: 3_000 });
+    // Filters: showing resolved alerts brings it back, marked resolved.
+    await operator.locator(".filter-bar [data-filter=resolved]").click();
+    await expect.poll(() => opCard.getAttribute("class")).toContain("state-resolved");
+    await operator.locator(".filter-bar [data-filter=fire]").click();
+    await opCard.waitFor({ state: "detached" });
+    await operator.locator(".filter-bar [data-filter=fire]").click();
+    await operator.locator(".filter-bar [data-filter=resolved]").click();
+    const list = await api<{ items: { plate?: string; state: string; note?: string }[] }>(env.base, "GET", "/api/v1/alerts?type=watchlist_hit", { token: env.adminToken });
+    expect(list.body.items.find((a) => a.plate === "30A99999")).toMatchObject({ state: "resolved", note: "Đã dừng xe, bàn giao đội điều tra" });
+  });
+
+  it("searches plates with a reason, pages, exports CSV and draws the vehicle's track in time order", async () => {
+    const route = ["q5-tran-hung-dao", "q1-ben-thanh", "q1-nguyen-hue", "q1-ton-duc-thang"];
+    const ages = [40, 30, 20, 10];
+    // Published out of order: the track must still be numbered by time.
+    for (const i of [2, 0, 3, 1]) {
+      const id = randomUUID();
+      const crop = await writeEvidence(env.alerts.config.mediaDir, `evidence/${id}-plate.jpg`, "51F-123.45", "crop");
+      await env.publishPlate({ id, cameraId: route[i]!, ts: minutesAgo(ages[i]!), plate: "51F12345", display: "51F-123.45", rows: 1, confidence: 0.9 - i * 0.05, bbox: [0.3, 0.5, 0.1, 0.05], frames: 4, crop });
+    }
+    // And enough reads of a motorbike plate to need a second page.
+    for (let i = 0; i < 55; i++) {
+      await env.publishPlate({ id: randomUUID(), cameraId: "q4-khanh-hoi", ts: minutesAgo(60 + i), plate: "59X123456", display: "59-X1 234.56", rows: 2, confidence: 0.8, bbox: [0.3, 0.5, 0.1, 0.08], frames: 3 });
+    }
+    await waitUntil(async () => {
+      const r = await api<{ items: unknown[] }>(env.base, "GET", "/api/v1/plates?q=59X1&match=prefix&limit=100&reason=test-setup", { token: env.adminToken });
+      const r2 = await api<{ items: unknown[] }>(env.base, "GET", "/api/v1/plates?q=51F12345&reason=test-setup", { token: env.adminToken });
+      return r.body.items?.length === 55 && r2.body.items?.length === 4;
+    }, 10_000, "plate reads stored");
+
+    await operator.locator(".map").click({ position: { x: 50, y: 400 } });
+    await operator.keyboard.press("/");
+    const form = operator.locator("form.search-form");
+    await expect.poll(() => operator.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe("q");
+    // The reason is required: without it nothing is sent.
+    await form.locator("input[name=q]").fill("59X1");
+    await form.locator("select[name=match]").selectOption("prefix");
+    await form.locator("button[type=submit]").click();
+    await expect.poll(() => operator.locator(".search-status").textContent()).toBe("Cần nêu lý do tra cứu (ít nhất 3 ký tự)");
+    await form.locator("input[name=reason]").fill("Hồ sơ vụ việc 123/2026");
+    await form.locator("button[type=submit]").click();
+    const rows = operator.locator(".search-results tr.result");
+    await expect.poll(() => rows.count()).toBe(50);
+    await operator.locator("[data-action=more]").click();
+    await expect.poll(() => rows.count()).toBe(55);
+    expect(await operator.locator("[data-action=more]").count()).toBe(0);
+    await expect.poll(() => rows.first().locator(".plate-label").textContent()).toBe("59-X1 234.56 · TP. Hồ Chí Minh");
+
+    await form.locator("input[name=q]").fill("51F-123.45");
+    await form.locator("select[name=match]").selectOption("exact");
+    await form.locator("button[type=submit]").click();
+    await expect.poll(() => rows.count()).toBe(4);
+    await expect.poll(() => rows.first().locator("img.thumb-img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(240);
+
+    const [download] = await Promise.all([operator.waitForEvent("download"), operator.locator("[data-action=csv]").click()]);
+    const csv = readFileSync((await download.path())!, "utf8");
+    const lines = csv.replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+    expect(csv.startsWith("\uFEFF")).toBe(true);
+    expect(lines[0]).toBe("Thời gian (giờ VN),Biển số,Biển số và tỉnh/thành,Mã camera,Camera,Độ tin cậy,Ảnh");
+    expect(lines).toHaveLength(5);
+    expect(lines.slice(1).every((l) => l.includes(",51F-123.45,51F-123.45 · TP. Hồ Chí Minh,"))).toBe(true);
+
+    await rows.first().click();
+    const markers = operator.locator(".leaflet-marker-pane .track-marker");
+    await expect.poll(() => markers.count()).toBe(4);
+    expect(await operator.locator("path.track-line").count()).toBe(1);
+    const tips = await operator.locator(".track-tooltip .track-tip").allTextContents();
+    const order = tips.map((tip) => ({ seq: Number(tip.split(".")[0]), camera: tip })).sort((a, b) => a.seq - b.seq);
+    const names = route.map((id) => env.cameras.find((c) => c.id === id)!.name);
+    expect(order.map((o) => names.findIndex((n) => o.camera.includes(n)))).toEqual([0, 1, 2, 3]);
+    await operator.waitForTimeout(1000);
+    await operator.screenshot({ path: artifact("05-search-track.png") });
+
+    // The search and the track were audited with the reason given.
+    const audit = await api<{ items: { action: string; details: { reason?: string } | null }[] }>(env.base, "GET", "/api/v1/audit", { token: env.adminToken });
+    expect(audit.body.items.filter((e) => e.details?.reason === "Hồ sơ vụ việc 123/2026").map((e) => e.action)).toEqual(expect.arrayContaining(["plates.search", "plates.track"]));
+  });
+
+  it("lets a supervisor add and remove watchlist entries, and not an operator", async () => {
+    await supervisor.locator("[data-nav=watchlist]").click();
+    const form = supervisor.locator("form.watchlist-form");
+    await form.locator("input[name=plate]").fill("51F-888.88");
+    await form.locator("input[name=reason]").fill("Xe nghi vấn vận chuyển hàng cấm");
+    await form.locator("select[name=priority]").selectOption("critical");
+    await form.locator("input[name=expiresAt]").fill("2030-12-31T23:59");
+    await form.locator("button[type=submit]").click();
+    const row = supervisor.locator(".watchlist-panel tr[data-plate='51F88888']");
+    await row.waitFor();
+    await expect.poll(() => row.locator("td").first().textContent()).toBe("51F-888.88 · TP. Hồ Chí Minh");
+    await expect.poll(() => row.locator("td").nth(3).textContent()).toBe("23:59:00 31/12/2030");
+    await supervisor.locator(".watchlist-panel tr[data-plate='30A99999']").waitFor();
+    await supervisor.waitForTimeout(300);
+    await supervisor.screenshot({ path: artifact("06-watchlist-supervisor.png") });
+
+    await operator.locator("[data-nav=watchlist]").click();
+    await operator.locator(".watchlist-panel tr[data-plate='51F88888']").waitFor();
+    expect(await operator.locator("form.watchlist-form").count()).toBe(0);
+    expect(await operator.locator("[data-role-notice]").count()).toBe(1);
+    expect(await operator.locator(".watchlist-panel [data-action=remove]").count()).toBe(0);
+    // The server refuses too, whatever the page shows.
+    const status = await operator.evaluate(async () => {
+      const me = (await (await fetch("/api/v1/me")).json()) as { csrfToken: string };
+      const res = await fetch("/api/v1/watchlist", { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": me.csrfToken }, body: JSON.stringify({ plate: "51F-777.77", reason: "x", priority: "low" }) });
+      return res.status;
+    });
+    expect(status).toBe(403);
+
+    supervisor.once("dialog", (d) => void d.accept());
+    await row.locator("[data-action=remove]").click();
+    await row.waitFor({ state: "detached" });
+  });
+
+  it("switches to English, keeps Vietnam time, and logs out", async () => {
+    await operator.locator("[data-lang=en]").click();
+    await operator.locator("[data-nav=alerts]").waitFor();
+    await expect.poll(() => operator.locator("[data-nav=alerts]").textContent()).toBe("Alerts");
+    // The browser runs in UTC; the clock shows Vietnam time (UTC+7).
+    const shown = await operator.locator(".clock").textContent();
+    const vnHour = (new Date().getUTCHours() + 7) % 24;
+    expect(Number(shown!.slice(0, 2))).toBeOneOf([vnHour, (vnHour + 1) % 24]);
+    await operator.screenshot({ path: artifact("07-english-alerts.png") });
+    await operator.locator("[data-lang=vi]").click();
+    await expect.poll(() => operator.locator("[data-nav=alerts]").textContent()).toBe("Cảnh báo");
+    await operator.locator("[data-action=logout]").click();
+    await operator.locator("form.login-form").waitFor();
+    const me = await operator.evaluate(async () => (await fetch("/api/v1/me")).status);
+    expect(me).toBe(401);
+  });
+
+  it("shows admins the audit log", async () => {
+    const { page } = await loginPage(browser, env.base, "admin");
+    await page.locator("[data-nav=audit]").click();
+    const rows = page.locator(".audit-panel tbody tr");
+    await expect.poll(() => rows.count()).toBeGreaterThan(5);
+    await page.locator(".audit-panel input[type=search]").fill("plates.search");
+    await expect.poll(async () => (await rows.allTextContents()).every((t) => t.includes("plates.search"))).toBe(true);
+    await page.locator(".audit-panel input[type=search]").fill("");
+    await page.screenshot({ path: artifact("08-audit-admin.png") });
+    expect(await supervisor.locator("[data-nav=audit]").count()).toBe(0);
+  });
+
+  it("raised no uncaught errors in any page", () => {
+    expect(pageErrors).toEqual([]);
   });
 });

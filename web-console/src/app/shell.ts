@@ -56,7 +56,7 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
   const sound = new AlertSound(safeStorage());
   const cameras = new CameraStore();
   const alerts = new AlertStore();
-  const views = new Map<ViewName, { element: HTMLElement; onShow?: () => void; wide?: boolean }>();
+  const views = new Map<ViewName, { element: HTMLElement; onShow?: () => void; width?: "wide" | "medium" }>();
 
   // The map needs its container in the document before Leaflet measures it.
   app.append(workspace);
@@ -69,12 +69,12 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
   const watchlist = new WatchlistView(ctx);
   const camerasView = new CamerasView(ctx);
   views.set("alerts", { element: alertsPanel.element });
-  views.set("search", { element: search.element, onShow: () => search.focus() });
-  views.set("watchlist", { element: watchlist.element, onShow: () => void watchlist.refresh() });
-  views.set("cameras", { element: camerasView.element, onShow: () => camerasView.render(), wide: true });
+  views.set("search", { element: search.element, onShow: () => search.focus(), width: "medium" });
+  views.set("watchlist", { element: watchlist.element, onShow: () => void watchlist.refresh(), width: "medium" });
+  views.set("cameras", { element: camerasView.element, onShow: () => camerasView.render(), width: "wide" });
   if (can("admin")) {
     const audit = new AuditView(ctx);
-    views.set("audit", { element: audit.element, onShow: () => void audit.refresh(), wide: true });
+    views.set("audit", { element: audit.element, onShow: () => void audit.refresh(), width: "wide" });
   }
   const navButtons = new Map<ViewName, HTMLButtonElement>();
   [...views.keys()].forEach((name, i) => {
@@ -87,7 +87,8 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
     const view = views.get(name);
     if (!view) return;
     side.replaceChildren(view.element);
-    side.classList.toggle("wide", view.wide === true);
+    side.classList.toggle("wide", view.width === "wide");
+    side.classList.toggle("medium", view.width === "medium");
     for (const [n, b] of navButtons) b.classList.toggle("on", n === name);
     view.onShow?.();
     requestAnimationFrame(() => map.map.invalidateSize());

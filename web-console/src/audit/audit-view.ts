@@ -61,7 +61,7 @@ export class AuditView {
               h("td", null, e.username ?? "—"),
               h("td", null, h("code", null, e.action)),
               h("td", null, e.target ?? ""),
-              h("td", { class: "details" }, e.details ? JSON.stringify(e.details) : ""),
+              h("td", { class: "details" }, ...detailLines(e.details)),
               h("td", null, e.ip ?? ""),
             ),
           ),
@@ -69,4 +69,12 @@ export class AuditView {
       ),
     );
   }
+}
+
+/** `{ reason: "…", match: "exact" }` as "reason: …" lines; nested values stay JSON. */
+function detailLines(details: AuditEntry["details"]): HTMLElement[] {
+  if (!details) return [];
+  return Object.entries(details)
+    .filter(([, v]) => v !== undefined && v !== null && v !== "")
+    .map(([k, v]) => h("div", null, h("b", null, `${k}: `), typeof v === "string" ? v : JSON.stringify(v)));
 }

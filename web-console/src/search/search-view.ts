@@ -4,6 +4,7 @@ import { plateWithProvince } from "../format/plate.js";
 import { formatDateTime, vnInputToIso } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
 import { evidenceImage, h, replaceChildren } from "../ui/dom.js";
+import { plateLabel } from "../ui/plate-label.js";
 import { downloadCsv, toCsv } from "./csv.js";
 
 const PAGE_SIZE = 50;
@@ -146,7 +147,7 @@ export class SearchView {
           on: { click: () => void this.showTrack(r.plate), keydown: (e) => e.key === "Enter" && void this.showTrack(r.plate) },
         },
         h("td", { class: "thumb" }, evidenceImage(r.crop ?? r.snapshot, r.display, "thumb-img")),
-        h("td", null, h("div", { class: "plate" }, plateWithProvince(r.display, r.plate)), r.score !== undefined ? h("div", { class: "muted small" }, t("search.score", { score: Math.round(r.score * 100) })) : null),
+        h("td", null, plateLabel(r.display, r.plate), r.score !== undefined ? h("div", { class: "muted small" }, t("search.score", { score: Math.round(r.score * 100) })) : null),
         h("td", null, this.ctx.cameras.name(r.cameraId)),
         h("td", null, formatDateTime(r.ts, lang)),
         h("td", { class: "num" }, `${Math.round(r.confidence * 100)}%`),
@@ -176,6 +177,8 @@ export class SearchView {
       const track = await this.ctx.api.get(`/api/v1/plates/${encodeURIComponent(plate)}/track`, plateTrackResponseSchema, {
         from: this.params?.from,
         to: this.params?.to,
+        // The track is part of the same inquiry: the audit log gets the same reason.
+        reason: this.params?.reason,
       });
       this.activePlate = plate;
       const placed = this.ctx.map.track.show(track);

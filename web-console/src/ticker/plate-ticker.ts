@@ -1,9 +1,9 @@
 import type { PlateEvent } from "@vigil/contracts";
 import type { CameraStore } from "../cameras/camera-store.js";
-import { plateWithProvince } from "../format/plate.js";
 import { formatClock } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
 import { h } from "../ui/dom.js";
+import { plateLabel } from "../ui/plate-label.js";
 
 const MAX_ITEMS = 40;
 
@@ -29,7 +29,7 @@ export class PlateTicker {
       "button",
       { class: "ticker-item fresh", attrs: { type: "button", "data-plate": event.plate }, on: { click: () => this.onChoose(event.plate) } },
       h("time", null, formatClock(event.ts, getLang())),
-      h("span", { class: "plate" }, plateWithProvince(event.display, event.plate)),
+      plateLabel(event.display, event.plate),
       h("span", { class: "muted" }, this.cameras.name(event.cameraId)),
     );
     this.seen.set(event.id, item);

@@ -5,6 +5,7 @@ import { plateWithProvince } from "../format/plate.js";
 import { formatDateTime, vnInputToIso } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
 import { h, replaceChildren } from "../ui/dom.js";
+import { plateLabel } from "../ui/plate-label.js";
 
 /** The list route answers `{ items }` (or a bare array from older servers). */
 const watchlistListResponse = z.union([z.object({ items: z.array(watchlistEntrySchema) }).transform((v) => v.items), z.array(watchlistEntrySchema)]);
@@ -127,7 +128,7 @@ export class WatchlistView {
             h(
               "tr",
               { attrs: { "data-watch-id": e.id, "data-plate": e.plate } },
-              h("td", { class: "plate" }, plateWithProvince(e.display, e.plate)),
+              h("td", null, plateLabel(e.display, e.plate)),
               h("td", null, h("span", { class: `sev sev-${e.priority}` }, t(`priority.${e.priority}`))),
               h("td", null, e.reason),
               h("td", null, e.expiresAt ? formatDateTime(e.expiresAt, lang) : t("watchlist.never")),
@@ -154,7 +155,7 @@ export class WatchlistView {
           h(
             "li",
             { class: `sev-${a.severity}` },
-            h("span", { class: "plate" }, plateWithProvince(a.display, a.plate)),
+            plateLabel(a.display, a.plate),
             h("span", null, this.ctx.cameras.name(a.cameraId)),
             h("time", null, formatDateTime(a.ts, lang)),
             h("span", { class: `state state-${a.state}` }, t(`alert.state.${a.state}`)),
