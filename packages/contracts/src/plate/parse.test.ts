@@ -215,6 +215,10 @@ describe("rows", () => {
     expect(formatPlate("59X12345", 1)).toBe("59X-123.45");
     expect(formatPlate("59X12345", 2)).toBe("59-X1 2345");
     expect(parsePlate("59X12345", { rows: 2 }).kind).toBe("motorbike");
+    // The other reading is offered, e.g. for a search box.
+    expect(parsePlate("59X12345").alternatives).toEqual(["59-X1 2345"]);
+    expect(parsePlate("59-X1 2345").alternatives).toEqual([]);
+    expect(parsePlate("51F-123.45").alternatives).toEqual([]);
   });
 
   it("splits the display into the physical rows", () => {

@@ -36,6 +36,11 @@ export interface ParsedPlate {
   number?: string;
   /** Foreign-mission plates: the 3-digit country / organisation code. */
   country?: string;
+  /**
+   * Other valid ways to read the same text, as displays: `59X12345` is the car `59X-123.45` and
+   * also the old motorbike `59-X1 2345`. Empty when the text (its rows, its separators) settles it.
+   */
+  alternatives: string[];
 }
 
 export interface ParseOptions {
@@ -295,9 +300,11 @@ export function parsePlate(text: string, options: ParseOptions = {}): ParsedPlat
   const key = toPlateKey(input);
   const hint = options.rows ?? rowsFromText(input);
   if (key.length === 0) {
-    return { input, key, display: "", rows: hint ?? 1, displayRows: [""], valid: false, problems: ["empty plate text"], kind: "unknown" };
+    return { input, key, display: "", rows: hint ?? 1, displayRows: [""], valid: false, problems: ["empty plate text"], kind: "unknown", alternatives: [] };
   }
-  const best = readings(key, { ...(hint !== undefined && { rows: hint }), breaks: groupBreaks(input) })[0];
+  const hints: RankHints = { ...(hint !== undefined && { rows: hint }), breaks: groupBreaks(input) };
+  const ranked = readings(key, hints);
+  const best = ranked[0];
   if (!best) {
     const problems =
       key.length < 6
@@ -306,10 +313,15 @@ export function parsePlate(text: string, options: ParseOptions = {}): ParsedPlat
           ? [`"${key}" is too long for a Vietnamese plate`]
           : [`"${key}" does not match any Vietnamese plate layout`];
     const rows = hint ?? 1;
-    return { input, key, display: key, rows, displayRows: [key], valid: false, problems, kind: "unknown" };
+    return { input, key, display: key, rows, displayRows: [key], valid: false, problems, kind: "unknown", alternatives: [] };
   }
   const rows = hint ?? best.naturalRows;
   const display = best.write(rows);
+  const alternatives = ranked
+    .slice(1)
+    .filter((r) => r.problems.length === 0 && hintMismatch(r, hints) === 0)
+    .map((r) => r.write(r.naturalRows))
+    .filter((d) => d !== display);
   const province = best.provinceCode ? provinceName(best.provinceCode) : undefined;
   return {
     input,
@@ -327,6 +339,7 @@ export function parsePlate(text: string, options: ParseOptions = {}): ParsedPlat
     ...(best.seriesMeaning !== undefined && { seriesMeaning: best.seriesMeaning }),
     ...(best.number !== undefined && { number: best.number }),
     ...(best.country !== undefined && { country: best.country }),
+    alternatives,
   };
 }
 
