@@ -45,9 +45,15 @@ export function testAlertsConfig(prefix: string, overrides: Partial<AlertsConfig
 }
 
 /** A running alert service on a fresh database and a unique topic prefix of the real broker. */
-export async function startAlertsHarness(label: string, overrides: Partial<AlertsConfig> = {}, extra: Partial<StartAlertsDeps> = {}): Promise<AlertsHarness> {
+export async function startAlertsHarness(
+  label: string,
+  overrides: Partial<AlertsConfig> = {},
+  extra: Partial<StartAlertsDeps> = {},
+  /** Rewrites the database URL the service uses (e.g. through a TCP proxy the test controls). */
+  serviceDbUrl: (url: string) => string = (u) => u,
+): Promise<AlertsHarness> {
   const testDb = await createTestDatabase(label);
-  const db = createPgDatabase(testDb.url);
+  const db = createPgDatabase(serviceDbUrl(testDb.url));
   const prefix = uniqueTopicPrefix(label);
   const config = testAlertsConfig(prefix, overrides);
   const logger = createLogger({ name: "alerts-test", level: process.env.VIGIL_TEST_LOG ?? "silent" });
