@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import Fastify from "fastify";
+import Fastify, { LogController } from "fastify";
 import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyRateLimit from "@fastify/rate-limit";
@@ -20,7 +20,7 @@ import { healthRoutes } from "./routes/health-routes.js";
 
 /** The alert service's HTTP API, OpenAPI docs, evidence media and the console's static files. */
 export async function buildHttpServer(deps: RouteDeps, logger: Logger) {
-  const app = Fastify({ loggerInstance: logger.child({ module: "http" }), bodyLimit: 1024 * 1024, trustProxy: false, disableRequestLogging: true }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({ loggerInstance: logger.child({ module: "http" }), bodyLimit: 1024 * 1024, trustProxy: false, logController: new LogController({ disableRequestLogging: true }) }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest("session", null);
