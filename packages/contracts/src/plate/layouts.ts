@@ -7,11 +7,16 @@
  *   car            51F-123.45   (since 2010; older cars 51F-1234)
  *   two-letter car 51LD-123.45  (special series, see SPECIAL_SERIES)
  *   motorbike      59-X1 234.56 (two rows: "59-X1" over "234.56"; older 59-X1 2345)
- *   moped < 50 cc  59-AA 123.45 (two rows, two-letter series)
+ *   motorbike      59-AA 123.45 (two rows, two-letter series: mopeds < 50 cc before 2023, and every
+ *                               motorbike registered since Circular 24/2023, in force 15 Aug 2023)
  *   electric       29-MĐ1 013.53
  *   diplomatic     80NG-636-70 (country code 636, vehicle 70); older 80-011-NG-01
  *   military       TM-12-34     (unit letters, no province; red plates)
  *   temporary      T51-123.45
+ * Registration numbers run 000.01–999.99 (0001–9999 on old plates).
+ *
+ * Best effort, from secondary sources: the military unit letters and the temporary-plate layout.
+ * Not modelled: economic-zone plates (yellow with red letters, e.g. LB Lao Bảo) and pre-2003 forms.
  */
 
 export type PlateKind =
@@ -67,7 +72,7 @@ export interface SeriesInfo {
   written?: string;
 }
 
-/** Two-letter (and R) series with a meaning of their own. Any other two letters are a moped series. */
+/** Two-letter (and R) series with a meaning of their own. Any other two letters are a motorbike series. */
 export const SPECIAL_SERIES: Readonly<Record<string, SeriesInfo>> = {
   LD: { kind: "special", meaning: "doanh nghiệp có vốn đầu tư nước ngoài, xe thuê của nước ngoài" },
   DA: { kind: "special", meaning: "xe của ban quản lý dự án có vốn nước ngoài" },
@@ -75,6 +80,7 @@ export const SPECIAL_SERIES: Readonly<Record<string, SeriesInfo>> = {
   MK: { kind: "special", meaning: "máy kéo" },
   TD: { kind: "special", meaning: "xe lắp ráp trong nước chạy thí điểm", written: "TĐ" },
   HC: { kind: "special", meaning: "ô tô hạn chế phạm vi hoạt động" },
+  CD: { kind: "special", meaning: "xe chuyên dùng của Công an nhân dân (biển xanh)" },
   MD: { kind: "motorbike", meaning: "xe máy điện", written: "MĐ" },
   NG: { kind: "diplomatic", meaning: "cơ quan đại diện ngoại giao, lãnh sự" },
   CV: { kind: "diplomatic", meaning: "nhân viên hành chính kỹ thuật của cơ quan ngoại giao (công vụ)" },

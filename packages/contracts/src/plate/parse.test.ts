@@ -55,6 +55,7 @@ const VALID: Array<[string, string, 1 | 2, PlateKind, string | undefined]> = [
   ["29MK-012.34", "29MK01234", 1, "special", HN],
   ["50TĐ-821.08", "50TD82108", 1, "special", HCM],
   ["51HC-123.45", "51HC12345", 1, "special", HCM],
+  ["29CD-123.45", "29CD12345", 1, "special", HN],
   ["51R-141.39", "51R14139", 1, "trailer", HCM],
   // Two-row motorbikes: province-series over the number.
   ["59-X1 234.56", "59X123456", 2, "motorbike", HCM],
@@ -69,7 +70,7 @@ const VALID: Array<[string, string, 1 | 2, PlateKind, string | undefined]> = [
   ["59-P1 123.45", "59P112345", 2, "motorbike", HCM],
   ["59-X1 2345", "59X12345", 2, "motorbike", HCM],
   ["29-B1 1234", "29B11234", 2, "motorbike", HN],
-  // Mopeds under 50 cc: two-letter series, two rows.
+  // Two-letter motorbike series (mopeds under 50 cc; every new motorbike since Circular 24/2023).
   ["59-AA 123.45", "59AA12345", 2, "motorbike", HCM],
   ["59-AB 123.45", "59AB12345", 2, "motorbike", HCM],
   ["29-AC 012.34", "29AC01234", 2, "motorbike", HN],
@@ -182,6 +183,10 @@ const INVALID: Array<[string, string]> = [
   ["99-MX1 123.45", "only MĐ"],
   ["29-MĐ0 123.45", "series digit 0"],
   ["T42-123.45", 'unknown province code "42"'],
+  ["51F-000.00", "registration number 000.00 is never issued"],
+  ["29-B1 000.00", "registration number 000.00 is never issued"],
+  ["51F-0000", "registration number 0000 is never issued"],
+  ["80NG-636-00", "registration number 00 is never issued"],
 ];
 
 describe("parsePlate: invalid plates say why", () => {

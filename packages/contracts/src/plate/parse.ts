@@ -87,7 +87,14 @@ function letterProblems(letters: string, allowTrailer = false): string[] {
   return problems;
 }
 
+/** Registration numbers run from 000.01 (0001 on old plates, 01 on foreign-mission plates): all zeros is never issued. */
 function read(layout: PlateLayout, m: RegExpExecArray): Reading {
+  const r = readParts(layout, m);
+  if (r.number !== undefined && /^0+$/.test(r.number)) r.problems.push(`registration number ${writeNumber(r.number)} is never issued`);
+  return r;
+}
+
+function readParts(layout: PlateLayout, m: RegExpExecArray): Reading {
   const base = { layout, naturalRows: layout.defaultRows };
   switch (layout.id) {
     case "car-5":
@@ -139,13 +146,14 @@ function read(layout: PlateLayout, m: RegExpExecArray): Reading {
           write: () => `${p}${s}-${n.slice(0, 3)}-${n.slice(3)}`,
         };
       }
-      // A two-letter series without a special meaning is a moped (< 50 cc) series: two rows.
+      // A two-letter series without a special meaning is a motorbike series (mopeds < 50 cc before
+      // 2023, every new motorbike since Circular 24/2023): two rows.
       const moped = !special;
       return {
         ...base,
         naturalRows: moped || special.kind === "motorbike" ? 2 : 1,
         kind: special?.kind ?? "motorbike",
-        problems: [...provinceProblems(p), ...(moped ? letterProblems(s).map((x) => x.replace(/^series/, "moped series")) : [])],
+        problems: [...provinceProblems(p), ...(moped ? letterProblems(s).map((x) => x.replace(/^series/, "motorbike series")) : [])],
         provinceCode: p,
         series: w,
         seriesMeaning: special?.meaning,

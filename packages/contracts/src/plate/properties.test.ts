@@ -8,7 +8,12 @@ import { foldConfusables, isNearMatch } from "./similarity.js";
 
 const province = fc.constantFrom(...PROVINCE_CODES.map((p) => p.code));
 const letter = fc.constantFrom(...SERIES_LETTERS);
-const digits = (n: number) => fc.array(fc.constantFrom(..."0123456789"), { minLength: n, maxLength: n }).map((d) => d.join(""));
+// Registration numbers start at 000.01: all zeros is never issued.
+const digits = (n: number) =>
+  fc
+    .array(fc.constantFrom(..."0123456789"), { minLength: n, maxLength: n })
+    .map((d) => d.join(""))
+    .filter((d) => !/^0+$/.test(d));
 const seriesDigit = fc.constantFrom(..."123456789");
 
 /** Valid plates of the common layouts, as [key, rows]. */
