@@ -9,6 +9,7 @@ import type { AckResult, ClientToServerEvents, ServerToClientEvents } from "../s
 import { createUserBodySchema, loginBodySchema, loginResponseSchema, meResponseSchema, roleAtLeast, type UserRole } from "./auth.js";
 import {
   alertAckBodySchema,
+  alertHistoryEntrySchema,
   alertListQuerySchema,
   alertListResponseSchema,
   alertResolveBodySchema,
@@ -18,6 +19,7 @@ import {
   errorResponseSchema,
   plateSearchQuerySchema,
   plateSearchResponseSchema,
+  plateTrackQuerySchema,
   plateTrackResponseSchema,
   watchlistCreateResponseSchema,
   watchlistCreateSchema,
@@ -74,6 +76,8 @@ const RESPONSES: Array<[string, z.ZodType, unknown]> = [
     alertListResponseSchema,
     { items: [{ schemaVersion: 1, id: randomUUID(), type: "fire", severity: "critical", cameraId: "cam-1", ts, state: "acknowledged", updatedBy: "op1" }] },
   ],
+  ["alert history entry", alertHistoryEntrySchema, { state: "acknowledged", at: ts, by: "op1", note: null }],
+  ["plate track query", plateTrackQuerySchema, { from: ts, to: "2026-11-24T06:30:00+07:00" }],
   [
     "audit list response",
     auditListResponseSchema,
@@ -85,6 +89,11 @@ describe("API response bodies round-trip", () => {
   it.each(RESPONSES)("%s", (_name, schema, body) => {
     expect(decodePayload(schema, encodePayload(schema, body))).toEqual({ ok: true, value: schema.parse(body) });
   });
+});
+
+it("plate track query rejects a malformed time range bound", () => {
+  expect(reasonOf(plateTrackQuerySchema, { from: "2026-13-01" })).toContain("→ at from");
+  expect(reasonOf(alertHistoryEntrySchema, { state: "archived", at: ts, by: null, note: null })).toContain("→ at state");
 });
 
 describe("auth bodies", () => {
