@@ -151,6 +151,8 @@ export async function loginPage(browser: Browser, base: string, who: keyof typeo
   await page.locator("input[name=password]").fill(USERS[who].password);
   await page.locator("form.login-form button[type=submit]").click();
   await page.locator(".topbar").waitFor();
+  // Live: the Socket.IO feed is connected, so nothing published from now on can be missed.
+  await page.locator(".topbar .live:not(.off)").waitFor();
   return { context, page };
 }
 

@@ -46,6 +46,8 @@ export class AlertSound {
   alarm(severity: AlertSeverity): void {
     if (this.muted) return;
     this.played++;
+    // Exposed on the page so browser tests (and support staff) can see that the alarm went off.
+    document.documentElement.dataset["alarms"] = String(this.played);
     const ctx = this.context();
     if (!ctx || ctx.state !== "running") return;
     const now = ctx.currentTime + 0.02;

@@ -33,7 +33,9 @@ export interface LiveFeed {
  * dropped, never allowed to break the screen.
  */
 export function connectLiveFeed(handlers: LiveHandlers, url?: string): LiveFeed {
-  const socket: VigilSocket = url ? io(url, { withCredentials: true }) : io({ withCredentials: true });
+  // WebSocket first (no long-polling delay on alerts); polling remains the fallback for proxies that block it.
+  const options = { withCredentials: true, transports: ["websocket", "polling"] };
+  const socket: VigilSocket = url ? io(url, options) : io(options);
   const rejected: LiveFeed["rejected"] = { "alert:new": 0, "alert:update": 0, "camera:status": 0, "plate:read": 0 };
 
   const guard =

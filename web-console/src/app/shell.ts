@@ -144,9 +144,14 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
   tick();
   window.setInterval(tick, 1000);
 
+  let fitted = false;
   cameras.reset.on((list) => {
     map.cameras.setCameras(list);
-    map.fitCameras();
+    // Only the first time: a refresh after a reconnect must not yank the operator's view away.
+    if (!fitted && list.length) {
+      map.fitCameras();
+      fitted = true;
+    }
   });
   cameras.changed.on((cam) => map.cameras.update(cam));
 
@@ -161,6 +166,7 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
     toaster.show(`${t("alerts.loadFailed")}: ${(err as Error).message}`, "error");
   }
 
+  let wasConnected = false;
   connectLiveFeed({
     onAlertNew: (a) => liveAlerts.onNew(a),
     onAlertUpdate: (a) => liveAlerts.onUpdate(a),
@@ -170,6 +176,12 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
       if (e.snapshot) cameras.setSnapshot(e.cameraId, e.snapshot);
     },
     onConnection: (connected) => {
+      // After a drop, fetch what changed meanwhile: Socket.IO does not replay missed events.
+      if (connected && wasConnected) {
+        void liveAlerts.load().catch(() => undefined);
+        void api.get("/api/v1/cameras", cameraListResponse).then((list) => cameras.replaceAll(list), () => undefined);
+      }
+      if (connected) wasConnected = true;
       live.classList.toggle("off", !connected);
       live.title = t(connected ? "live.online" : "live.offline");
       (live.querySelector(".live-text") as HTMLElement).textContent = t(connected ? "live.online" : "live.offline");
