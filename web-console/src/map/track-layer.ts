@@ -40,7 +40,8 @@ export class TrackLayer {
       const time = stop.first === stop.last ? formatClock(stop.first, lang) : `${formatClock(stop.first, lang)}–${formatClock(stop.last, lang)}`;
       const tip = h("div", { class: "track-tip" }, h("b", null, `${label}. `), time, h("div", { class: "muted" }, stop.cameraName ?? stop.cameraId));
       L.marker([stop.lat, stop.lon], { icon, zIndexOffset: 1000, keyboard: false })
-        .bindTooltip(tip, { permanent: true, direction: "right", offset: [14, 0], className: "track-tooltip" })
+        // Alternate sides so labels of nearby stops don't cover each other.
+        .bindTooltip(tip, { permanent: true, direction: i % 2 ? "left" : "right", offset: [i % 2 ? -14 : 14, 0], className: "track-tooltip" })
         .bindPopup(h("div", null, h("b", null, track.display), h("div", null, formatDateTime(stop.first, lang)), stop.cameraName ?? stop.cameraId))
         .addTo(this.group);
     });
