@@ -13,6 +13,9 @@ export function decodePayload<S extends z.ZodType>(schema: S, payload: Uint8Arra
   try {
     // TextDecoder rather than Buffer: the console imports this module in the browser. (A Buffer is a Uint8Array.)
     const text = typeof payload === "string" ? payload : utf8.decode(payload);
+    // No store downstream (PostgreSQL text, file names) can hold a NUL character; refusing it here keeps a
+    // single poisoned message from blocking a batch that would otherwise be retried for ever.
+    if (text.includes("\\u0000") || text.includes("\0")) return { ok: false, reason: "payload contains a NUL character" };
     json = JSON.parse(text);
   } catch (err) {
     return { ok: false, reason: `payload is not valid JSON: ${(err as Error).message}` };

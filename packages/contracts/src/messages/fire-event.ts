@@ -16,9 +16,9 @@ export const fireEventSchema = z.object({
   kind: fireKind,
   confidence: z.number().min(0).max(1),
   boxes: z.array(fireBoxSchema).max(100),
-  confirmedFrames: z.number().int().min(1),
+  confirmedFrames: z.number().int().min(1).max(1_000_000),
   snapshot: z.string().max(500).optional(),
-  revision: z.number().int().min(0).optional(),
+  revision: z.number().int().min(0).max(1_000_000).optional(),
 });
 export type FireEvent = z.infer<typeof fireEventSchema>;
 

@@ -15,10 +15,10 @@ export const plateEventSchema = z.object({
   rows: plateRows,
   confidence: z.number().min(0).max(1),
   bbox: normalisedBox,
-  frames: z.number().int().min(1),
+  frames: z.number().int().min(1).max(1_000_000),
   snapshot: z.string().max(500).optional(),
   crop: z.string().max(500).optional(),
-  revision: z.number().int().min(0).optional(),
+  revision: z.number().int().min(0).max(1_000_000).optional(),
   charConfidences: z.array(z.number().min(0).max(1)).optional(),
 });
 export type PlateEvent = z.infer<typeof plateEventSchema>;

@@ -33,6 +33,11 @@ export async function buildHttpServer(deps: RouteDeps, logger: Logger) {
         details: err.validation.map((v) => ({ path: v.instancePath, message: v.message })),
       });
     }
+    // PostgreSQL "data exception" (SQLSTATE class 22: a NUL byte in text, a value out of range) means the
+    // client sent something the schema let through but the database cannot hold: a 400, not a 500.
+    if (typeof err.code === "string" && /^22[0-9A-Z]{3}$/.test(err.code) && !err.statusCode) {
+      return reply.code(400).send({ error: "bad_request", message: `the database rejected a value: ${err.message}` });
+    }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) req.log.error({ err }, "request failed");
     return reply.code(status).send({
