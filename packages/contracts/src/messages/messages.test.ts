@@ -202,7 +202,7 @@ describe.each(CASES)("$name", ({ schema, valid, bad }) => {
   });
 
   it("rejects invalid JSON, an empty payload and non-objects with a clear reason", () => {
-    for (const payload of ["{not json", "", Buffer.from([0xff, 0xfe, 0x00])]) {
+    for (const payload of ["{not json", "", Buffer.from([0xff, 0xfe, 0x7b])]) {
       const decoded = decodePayload(schema, payload);
       expect(decoded.ok).toBe(false);
       if (!decoded.ok) expect(decoded.reason).toMatch(/^payload is not valid JSON: /);
