@@ -4,8 +4,7 @@
  * prefix) serving that bundle, creates operator/supervisor users, seeds cameras, writes evidence
  * JPEGs, and launches Debian's chromium through playwright-core.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CameraConfig, CameraConfigInput, CameraStatus, PlateEvent } from "@vigil/contracts";
@@ -13,12 +12,11 @@ import { cameraConfigSchema, cameraStatusMessage, cameraStatusSchema, encodePayl
 import type { MqttClient } from "mqtt";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import sharp from "sharp";
+import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from "@vigil/web-console/ensure-built";
 import { ADMIN_PASSWORD, api, login, startAlertsHarness, type AlertsHarness } from "./alerts-harness.js";
 import { connectTestMqtt } from "./support/mqtt.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-export const CONSOLE_DIR = join(ROOT, "web-console");
-export const CONSOLE_DIST = join(CONSOLE_DIR, "dist");
 export const ARTIFACTS = join(ROOT, "test-artifacts", "console");
 const CHROMIUM = process.env.VIGIL_CHROMIUM ?? "/usr/lib/chromium/chromium";
 
@@ -57,23 +55,6 @@ export function demoCameras(extra = 60): CameraConfig[] {
   return [...named, ...grid].map((c) => cameraConfigSchema.parse(c));
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, name.name);
-    newest = Math.max(newest, name.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds web-console/dist with Vite when it is missing or older than the console's sources. */
-export function buildConsoleIfStale(): void {
-  const index = join(CONSOLE_DIST, "index.html");
-  const sources = Math.max(newestMtime(join(CONSOLE_DIR, "src")), newestMtime(join(CONSOLE_DIR, "public")), statSync(join(CONSOLE_DIR, "index.html")).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(CONSOLE_DIR, "node_modules", "vite", "bin", "vite.js"), "build", "--logLevel", "error"], { cwd: CONSOLE_DIR, stdio: "inherit" });
-}
-
 /** A JPEG that looks enough like evidence to judge the layout: a dark scene with a plate, or a plate crop. */
 export async function writeEvidence(mediaDir: string, rel: string, plateText: string, kind: "scene" | "crop"): Promise<string> {
   const full = join(mediaDir, rel);
@@ -99,9 +80,9 @@ export interface ConsoleEnv {
 }
 
 export async function startConsoleEnv(label = "console"): Promise<ConsoleEnv> {
-  buildConsoleIfStale();
+  await ensureConsoleBuilt();
   const cameras = demoCameras();
-  const alerts = await startAlertsHarness(label, { consoleDir: CONSOLE_DIST, alertCooldownMs: 0 }, { cameras });
+  const alerts = await startAlertsHarness(label, { consoleDir: CONSOLE_DIST_DIR, alertCooldownMs: 0 }, { cameras });
   const base = alerts.base;
   const admin = await login(base, USERS.admin.username, USERS.admin.password);
   for (const role of ["operator", "supervisor"] as const) {
