@@ -9,7 +9,7 @@ describe("buildFfmpegArgs", () => {
     expect(after(args, "-rtsp_transport")).toBe("tcp");
     expect(after(args, "-timeout")).toBe("5000000");
     expect(after(args, "-i")).toBe("rtsp://u:p@cam/1");
-    expect(after(args, "-vf")).toBe("fps=2,scale=1280:-2:flags=bilinear");
+    expect(after(args, "-vf")).toBe("fps=2,scale=1280:-2:flags=bilinear,format=yuv420p");
     expect(args).not.toContain("-skip_frame");
     expect(args).not.toContain("-re");
     expect(args.slice(-7)).toEqual(["-pix_fmt", "rgb24", "-c:v", "ppm", "-f", "image2pipe", "pipe:1"]);
@@ -24,7 +24,7 @@ describe("buildFfmpegArgs", () => {
   it("decodes only keyframes and leaves their rate to the sampler", () => {
     const args = buildFfmpegArgs({ url: "rtsp://cam/1", keyframesOnly: true, sampleFps: 1, width: 640 });
     expect(after(args, "-skip_frame")).toBe("nokey");
-    expect(after(args, "-vf")).toBe("scale=640:-2:flags=bilinear");
+    expect(after(args, "-vf")).toBe("scale=640:-2:flags=bilinear,format=yuv420p");
     expect(after(args, "-fps_mode")).toBe("passthrough");
   });
 
@@ -33,6 +33,6 @@ describe("buildFfmpegArgs", () => {
     expect(args).toContain("-re");
     expect(after(args, "-stream_loop")).toBe("-1");
     expect(args).not.toContain("-rtsp_transport");
-    expect(after(args, "-vf")).toBe("fps=2,scale=1280:-2:flags=bilinear");
+    expect(after(args, "-vf")).toBe("fps=2,scale=1280:-2:flags=bilinear,format=yuv420p");
   });
 });

@@ -1,0 +1,72 @@
+/**
+ * How many 1080p25 H.264 cameras one core can serve at 2 sampled fps, full decode and
+ * keyframes-only (12-frame GOP), through Vigil's ingest path — ffmpeg with our arguments (fps
+ * filter, scale to 1280, RGB24 PPM on a pipe), our PPM reader and the backpressure queue into an
+ * in-process sink — as a ratio to bare ffmpeg decoding the same clip in the same run.
+ *   npx tsx bench/ingest-capacity.ts          (BENCH_SECONDS=20 BENCH_RUNS=3)
+ * Cameras/core = video seconds / CPU seconds (ffmpeg's user+sys, plus our Node process's share).
+ * Target: ≥ 85 % of bare ffmpeg in both modes.
+ */
+import type { Frame } from "@vigil/contracts";
+import { FrameQueue } from "../services/ingest/src/handoff/frame-queue.js";
+import { buildFfmpegArgs } from "../services/ingest/src/source/ffmpeg-args.js";
+import { PpmFrameReader } from "../services/ingest/src/source/ppm-frame-reader.js";
+import { clip1080, cpuOf, median } from "./ingest-bench-util.js";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const GOP = 12;
+
+async function bare(clip: string, keyframesOnly: boolean): Promise<number> {
+  const args = ["-hide_banner", "-loglevel", "error", "-nostdin", ...(keyframesOnly ? ["-skip_frame", "nokey"] : []), "-i", clip, "-an", "-f", "null", "-"];
+  return (await cpuOf("ffmpeg", args)).cpuS;
+}
+
+async function vigil(clip: string, keyframesOnly: boolean): Promise<{ cpuS: number; ffmpegS: number; nodeS: number; frames: number }> {
+  let frames = 0;
+  let seq = 0;
+  // In-process sink, as in `npm start`: takes the frame by reference.
+  const queue = new FrameQueue({ submit: async () => void frames++ }, 2);
+  const reader = new PpmFrameReader((raw) => {
+    const f: Frame = { schemaVersion: 1, cameraId: "bench", seq: seq++, captureTs: Date.now(), width: raw.width, height: raw.height, format: "rgb24", analytics: ["plates"], data: raw.data };
+    queue.push(f);
+  });
+  const args = buildFfmpegArgs({ url: clip, sampleFps: 2, keyframesOnly, width: 1280, realtime: false });
+  const node0 = process.cpuUsage();
+  const r = await cpuOf("ffmpeg", args, (chunk) => reader.push(chunk));
+  await new Promise((res) => setImmediate(res));
+  const node = process.cpuUsage(node0);
+  const nodeS = (node.user + node.system) / 1e6;
+  return { cpuS: r.cpuS + nodeS, ffmpegS: r.cpuS, nodeS, frames: seq };
+}
+
+async function main(): Promise<void> {
+  const clip = await clip1080(SECONDS, GOP);
+  console.log(`clip: ${SECONDS} s of 1920x1080 25 fps H.264, 4 Mbit/s, GOP ${GOP}; ${RUNS} runs each, best CPU time kept`);
+  const rows: { mode: string; bareCams: number; vigilCams: number; frames: number }[] = [];
+  for (const keyframesOnly of [false, true]) {
+    const bareCpu: number[] = [];
+    const vigilCpu: number[] = [];
+    const split: string[] = [];
+    let frames = 0;
+    for (let i = 0; i < RUNS; i++) {
+      bareCpu.push(await bare(clip, keyframesOnly));
+      const v = await vigil(clip, keyframesOnly);
+      vigilCpu.push(v.cpuS);
+      split.push(`${v.ffmpegS.toFixed(2)}+${v.nodeS.toFixed(2)}`);
+      frames = v.frames;
+    }
+    rows.push({ mode: keyframesOnly ? "keyframes-only" : "full decode", bareCams: SECONDS / Math.min(...bareCpu), vigilCams: SECONDS / Math.min(...vigilCpu), frames });
+    console.log(`  ${keyframesOnly ? "keyframes" : "full"}: bare CPU ${bareCpu.map((c) => c.toFixed(2)).join(", ")} s; vigil CPU (ffmpeg+node) ${split.join(", ")} s (median total ${median(vigilCpu).toFixed(2)})`);
+  }
+  console.log("\nmode             bare ffmpeg cams/core   vigil ingest cams/core   ratio   frames out");
+  for (const r of rows) {
+    const ratio = r.vigilCams / r.bareCams;
+    console.log(`${r.mode.padEnd(16)} ${r.bareCams.toFixed(1).padStart(21)} ${r.vigilCams.toFixed(1).padStart(24)} ${(ratio * 100).toFixed(0).padStart(6)} % ${String(r.frames).padStart(11)}  ${ratio >= 0.85 ? "OK (≥ 85 %)" : "BELOW 85 %"}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
