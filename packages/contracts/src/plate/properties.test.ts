@@ -4,7 +4,7 @@ import { CONFUSION_CLASSES, SERIES_LETTERS } from "./alphabet.js";
 import { correctOcr } from "./ocr-correction.js";
 import { formatPlate, parsePlate } from "./parse.js";
 import { PROVINCE_CODES } from "./provinces.js";
-import { foldConfusables, isNearMatch } from "./similarity.js";
+import { foldConfusables, isNearMatch, jaroWinkler, plateSimilarity } from "./similarity.js";
 
 const province = fc.constantFrom(...PROVINCE_CODES.map((p) => p.code));
 const letter = fc.constantFrom(...SERIES_LETTERS);
@@ -71,6 +71,42 @@ describe("plate properties over generated valid plates", () => {
         expect(c.substitutions).toBe(1);
         expect(isNearMatch(misread, key)).toBe(true);
         expect(foldConfusables(misread)).toBe(foldConfusables(key));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("robustness over arbitrary text", () => {
+  it("parsePlate, correctOcr and the similarities never throw and stay in range", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40, unit: "grapheme" }), fc.string({ maxLength: 20 }), (text, other) => {
+        const p = parsePlate(text);
+        expect(p.key).toMatch(/^[A-Z0-9]*$/);
+        expect(p.valid).toBe(p.problems.length === 0);
+        const c = correctOcr(text);
+        expect(c.key.length).toBe(p.key.length);
+        expect(c.substitutions).toBe(c.changes.length);
+        const s = plateSimilarity(text, other);
+        expect(s >= 0 && s <= 1).toBe(true);
+        const j = jaroWinkler(text, other);
+        expect(j >= 0 && j <= 1).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("any separators and case around a valid key: same key, valid, and the display parses back to itself", () => {
+    const separator = fc.constantFrom("", "", "", " ", "-", ".", "\n", " - ");
+    fc.assert(
+      fc.property(plate, fc.array(separator, { minLength: 12, maxLength: 12 }), fc.boolean(), ([key], seps, lower) => {
+        const text = [...key].map((ch, i) => (lower ? ch.toLowerCase() : ch) + (i < key.length - 1 ? seps[i] : "")).join("");
+        const p = parsePlate(text);
+        expect(p.key).toBe(key);
+        expect(p.valid).toBe(true);
+        const again = parsePlate(p.display, { rows: p.rows });
+        expect(again.key).toBe(key);
+        expect(again.display).toBe(p.display);
       }),
       { numRuns: 1000 },
     );
