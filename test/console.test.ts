@@ -55,7 +55,10 @@ describe("console", () => {
     await context.close();
 
     ({ page: operator } = await loginPage(browser, env.base, "operator"));
+    // A second operator position (a supervisor) is open from the start too.
+    ({ page: supervisor } = await loginPage(browser, env.base, "supervisor"));
     await expect.poll(() => camerasOnMap(operator), { timeout: 10_000 }).toBe(env.cameras.length);
+    await expect.poll(() => camerasOnMap(supervisor), { timeout: 10_000 }).toBe(env.cameras.length);
     await expect.poll(() => operator.locator(".topbar .live:not(.off)").count()).toBe(1);
     await operator.waitForTimeout(600);
     await operator.screenshot({ path: artifact("02-map-overview.png") });
@@ -80,7 +83,6 @@ describe("console", () => {
   it("shows a watchlist hit published on MQTT within 1 s, with sound, banner, flashing marker and evidence", async () => {
     const wl = await api(env.base, "POST", "/api/v1/watchlist", { token: env.adminToken, body: { plate: "30A-999.99", reason: "Xe tang vật vụ cướp giật 17/11", priority: "critical" } });
     expect(wl.status).toBe(201);
-    ({ page: supervisor } = await loginPage(browser, env.base, "supervisor"));
     await operator.locator("[data-nav=alerts]").click();
     const id = randomUUID();
     const snapshot = await writeEvidence(env.alerts.config.mediaDir, `evidence/${id}.jpg`, "30A-999.99", "scene");
@@ -232,10 +234,11 @@ describe("console", () => {
     const markers = operator.locator(".leaflet-marker-pane .track-marker");
     await expect.poll(() => markers.count()).toBe(4);
     expect(await operator.locator("path.track-line").count()).toBe(1);
-    const tips = await operator.locator(".track-tooltip .track-tip").allTextContents();
-    const order = tips.map((tip) => ({ seq: Number(tip.split(".")[0]), camera: tip })).sort((a, b) => a.seq - b.seq);
-    const names = route.map((id) => env.cameras.find((c) => c.id === id)!.name);
-    expect(order.map((o) => names.findIndex((n) => o.camera.includes(n)))).toEqual([0, 1, 2, 3]);
+    // Numbered in time order: stop n is at the camera of the n-th oldest sighting, at its time.
+    const tips = await operator.locator(".track-tooltip .track-tip").evaluateAll((els) => els.map((el) => ({ text: el.textContent ?? "", camera: (el as HTMLElement).title })));
+    const bySeq = tips.map((tip) => ({ seq: Number(tip.text.split(".")[0]), camera: tip.camera })).sort((a, b) => a.seq - b.seq);
+    expect(bySeq.map((s) => s.seq)).toEqual([1, 2, 3, 4]);
+    expect(bySeq.map((s) => s.camera)).toEqual(route.map((id) => env.cameras.find((c) => c.id === id)!.name));
     await operator.waitForTimeout(1000);
     await operator.screenshot({ path: artifact("05-search-track.png") });
 

@@ -38,7 +38,8 @@ export class TrackLayer {
         iconAnchor: [13, 13],
       });
       const time = stop.first === stop.last ? formatClock(stop.first, lang) : `${formatClock(stop.first, lang)}–${formatClock(stop.last, lang)}`;
-      const tip = h("div", { class: "track-tip" }, h("b", null, `${label}. `), time, h("div", { class: "muted" }, stop.cameraName ?? stop.cameraId));
+      // Kept to number and time so nearby stops stay readable; the camera is in the popup.
+      const tip = h("div", { class: "track-tip", title: stop.cameraName ?? stop.cameraId }, h("b", null, `${label}. `), time);
       L.marker([stop.lat, stop.lon], { icon, zIndexOffset: 1000, keyboard: false })
         // Alternate sides so labels of nearby stops don't cover each other.
         .bindTooltip(tip, { permanent: true, direction: i % 2 ? "left" : "right", offset: [i % 2 ? -14 : 14, 0], className: "track-tooltip" })
