@@ -1,10 +1,21 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 
 /** What repositories need from a database: parameterised queries, and transactions. */
+export interface QueryOptions {
+  /**
+   * Plan this execution for its actual parameter values (an unnamed statement). Needed where a plan
+   * depends on a value, e.g. `LIKE 'ABC%'` using a btree prefix index; everything else reuses a
+   * cached generic plan.
+   */
+  oneShot?: boolean;
+}
+
+/** What repositories need from a database: parameterised queries, and transactions. */
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<{ rows: R[] }>;
 }
 
 export interface Database extends Queryable {
@@ -17,9 +28,24 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
+// The trigram operator `%` (fuzzy plate candidates) uses this threshold: one genuinely different
+// character in an 8-character plate scores 0.5, so 0.45 keeps those and drops unrelated plates.
+const SESSION_SETTINGS = "SET plan_cache_mode = force_generic_plan; SET pg_trgm.similarity_threshold = 0.45";
+
 // Timestamps come back as ISO strings in both adapters, so rows map the same way whichever DB runs.
 const TIMESTAMPTZ_OID = 1184;
 const INT8_OID = 20;
+
+/**
+ * Parameterised queries run as named prepared statements (one per SQL text, per connection): after a
+ * few executions PostgreSQL can reuse a generic plan, which matters for plate_reads — planning a
+ * query over ~100 day partitions costs more than running it.
+ */
+function statement(sql: string, params?: unknown[], options?: QueryOptions): pg.QueryConfig {
+  if (!params?.length) return { text: sql };
+  if (options?.oneShot) return { text: sql, values: params };
+  return { name: `v_${createHash("sha1").update(sql).digest("hex").slice(0, 20)}`, text: sql, values: params };
+}
 
 export function createPgDatabase(url: string, options: { max?: number } = {}): Database {
   const types = {
@@ -32,10 +58,13 @@ export function createPgDatabase(url: string, options: { max?: number } = {}): D
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000, types });
   // A dropped connection (database restarted) must not crash the process; the next query reconnects.
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => {
+    client.query(SESSION_SETTINGS).catch(() => undefined);
+  });
   return {
     kind: "pg",
-    async query<R>(sql: string, params?: unknown[]) {
-      const res = await pool.query(sql, params as unknown[]);
+    async query<R>(sql: string, params?: unknown[], options?: QueryOptions) {
+      const res = await pool.query(statement(sql, params, options));
       return { rows: res.rows as R[] };
     },
     async exec(sql) {
@@ -45,7 +74,7 @@ export function createPgDatabase(url: string, options: { max?: number } = {}): D
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
-        const result = await fn({ query: async <R>(s: string, p?: unknown[]) => ({ rows: (await client.query(s, p as unknown[])).rows as R[] }) });
+        const result = await fn({ query: async <R>(s: string, p?: unknown[], o?: QueryOptions) => ({ rows: (await client.query(statement(s, p, o))).rows as R[] }) });
         await client.query("COMMIT");
         return result;
       } catch (err) {
@@ -61,7 +90,7 @@ export function createPgDatabase(url: string, options: { max?: number } = {}): D
         await client.query("SELECT pg_advisory_lock($1)", [key]);
         try {
           return await fn({
-            query: async <R>(s: string, p?: unknown[]) => ({ rows: (await client.query(s, p as unknown[])).rows as R[] }),
+            query: async <R>(s: string, p?: unknown[], o?: QueryOptions) => ({ rows: (await client.query(statement(s, p, o))).rows as R[] }),
             exec: async (s: string) => void (await client.query(s)),
           });
         } finally {
@@ -83,6 +112,7 @@ export async function createPgliteDatabase(dir?: string): Promise<Database> {
     extensions: { pg_trgm },
     parsers: { [TIMESTAMPTZ_OID]: (v: string) => new Date(v).toISOString(), [INT8_OID]: (v: string) => Number(v) },
   });
+  await db.exec("SET pg_trgm.similarity_threshold = 0.45");
   const asQueryable = (q: Pick<PGlite, "query">): Queryable => ({
     query: async <R>(s: string, p?: unknown[]) => ({ rows: (await q.query<R>(s, p as unknown[])).rows }),
   });

@@ -122,15 +122,18 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
           where.push(`plate = ${p(key)}`);
           break;
         case "prefix":
-          where.push(`plate LIKE ${p(`${key}%`)}`);
+          // Inlined (safe: a key is [A-Z0-9] only) so even a generic plan can use the btree prefix index.
+          where.push(`plate LIKE '${key.replace(/[^A-Z0-9]/g, "")}%'`);
           break;
         case "contains":
           where.push(`plate LIKE ${p(`%${key}%`)}`);
           break;
         case "fuzzy":
-          // Candidates: same confusion-folded key (OCR look-alikes) or trigram-similar (a missing/extra
-          // character); the plate module's similarity then ranks and filters them.
-          where.push(`(plate_folded = ${p(foldConfusables(key))} OR plate % ${p(key)})`);
+          // Candidates: same confusion-folded key (OCR look-alikes, $1) or trigram-similar ($2: a genuinely
+          // different, missing or extra character); the plate module's similarity then ranks and filters them.
+          p(foldConfusables(key));
+          p(key);
+          where.push("true");
           break;
       }
       if (s.from) where.push(`ts >= ${p(s.from)}`);
@@ -138,10 +141,18 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
       if (s.cameraId) where.push(`camera_id = ${p(s.cameraId)}`);
       if (s.cursor) where.push(`(ts, id) < (${p(s.cursor.ts)}::timestamptz, ${p(s.cursor.id)}::uuid)`);
       const fetch = s.match === "fuzzy" ? s.limit * 4 : s.limit + 1;
-      const { rows } = await db.query<PlateReadRow>(
-        `SELECT ${COLUMNS} FROM plate_reads WHERE ${where.join(" AND ")} ORDER BY ts DESC, id DESC LIMIT ${fetch}`,
-        params,
-      );
+      const filters = where.slice(1).map((w) => ` AND ${w}`).join("");
+      const sql =
+        s.match === "fuzzy"
+          ? // Two index-friendly candidate sets, materialised, then ordered (a single OR would defeat both indexes).
+            `WITH c AS MATERIALIZED (
+               SELECT ${COLUMNS} FROM plate_reads WHERE plate_folded = $1${filters}
+               UNION
+               SELECT ${COLUMNS} FROM plate_reads WHERE plate % $2${filters}
+             ) SELECT * FROM c ORDER BY ts DESC, id DESC LIMIT ${fetch}`
+          : `SELECT ${COLUMNS} FROM plate_reads WHERE ${where.join(" AND ")} ORDER BY ts DESC, id DESC LIMIT ${fetch}`;
+      // Each prefix is its own SQL text: run it unnamed rather than caching one statement per prefix.
+      const { rows } = await db.query<PlateReadRow>(sql, params, { oneShot: s.match === "prefix" });
       if (s.match !== "fuzzy") {
         const more = rows.length > s.limit;
         const page = rows.slice(0, s.limit);
@@ -181,8 +192,11 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
     async candidatesSince(plate: string, sinceIso: string): Promise<PlateEvent[]> {
       const key = toPlateKey(plate);
       const { rows } = await db.query<PlateReadRow & { frames: number; revision: number }>(
-        `SELECT ${COLUMNS}, frames, revision FROM plate_reads
-          WHERE ts >= $1 AND (plate = $2 OR plate_folded = $3 OR plate % $2) ORDER BY ts ASC LIMIT 1000`,
+        `WITH c AS MATERIALIZED (
+           SELECT ${COLUMNS}, frames, revision FROM plate_reads WHERE ts >= $1 AND plate_folded = $3
+           UNION
+           SELECT ${COLUMNS}, frames, revision FROM plate_reads WHERE ts >= $1 AND plate % $2
+         ) SELECT * FROM c ORDER BY ts ASC LIMIT 1000`,
         [sinceIso, key, foldConfusables(key)],
       );
       return rows.map((r) => ({
