@@ -168,7 +168,7 @@ describe("every route but login and health requires a session", () => {
         const name = `${method.toUpperCase()} ${path}`;
         if (publicRoutes.has(name)) continue;
         const concrete = path.replace("{id}", crypto.randomUUID()).replace(/\{[^}]+\}/g, "51F12345");
-        for (const auth of [{}, { authorization: "Bearer forged-token-0000000000000000000000000" }, { cookie: "vigil_session=forged" }]) {
+        for (const auth of [{}, { authorization: "Bearer forged-token-0000000000000000000000000" }, { cookie: "vigil_session=forged" }] as Record<string, string>[]) {
           const res = await fetch(`${h.base}${concrete}`, { method: method.toUpperCase(), headers: { ...auth, "content-type": "application/json" }, ...(method === "get" || method === "delete" ? {} : { body: "{}" }) });
           expect(res.status, `${name} ${JSON.stringify(auth)}`).toBe(401);
           await res.arrayBuffer();
