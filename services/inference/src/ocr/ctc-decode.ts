@@ -4,6 +4,8 @@ export interface CtcChar {
   confidence: number;
   /** Probabilities of each plate-alphabet character at this position (renormalised), for format-aware correction. */
   alternatives: Map<string, number>;
+  /** Centre of the character along the line, 0..1 of the timesteps (set by the caller to line units when known). */
+  position?: number;
 }
 
 export const PLATE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -38,7 +40,8 @@ export function ctcDecode(
   let prev = -1;
   let acc: Float64Array | undefined;
   let frames = 0;
-  const flush = () => {
+  let firstT = 0;
+  const flush = (endT: number) => {
     if (prev <= 0 || !acc || frames === 0) return;
     const entry = allowed[prev - 1]!;
     if (SEPARATORS.has(entry.char)) return;
@@ -50,7 +53,7 @@ export function ctcDecode(
     allowed.forEach((a, k) => {
       if (!SEPARATORS.has(a.char)) alternatives.set(a.char, sum > 0 ? acc![k]! / sum : 0);
     });
-    result.push({ char: entry.char, confidence: acc[prev - 1]! / frames, alternatives });
+    result.push({ char: entry.char, confidence: acc[prev - 1]! / frames, alternatives, position: (firstT + endT) / 2 / timesteps });
   };
   for (let t = 0; t < timesteps; t++) {
     const row = t * classes;
@@ -65,8 +68,9 @@ export function ctcDecode(
       }
     }
     if (best !== prev) {
-      flush();
+      flush(t);
       prev = best;
+      firstT = t;
       acc = best > 0 ? new Float64Array(allowed.length) : undefined;
       frames = 0;
     }
@@ -75,6 +79,6 @@ export function ctcDecode(
       frames++;
     }
   }
-  flush();
+  flush(timesteps);
   return result;
 }

@@ -60,7 +60,13 @@ export class PaddleRecognizer implements TextLineReader {
     const { data, dims } = await runSingle(this.session, floatTensor(tensor, [lines.length, 3, HEIGHT, batchWidth]));
     const t = dims[1]!;
     const c = dims[2]!;
-    return lines.map((_, n) => ctcDecode(data.subarray(n * t * c, (n + 1) * t * c), t, c, this.allowed));
+    return lines.map((_, n) => {
+      const chars = ctcDecode(data.subarray(n * t * c, (n + 1) * t * c), t, c, this.allowed);
+      // Positions relative to this line's own width, not the batch's padded width.
+      const scale = batchWidth / widths[n]!;
+      for (const ch of chars) if (ch.position !== undefined) ch.position = Math.min(1, ch.position * scale);
+      return chars;
+    });
   }
 
   async close(): Promise<void> {
@@ -68,3 +74,4 @@ export class PaddleRecognizer implements TextLineReader {
     this.session = undefined;
   }
 }
+

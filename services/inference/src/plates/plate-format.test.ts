@@ -29,6 +29,19 @@ describe("decodePlate", () => {
     expect(r.plate).toBe("59X281467");
   });
 
+  it("drops an unsure mark at the edge of a line (a bolt read as 1) but keeps a sure inner digit", () => {
+    const edge = { ...ch("1", 0.5), position: 0.04 };
+    const bottom = [edge, ...[..."8411"].map((c, i) => ({ ...ch(c, 0.98), position: 0.25 + i * 0.18 }))];
+    expect(decodePlate([line("63F6"), bottom]).plate).toBe("63F68411");
+    const sure = [{ ...ch("1", 0.99), position: 0.2 }, ...[..."8411"].map((c, i) => ({ ...ch(c, 0.98), position: 0.35 + i * 0.15 }))];
+    expect(decodePlate([line("63F6"), sure]).plate).toBe("63F618411");
+  });
+
+  it("reads never-issued letters and a zero as the series letters they resemble (MO1 → MD1)", () => {
+    const r = decodePlate([[...line("23M"), ch("O", 0.9), ch("1")], line("02298")]);
+    expect(r.plate).toBe("23MD102298");
+  });
+
   it("reads a one-row car plate", () => {
     const r = decodePlate([line("51F12345")]);
     expect(r).toMatchObject({ plate: "51F12345", display: "51F-123.45", rows: 1, valid: true });

@@ -1,4 +1,4 @@
-import { parsePlate } from "@vigil/contracts";
+import { DIGIT_TO_LETTER, LETTER_TO_DIGIT, parsePlate } from "@vigil/contracts";
 import type { CtcChar } from "../ocr/ctc-decode.js";
 
 /**
@@ -38,10 +38,15 @@ const UNUSED_LETTERS = new Set(["I", "J", "O", "Q", "W"]);
  */
 const SECOND_SERIES_LETTER_PRIOR = { 1: 0.7, 2: 0.45 } as const;
 
-/** Cost (log-probability) of dropping a character the format has no room for: border marks, stray dots. */
-const DROP_LEADING = Math.log(0.35);
-const DROP_TRAILING = Math.log(0.15);
-const DROP_INNER = Math.log(0.08);
+/**
+ * Cost (log-probability) of dropping a character the format has no room for: border marks, bolts,
+ * stray dots. An unsure character is cheap to drop; one at the very edge of the line (where the
+ * plate's frame and bolts are) cheaper still; a confident one in the middle is expensive.
+ */
+function dropCost(c: CtcChar): number {
+  const atEdge = c.position !== undefined && (c.position < 0.12 || c.position > 0.9);
+  return Math.min(Math.log(0.9), Math.log(Math.max(0.02, 1 - c.confidence)) + (atEdge ? Math.log(2.5) : 0));
+}
 
 export interface PlateDecode {
   /** Alphanumeric key, e.g. 59X123456. */
@@ -62,28 +67,45 @@ interface Fit {
   score: number;
 }
 
+/** Never-issued letters read where a series letter belongs → the issued letter they resemble ("W" is a narrow "M" here). */
+const UNISSUED_TO_LETTER: Readonly<Record<string, string>> = { O: "D", Q: "D", I: "L", J: "L", W: "M" };
+
+/** Share of a look-alike's probability credited to the character the position needs. */
+const LOOKALIKE_WEIGHT = 0.2;
+
+/**
+ * Probability of each candidate for a position of a class: the reader's own probability plus part
+ * of its look-alikes' (a "0" read where a letter must be counts for "D", an "O" for "D" too).
+ */
+function classScores(c: CtcChar, cls: CharClass, position: number, rows: 1 | 2): Map<string, number> {
+  const scores = new Map<string, number>();
+  const add = (ch: string, v: number) => scores.set(ch, (scores.get(ch) ?? 0) + v);
+  for (const [ch, prob] of c.alternatives) {
+    const isDigit = DIGITS.includes(ch);
+    const letterPrior = cls === "A" && position === 3 ? SECOND_SERIES_LETTER_PRIOR[rows] : 1;
+    if (cls !== "L" && isDigit) add(ch, prob);
+    if (cls !== "D" && !isDigit) {
+      if (!UNUSED_LETTERS.has(ch)) add(ch, prob * letterPrior);
+      else if (UNISSUED_TO_LETTER[ch]) add(UNISSUED_TO_LETTER[ch]!, prob * letterPrior);
+    }
+    if (cls === "D" && !isDigit && LETTER_TO_DIGIT[ch]) add(LETTER_TO_DIGIT[ch]!, prob * LOOKALIKE_WEIGHT);
+    // Digit → letter only for "0" → "D" (MD, LD series): the reader's own letter alternatives are better for the rest.
+    if (cls === "L" && ch === "0") add(DIGIT_TO_LETTER[ch]!, prob * LOOKALIKE_WEIGHT);
+  }
+  return scores;
+}
+
 function bestInClass(c: CtcChar, cls: CharClass, position: number, rows: 1 | 2): { char: string; p: number } {
   let char = c.char;
   let p = -1;
-  for (const [ch, raw] of c.alternatives) {
-    let prob = raw;
-    // The reader sometimes calls a plate's narrow "M" a "W", a letter plates never use.
-    if (ch === "M") prob += c.alternatives.get("W") ?? 0;
-    const isDigit = DIGITS.includes(ch);
-    if (cls === "D" && !isDigit) continue;
-    if (cls === "L" && (isDigit || UNUSED_LETTERS.has(ch))) continue;
-    // The series' second character (DD-LD / DD-LL) may be a digit or a letter.
-    if (cls === "A" && position === 3 && !isDigit) {
-      if (UNUSED_LETTERS.has(ch)) continue;
-      prob *= SECOND_SERIES_LETTER_PRIOR[rows];
-    }
+  for (const [ch, prob] of classScores(c, cls, position, rows)) {
     if (prob > p) {
       p = prob;
       char = ch;
     }
   }
   // Scale by how sure the reader was that a character is here at all.
-  return { char, p: Math.max(1e-6, p * Math.max(c.confidence, 0.05) / Math.max(maxProb(c), 1e-6)) };
+  return { char, p: Math.max(1e-6, Math.min(1, (p * Math.max(c.confidence, 0.05)) / Math.max(maxProb(c), 1e-6))) };
 }
 
 function maxProb(c: CtcChar): number {
@@ -103,7 +125,7 @@ function fitTemplate(read: readonly CtcChar[], template: readonly CharClass[], p
   dp[0]![0] = 0;
   for (let i = 1; i <= n; i++) {
     for (let j = 0; j <= Math.min(i, m); j++) {
-      const drop = dp[i - 1]![j]! + (j === 0 ? DROP_LEADING : j === m ? DROP_TRAILING : DROP_INNER);
+      const drop = dp[i - 1]![j]! + dropCost(read[i - 1]!);
       let take = -Infinity;
       if (j > 0) take = dp[i - 1]![j - 1]! + Math.log(bestInClass(read[i - 1]!, template[j - 1]!, positionOffset + j - 1, rows).p);
       if (take >= drop) {
