@@ -167,4 +167,34 @@ describe.concurrent("ingest against a real RTSP camera", () => {
     for (const id of ids) expect(sink.count(id, from), id).toBeGreaterThanOrEqual(7);
     expect(ingest.status().map((s) => s.state)).toEqual(ids.map(() => "online"));
   });
+  it("drops the oldest frames when inference falls behind, counts them, and reports degraded", async () => {
+    const cam = await rtsp({ gop: 25, width: 320, height: 180 });
+    const { logger } = capturingLogger("info");
+    const taken: number[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    // An inference that needs 1 s per frame while the camera samples 4 per second.
+    const slowSink = {
+      async submit(f: { seq: number }) {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((r) => setTimeout(r, 1000));
+        taken.push(f.seq);
+        inFlight--;
+      },
+    };
+    const ingest = await startIngest({ logger, frameSink: slowSink, config: { outputWidth: 320 }, cameras: [camera("slow", cam.url, { sampleFps: 4 })] });
+    closeLater.push(ingest);
+    await waitUntil(() => ingest.status()[0]!.state === "degraded", 25_000, "degraded");
+    const s = ingest.status()[0]!;
+    expect(s.error).toMatch(/inference is behind/);
+    expect(s.framesDropped!).toBeGreaterThan(s.framesSampled! * 0.5);
+    expect(s.framesSampled! - s.framesDropped! - taken.length).toBeLessThanOrEqual(3); // ≤ 1 in flight + 2 waiting
+    expect(maxInFlight).toBe(1);
+    // The newest frames win: what inference got is in order and skips ahead.
+    expect(taken).toEqual([...taken].sort((a, b) => a - b));
+    expect(taken.at(-1)! - taken[0]!).toBeGreaterThan(taken.length);
+    const metrics = await ingest.metrics.registry.metrics();
+    expect(metrics).toMatch(new RegExp(`vigil_ingest_frames_dropped_total\\{camera="slow"\\} ([1-9]\\d*)`));
+  });
 });
