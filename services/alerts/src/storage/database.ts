@@ -30,7 +30,8 @@ export interface Database extends Queryable {
 
 // The trigram operator `%` (fuzzy plate candidates) uses this threshold: one genuinely different
 // character in an 8-character plate scores 0.5, so 0.45 keeps those and drops unrelated plates.
-const SESSION_SETTINGS = "SET plan_cache_mode = force_generic_plan; SET pg_trgm.similarity_threshold = 0.45";
+// Sent in the startup packet, so every pooled connection has them before its first query.
+const SESSION_OPTIONS = "-c plan_cache_mode=force_generic_plan -c pg_trgm.similarity_threshold=0.45";
 
 // Timestamps come back as ISO strings in both adapters, so rows map the same way whichever DB runs.
 const TIMESTAMPTZ_OID = 1184;
@@ -55,12 +56,9 @@ export function createPgDatabase(url: string, options: { max?: number } = {}): D
       return pg.types.getTypeParser(oid, format);
     },
   } as pg.CustomTypesConfig;
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000, types });
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000, types, options: SESSION_OPTIONS });
   // A dropped connection (database restarted) must not crash the process; the next query reconnects.
   pool.on("error", () => undefined);
-  pool.on("connect", (client) => {
-    client.query(SESSION_SETTINGS).catch(() => undefined);
-  });
   return {
     kind: "pg",
     async query<R>(sql: string, params?: unknown[], options?: QueryOptions) {

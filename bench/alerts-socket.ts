@@ -1,0 +1,96 @@
+// Live push latency on loopback (the whole alert service, real Mosquitto and PostgreSQL):
+//  - MQTT plate event → Socket.IO client (`plate:read` and the watchlist `alert:new`), target p95 ≤ 50 ms;
+//  - one alert → 500 connected clients (time until the last one has it), target p95 ≤ 200 ms.
+//   npx tsx bench/alerts-socket.ts      CLIENTS=500 ROUNDS=30 npx tsx bench/alerts-socket.ts
+import { randomUUID } from "node:crypto";
+import mqtt from "mqtt";
+import { io, type Socket } from "socket.io-client";
+import type { ClientToServerEvents, ServerToClientEvents } from "@vigil/contracts";
+import { createLogger } from "@vigil/contracts/node";
+import { createPgDatabase } from "../services/alerts/src/storage/database.js";
+import { startAlerts } from "../services/alerts/src/app.js";
+import { dropDatabase, ensureDatabase, percentiles, verdict } from "./alerts-bench-util.js";
+import { ADMIN_PASSWORD, api, login, plateEvent, testAlertsConfig } from "../test/alerts-harness.js";
+
+const SINGLE = Number(process.env.SINGLE ?? 200);
+const CLIENTS = Number(process.env.CLIENTS ?? 500);
+const ROUNDS = Number(process.env.ROUNDS ?? 30);
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const dbName = "vigil_bench_socket";
+const db = createPgDatabase(await ensureDatabase(dbName, true));
+const prefix = `vigilbench/socket-${randomUUID().slice(0, 8)}`;
+const service = await startAlerts({ config: testAlertsConfig(prefix, { alertCooldownMs: 0, batchMaxWaitMs: 5 }), logger: createLogger({ name: "bench", level: "warn" }), db });
+const { token } = await login(service.url, "admin", ADMIN_PASSWORD);
+await api(service.url, "POST", "/api/v1/watchlist", { token, body: { plate: "51F-123.45", reason: "bench", priority: "high" } });
+const pub = await mqtt.connectAsync("mqtt://127.0.0.1:1883");
+const connectClient = () =>
+  new Promise<Client>((resolve, reject) => {
+    const s: Client = io(service.url, { auth: { token }, transports: ["websocket"], reconnection: false });
+    s.once("connect", () => resolve(s));
+    s.once("connect_error", reject);
+  });
+
+// 1. One client, one event at a time.
+const one = await connectClient();
+const readMs: number[] = [];
+const alertMs: number[] = [];
+for (let i = 0; i < SINGLE + 10; i++) {
+  const ev = plateEvent({ plate: "51F12345", display: "51F-123.45", cameraId: `cam-${i}` });
+  const t = performance.now();
+  const gotRead = new Promise<number>((resolve) => {
+    const h = (e: { id: string }) => e.id === ev.id && (one.off("plate:read", h), resolve(performance.now() - t));
+    one.on("plate:read", h);
+  });
+  const gotAlert = new Promise<number>((resolve) => {
+    const h = (a: { eventId?: string }) => a.eventId === ev.id && (one.off("alert:new", h), resolve(performance.now() - t));
+    one.on("alert:new", h);
+  });
+  await pub.publishAsync(`${prefix}/events/plate`, JSON.stringify(ev), { qos: 1 });
+  const [r, a] = await Promise.all([gotRead, gotAlert]);
+  if (i >= 10) {
+    readMs.push(r);
+    alertMs.push(a);
+  }
+  await new Promise((res) => setTimeout(res, 5));
+}
+const pr = percentiles(readMs);
+const pa = percentiles(alertMs);
+console.log(`MQTT event → socket plate:read  (${pr.n}): p50 ${pr.p50} ms  p95 ${pr.p95} ms  p99 ${pr.p99} ms  target p95 ≤ 50 ms: ${verdict(pr.p95, 50)}`);
+console.log(`MQTT event → socket alert:new   (${pa.n}): p50 ${pa.p50} ms  p95 ${pa.p95} ms  p99 ${pa.p99} ms  target p95 ≤ 50 ms: ${verdict(pa.p95, 50)}`);
+
+// 2. One alert to many clients.
+const clients: Client[] = [one];
+while (clients.length < CLIENTS) clients.push(...(await Promise.all(Array.from({ length: Math.min(50, CLIENTS - clients.length) }, connectClient))));
+const lastMs: number[] = [];
+const eachMs: number[] = [];
+for (let round = 0; round < ROUNDS + 3; round++) {
+  const fire = { schemaVersion: 1, id: randomUUID(), cameraId: `fire-${round}`, ts: new Date().toISOString(), kind: "fire", confidence: 0.9, boxes: [], confirmedFrames: 3 };
+  const t = performance.now();
+  const times = await Promise.all(
+    clients.map(
+      (c) =>
+        new Promise<number>((resolve) => {
+          const h = (a: { eventId?: string }) => a.eventId === fire.id && (c.off("alert:new", h), resolve(performance.now() - t));
+          c.on("alert:new", h);
+        }),
+    ).concat([pub.publishAsync(`${prefix}/events/fire`, JSON.stringify(fire), { qos: 1 }).then(() => 0)]),
+  );
+  times.pop();
+  if (round >= 3) {
+    lastMs.push(Math.max(...times));
+    eachMs.push(...times);
+  }
+  await new Promise((res) => setTimeout(res, 20));
+}
+const pl = percentiles(lastMs);
+const pe = percentiles(eachMs);
+console.log(`one alert → ${CLIENTS} clients, last client (${pl.n} alerts): p50 ${pl.p50} ms  p95 ${pl.p95} ms  max ${pl.max} ms  target p95 ≤ 200 ms: ${verdict(pl.p95, 200)}`);
+console.log(`one alert → ${CLIENTS} clients, every delivery (${pe.n}): p50 ${pe.p50} ms  p95 ${pe.p95} ms`);
+
+clients.forEach((c) => c.disconnect());
+await pub.endAsync();
+await service.close();
+await db.close();
+await dropDatabase(dbName);
+process.exit(0);
