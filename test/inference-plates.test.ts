@@ -7,7 +7,9 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodePayload, plateEventSchema, type PlateEvent } from "@vigil/contracts";
 import { createLogger } from "@vigil/contracts/node";
+import { encodeFrameMessage } from "@vigil/ingest";
 import { startInference, type Inference } from "@vigil/inference";
+import { MqttFrameIntake } from "../services/inference/src/intake/mqtt-frame-intake.js";
 import { collectMessages, connectTestMqtt, uniqueTopicPrefix } from "./support/mqtt.js";
 
 // Real models on real pixels: the shared YOLO plate detector and PaddleOCR, real frames and crops.
@@ -94,6 +96,29 @@ describe("inference on real plates", () => {
     const meta = await sharp(file).metadata();
     expect(meta.format).toBe("jpeg");
     expect(existsSync(path.join(work, "media", ev.crop!.replace(/^\/media\//, "")))).toBe(true);
+    await sub.endAsync();
+  });
+
+  it("takes frames from its MQTT shard (ingest's binary framing) and counts bad messages", async () => {
+    const sub = await connectTestMqtt();
+    const events = await collectMessages(sub, `${prefix}/events/plate`);
+    const intake = new MqttFrameIntake({ mqtt, topicPrefix: prefix, shard: { index: 1, count: 2 }, sink: inference.frameSink, metrics: inference.metrics, logger });
+    await intake.start();
+    const { data, info } = await sharp(await frameJpeg("clip3.2_new_11")).raw().toBuffer({ resolveWithObject: true });
+    const jpeg = await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+    const rejectedBefore = (await inference.metrics.framesRejected.get()).values.reduce((a, v) => a + v.value, 0);
+    await mqtt.publishAsync(`${prefix}/frames/1`, Buffer.from("garbage"));
+    for (let i = 0; i < 3; i++) {
+      const frame = { schemaVersion: 1 as const, cameraId: "cam-mqtt", seq: i, captureTs: Date.now() + i * 200, width: info.width, height: info.height, format: "jpeg" as const, analytics: ["plates" as const], data: jpeg };
+      await mqtt.publishAsync(`${prefix}/frames/1`, encodeFrameMessage(frame));
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    await events.waitFor((m) => m.some((x) => (JSON.parse(x.payload.toString()) as PlateEvent).cameraId === "cam-mqtt"), 20_000);
+    const ev = events.json<PlateEvent>().find((e) => e.cameraId === "cam-mqtt")!;
+    expect(ev.plate).toBe("84B136217");
+    const rejectedAfter = (await inference.metrics.framesRejected.get()).values.reduce((a, v) => a + v.value, 0);
+    expect(rejectedAfter - rejectedBefore).toBeGreaterThanOrEqual(1);
+    await intake.close();
     await sub.endAsync();
   });
 
