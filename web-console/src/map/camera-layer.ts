@@ -96,6 +96,8 @@ export class CameraLayer {
     const entry = this.entries.get(cameraId);
     if (!entry) return false;
     const target = entry.marker.getLatLng();
+    // Another camera's popup left open would hide what the operator is being sent to look at.
+    this.map.closePopup();
     this.map.flyTo(target, Math.max(this.map.getZoom(), zoom), { duration: 0.8 });
     this.map.once("moveend", () => {
       this.cluster.zoomToShowLayer(entry.marker, () => {
