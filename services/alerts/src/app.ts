@@ -131,7 +131,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
     logger,
   );
   await app.listen({ host: config.host, port: config.port });
-  socket = await startSocketServer({ httpServer: app.server, auth, alerts, audit, metrics, logger: logger.child({ module: "socket" }), ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) });
+  socket = await startSocketServer({ httpServer: app.server, auth, alerts, audit, metrics, logger: logger.child({ module: "socket" }), ...(config.redisUrl ? { redisUrl: config.redisUrl, redisKey: config.topicPrefix } : {}) });
 
   consumer = await startMqttConsumer(
     { url: config.mqttUrl, clientId: config.mqttClientId, topicPrefix: config.topicPrefix, sharedSubscription: config.sharedSubscription, logger: logger.child({ module: "mqtt" }), metrics },

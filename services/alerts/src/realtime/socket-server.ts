@@ -30,6 +30,8 @@ export async function startSocketServer(deps: {
   metrics: AlertsMetrics;
   logger: Logger;
   redisUrl?: string;
+  /** Redis channel prefix: instances of one deployment share it (the MQTT topic prefix). */
+  redisKey?: string;
 }) {
   const { auth, logger } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(deps.httpServer, {
@@ -43,7 +45,7 @@ export async function startSocketServer(deps: {
     const pub = new Redis(deps.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
     const sub = pub.duplicate();
     await Promise.all([pub.connect(), sub.connect()]);
-    io.adapter(createAdapter(pub, sub));
+    io.adapter(createAdapter(pub, sub, { key: `socket.io:${deps.redisKey ?? "vigil"}` }));
     redisClose = async () => void (await Promise.allSettled([pub.quit(), sub.quit()]));
     logger.info("Socket.IO uses the Redis adapter (several alert instances share pushes)");
   }
