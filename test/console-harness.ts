@@ -26,8 +26,8 @@ export const USERS = {
   supervisor: { username: "supervisor1", password: "supervisor-password-1" },
 } as const;
 
-/** Named cameras in central Hồ Chí Minh City, plus a grid further out so clustering has work to do. */
-export function demoCameras(extra = 60): CameraConfig[] {
+/** Named cameras in central Hồ Chí Minh City, plus hundreds in a grid further out so clustering has work to do. */
+export function demoCameras(extra = 300): CameraConfig[] {
   const named: CameraConfigInput[] = [
     { id: "q1-nguyen-hue", name: "Q1 · Phố đi bộ Nguyễn Huệ", lat: 10.7745, lon: 106.7035, heading: 330, fovDeg: 70, rangeM: 120 },
     { id: "q1-ben-thanh", name: "Q1 · Vòng xoay Bến Thành", lat: 10.7722, lon: 106.698, heading: 45, fovDeg: 90, rangeM: 100 },
@@ -40,14 +40,14 @@ export function demoCameras(extra = 60): CameraConfig[] {
   ].map((c) => ({ ...c, url: `rtsp://127.0.0.1:8554/${c.id}`, analytics: ["plates", "fire"] as ("plates" | "fire")[] }));
   const grid: CameraConfigInput[] = [];
   for (let i = 0; i < extra; i++) {
-    const row = Math.floor(i / 10);
-    const col = i % 10;
+    const row = Math.floor(i / 20);
+    const col = i % 20;
     grid.push({
       id: `grid-${String(i).padStart(3, "0")}`,
       name: `Camera giao thông ${i + 1}`,
       url: `rtsp://127.0.0.1:8554/grid-${i}`,
-      lat: 10.795 + row * 0.004,
-      lon: 106.64 + col * 0.006,
+      lat: 10.795 + row * 0.0035,
+      lon: 106.60 + col * 0.0045,
       heading: (i * 37) % 360,
       analytics: ["plates"],
     });

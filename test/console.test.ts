@@ -56,10 +56,12 @@ describe("console", () => {
     await page.screenshot({ path: artifact("01-login.png") });
     await context.close();
 
+    const loginStarted = Date.now();
     ({ page: operator } = await loginPage(browser, env.base, "operator"));
+    await poll(() => camerasOnMap(operator), 10_000).toBe(env.cameras.length);
+    console.log(`${env.cameras.length} cameras on the map ${Date.now() - loginStarted} ms after opening the login page`);
     // A second operator position (a supervisor) is open from the start too.
     ({ page: supervisor } = await loginPage(browser, env.base, "supervisor"));
-    await poll(() => camerasOnMap(operator), 10_000).toBe(env.cameras.length);
     await poll(() => camerasOnMap(supervisor), 10_000).toBe(env.cameras.length);
     await poll(() => operator.locator(".topbar .live:not(.off)").count()).toBe(1);
     await operator.waitForTimeout(600);
