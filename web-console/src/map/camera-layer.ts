@@ -34,7 +34,7 @@ export class CameraLayer {
     private readonly onSelect: (cameraId: string) => void = () => undefined,
   ) {
     this.cluster = L.markerClusterGroup({
-      maxClusterRadius: 45,
+      maxClusterRadius: 60,
       showCoverageOnHover: false,
       spiderfyOnMaxZoom: true,
       iconCreateFunction: (cluster) => {
