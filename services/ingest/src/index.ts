@@ -7,3 +7,5 @@ export { IngestMetrics } from "./health/ingest-metrics.js";
 export { buildIngestServer } from "./http/ingest-server.js";
 export { loadCamerasFile, watchCamerasFile } from "./config/cameras-file.js";
 export { resolveFfmpegPath } from "./source/ffmpeg-binary.js";
+export { loadIngestEnv, type IngestEnv } from "./env.js";
+export { generateStreetVideo, type GenerateOptions, type GenerateResult, type GroundTruth, type PlateTruth } from "./synthetic/generate.js";
