@@ -38,7 +38,7 @@ export class PlateReader {
     private readonly reader: TextLineReader,
     options: PlateReaderOptions = {},
   ) {
-    this.margin = options.margin ?? 0.06;
+    this.margin = options.margin ?? 0.03;
   }
 
   async readBox(image: RgbImage, box: NormalisedBox): Promise<PlateReading> {
