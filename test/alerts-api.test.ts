@@ -1,10 +1,25 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_PASSWORD, api, login, startAlertsHarness, type AlertsHarness } from "./alerts-harness.js";
 import { collectMessages, connectTestMqtt } from "./support/mqtt.js";
 import type { MqttClient } from "mqtt";
 import type { CameraConfig } from "@vigil/contracts";
+import { request } from "node:http";
+
+function rawGet(base: string, path: string, token: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(base);
+    const req = request({ host: u.hostname, port: u.port, path, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
 
 // The REST API against a real PostgreSQL and Mosquitto: auth, CSRF, the role matrix, and every route
 // with good, bad and unauthorised input.
@@ -13,8 +28,13 @@ let mqtt: MqttClient;
 const changed: CameraConfig[][] = [];
 const tokens: Record<"operator" | "supervisor" | "admin", string> = { operator: "", supervisor: "", admin: "" };
 
+const consoleDir = mkdtempSync(join(tmpdir(), "vigil-console-"));
+mkdirSync(join(consoleDir, "assets"));
+writeFileSync(join(consoleDir, "index.html"), "<!doctype html><title>Vigil</title><script type=module src=/assets/app.js></script>");
+writeFileSync(join(consoleDir, "assets", "app.js"), "console.log('vigil')");
+
 beforeAll(async () => {
-  h = await startAlertsHarness("api", { loginRateLimitPerMin: 15 }, { onCamerasChanged: (c) => void changed.push(c) });
+  h = await startAlertsHarness("api", { loginRateLimitPerMin: 15, consoleDir }, { onCamerasChanged: (c) => void changed.push(c) });
   mqtt = await connectTestMqtt();
   tokens.admin = (await login(h.base, "admin", ADMIN_PASSWORD)).token;
   for (const role of ["operator", "supervisor"] as const) {
@@ -227,9 +247,14 @@ describe("media, health, docs, headers", () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toBe("image/jpeg");
     expect(Buffer.from(await ok.arrayBuffer())).toEqual(Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
-    for (const p of ["/media/../package.json", "/media/%2e%2e/%2e%2e/etc/passwd", "/media/snap/..%2f..%2f..%2fetc%2fpasswd", "/media/snap"]) {
-      const res = await api(h.base, "GET", p, { token: tokens.operator });
+    // A file right next to MEDIA_DIR, reachable only by escaping it.
+    const secret = `vigil-secret-${Date.now()}.txt`;
+    writeFileSync(join(h.config.mediaDir, "..", secret), "secret");
+    for (const p of [`/media/..%2f${secret}`, `/media/%2e%2e/${secret}`, `/media/snap/..%2f..%2f${secret}`, "/media/%2e%2e/%2e%2e/etc/passwd", "/media/snap"]) {
+      // Raw HTTP: fetch() would normalise the dot segments away before sending.
+      const res = await rawGet(h.base, p, tokens.operator);
       expect(res.status, p).toBe(404);
+      expect(res.body).not.toBe("secret");
     }
   });
 
@@ -250,6 +275,18 @@ describe("media, health, docs, headers", () => {
     }
     expect(doc.body.paths["/api/v1/plates"].get.parameters.map((x: { name: string }) => x.name)).toEqual(expect.arrayContaining(["q", "match", "reason", "cursor"]));
     expect((await fetch(`${h.base}/api/docs/`)).status).toBe(200);
+  });
+
+  it("serves the console at / with an SPA fallback, but never for API paths", async () => {
+    const index = await fetch(`${h.base}/`);
+    expect(index.status).toBe(200);
+    expect(await index.text()).toContain("<title>Vigil</title>");
+    const asset = await fetch(`${h.base}/assets/app.js`);
+    expect(asset.headers.get("content-type")).toMatch(/javascript/);
+    const deep = await fetch(`${h.base}/map/cam-1`);
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain("<title>Vigil</title>");
+    expect((await api(h.base, "GET", "/api/v1/unknown")).body.error).toBe("not_found");
   });
 
   it("sends security headers and JSON 404s", async () => {

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { EnvError } from "@vigil/contracts/node";
+import { loadAlertsEnv } from "./env.js";
+import { configFromEnv } from "./config.js";
+
+describe("alert service configuration", () => {
+  it("has working defaults outside production", () => {
+    const env = loadAlertsEnv({});
+    expect(env).toMatchObject({ PORT: 8080, MQTT_TOPIC_PREFIX: "vigil", RETENTION_DAYS: 90, SESSION_TTL_H: 12, ALERT_COOLDOWN_S: 300, CAMERA_OFFLINE_ALERT_S: 60 });
+    const config = configFromEnv(env, "host-1");
+    expect(config.mqttUrl).toBe("mqtt://127.0.0.1:1883");
+    expect(config.mqttClientId).toBe("vigil-alerts-host-1-8080");
+    expect(config.adminPassword).toBeUndefined();
+  });
+
+  it.each([
+    [{ NODE_ENV: "production" }, /VIGIL_ADMIN_PASSWORD: required in production/],
+    [{ NODE_ENV: "production", VIGIL_ADMIN_PASSWORD: "admin" }, /VIGIL_ADMIN_PASSWORD: a default or short/],
+    [{ NODE_ENV: "production", VIGIL_ADMIN_PASSWORD: "short" }, /VIGIL_ADMIN_PASSWORD/],
+  ])("refuses to start in production with %j", (env, message) => {
+    expect(() => loadAlertsEnv(env)).toThrow(message);
+  });
+
+  it("accepts a strong production password", () => {
+    expect(loadAlertsEnv({ NODE_ENV: "production", VIGIL_ADMIN_PASSWORD: "a-long-unique-secret" }).VIGIL_ADMIN_PASSWORD).toBe("a-long-unique-secret");
+  });
+
+  it("lists every problem at once", () => {
+    try {
+      loadAlertsEnv({ PORT: "99999", DATABASE_URL: "mysql://x", RETENTION_DAYS: "0", MQTT_URL: "http://broker" });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(EnvError);
+      const problems = (err as EnvError).problems.join("\n");
+      for (const v of ["PORT", "DATABASE_URL", "RETENTION_DAYS", "MQTT_URL"]) expect(problems).toContain(v);
+    }
+  });
+});
