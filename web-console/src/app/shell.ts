@@ -1,4 +1,4 @@
-import { cameraViewSchema, type PublicUser } from "@vigil/contracts";
+import { cameraViewSchema, meResponseSchema, type PublicUser } from "@vigil/contracts";
 import { z } from "zod";
 import { AlertSound } from "../alerts/alert-sound.js";
 import { AlertStore } from "../alerts/alert-store.js";
@@ -182,6 +182,8 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
         void api.get("/api/v1/cameras", cameraListResponse).then((list) => cameras.replaceAll(list), () => undefined);
       }
       if (connected) wasConnected = true;
+      // A refused handshake may mean the session ended; /me answers 401 then and the client returns to the login.
+      else void api.get("/api/v1/me", meResponseSchema).catch(() => undefined);
       live.classList.toggle("off", !connected);
       live.title = t(connected ? "live.online" : "live.offline");
       (live.querySelector(".live-text") as HTMLElement).textContent = t(connected ? "live.online" : "live.offline");
