@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { alertMessage, encodePayload, type CameraConfig, type PlateEvent } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
@@ -45,6 +46,7 @@ const HOUR_MS = 3_600_000;
 export async function startAlerts(deps: StartAlertsDeps) {
   const { config, logger, db } = deps;
   const metrics = deps.metrics ?? createAlertsMetrics();
+  await mkdir(config.mediaDir, { recursive: true });
 
   const migrated = await migrate(db);
   if (migrated.applied.length) logger.info({ applied: migrated.applied }, "database migrations applied");
