@@ -6,7 +6,7 @@ import { FireLayer, type FireSegment } from "./fire-layer.js";
 import { plateFromText } from "./plate-text.js";
 import { Random } from "./random.js";
 import { planTraffic, vehicleScale, type PlannedVehicle } from "./scenario.js";
-import { SCALE_MIN, sceneGeometry, scaleIndex, scaleOf, type SceneGeometry } from "./scene-geometry.js";
+import { SCALE_MAX, SCALE_MIN, sceneGeometry, scaleIndex, scaleOf, type SceneGeometry } from "./scene-geometry.js";
 import { renderVehicle, scaleSprite, spriteLayout } from "./sprites.js";
 import { renderStreet } from "./street.js";
 
@@ -116,14 +116,17 @@ export async function generateStreetVideo(o: GenerateOptions): Promise<GenerateR
   const sprites = new Map<PlannedVehicle, Map<number, Sprite>>();
   await Promise.all(
     [...needed].map(async ([v, indexes]) => {
+      // Two vector renders (full and half size): small scales resize from the half one, which
+      // costs a quarter as much per resize and most scale steps are small ones.
       const base = await renderVehicle(v.look, g.unit);
+      const half = await renderVehicle(v.look, g.unit / 2);
       const l = spriteLayout(v.look.kind);
       const byIndex = new Map<number, Sprite>();
       for (const k of indexes) {
         const s = scaleOf(k);
         const w = Math.max(1, Math.round(l.width * g.unit * s));
         const h = Math.max(1, Math.round(l.height * g.unit * s));
-        byIndex.set(k, toSprite(await scaleSprite(base, w, h, v.look.blur * s), w, h));
+        byIndex.set(k, toSprite(await scaleSprite(s < SCALE_MAX / 2 ? half : base, w, h, v.look.blur * s), w, h));
       }
       sprites.set(v, byIndex);
     }),
