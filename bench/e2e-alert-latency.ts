@@ -184,7 +184,7 @@ async function main(): Promise<void> {
   // samples is found among the file's frames by its pixels; file frame = offset + seq × 25/sampleFps.
   const recs = [...frames.values()].sort((a, b) => a.seq - b.seq);
   const step = FPS / SAMPLE_FPS;
-  const refs = await referenceSignatures(long, CALIBRATION_SAMPLES / SAMPLE_FPS + 20, 1280, 720);
+  const refs = await referenceSignatures(long, CALIBRATION_SAMPLES / SAMPLE_FPS + 4, 1280, 720);
   const located = recs.filter((r) => r.sig).map((r) => ({ r, at: locateFrame(r.sig!, refs) }));
   const offsets = located.map((l) => l.at.index - l.r.seq * step).sort((a, b) => a - b);
   const fileOffset = offsets[Math.floor(offsets.length / 2)]!;

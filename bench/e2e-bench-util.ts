@@ -155,12 +155,20 @@ export async function referenceSignatures(video: string, seconds: number, width:
   const frameBytes = width * height * 3;
   const sigs: Float32Array[] = [];
   const child = spawn("ffmpeg", ["-loglevel", "error", "-i", video, "-t", String(seconds), "-an", "-vf", `scale=${width}:-2:flags=bilinear,format=yuv420p`, "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"], { stdio: ["ignore", "pipe", "inherit"] });
-  let pending = Buffer.alloc(0);
+  // One frame buffer filled in place (concatenating 64 KiB pipe chunks would copy each frame ~40 times).
+  const frame = Buffer.alloc(frameBytes);
+  let filled = 0;
   child.stdout.on("data", (d: Buffer) => {
-    pending = pending.length ? Buffer.concat([pending, d]) : d;
-    while (pending.length >= frameBytes) {
-      sigs.push(frameSignature(pending.subarray(0, frameBytes), width, height));
-      pending = pending.subarray(frameBytes);
+    let at = 0;
+    while (at < d.length) {
+      const n = Math.min(frameBytes - filled, d.length - at);
+      d.copy(frame, filled, at, at + n);
+      filled += n;
+      at += n;
+      if (filled === frameBytes) {
+        sigs.push(frameSignature(frame, width, height));
+        filled = 0;
+      }
     }
   });
   await new Promise((r) => child.on("close", r));
