@@ -16,6 +16,7 @@ import { PlateEventStage } from "./plates/plate-event-stage.js";
 import { PlatePipeline } from "./plates/plate-pipeline.js";
 import { PlateReader } from "./plates/plate-reader.js";
 import { PlateTracker, type TrackerOptions } from "./tracking/plate-tracker.js";
+import { MotionGate } from "./intake/motion-gate.js";
 import { MqttFrameIntake } from "./intake/mqtt-frame-intake.js";
 import { loadFireStage, type FireStage } from "./fire-stage.js";
 
@@ -29,6 +30,8 @@ export interface InferenceConfig {
   /** Subscribe to `{prefix}/frames/{index}` (distributed deployments). */
   mqttFrames?: { index: number; count: number };
   tracker?: TrackerOptions;
+  /** Skip the plate detector on still frames (default on). */
+  motionGate?: boolean;
   /** Load the fire model (default true); off in plate-only tests and benches. */
   fire?: boolean;
 }
@@ -98,6 +101,7 @@ export async function startInference(config: InferenceConfig, deps: InferenceDep
   const plates = new PlateEventStage({
     pipeline,
     tracker: new PlateTracker(config.tracker),
+    ...(config.motionGate === false ? {} : { motionGate: new MotionGate() }),
     evidence,
     publish: (event) => publish(plateEventMessage.topic(config.topicPrefix), encodePayload(plateEventSchema, event)),
     metrics,

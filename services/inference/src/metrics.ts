@@ -6,6 +6,7 @@ const STAGE_BUCKETS = [1, 2.5, 5, 10, 20, 40, 80, 160, 320, 640, 1280];
 export class InferenceMetrics {
   readonly registry = new Registry();
   readonly framesProcessed = new Counter({ name: "vigil_inference_frames_processed_total", help: "Frames run through the pipeline", labelNames: ["camera"], registers: [this.registry] });
+  readonly framesSkipped = new Counter({ name: "vigil_inference_frames_still_total", help: "Frames where the plate detector was skipped: no motion and no live track", registers: [this.registry] });
   readonly framesRejected = new Counter({ name: "vigil_inference_frames_rejected_total", help: "Frames that could not be decoded or failed validation", labelNames: ["reason"], registers: [this.registry] });
   readonly stageLatency = new Histogram({ name: "vigil_inference_stage_ms", help: "Per-stage latency in milliseconds", labelNames: ["stage"], buckets: STAGE_BUCKETS, registers: [this.registry] });
   readonly platesPublished = new Counter({ name: "vigil_inference_plate_events_total", help: "Plate events published (new and revised)", labelNames: ["kind"], registers: [this.registry] });

@@ -2,6 +2,7 @@ import { plateEventSchema, SCHEMA_VERSION, type PlateEvent } from "@vigil/contra
 import type { Logger } from "@vigil/contracts/node";
 import type { RgbImage } from "../detectors/detector.js";
 import type { EvidenceWriter } from "../evidence/evidence-writer.js";
+import type { MotionGate } from "../intake/motion-gate.js";
 import type { InferenceMetrics } from "../metrics.js";
 import type { PlateTracker, PublishDecision } from "../tracking/plate-tracker.js";
 import { formatPlate as formatPlateLocal } from "./plate-format.js";
@@ -15,6 +16,8 @@ export interface PlateEventStageDeps {
   publish: (event: PlateEvent) => Promise<void>;
   metrics: InferenceMetrics;
   logger: Logger;
+  /** Skips the detector on still frames of cameras with no live plate track. */
+  motionGate?: MotionGate;
 }
 
 /**
@@ -25,6 +28,11 @@ export class PlateEventStage {
   constructor(private readonly d: PlateEventStageDeps) {}
 
   async process(cameraId: string, image: RgbImage, captureTs: number): Promise<PlateEvent[]> {
+    const busy = this.d.tracker.expire(cameraId, captureTs).live.length > 0;
+    if (this.d.motionGate && !this.d.motionGate.shouldDetect(cameraId, image, busy)) {
+      this.d.metrics.framesSkipped.inc();
+      return [];
+    }
     const t0 = performance.now();
     const detections = await this.d.pipeline.detect(image);
     const t1 = performance.now();
