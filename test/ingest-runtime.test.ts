@@ -111,7 +111,7 @@ describe.concurrent("ingest at run time", () => {
     await mqtt.endAsync();
   });
 
-  it("runs standalone: env, cameras file reload, /healthz, /metrics, retained status, clean shutdown", async () => {
+  it("runs standalone: env, cameras file reload, MQTT camera list, /healthz, /metrics, retained status, clean shutdown", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "vigil-ingest-main-"));
     const file = path.join(dir, "cameras.yaml");
     writeFileSync(file, stringify([camera("main-1", cam.url)]));
@@ -139,7 +139,11 @@ describe.concurrent("ingest at run time", () => {
       writeFileSync(file, stringify({ cameras: [camera("main-1", cam.url), camera("main-2", cam.url)] }));
       let ids: string[] = [];
       const poll = setInterval(() => void health().then((h) => (ids = h.cameras.map((c) => c.cameraId))), 300);
-      await waitUntil(() => ids.includes("main-2"), 10_000, "main-2 after the file changed").finally(() => clearInterval(poll));
+      await waitUntil(() => ids.includes("main-2"), 10_000, "main-2 after the file changed");
+      // The alert service's retained camera list (cameras edited in the console) is followed too.
+      await mqtt.publishAsync(`${prefix}/config/cameras`, JSON.stringify({ schemaVersion: 1, ts: new Date().toISOString(), cameras: [camera("main-1", cam.url), camera("main-3", cam.url)] }), { qos: 1, retain: true });
+      await waitUntil(() => ids.includes("main-3") && !ids.includes("main-2"), 10_000, "main-3 from the MQTT camera list").finally(() => clearInterval(poll));
+      await mqtt.publishAsync(`${prefix}/config/cameras`, "", { qos: 1, retain: true });
     } finally {
       child.kill("SIGTERM");
     }

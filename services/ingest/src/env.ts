@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commonEnvShape, parseEnv } from "@vigil/contracts/node";
+import { booleanFromEnv, commonEnvShape, parseEnv } from "@vigil/contracts/node";
 
 const shardPattern = /^(\d+)\/(\d+)$/;
 
@@ -27,6 +27,8 @@ export const ingestEnvSchema = z
     FRAME_FORMAT: z.enum(["jpeg", "rgb24"]).default("jpeg"),
     JPEG_QUALITY: z.coerce.number().int().min(30).max(100).default(80),
     FFMPEG_PATH: z.string().optional(),
+    /** Follow the camera list the alert service keeps retained on {prefix}/config/cameras. */
+    CAMERAS_FROM_MQTT: booleanFromEnv.default(true),
     PATH: z.string().optional(),
   })
   .loose();

@@ -7,6 +7,7 @@ import mqtt from "mqtt";
 import { createLogger } from "@vigil/contracts/node";
 import { loadIngestEnv } from "./env.js";
 import { loadCamerasFile, watchCamerasFile } from "./config/cameras-file.js";
+import { camerasConfigTopic, decodeCamerasConfig } from "./config/cameras-topic.js";
 import { createMqttFrameSink } from "./handoff/mqtt-frame-sink.js";
 import { IngestMetrics } from "./health/ingest-metrics.js";
 import { buildIngestServer } from "./http/ingest-server.js";
@@ -38,6 +39,26 @@ async function main(): Promise<void> {
       // A half-written or invalid file keeps the running cameras as they are.
       .catch((err: unknown) => logger.error({ err }, "cameras file not reloaded"));
   });
+
+  // Cameras edited through the console arrive as the alert service's retained list; the latest
+  // of file and list wins, so either can change the running set.
+  if (env.CAMERAS_FROM_MQTT) {
+    const topic = camerasConfigTopic(env.MQTT_TOPIC_PREFIX);
+    client.on("message", (t, payload) => {
+      if (t !== topic) return;
+      const r = decodeCamerasConfig(payload);
+      if (!r.ok) {
+        metrics.configRejected.inc();
+        logger.warn({ reason: r.reason }, "camera list from MQTT rejected");
+        return;
+      }
+      void ingest
+        .setCameras(r.cameras)
+        .then((changes) => logger.info({ cameras: r.cameras.length, changed: changes.filter((c) => c !== "unchanged" && c !== "not-this-shard").length }, "camera list from MQTT applied"))
+        .catch((err: unknown) => logger.error({ err }, "camera list from MQTT not applied"));
+    });
+    await client.subscribeAsync(topic, { qos: 1 });
+  }
 
   const server = buildIngestServer({ logger, registry: metrics.registry, status: () => ingest.status() });
   await server.listen({ port: env.INGEST_PORT, host: env.INGEST_HOST });

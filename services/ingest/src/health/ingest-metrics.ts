@@ -14,6 +14,7 @@ export class IngestMetrics {
   readonly cameraUp: Gauge<"camera">;
   readonly cameraFps: Gauge<"camera">;
   readonly handoff: Histogram<"camera">;
+  readonly configRejected: Counter;
 
   constructor(readonly registry: Registry = new Registry()) {
     const registers = [registry];
@@ -32,6 +33,7 @@ export class IngestMetrics {
       buckets: [0.001, 0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
       registers,
     });
+    this.configRejected = new Counter({ name: "vigil_ingest_config_rejected_total", help: "Camera lists from MQTT that failed validation", registers });
   }
 
   /** Forgets a removed camera's series so /metrics does not list it forever. */

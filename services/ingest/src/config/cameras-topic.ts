@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { camerasFileSchema, decodePayload, isoTimestamp, schemaVersionField, type CameraConfig } from "@vigil/contracts";
+
+/**
+ * The camera list the alert service keeps retained on `{prefix}/config/cameras` (cameras edited
+ * in the console/API live in its database). Standalone ingest instances follow it, so a camera
+ * added in the console starts on whichever ingest shard owns it.
+ */
+export const camerasConfigTopic = (prefix: string) => `${prefix}/config/cameras`;
+
+export const camerasConfigMessageSchema = z
+  .object({ schemaVersion: schemaVersionField, ts: isoTimestamp, cameras: camerasFileSchema })
+  .loose();
+
+export type CamerasConfigDecode = { ok: true; cameras: CameraConfig[] } | { ok: false; reason: string };
+
+/** Never throws; an empty payload (retained message cleared) is a rejection too. */
+export function decodeCamerasConfig(payload: Buffer | string): CamerasConfigDecode {
+  if (payload.length === 0) return { ok: false, reason: "empty payload (retained list cleared)" };
+  const r = decodePayload(camerasConfigMessageSchema, payload);
+  return r.ok ? { ok: true, cameras: r.value.cameras } : { ok: false, reason: r.reason };
+}
