@@ -78,3 +78,20 @@ describe("POST /api/v1/analyze", () => {
     expect(metrics.body).toMatch(/vigil_inference_stage_ms_bucket/);
   });
 });
+
+describe("fresh install without the plate detector", () => {
+  it("falls back to PaddleOCR text detection and still reads the plates", async () => {
+    const emptyModels = path.join(work, "no-models");
+    const fallback = await startInference(
+      { modelsDir: emptyModels, mediaDir: path.join(work, "media2"), outboxDir: path.join(work, "outbox2"), topicPrefix: "vigiltest", threads: 2, fire: false },
+      { logger },
+    );
+    try {
+      expect(fallback.plateDetector).toBe("paddleocr-det-v4");
+      const result = await fallback.analyze(jpeg);
+      expect(result.plates.map((p) => p.plate)).toEqual(expect.arrayContaining(["75H135792", "66P189575"]));
+    } finally {
+      await fallback.close();
+    }
+  });
+});

@@ -1,0 +1,41 @@
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EvidenceWriter } from "./evidence-writer.js";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "vigil-evidence-"));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const frame = { data: Buffer.alloc(320 * 180 * 3, 90), width: 320, height: 180 };
+const crop = { data: Buffer.alloc(40 * 30 * 3, 200), width: 40, height: 30 };
+const ts = new Date("2026-03-04T05:06:07Z");
+
+describe("EvidenceWriter", () => {
+  it("writes the boxed frame and the crop as JPEGs under <camera>/<day>/ and returns their /media paths", async () => {
+    const writer = new EvidenceWriter({ mediaDir: dir });
+    const paths = await writer.write("cam-1", "0b0e0f00-0000-4000-8000-000000000001", ts, frame, [0.25, 0.25, 0.5, 0.5], crop);
+    expect(paths.snapshot).toBe("/media/cam-1/2026-03-04/0b0e0f00-0000-4000-8000-000000000001.jpg");
+    expect(paths.crop).toBe("/media/cam-1/2026-03-04/0b0e0f00-0000-4000-8000-000000000001-crop.jpg");
+    const file = path.join(dir, "cam-1/2026-03-04/0b0e0f00-0000-4000-8000-000000000001.jpg");
+    const meta = await sharp(file).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 320, 180]);
+    // The box is drawn in red on the grey frame.
+    const { data } = await sharp(file).extract({ left: 80, top: 90, width: 1, height: 1 }).raw().toBuffer({ resolveWithObject: true });
+    expect(data[0]! - data[1]!).toBeGreaterThan(20);
+    expect((await stat(path.join(dir, "cam-1/2026-03-04/0b0e0f00-0000-4000-8000-000000000001-crop.jpg"))).size).toBeGreaterThan(100);
+  });
+
+  it("reports a failed write and returns no paths instead of throwing", async () => {
+    const blocked = path.join(dir, "not-a-dir");
+    await writeFile(blocked, "a file where the media directory should be");
+    const errors: Error[] = [];
+    const writer = new EvidenceWriter({ mediaDir: blocked, onError: (e) => errors.push(e) });
+    expect(await writer.write("cam-1", "id", ts, frame, [0, 0, 1, 1], crop)).toEqual({});
+    expect(errors).toHaveLength(1);
+  });
+});
