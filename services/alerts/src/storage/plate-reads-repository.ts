@@ -66,6 +66,15 @@ export function latestRevisions(events: PlateEvent[]): PlateEvent[] {
 }
 
 export function createPlateReadsRepository(db: Database, partitions: PartitionManager) {
+  /** Plate keys ever read whose folded form is trigram-similar to the query's (at most 500). */
+  async function similarKeys(key: string): Promise<string[]> {
+    const { rows } = await db.query<{ plate: string }>(
+      "SELECT plate FROM plate_keys WHERE plate_folded % $1 ORDER BY similarity(plate_folded, $1) DESC LIMIT 500",
+      [foldConfusables(key)],
+    );
+    return rows.map((r) => r.plate);
+  }
+
   return {
     /**
      * Stores a batch in one statement. Idempotent by event id: a redelivery changes nothing, a higher
@@ -80,6 +89,8 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
            SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[],
                                 $8::real[], $9::text[], $10::int[], $11::text[], $12::text[], $13::int[])
              AS t(id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, snapshot, crop, revision)
+         ), keys AS (
+           INSERT INTO plate_keys (plate, plate_folded) SELECT DISTINCT plate, plate_folded FROM incoming ON CONFLICT DO NOTHING
          ), moved AS (
            DELETE FROM plate_reads p USING incoming i
             WHERE p.id = i.id AND p.ts <> i.ts AND p.revision <= i.revision RETURNING p.id
@@ -129,11 +140,10 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
           where.push(`plate LIKE ${p(`%${key}%`)}`);
           break;
         case "fuzzy":
-          // Candidates: same confusion-folded key (OCR look-alikes, $1) or trigram-similar ($2: a genuinely
-          // different, missing or extra character); the plate module's similarity then ranks and filters them.
-          p(foldConfusables(key));
-          p(key);
-          where.push("true");
+          // Similar keys first, from plate_keys (confusion-folded trigram match: OCR look-alikes cost
+          // nothing, one genuinely different character still qualifies); then their reads through the
+          // exact-plate index. The plate module's similarity ranks and filters them below.
+          where.push(`plate = ANY(${p(await similarKeys(key))}::text[])`);
           break;
       }
       if (s.from) where.push(`ts >= ${p(s.from)}`);
@@ -141,16 +151,7 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
       if (s.cameraId) where.push(`camera_id = ${p(s.cameraId)}`);
       if (s.cursor) where.push(`(ts, id) < (${p(s.cursor.ts)}::timestamptz, ${p(s.cursor.id)}::uuid)`);
       const fetch = s.match === "fuzzy" ? s.limit * 4 : s.limit + 1;
-      const filters = where.slice(1).map((w) => ` AND ${w}`).join("");
-      const sql =
-        s.match === "fuzzy"
-          ? // Two index-friendly candidate sets, materialised, then ordered (a single OR would defeat both indexes).
-            `WITH c AS MATERIALIZED (
-               SELECT ${COLUMNS} FROM plate_reads WHERE plate_folded = $1${filters}
-               UNION
-               SELECT ${COLUMNS} FROM plate_reads WHERE plate % $2${filters}
-             ) SELECT * FROM c ORDER BY ts DESC, id DESC LIMIT ${fetch}`
-          : `SELECT ${COLUMNS} FROM plate_reads WHERE ${where.join(" AND ")} ORDER BY ts DESC, id DESC LIMIT ${fetch}`;
+      const sql = `SELECT ${COLUMNS} FROM plate_reads WHERE ${where.join(" AND ")} ORDER BY ts DESC, id DESC LIMIT ${fetch}`;
       // Each prefix is its own SQL text: run it unnamed rather than caching one statement per prefix.
       const { rows } = await db.query<PlateReadRow>(sql, params, { oneShot: s.match === "prefix" });
       if (s.match !== "fuzzy") {
@@ -192,12 +193,8 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
     async candidatesSince(plate: string, sinceIso: string): Promise<PlateEvent[]> {
       const key = toPlateKey(plate);
       const { rows } = await db.query<PlateReadRow & { frames: number; revision: number }>(
-        `WITH c AS MATERIALIZED (
-           SELECT ${COLUMNS}, frames, revision FROM plate_reads WHERE ts >= $1 AND plate_folded = $3
-           UNION
-           SELECT ${COLUMNS}, frames, revision FROM plate_reads WHERE ts >= $1 AND plate % $2
-         ) SELECT * FROM c ORDER BY ts ASC LIMIT 1000`,
-        [sinceIso, key, foldConfusables(key)],
+        `SELECT ${COLUMNS}, frames, revision FROM plate_reads WHERE ts >= $1 AND plate = ANY($2::text[]) ORDER BY ts ASC LIMIT 1000`,
+        [sinceIso, [...new Set([key, ...(await similarKeys(key))])]],
       );
       return rows.map((r) => ({
         schemaVersion: 1,
