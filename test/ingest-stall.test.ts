@@ -72,4 +72,20 @@ describe.concurrent("stall watchdog", () => {
       await ingest.close();
     }
   });
+
+  it("reports a missing ffmpeg binary as a clear camera error, not a crash", async () => {
+    const { logger } = capturingLogger("info");
+    const ingest = await startIngest({
+      logger,
+      frameSink: recordingSink(),
+      config: { ffmpegPath: "/nonexistent/bin/ffmpeg", timings: { backoff: { minMs: 200, maxMs: 400 } } },
+      cameras: [camera("nobin", "/videos/x.mp4")],
+    });
+    try {
+      await waitUntil(() => (ingest.status()[0]!.restarts ?? 0) >= 1, 4000, "a retry");
+      expect(ingest.status()[0]).toMatchObject({ state: "offline", error: expect.stringMatching(/ffmpeg not found/) });
+    } finally {
+      await ingest.close();
+    }
+  });
 });

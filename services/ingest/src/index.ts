@@ -9,3 +9,4 @@ export { loadCamerasFile, watchCamerasFile } from "./config/cameras-file.js";
 export { resolveFfmpegPath } from "./source/ffmpeg-binary.js";
 export { loadIngestEnv, type IngestEnv } from "./env.js";
 export { generateStreetVideo, type GenerateOptions, type GenerateResult, type GroundTruth, type PlateTruth } from "./synthetic/generate.js";
+export { camerasConfigTopic, decodeCamerasConfig, camerasConfigMessageSchema } from "./config/cameras-topic.js";

@@ -10,6 +10,7 @@ describe("classifyFfmpegError", () => {
     ["[tcp @ 0x5] Failed to resolve hostname nosuchhost: Name or service not known", /does not resolve/],
     ["/tmp/x.txt: Invalid data found when processing input", /not a readable video/],
     ["[tcp @ 0x5] Connection to tcp://10.9.9.9:554 failed: Connection timed out", /timed out/],
+    ["\nspawn /opt/ffmpeg ENOENT", /ffmpeg not found/],
   ])("%s", (stderr, expected) => {
     expect(classifyFfmpegError(stderr, 1)).toMatch(expected);
   });

@@ -5,6 +5,8 @@ import { redactUrl } from "@vigil/contracts";
  * camera URL with its password (ffmpeg prints the input name), so it is always redacted.
  */
 const PATTERNS: { re: RegExp; message: string }[] = [
+  { re: /spawn .* ENOENT/, message: "ffmpeg not found: install ffmpeg or set FFMPEG_PATH" },
+  { re: /spawn .* EACCES/, message: "ffmpeg is not executable: check FFMPEG_PATH" },
   { re: /401 Unauthorized|authorization failed|Unauthorized/i, message: "authentication failed (401 Unauthorized): check the camera user and password" },
   { re: /403 Forbidden/i, message: "access denied by the camera (403 Forbidden)" },
   { re: /404 Not Found|Stream not found|method DESCRIBE failed: 404/i, message: "stream path not found on the camera (404)" },
