@@ -87,3 +87,31 @@ describe("PlateTracker", () => {
     expect(tracker.update("other", [box(0.1)], 100)[0]!.track.trackId).not.toBe(a[0]!.track.trackId);
   });
 });
+
+describe("PlateTracker, a queue of vehicles", () => {
+  it("starts a new event when another vehicle's plate is read confidently where the last one stood", () => {
+    const tracker = new PlateTracker({ rereadEvery: 1 });
+    const b: NormalisedBox = [0.4, 0.5, 0.1, 0.1];
+    let [u] = tracker.update("gate", [b], 0);
+    const firstId = tracker.addReading(u!.track, read("51F12345", 0.97))!.track.eventId;
+    [u] = tracker.update("gate", [b], 200);
+    expect(tracker.addReading(u!.track, read("30A99988", 0.95))).toBeUndefined();
+    [u] = tracker.update("gate", [b], 400);
+    const second = tracker.addReading(u!.track, read("30A99988", 0.95));
+    expect(second?.vote.plate).toBe("30A99988");
+    expect(second?.revision).toBe(0);
+    expect(second?.track.eventId).not.toBe(firstId);
+  });
+
+  it("does not split on one stray reading", () => {
+    const tracker = new PlateTracker({ rereadEvery: 1 });
+    const b: NormalisedBox = [0.4, 0.5, 0.1, 0.1];
+    let [u] = tracker.update("gate", [b], 0);
+    const firstId = tracker.addReading(u!.track, read("51F12345", 0.97))!.track.eventId;
+    [u] = tracker.update("gate", [b], 200);
+    tracker.addReading(u!.track, read("30A99988", 0.95));
+    [u] = tracker.update("gate", [b], 400);
+    tracker.addReading(u!.track, read("51F12345", 0.95));
+    expect(u!.track.eventId).toBe(firstId);
+  });
+});

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { NormalisedBox } from "@vigil/contracts";
+import { plateSimilarity, type NormalisedBox } from "@vigil/contracts";
 import { centreDistance, iou } from "./iou.js";
 import { votePlate, type VoteReading, type VoteResult } from "./plate-vote.js";
 
@@ -13,6 +13,8 @@ export interface PlateTrack {
   lastSeenTs: number;
   frames: number;
   readings: VoteReading[];
+  /** Confident readings in a row that contradict the published plate (another vehicle took this spot). */
+  conflicts: VoteReading[];
   /** What was last published for this track. */
   published?: { plate: string; revision: number; support: number; confidence: number };
 }
@@ -31,6 +33,8 @@ export interface TrackerOptions {
   rereadEvery?: number;
   /** Readings kept per track (oldest dropped). */
   maxReadings?: number;
+  /** Confident, dissimilar readings in a row after which a track is taken to be a new vehicle. */
+  newVehicleAfter?: number;
 }
 
 export type PublishDecision = { track: PlateTrack; vote: VoteResult; revision: number };
@@ -55,6 +59,7 @@ export class PlateTracker {
       confidentSingle: options.confidentSingle ?? 0.93,
       rereadEvery: options.rereadEvery ?? 5,
       maxReadings: options.maxReadings ?? 20,
+      newVehicleAfter: options.newVehicleAfter ?? 2,
     };
   }
 
@@ -81,7 +86,7 @@ export class PlateTracker {
     boxes.forEach((box, i) => {
       let track = assigned.get(i);
       if (!track) {
-        track = { trackId: this.nextId++, eventId: randomUUID(), cameraId, bbox: box, firstSeenTs: ts, lastSeenTs: ts, frames: 0, readings: [] };
+        track = { trackId: this.nextId++, eventId: randomUUID(), cameraId, bbox: box, firstSeenTs: ts, lastSeenTs: ts, frames: 0, readings: [], conflicts: [] };
         live.push(track);
       }
       track.bbox = box;
@@ -96,6 +101,22 @@ export class PlateTracker {
 
   /** Adds a reading to a track; returns a publish decision when the track's vote is (newly) worth publishing. */
   addReading(track: PlateTrack, reading: VoteReading): PublishDecision | undefined {
+    // A queue at a gate: the next vehicle stops where the last one was, and IoU alone would merge
+    // them. Confident readings of a clearly different plate start a new vehicle (new event id).
+    if (track.published && reading.valid && reading.confidence >= 0.8 && plateSimilarity(reading.plate, track.published.plate) < 0.6) {
+      track.conflicts.push(reading);
+      if (track.conflicts.length < this.o.newVehicleAfter) return undefined;
+      track.eventId = randomUUID();
+      track.readings = [];
+      track.published = undefined;
+      track.frames = track.conflicts.length;
+      const pending = track.conflicts;
+      track.conflicts = [];
+      let decision: PublishDecision | undefined;
+      for (const r of pending) decision = this.addReading(track, r) ?? decision;
+      return decision;
+    }
+    track.conflicts = [];
     track.readings.push(reading);
     if (track.readings.length > this.o.maxReadings) track.readings.shift();
     const vote = votePlate(track.readings);
