@@ -11,7 +11,7 @@ import type { Frame } from "@vigil/contracts";
 import { FrameQueue } from "../services/ingest/src/handoff/frame-queue.js";
 import { buildFfmpegArgs } from "../services/ingest/src/source/ffmpeg-args.js";
 import { PpmFrameReader } from "../services/ingest/src/source/ppm-frame-reader.js";
-import { clip1080, cpuOf, median } from "./ingest-bench-util.js";
+import { clip1080, cpuOf, median } from "./ingest-support/bench-util.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

@@ -19,7 +19,7 @@ import { FrameQueue } from "../services/ingest/src/handoff/frame-queue.js";
 import { buildFfmpegArgs } from "../services/ingest/src/source/ffmpeg-args.js";
 import { PpmFrameReader } from "../services/ingest/src/source/ppm-frame-reader.js";
 import { generateStreetVideo } from "../services/ingest/src/synthetic/generate.js";
-import { clip1080, cpuOf, median } from "./ingest-bench-util.js";
+import { clip1080, cpuOf, median } from "./ingest-support/bench-util.js";
 
 const MQTT_URL = process.env.MQTT_URL ?? "mqtt://127.0.0.1:1883";
 const N = Number(process.env.BENCH_FRAMES ?? 30);
