@@ -28,7 +28,7 @@ const alertsEnvSchema = z
     BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(5_000).default(20),
     /** "auto" uses `$share/vigil-alerts/…` when the broker speaks MQTT 5. */
     MQTT_SHARED_SUBSCRIPTION: z.enum(["auto", "true", "false"]).default("auto"),
-    LOGIN_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(10),
+    LOGIN_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(20),
     COOKIE_SECURE: booleanFromEnv.default(false),
   })
   .superRefine((env, ctx) => {

@@ -11,7 +11,15 @@ const userListSchema = z.object({
 export function authRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.post("/api/v1/auth/login", {
-      config: { rateLimit: { max: deps.loginRateLimitPerMin, timeWindow: "1 minute" } },
+      // Per client address and username, so one console's operators do not lock each other out.
+      config: {
+        rateLimit: {
+          max: deps.loginRateLimitPerMin,
+          timeWindow: "1 minute",
+          hook: "preValidation", // after body parsing, so the key can include the username
+          keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? "").toLowerCase().slice(0, 64)}`,
+        },
+      },
       schema: { tags: ["auth"], summary: "Log in; sets the HttpOnly session cookie and returns a bearer token", body: loginBodySchema, response: { 200: loginResponseSchema, 401: errorResponseSchema } },
     }, async (req, reply) => {
       const result = await deps.auth.login(req.body.username, req.body.password);
