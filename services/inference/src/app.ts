@@ -16,7 +16,9 @@ export interface InferenceAppDeps {
 
 /** The inference HTTP server (analyze, health, metrics) from injected dependencies. */
 export async function buildInferenceApp(deps: InferenceAppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger | undefined, bodyLimit: ANALYZE_MAX_BYTES, disableRequestLogging: true });
+  // Per-request lines are info level; the service logs warnings and errors of its HTTP side only.
+  const httpLogger = deps.logger?.child({ module: "http" }, { level: "warn" });
+  const app = Fastify({ loggerInstance: httpLogger as FastifyBaseLogger | undefined, bodyLimit: ANALYZE_MAX_BYTES });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((err: { statusCode?: number; message: string; code?: string }, _req, reply) => {

@@ -172,7 +172,7 @@ export async function startInference(config: InferenceConfig, deps: InferenceDep
           display: p.reading!.display,
           rows: p.reading!.rows,
           confidence: Math.round(p.reading!.confidence * 1000) / 1000,
-          bbox: p.bbox,
+          bbox: p.bbox.map((v) => Math.round(v * 10000) / 10000) as [number, number, number, number],
           valid: p.reading!.valid,
         })),
       fire: fireFound.detections.map((d) => ({ kind: d.label === "smoke" ? "smoke" : "fire", confidence: d.confidence, bbox: d.bbox })),
