@@ -24,11 +24,19 @@ export async function renderStreet(g: SceneGeometry, rng: Random, brightness: nu
       const top = (s: number) => g.groundY(s) - floors * 150 * g.unit * s;
       const color = rng.pick(FACADES);
       parts.push(`<polygon points="${xNear},${g.groundY(s)} ${xFar},${g.groundY(next)} ${xFar},${top(next)} ${xNear},${top(s)}" fill="${color}" stroke="#8a7f6e" stroke-width="1"/>`);
-      // A band of windows per upper floor.
+      // Three windows per upper floor, spaced along the facade in screen space (close enough
+      // to true perspective for segments this short).
       for (let f = 1; f < floors; f++) {
         const yN = g.groundY(s) - (f * 150 + 40) * g.unit * s;
         const yF = g.groundY(next) - (f * 150 + 40) * g.unit * next;
-        parts.push(`<polygon points="${xNear},${yN - 70 * g.unit * s} ${xFar},${yF - 70 * g.unit * next} ${xFar},${yF} ${xNear},${yN}" fill="#3c4650" opacity="0.7"/>`);
+        const hN = 70 * g.unit * s;
+        const hF = 70 * g.unit * next;
+        const at = (a: number) => ({ x: xNear + (xFar - xNear) * a, y: yN + (yF - yN) * a, h: hN + (hF - hN) * a });
+        for (let j = 0; j < 3; j++) {
+          const p = at((j + 0.2) / 3);
+          const q = at((j + 0.8) / 3);
+          parts.push(`<polygon points="${p.x},${p.y - p.h} ${q.x},${q.y - q.h} ${q.x},${q.y} ${p.x},${p.y}" fill="#3c4650" opacity="0.75"/>`);
+        }
       }
       const signH = 40 * g.unit * s;
       const sy = g.groundY(s) - 150 * g.unit * s;
