@@ -1,0 +1,160 @@
+/**
+ * Camera capacity of this machine: N cameras of 1920×1080 25 fps H.264 (local files played at
+ * their real rate and looped, as ingest plays them), sampled at 2 fps, plates and fire on, through
+ * ingest → inference in one process (`npm start`'s composition; events to the local Mosquitto).
+ * Ramps N = 2, 4, 6, … and for each N runs WARMUP_S then MEASURE_S, and calls N sustained when:
+ *   dropped frames ≤ 1 % of sampled · processed ≥ 95 % of 2·N per second · decode lag grows
+ *   < 0.5 s over the window and ends < 1.5 s · capture→processed p95 ≤ 1.5 s.
+ * Prints where the time goes: CPU cores used by ffmpeg and by Node, inference ms per frame by stage.
+ *   npx tsx bench/capacity-cameras.ts       (MODE=full|keyframes|both, default both; MAX_N=16; STEP=2)
+ * keyframes mode decodes only keyframes (the clip has a 12-frame GOP, ~2 keyframes/s).
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp } from "node:fs/promises";
+import { Writable } from "node:stream";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import mqtt from "mqtt";
+import type { Registry } from "prom-client";
+import type { CameraConfigInput, Frame } from "@vigil/contracts";
+import { createLogger } from "@vigil/contracts/node";
+import { InferenceMetrics, startInference } from "@vigil/inference";
+import { IngestMetrics, startIngest } from "@vigil/ingest";
+import { generateStreetVideo } from "@vigil/ingest";
+import { existsSync } from "node:fs";
+import { TEST_MQTT_URL, uniqueTopicPrefix } from "../test/support/mqtt.js";
+import { CLIP_DIR, commOf, cpuSecondsOf, descendants, load, MODELS_DIR, pct, sleep } from "./e2e-bench-util.js";
+
+const WARMUP_S = Number(process.env.WARMUP_S ?? 12);
+const MEASURE_S = Number(process.env.MEASURE_S ?? 30);
+const MAX_N = Number(process.env.MAX_N ?? 16);
+const STEP = Number(process.env.STEP ?? 2);
+const START_N = Number(process.env.START_N ?? 2);
+const MODES = (process.env.MODE ?? "both") === "both" ? ["full", "keyframes"] : [process.env.MODE!];
+
+async function clip1080(): Promise<string> {
+  const out = path.join(CLIP_DIR, "capacity-street-1080p-20s-gop12.mp4");
+  if (existsSync(out)) return out;
+  await generateStreetVideo({ seed: 42, out, durationS: 20, width: 1920, height: 1080, fps: 25, gop: 12, wanted: "51F-123.45", fire: { startS: 6, endS: 15 } });
+  return out;
+}
+
+async function sumOf(registry: Registry, name: string): Promise<number> {
+  const m = registry.getSingleMetric(name);
+  if (!m) return 0;
+  return (await m.get()).values.reduce((a, v) => a + v.value, 0);
+}
+
+interface Snapshot {
+  at: number;
+  sampled: number;
+  dropped: number;
+  processed: number;
+  lag: number;
+  nodeCpu: number;
+  ffmpegCpu: Map<number, number>;
+  stages: Map<string, { sum: number; count: number }>;
+}
+
+async function main(): Promise<void> {
+  const clip = await clip1080();
+  console.log(`capacity: 1920x1080 25 fps cameras (file sources at real rate), sampleFps 2, plates+fire; warm-up ${WARMUP_S} s, measure ${MEASURE_S} s per N; load ${load()}`);
+  const prefix = uniqueTopicPrefix("capacity");
+  let fireOn = true;
+  const destination = new Writable({
+    write(chunk: Buffer, _e, cb) {
+      if (chunk.toString().includes("fire detection is off")) fireOn = false;
+      process.stderr.write(chunk, () => cb());
+    },
+  });
+  const logger = createLogger({ name: "capacity", level: process.env.LOG_LEVEL ?? "warn", destination });
+  const work = await mkdtemp(path.join(tmpdir(), "vigil-capacity-"));
+  const infMqtt = await mqtt.connectAsync(TEST_MQTT_URL, { clientId: `cap-${randomBytes(3).toString("hex")}` });
+  const inferenceMetrics = new InferenceMetrics(false);
+  const inference = await startInference({ modelsDir: MODELS_DIR, mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: prefix, threads: 2 }, { logger, mqtt: infMqtt, metrics: inferenceMetrics });
+  console.log(`fire stage: ${fireOn ? "on" : "OFF (fire model not installed; plates only)"}`);
+
+  const latencies: number[] = [];
+  const sink = {
+    async submit(frame: Frame) {
+      await inference.frameSink.submit(frame);
+      latencies.push(Date.now() - frame.captureTs);
+    },
+  };
+  const ingestMetrics = new IngestMetrics();
+  const ingest = await startIngest({ config: { topicPrefix: prefix, outputWidth: 1280 }, logger, frameSink: sink, metrics: ingestMetrics, cameras: [] });
+
+  async function snapshot(): Promise<Snapshot> {
+    const stages = new Map<string, { sum: number; count: number }>();
+    for (const v of (await inferenceMetrics.stageLatency.get()).values) {
+      const stage = String(v.labels.stage);
+      const e = stages.get(stage) ?? { sum: 0, count: 0 };
+      if (v.metricName?.endsWith("_sum")) e.sum = v.value;
+      if (v.metricName?.endsWith("_count")) e.count = v.value;
+      stages.set(stage, e);
+    }
+    const ffmpegCpu = new Map<number, number>();
+    for (const pid of descendants(process.pid)) if (commOf(pid) === "ffmpeg") ffmpegCpu.set(pid, cpuSecondsOf(pid));
+    const lagValues = (await ingestMetrics.decodeLag.get()).values.map((v) => v.value);
+    const cpu = process.cpuUsage();
+    return {
+      at: Date.now(),
+      sampled: await sumOf(ingestMetrics.registry, "vigil_ingest_frames_sampled_total"),
+      dropped: await sumOf(ingestMetrics.registry, "vigil_ingest_frames_dropped_total"),
+      processed: await sumOf(inferenceMetrics.registry, "vigil_inference_frames_processed_total"),
+      lag: lagValues.length ? Math.max(...lagValues) : 0,
+      nodeCpu: (cpu.user + cpu.system) / 1e6,
+      ffmpegCpu,
+      stages,
+    };
+  }
+
+  const summary: string[] = [];
+  for (const mode of MODES) {
+    let best = 0;
+    console.log(`\n== ${mode === "full" ? "full decode" : "keyframes only"} ==`);
+    console.log("  N  sampled/s  processed/s  dropped  lag s (start→end)  cap→done p50/p95 ms  cores ffmpeg+node  per frame ms: frame detect ocr(calls)  verdict  load");
+    for (let n = START_N; n <= MAX_N; n += STEP) {
+      const cameras: CameraConfigInput[] = Array.from({ length: n }, (_, i) => ({ id: `cap-${mode}-${i}`, name: `cap ${i}`, url: clip, lat: 10.77, lon: 106.7, analytics: ["plates", "fire"], sampleFps: 2, keyframesOnly: mode === "keyframes" }));
+      await ingest.setCameras(cameras);
+      await sleep(WARMUP_S * 1000);
+      latencies.length = 0;
+      const a = await snapshot();
+      await sleep(MEASURE_S * 1000);
+      const b = await snapshot();
+      const secs = (b.at - a.at) / 1000;
+      const sampled = b.sampled - a.sampled;
+      const dropped = b.dropped - a.dropped;
+      const processed = b.processed - a.processed;
+      let ffmpegCpu = 0;
+      for (const [pid, cpu] of b.ffmpegCpu) ffmpegCpu += cpu - (a.ffmpegCpu.get(pid) ?? cpu);
+      const nodeCores = (b.nodeCpu - a.nodeCpu) / secs;
+      const ffmpegCores = ffmpegCpu / secs;
+      const st = (name: string) => {
+        const x = b.stages.get(name) ?? { sum: 0, count: 0 };
+        const y = a.stages.get(name) ?? { sum: 0, count: 0 };
+        return { ms: (x.sum - y.sum) / Math.max(1, x.count - y.count), count: x.count - y.count };
+      };
+      const lat = pct(latencies);
+      const ok = dropped <= sampled * 0.01 && processed >= 2 * n * secs * 0.95 && b.lag - a.lag < 0.5 && b.lag < 1.5 && lat.p95 <= 1500;
+      if (ok) best = n;
+      console.log(
+        `${String(n).padStart(3)} ${(sampled / secs).toFixed(1).padStart(10)} ${(processed / secs).toFixed(1).padStart(12)} ${String(dropped).padStart(8)} ${`${a.lag.toFixed(2)}→${b.lag.toFixed(2)}`.padStart(18)} ${`${lat.p50.toFixed(0)}/${lat.p95.toFixed(0)}`.padStart(20)} ${`${ffmpegCores.toFixed(2)}+${nodeCores.toFixed(2)}`.padStart(18)}   ${st("frame").ms.toFixed(0).padStart(5)} ${st("plate_detect").ms.toFixed(0).padStart(6)} ${`${st("plate_ocr").ms.toFixed(0)}(${st("plate_ocr").count})`.padStart(9)}  ${ok ? "OK  " : "FAIL"}  ${load()}`,
+      );
+      if (!ok) break;
+    }
+    summary.push(`${mode === "full" ? "full decode" : "keyframes only"}: ${best} cameras sustained`);
+    await ingest.setCameras([]);
+    await sleep(2000);
+  }
+  console.log(`\nRESULT capacity (1080p25, 2 fps, plates${fireOn ? "+fire" : " only: fire model not installed"}): ${summary.join("; ")} (target ≥ 8); load ${load()}`);
+  await ingest.close();
+  await inference.close();
+  await infMqtt.endAsync();
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
