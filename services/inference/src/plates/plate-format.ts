@@ -40,12 +40,13 @@ const SECOND_SERIES_LETTER_PRIOR = { 1: 0.7, 2: 0.45 } as const;
 
 /**
  * Cost (log-probability) of dropping a character the format has no room for: border marks, bolts,
- * stray dots. An unsure character is cheap to drop; one at the very edge of the line (where the
- * plate's frame and bolts are) cheaper still; a confident one in the middle is expensive.
+ * stray dots. An unsure character at the left edge of the line (where the frame and bolts read as
+ * "1") is cheap to drop; inside the line dropping costs more, and a confident character is kept.
  */
 function dropCost(c: CtcChar): number {
-  const atEdge = c.position !== undefined && (c.position < 0.12 || c.position > 0.9);
-  return Math.min(Math.log(0.9), Math.log(Math.max(0.02, 1 - c.confidence)) + (atEdge ? Math.log(2.5) : 0));
+  const atLeftEdge = c.position !== undefined && c.position < 0.12;
+  // Inside the line most characters are real, even unsure ones (the last of a line often is).
+  return Math.min(Math.log(0.9), Math.log(Math.max(0.02, 1 - c.confidence)) + (atLeftEdge ? 0 : Math.log(0.3)));
 }
 
 export interface PlateDecode {
