@@ -30,7 +30,7 @@ describe("decodePlate", () => {
   });
 
   it("drops an unsure mark at the edge of a line (a bolt read as 1) but keeps a sure inner digit", () => {
-    const edge = { ...ch("1", 0.5), position: 0.04 };
+    const edge = { ...ch("1", 0.45), position: 0.04 };
     const bottom = [edge, ...[..."8411"].map((c, i) => ({ ...ch(c, 0.98), position: 0.25 + i * 0.18 }))];
     expect(decodePlate([line("63F6"), bottom]).plate).toBe("63F68411");
     const sure = [{ ...ch("1", 0.99), position: 0.2 }, ...[..."8411"].map((c, i) => ({ ...ch(c, 0.98), position: 0.35 + i * 0.15 }))];
