@@ -20,10 +20,8 @@ import type { CameraConfigInput, Frame } from "@vigil/contracts";
 import { createLogger } from "@vigil/contracts/node";
 import { InferenceMetrics, startInference } from "@vigil/inference";
 import { IngestMetrics, startIngest } from "@vigil/ingest";
-import { generateStreetVideo } from "@vigil/ingest";
-import { existsSync } from "node:fs";
 import { TEST_MQTT_URL, uniqueTopicPrefix } from "../test/support/mqtt.js";
-import { CLIP_DIR, commOf, cpuSecondsOf, descendants, load, MODELS_DIR, pct, sleep } from "./e2e-bench-util.js";
+import { clip1080, commOf, cpuSecondsOf, descendants, load, MODELS_DIR, pct, sleep } from "./e2e-bench-util.js";
 
 const WARMUP_S = Number(process.env.WARMUP_S ?? 12);
 const MEASURE_S = Number(process.env.MEASURE_S ?? 30);
@@ -31,13 +29,6 @@ const MAX_N = Number(process.env.MAX_N ?? 16);
 const STEP = Number(process.env.STEP ?? 2);
 const START_N = Number(process.env.START_N ?? 2);
 const MODES = (process.env.MODE ?? "both") === "both" ? ["full", "keyframes"] : [process.env.MODE!];
-
-async function clip1080(): Promise<string> {
-  const out = path.join(CLIP_DIR, "capacity-street-1080p-20s-gop12.mp4");
-  if (existsSync(out)) return out;
-  await generateStreetVideo({ seed: 42, out, durationS: 20, width: 1920, height: 1080, fps: 25, gop: 12, wanted: "51F-123.45", fire: { startS: 6, endS: 15 } });
-  return out;
-}
 
 async function sumOf(registry: Registry, name: string): Promise<number> {
   const m = registry.getSingleMetric(name);

@@ -55,6 +55,15 @@ export async function cachedClip(o: { seed: number; wanted?: string; durationS: 
   return { video: r.video, truth: r.truth };
 }
 
+/** The capacity and soak benchmarks' camera: 20 s of 1920×1080 25 fps street with plates and a fire, 12-frame GOP. */
+export async function clip1080(): Promise<string> {
+  const out = path.join(CLIP_DIR, "capacity-street-1080p-20s-gop12.mp4");
+  if (existsSync(out)) return out;
+  await mkdir(CLIP_DIR, { recursive: true });
+  await generateStreetVideo({ seed: 42, out, durationS: 20, width: 1920, height: 1080, fps: 25, gop: 12, wanted: "51F-123.45", fire: { startS: 6, endS: 15 } });
+  return out;
+}
+
 /** Joins clips of identical encoding into one file without re-encoding. */
 export async function concatClips(clips: string[], out: string): Promise<string> {
   if (existsSync(out)) return out;
