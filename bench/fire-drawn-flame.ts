@@ -45,3 +45,24 @@ for (const heightFrac of [0.1, 0.2, 0.35]) {
 }
 console.log(`\nSame street photos without a flame: ${falsePositives}/${streets.length} with a fire detection.`);
 await detector.close();
+
+// The demo case end to end: an animated drawn flame (25 % of the frame high) sampled at 2 fps
+// through the temporal confirmer — flicker must be enough for it to confirm, and quickly.
+{
+  const { createFireConfirmer } = await import("../services/inference/src/fire/fire-confirmer.js");
+  const detector2 = new VigilFireGridDetector();
+  await detector2.load({ modelsDir: "", threads: 2 });
+  const bg = await sharp(path.join(streetDir, streets[0]!)).resize(W, H, { fit: "cover" }).removeAlpha().png().toBuffer();
+  const confirmer = createFireConfirmer();
+  const fh = Math.round(H * 0.25), fw = Math.round(fh * 0.66);
+  let confirmedAt: number | undefined;
+  for (let frame = 0; frame < 20; frame++) {
+    const t = frame / 2;
+    const flame = await sharp(renderFlame(fw, fh, t, 7), { raw: { width: fw, height: fh, channels: 4 } }).png().toBuffer();
+    const { data } = await sharp(bg).composite([{ input: flame, left: Math.round(W * 0.3), top: Math.round(H * 0.9 - fh) }]).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const events = confirmer.observe("demo", t * 1000, await detector2.detect({ data, width: W, height: H }));
+    if (confirmedAt === undefined && events.some((e) => e.kind === "fire")) confirmedAt = t;
+  }
+  console.log(`Animated drawn flame at 2 fps: fire confirmed ${confirmedAt === undefined ? "never" : `after ${confirmedAt.toFixed(1)} s`}.`);
+  await detector2.close();
+}
