@@ -23,7 +23,12 @@ const recognizer = new PaddleRecognizer();
 const cnn = new CnnPlateReader();
 const detector = new PlateYoloDetector();
 await recognizer.load(load);
-await detector.load(load);
+try {
+  await detector.load(load);
+} catch (err) {
+  console.error(`The plate detector is not in MODELS_DIR=${env.MODELS_DIR} (${(err as Error).message}).\nRun \`npm run models\`, or point MODELS_DIR at a folder holding plate-detector-yolo-vn-640.onnx (e.g. MODELS_DIR=../shared/models).`);
+  process.exit(2);
+}
 const cnnAvailable = await cnn.load(load).then(
   () => true,
   () => false,
