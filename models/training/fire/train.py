@@ -346,6 +346,7 @@ def main() -> None:
     ap.add_argument("--max-minutes", type=float, default=45.0, help="time budget; the LR schedule anneals within it")
     ap.add_argument("--fire-max-fpr", type=float, default=0.04, help="threshold rule on calib hard negatives")
     ap.add_argument("--smoke-max-fpr", type=float, default=0.10)
+    ap.add_argument("--init", help="start from these weights (a state_dict .pt), e.g. to continue a run")
     ap.add_argument("--calibrate-only", action="store_true", help="skip training: reload work/best.pt, recalibrate, export")
     ap.add_argument("--out", default=str(REPO / "models" / "fire" / "vigil-fire-grid.onnx"))
     args = ap.parse_args()
@@ -376,6 +377,9 @@ def main() -> None:
     net = FireGrid(args.width).to(device)
     params = sum(p.numel() for p in net.parameters())
     print(f"parameters: {params:,}", flush=True)
+    if args.init:
+        net.load_state_dict(torch.load(args.init, map_location=device))
+        print(f"initialised from {args.init}", flush=True)
     if args.calibrate_only:
         net.load_state_dict(torch.load(WORK / "best.pt", map_location=device))
         run_file = WORK / "train-run.json" if (WORK / "train-run.json").exists() else WORK / "train-report.json"
