@@ -115,3 +115,19 @@ describe("PlateTracker, a queue of vehicles", () => {
     expect(u!.track.eventId).toBe(firstId);
   });
 });
+
+describe("PlateTracker, re-identification", () => {
+  it("continues the event of a lost track when the same plate is read again soon after", () => {
+    const tracker = new PlateTracker({ maxAgeMs: 500, reidentifyMs: 5000 });
+    let [u] = tracker.update("cam", [[0.1, 0.5, 0.05, 0.03]], 0);
+    const firstId = tracker.addReading(u!.track, read("51F12345", 0.97))!.track.eventId;
+    // Far away and after the track expired: a new track, but the same plate.
+    [u] = tracker.update("cam", [[0.8, 0.2, 0.05, 0.03]], 1500);
+    expect(u!.track.eventId).not.toBe(firstId);
+    expect(tracker.addReading(u!.track, read("51F12345", 0.97))).toBeUndefined();
+    expect(u!.track.eventId).toBe(firstId);
+    // A different plate there is a different vehicle.
+    [u] = tracker.update("cam", [[0.4, 0.4, 0.05, 0.03]], 1600);
+    expect(tracker.addReading(u!.track, read("30A99988", 0.97))?.track.eventId).not.toBe(firstId);
+  });
+});

@@ -35,6 +35,12 @@ export interface TrackerOptions {
   maxReadings?: number;
   /** Confident, dissimilar readings in a row after which a track is taken to be a new vehicle. */
   newVehicleAfter?: number;
+  /**
+   * A new track whose reading matches a track of the same camera seen this recently is the same
+   * vehicle (the tracker lost it: a fast car at 5 fps, a missed detection): it continues that
+   * event instead of publishing a second one.
+   */
+  reidentifyMs?: number;
 }
 
 export type PublishDecision = { track: PlateTrack; vote: VoteResult; revision: number };
@@ -47,19 +53,22 @@ export type PublishDecision = { track: PlateTrack; vote: VoteResult; revision: n
  */
 export class PlateTracker {
   private readonly tracks = new Map<string, PlateTrack[]>();
+  /** Published tracks that ended recently, per camera, for re-identification. */
+  private readonly recent = new Map<string, PlateTrack[]>();
   private nextId = 1;
   private readonly o: Required<TrackerOptions>;
 
   constructor(options: TrackerOptions = {}) {
     this.o = {
       iouThreshold: options.iouThreshold ?? 0.15,
-      maxCentreDistance: options.maxCentreDistance ?? 0.8,
+      maxCentreDistance: options.maxCentreDistance ?? 1.5,
       maxAgeMs: options.maxAgeMs ?? 4000,
       stableSupport: options.stableSupport ?? 2,
       confidentSingle: options.confidentSingle ?? 0.93,
       rereadEvery: options.rereadEvery ?? 5,
       maxReadings: options.maxReadings ?? 20,
       newVehicleAfter: options.newVehicleAfter ?? 2,
+      reidentifyMs: options.reidentifyMs ?? 15_000,
     };
   }
 
@@ -123,10 +132,11 @@ export class PlateTracker {
     if (!vote) return undefined;
     const stable = vote.support >= this.o.stableSupport || (vote.support >= 1 && vote.confidence >= this.o.confidentSingle);
     if (!stable) return undefined;
-    if (!track.published) {
+    if (!track.published && !this.reidentify(track, vote.plate)) {
       track.published = { plate: vote.plate, revision: 0, support: vote.support, confidence: vote.confidence };
       return { track, vote, revision: 0 };
     }
+    if (!track.published) return undefined;
     // Republish only when the text changes and the new reading has more support than the old one had.
     if (vote.plate !== track.published.plate && vote.support > track.published.support) {
       const revision = track.published.revision + 1;
@@ -143,7 +153,29 @@ export class PlateTracker {
     const live = all.filter((t) => now - t.lastSeenTs <= this.o.maxAgeMs);
     const ended = all.filter((t) => now - t.lastSeenTs > this.o.maxAgeMs);
     this.tracks.set(cameraId, live);
+    const recent = [...(this.recent.get(cameraId) ?? []), ...ended.filter((t) => t.published)].filter((t) => now - t.lastSeenTs <= this.o.reidentifyMs);
+    this.recent.set(cameraId, recent);
     return { live, ended };
+  }
+
+  /**
+   * Continues the event of a recently seen track of the same camera whose published plate this
+   * reading matches (same vehicle, track lost). Returns whether one was found.
+   */
+  private reidentify(track: PlateTrack, plate: string): boolean {
+    const candidates = [...(this.tracks.get(track.cameraId) ?? []), ...(this.recent.get(track.cameraId) ?? [])].filter(
+      (t) => t !== track && t.published && track.lastSeenTs - t.lastSeenTs <= this.o.reidentifyMs && plateSimilarity(t.published.plate, plate) >= 0.85,
+    );
+    const match = candidates.sort((a, b) => b.lastSeenTs - a.lastSeenTs)[0];
+    if (!match?.published) return false;
+    track.eventId = match.eventId;
+    track.published = { ...match.published };
+    track.frames += match.frames;
+    track.readings = [...match.readings, ...track.readings].slice(-this.o.maxReadings);
+    // The old track hands over: drop it so the two cannot publish under one id in turn.
+    this.recent.set(track.cameraId, (this.recent.get(track.cameraId) ?? []).filter((t) => t !== match));
+    this.tracks.set(track.cameraId, (this.tracks.get(track.cameraId) ?? []).filter((t) => t !== match));
+    return true;
   }
 
   activeTracks(cameraId: string): readonly PlateTrack[] {
