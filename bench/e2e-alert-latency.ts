@@ -96,11 +96,16 @@ async function main(): Promise<void> {
   // A subscriber on the broker: when the plate event and the alert were on the wire.
   const watcher: MqttClient = await mqtt.connectAsync(TEST_MQTT_URL, { clientId: `e2e-watch-${randomBytes(3).toString("hex")}` });
   const onBroker = new Map<string, number>();
+  const plateEvents: { id: string; ts: number; plate: string; revision: number; confidence: number }[] = [];
   const alertOnBroker = new Map<string, number>();
   watcher.on("message", (topic, payload) => {
     const now = Date.now();
-    const msg = JSON.parse(payload.toString()) as { id: string };
-    if (topic.endsWith("/events/plate") && !onBroker.has(msg.id)) onBroker.set(msg.id, now);
+    const msg = JSON.parse(payload.toString()) as { id: string; ts: string; plate?: string; revision?: number; confidence?: number };
+    // An event id is published again (same id, new ts) when a track's reading is revised.
+    if (topic.endsWith("/events/plate")) {
+      if (!onBroker.has(`${msg.id}|${msg.ts}`)) onBroker.set(`${msg.id}|${msg.ts}`, now);
+      plateEvents.push({ id: msg.id, ts: Date.parse(msg.ts), plate: msg.plate ?? "", revision: msg.revision ?? 0, confidence: msg.confidence ?? 0 });
+    }
     if (topic.endsWith("/alerts") && !alertOnBroker.has(msg.id)) alertOnBroker.set(msg.id, now);
   });
   await watcher.subscribeAsync([`${prefix}/events/plate`, `${prefix}/alerts`], { qos: 1 });
@@ -120,8 +125,8 @@ async function main(): Promise<void> {
   const publishAsync = infMqtt.publishAsync.bind(infMqtt);
   infMqtt.publishAsync = ((topic: string, payload: string | Buffer, opts?: mqtt.IClientPublishOptions) => {
     if (topic.endsWith("/events/plate")) {
-      const id = (JSON.parse(payload.toString()) as { id: string }).id;
-      if (!handed.has(id)) handed.set(id, Date.now());
+      const e = JSON.parse(payload.toString()) as { id: string; ts: string };
+      if (!handed.has(`${e.id}|${e.ts}`)) handed.set(`${e.id}|${e.ts}`, Date.now());
     }
     return publishAsync(topic, payload, opts);
   }) as typeof infMqtt.publishAsync;
@@ -197,6 +202,7 @@ async function main(): Promise<void> {
   const rows: Record<string, number>[] = [];
   const missed: string[] = [];
   let warmup: Record<string, number> | undefined;
+  const slow: { k: number; clip: (typeof clips)[number]; ms: number }[] = [];
   for (const [k, c] of clips.entries()) {
     const key = toPlateKey(c.plate);
     const hit = socketAlerts.find((s) => alertSchema.safeParse(s.alert).success && s.alert.type === "watchlist_hit" && s.alert.plate === key);
@@ -208,8 +214,8 @@ async function main(): Promise<void> {
     const appearWall = T0 + appearS * 1000;
     const pubCapture = Date.parse(hit.alert.ts);
     const rec = frames.get(pubCapture);
-    const broker = onBroker.get(hit.alert.eventId);
-    const hand = handed.get(hit.alert.eventId);
+    const broker = onBroker.get(`${hit.alert.eventId}|${hit.alert.ts}`);
+    const hand = handed.get(`${hit.alert.eventId}|${hit.alert.ts}`);
     if (!rec || broker === undefined || hand === undefined) {
       missed.push(`${k}:${c.plate} (untraced)`);
       continue;
@@ -218,6 +224,7 @@ async function main(): Promise<void> {
     const firstSampleSeq = Math.ceil((c.offsetFrames + c.firstLegible - fileOffset) / step - 1e-9);
     const firstSampleS = fileFrameOf(firstSampleSeq) / FPS;
     const pubStreamS = fileFrameOf(rec.seq) / FPS;
+    if (hit.at - appearWall > 1000) slow.push({ k, clip: c, ms: hit.at - appearWall });
     (k === 0 ? (r: Record<string, number>) => (warmup = r) : (r: Record<string, number>) => rows.push(r))({
       total: hit.at - appearWall,
       sample: (firstSampleS - appearS) * 1000,
@@ -232,6 +239,14 @@ async function main(): Promise<void> {
     });
   }
 
+  // How far each sampled frame reached ingest after the least-delayed one (the T0 reference).
+  const lags = pct(recs.map((r) => r.captureTs - (T0 + (fileFrameOf(r.seq) / FPS) * 1000)));
+  console.log(`decode lag over all ${lags.n} frames vs T0: p50 ${lags.p50.toFixed(0)} ms, p95 ${lags.p95.toFixed(0)} ms, max ${lags.max.toFixed(0)} ms`);
+  for (const s of slow) {
+    const from = T0 + ((s.clip.offsetFrames + s.clip.firstLegible) / FPS) * 1000 - 1000;
+    const seen = plateEvents.filter((e) => e.ts >= from && e.ts <= from + 7000).map((e) => `${e.plate} r${e.revision} c${e.confidence} +${((e.ts - from - 1000) / 1000).toFixed(1)}s`);
+    console.log(`slow pass ${s.k} (${s.clip.plate}, alert ${s.ms.toFixed(0)} ms): plate events in the pass: ${seen.join(", ") || "none"}`);
+  }
   const stages = ["sample", "confirm", "decode", "queue", "inference", "publish", "alert", "total", "processing", "store"];
   console.log(`\nfirst sample = file frame ${fileOffset} (${located.length} samples located, offsets spread ${spread} frames); spawn→first frame ${recs.length ? recs[0]!.captureTs - spawnAt : NaN} ms; T0 = spawn + ${T0 - spawnAt} ms`);
   console.log(`frames ${recs.length}, dropped ${dropped}; alerts ${socketAlerts.length}; fire stage ${fireOn ? "on" : "OFF (fire model not installed)"}; load ${load()}`);
