@@ -147,6 +147,23 @@ def build_cache(data: Path, names: list[str], path: Path) -> dict[str, np.ndarra
     return out
 
 
+def load_synthetic(prefix: Path) -> dict[str, np.ndarray]:
+    """Frames of the demo's synthetic street (render-synthetic.ts): dense negatives, except the drawn
+    fire's ground-truth box, which is fire. Drawn smoke puffs are left as not-smoke."""
+    meta = json.loads(prefix.with_suffix(".json").read_text())
+    imgs = np.fromfile(prefix.with_suffix(".bin"), np.uint8).reshape(len(meta), SIZE, SIZE, 3)
+    masks = np.zeros((len(meta), 2, MASK, MASK), np.uint8)
+    labels = np.zeros((len(meta), 3), np.int8)
+    for i, m in enumerate(meta):
+        labels[i] = (0, 0, 1)
+        if m["fireBox"]:
+            x, y, w, h = m["fireBox"]
+            masks[i, 0, int(y * MASK) : int(np.ceil((y + h) * MASK)), int(x * MASK) : int(np.ceil((x + w) * MASK))] = 1
+            labels[i, 0] = 1
+    names = np.array([f"synthetic/seed-{m['seed']}-t{m['tS']:.2f}" for m in meta])
+    return {"names": names, "imgs": imgs, "masks": masks, "labels": labels}
+
+
 def load_flames(count: int = 240, w: int = 64, h: int = 96) -> np.ndarray:
     """Flame sprites from the TypeScript renderer the demo uses (rendered once via tsx)."""
     path = WORK / "flames.bin"
@@ -346,6 +363,7 @@ def main() -> None:
     ap.add_argument("--max-minutes", type=float, default=45.0, help="time budget; the LR schedule anneals within it")
     ap.add_argument("--fire-max-fpr", type=float, default=0.04, help="threshold rule on calib hard negatives")
     ap.add_argument("--smoke-max-fpr", type=float, default=0.10)
+    ap.add_argument("--synthetic", help="prefix of render-synthetic.ts output to add to training (demo street frames)")
     ap.add_argument("--init", help="start from these weights (a state_dict .pt), e.g. to continue a run")
     ap.add_argument("--calibrate-only", action="store_true", help="skip training: reload work/best.pt, recalibrate, export")
     ap.add_argument("--out", default=str(REPO / "models" / "fire" / "vigil-fire-grid.onnx"))
@@ -367,10 +385,16 @@ def main() -> None:
     flames = load_flames()
 
     tr = caches["train"]
+    if args.synthetic:
+        syn = load_synthetic(Path(args.synthetic))
+        tr = {k: np.concatenate([tr[k], syn[k]]) for k in ("names", "imgs", "masks", "labels")}
+        print(f"added {len(syn['names'])} synthetic street frames ({int(syn['labels'][:, 0].sum())} with drawn fire)", flush=True)
     labels_tr = tr["labels"]
     normal_idx = np.where([n.startswith("fire-vs-normal/normal") for n in tr["names"]])[0]
-    # Hard negatives are few (≈300 vs ≈2,400 positives): show each one 3 times an epoch.
-    epoch_index = np.concatenate([np.arange(len(tr["names"])), normal_idx, normal_idx])
+    synthetic_idx = np.where([n.startswith("synthetic/") for n in tr["names"]])[0]
+    # Hard negatives are few (≈300 vs ≈2,400 positives): show each one 3 times an epoch; the
+    # synthetic street frames twice.
+    epoch_index = np.concatenate([np.arange(len(tr["names"])), normal_idx, normal_idx, synthetic_idx])
     # Images with no fire label (normal, smoke-only) may get a drawn flame pasted in.
     no_fire = labels_tr[:, 0] == 0
 
