@@ -103,8 +103,9 @@ async function main(): Promise<void> {
   const summary: string[] = [];
   for (const mode of MODES) {
     let best = 0;
+    const projections: number[] = [];
     console.log(`\n== ${mode === "full" ? "full decode" : "keyframes only"} ==`);
-    console.log("  N  sampled/s  processed/s  dropped  lag s (start→end)  cap→done p50/p95 ms  cores ffmpeg+node  per frame ms: frame detect ocr(calls)  verdict  load");
+    console.log("  N  sampled/s  processed/s  dropped  lag s (start→end)  cap→done p50/p95 ms  cores ffmpeg+node  per frame ms: frame detect ocr(calls)  CPU/camera  CPU-bound N  verdict  load");
     for (let n = START_N; n <= MAX_N; n += STEP) {
       const cameras: CameraConfigInput[] = Array.from({ length: n }, (_, i) => ({ id: `cap-${mode}-${i}`, name: `cap ${i}`, url: clip, lat: 10.77, lon: 106.7, analytics: ["plates", "fire"], sampleFps: 2, keyframesOnly: mode === "keyframes" }));
       await ingest.setCameras(cameras);
@@ -127,14 +128,19 @@ async function main(): Promise<void> {
         return { ms: (x.sum - y.sum) / Math.max(1, x.count - y.count), count: x.count - y.count };
       };
       const lat = pct(latencies);
+      // CPU cost of one camera (its ffmpeg + 2 frames/s of Node work), and how many such cameras
+      // two cores hold: a projection that, unlike the wall-clock verdict, barely moves when other
+      // jobs share the machine.
+      const perCamera = ffmpegCores / n + (processed > 0 ? (nodeCores / (processed / secs)) * 2 : NaN);
+      projections.push(2 / perCamera);
       const ok = dropped <= sampled * 0.01 && processed >= 2 * n * secs * 0.95 && b.lag - a.lag < 0.5 && b.lag < 1.5 && lat.p95 <= 1500;
       if (ok) best = n;
       console.log(
-        `${String(n).padStart(3)} ${(sampled / secs).toFixed(1).padStart(10)} ${(processed / secs).toFixed(1).padStart(12)} ${String(dropped).padStart(8)} ${`${a.lag.toFixed(2)}→${b.lag.toFixed(2)}`.padStart(18)} ${`${lat.p50.toFixed(0)}/${lat.p95.toFixed(0)}`.padStart(20)} ${`${ffmpegCores.toFixed(2)}+${nodeCores.toFixed(2)}`.padStart(18)}   ${st("frame").ms.toFixed(0).padStart(5)} ${st("plate_detect").ms.toFixed(0).padStart(6)} ${`${st("plate_ocr").ms.toFixed(0)}(${st("plate_ocr").count})`.padStart(9)}  ${ok ? "OK  " : "FAIL"}  ${load()}`,
+        `${String(n).padStart(3)} ${(sampled / secs).toFixed(1).padStart(10)} ${(processed / secs).toFixed(1).padStart(12)} ${String(dropped).padStart(8)} ${`${a.lag.toFixed(2)}→${b.lag.toFixed(2)}`.padStart(18)} ${`${lat.p50.toFixed(0)}/${lat.p95.toFixed(0)}`.padStart(20)} ${`${ffmpegCores.toFixed(2)}+${nodeCores.toFixed(2)}`.padStart(18)}   ${st("frame").ms.toFixed(0).padStart(5)} ${st("plate_detect").ms.toFixed(0).padStart(6)} ${`${st("plate_ocr").ms.toFixed(0)}(${st("plate_ocr").count})`.padStart(9)}  ${perCamera.toFixed(3).padStart(10)} ${(2 / perCamera).toFixed(1).padStart(12)}  ${ok ? "OK  " : "FAIL"}  ${load()}`,
       );
       if (!ok) break;
     }
-    summary.push(`${mode === "full" ? "full decode" : "keyframes only"}: ${best} cameras sustained`);
+    summary.push(`${mode === "full" ? "full decode" : "keyframes only"}: ${best} cameras sustained (CPU-bound projection ${projections.length ? Math.max(...projections).toFixed(1) : "-"})`);
     await ingest.setCameras([]);
     await sleep(2000);
   }
