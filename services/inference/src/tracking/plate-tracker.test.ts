@@ -131,3 +131,16 @@ describe("PlateTracker, re-identification", () => {
     expect(tracker.addReading(u!.track, read("30A99988", 0.97))?.track.eventId).not.toBe(firstId);
   });
 });
+
+describe("PlateTracker, things that never read as a plate", () => {
+  it("backs off to every n-th frame after a few unsettled reads", () => {
+    const tracker = new PlateTracker({ maxUnsettledReads: 3, rereadEvery: 4 });
+    const needs: boolean[] = [];
+    for (let i = 0; i < 8; i++) {
+      const [u] = tracker.update("cam", [[0.2, 0.2, 0.1, 0.05]], i * 100);
+      needs.push(u!.needsRead);
+      if (u!.needsRead) tracker.addReading(u!.track, read("ABC", 0.3, false));
+    }
+    expect(needs).toEqual([true, true, true, true, false, false, false, true]);
+  });
+});

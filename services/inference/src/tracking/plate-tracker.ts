@@ -33,6 +33,8 @@ export interface TrackerOptions {
   rereadEvery?: number;
   /** Readings kept per track (oldest dropped). */
   maxReadings?: number;
+  /** Reads of an unpublished track before it, too, is read only every n-th frame. */
+  maxUnsettledReads?: number;
   /** Confident, dissimilar readings in a row after which a track is taken to be a new vehicle. */
   newVehicleAfter?: number;
   /**
@@ -67,6 +69,7 @@ export class PlateTracker {
       confidentSingle: options.confidentSingle ?? 0.93,
       rereadEvery: options.rereadEvery ?? 5,
       maxReadings: options.maxReadings ?? 20,
+      maxUnsettledReads: options.maxUnsettledReads ?? 8,
       newVehicleAfter: options.newVehicleAfter ?? 2,
       reidentifyMs: options.reidentifyMs ?? 15_000,
     };
@@ -101,7 +104,10 @@ export class PlateTracker {
       track.bbox = box;
       track.lastSeenTs = ts;
       track.frames++;
-      const needsRead = !track.published || track.frames % this.o.rereadEvery === 0;
+      // Read every frame until the reading is stable; after that (or after many reads that never
+      // settle: a sticker, a drain grate, an illegible plate) only every n-th frame.
+      const settling = !track.published && track.readings.length < this.o.maxUnsettledReads;
+      const needsRead = settling || track.frames % this.o.rereadEvery === 0;
       out.push({ track, needsRead });
     });
     this.tracks.set(cameraId, live);
