@@ -40,6 +40,15 @@ describe("POST /api/v1/analyze", () => {
     expect(body.timingsMs.total).toBeGreaterThan(0);
   });
 
+  it("reports fire in a real fire photo (the fire helper's model) and none in the parking frame", async () => {
+    const photo = await readFile(path.resolve("../shared/datasets/fire-vs-normal/fire/132-img1.jpg"));
+    const res = await app.inject({ method: "POST", url: "/api/v1/analyze", headers: { "content-type": "image/jpeg" }, payload: photo });
+    expect(res.statusCode).toBe(200);
+    const body = analyzeResponseSchema.parse(res.json());
+    expect(body.fire.some((f) => f.kind === "fire" && f.confidence > 0.5)).toBe(true);
+    expect(body.plates).toEqual([]);
+  });
+
   it("accepts PNG too", async () => {
     const png = await sharp(jpeg).resize(960).png().toBuffer();
     const res = await app.inject({ method: "POST", url: "/api/v1/analyze", headers: { "content-type": "image/png" }, payload: png });
@@ -73,7 +82,7 @@ describe("POST /api/v1/analyze", () => {
     const health = await app.inject({ method: "GET", url: "/healthz" });
     expect(health.json()).toMatchObject({ status: "ok", plateDetector: "plate-detector-yolo-vn-640" });
     const metrics = await app.inject({ method: "GET", url: "/metrics" });
-    expect(metrics.body).toMatch(/vigil_inference_analyze_requests_total\{status="200"\} 2/);
+    expect(metrics.body).toMatch(/vigil_inference_analyze_requests_total\{status="200"\} 3/);
     expect(metrics.body).toMatch(/vigil_inference_analyze_requests_total\{status="413"\} 1/);
     expect(metrics.body).toMatch(/vigil_inference_stage_ms_bucket/);
   });

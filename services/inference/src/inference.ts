@@ -175,7 +175,7 @@ export async function startInference(config: InferenceConfig, deps: InferenceDep
           bbox: p.bbox.map((v) => Math.round(v * 10000) / 10000) as [number, number, number, number],
           valid: p.reading!.valid,
         })),
-      fire: fireFound.detections.map((d) => ({ kind: d.label === "smoke" ? "smoke" : "fire", confidence: d.confidence, bbox: d.bbox })),
+      fire: fireFound.detections.map((d) => ({ kind: d.label === "smoke" ? "smoke" : "fire", confidence: Math.round(d.confidence * 1000) / 1000, bbox: d.bbox })),
       timingsMs: { decode: round1(t1 - t0), detect: round1(result.timings.detectMs), ocr: round1(result.timings.ocrMs), fire: round1(fireFound.ms), total: round1(performance.now() - t0) },
     });
   }
