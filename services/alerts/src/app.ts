@@ -105,6 +105,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
     write: (events) => plateReads.insertBatch(events),
     maxRows: config.batchMaxRows,
     maxWaitMs: config.batchMaxWaitMs,
+    concurrency: config.batchConcurrency ?? 2,
     logger: logger.child({ module: "batch-writer" }),
     onBatch: (rows, ms) => {
       metrics.platesStored.inc(rows);

@@ -16,6 +16,8 @@ export interface AlertsConfig {
   fuzzySearchThreshold: number;
   batchMaxRows: number;
   batchMaxWaitMs: number;
+  /** Batches written in parallel. */
+  batchConcurrency?: number;
   loginRateLimitPerMin: number;
   cookieSecure: boolean;
   mediaDir: string;
@@ -44,6 +46,7 @@ export function configFromEnv(env: AlertsEnv, hostname: string): AlertsConfig {
     fuzzySearchThreshold: env.FUZZY_SEARCH_THRESHOLD,
     batchMaxRows: env.BATCH_MAX_ROWS,
     batchMaxWaitMs: env.BATCH_MAX_WAIT_MS,
+    batchConcurrency: env.BATCH_CONCURRENCY,
     loginRateLimitPerMin: env.LOGIN_RATE_LIMIT_PER_MIN,
     cookieSecure: env.COOKIE_SECURE,
     mediaDir: env.MEDIA_DIR,

@@ -40,6 +40,29 @@ describe("batch writer", () => {
     expect(w.pending()).toBe(0);
   });
 
+  it("writes up to `concurrency` batches at once and still stores everything", async () => {
+    let active = 0;
+    let peak = 0;
+    const stored: number[] = [];
+    const w = createBatchWriter<number>({
+      write: async (b) => {
+        active++;
+        peak = Math.max(peak, active);
+        await new Promise((r) => setTimeout(r, 10));
+        stored.push(...b);
+        active--;
+      },
+      maxRows: 5,
+      maxWaitMs: 1,
+      concurrency: 3,
+      logger,
+    });
+    await Promise.all(Array.from({ length: 40 }, (_, i) => w.add(i)));
+    expect(stored.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(peak).toBe(3);
+    await w.close();
+  });
+
   it("refuses items after close", async () => {
     const w = createBatchWriter<number>({ write: async () => undefined, maxRows: 10, maxWaitMs: 1, logger });
     await w.close();

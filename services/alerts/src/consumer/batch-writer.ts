@@ -5,6 +5,8 @@ export interface BatchWriterOptions<T> {
   write(items: T[]): Promise<void>;
   maxRows: number;
   maxWaitMs: number;
+  /** Batches written at once (each on its own connection); commits may then complete out of order. */
+  concurrency?: number;
   logger: Logger;
   /** First retry delay after a failed write; doubles up to `maxBackoffMs`. */
   minBackoffMs?: number;
@@ -27,66 +29,75 @@ interface Pending<T> {
 export function createBatchWriter<T>(opts: BatchWriterOptions<T>) {
   const minBackoff = opts.minBackoffMs ?? 250;
   const maxBackoff = opts.maxBackoffMs ?? 5_000;
+  const concurrency = Math.max(1, opts.concurrency ?? 1);
   let queue: Pending<T>[] = [];
   let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
+  let inFlight = 0;
+  let inFlightItems = 0;
   let closed = false;
   let healthy = true;
-  let wake: (() => void) | null = null;
+  let backoff = minBackoff;
+  const idle: (() => void)[] = [];
+  const wakers = new Set<() => void>();
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        wake = null;
-        resolve();
-      }, ms);
-      wake = () => {
+      const wake = () => {
         clearTimeout(t);
-        wake = null;
+        wakers.delete(wake);
         resolve();
       };
+      const t = setTimeout(wake, ms);
+      wakers.add(wake);
     });
 
-  async function drain(): Promise<void> {
-    let backoff = minBackoff;
-    while (queue.length && !closed) {
-      const batch = queue.slice(0, opts.maxRows);
+  /** Writes one batch, retrying it with backoff until it commits (or the writer closes). */
+  async function writeBatch(batch: Pending<T>[]): Promise<void> {
+    while (!closed) {
       const started = performance.now();
       try {
         await opts.write(batch.map((p) => p.item));
       } catch (err) {
-        if (healthy) opts.logger.warn({ err, pending: queue.length }, "storing a batch failed; retrying with backoff (messages stay unacknowledged)");
+        if (healthy) opts.logger.warn({ err, pending: queue.length + inFlightItems }, "storing a batch failed; retrying with backoff (messages stay unacknowledged)");
         healthy = false;
         opts.onError?.(err as Error);
         await sleep(backoff);
         backoff = Math.min(maxBackoff, backoff * 2);
         continue;
       }
-      if (!healthy) opts.logger.info({ pending: queue.length }, "storage is back; writing the backlog");
+      if (!healthy) opts.logger.info({ pending: queue.length + inFlightItems }, "storage is back; writing the backlog");
       healthy = true;
       backoff = minBackoff;
-      queue = queue.slice(batch.length);
       opts.onBatch?.(batch.length, performance.now() - started);
       for (const p of batch) p.resolve();
+      return;
     }
   }
 
-  function kick(): void {
+  function pump(): void {
     if (timer) {
       clearTimeout(timer);
       timer = null;
     }
-    if (running) return;
-    running = drain().finally(() => {
-      running = null;
-      if (queue.length && !closed) schedule();
-    });
+    // While storage is failing only one batch probes it; the rest wait in the queue.
+    while (queue.length && inFlight < (healthy ? concurrency : 1) && !closed) {
+      const batch = queue.slice(0, opts.maxRows);
+      queue = queue.slice(batch.length);
+      inFlight++;
+      inFlightItems += batch.length;
+      void writeBatch(batch).finally(() => {
+        inFlight--;
+        inFlightItems -= batch.length;
+        if (queue.length) schedule();
+        if (!inFlight && !queue.length) idle.splice(0).forEach((f) => f());
+      });
+    }
   }
 
   function schedule(): void {
-    if (running || timer) return;
-    if (queue.length >= opts.maxRows || opts.maxWaitMs === 0) kick();
-    else timer = setTimeout(kick, opts.maxWaitMs);
+    if (timer || closed) return;
+    if (queue.length >= opts.maxRows || opts.maxWaitMs === 0) pump();
+    else timer = setTimeout(pump, opts.maxWaitMs);
   }
 
   return {
@@ -97,15 +108,15 @@ export function createBatchWriter<T>(opts: BatchWriterOptions<T>) {
         schedule();
       });
     },
-    pending: () => queue.length,
+    pending: () => queue.length + inFlightItems,
     healthy: () => healthy,
     /** Writes what can be written within `timeoutMs`, then stops (unwritten items stay unacknowledged). */
     async close(timeoutMs = 5_000): Promise<void> {
-      if (timer) kick();
-      const done = running ?? Promise.resolve();
-      await Promise.race([done, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+      pump();
+      const drained = inFlight || queue.length ? new Promise<void>((r) => idle.push(r)) : Promise.resolve();
+      await Promise.race([drained, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
       closed = true;
-      wake?.();
+      wakers.forEach((w) => w());
     },
   };
 }

@@ -78,7 +78,8 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
   return {
     /**
      * Stores a batch in one statement. Idempotent by event id: a redelivery changes nothing, a higher
-     * revision replaces the row (even when its timestamp moved to another partition), a lower one is ignored.
+     * revision replaces the row (even when its timestamp moved, by up to a day, into another partition),
+     * a lower one is ignored. First readings (revision 0) skip the look-up of earlier revisions.
      */
     async insertBatch(events: PlateEvent[], tx: Queryable = db): Promise<void> {
       const batch = latestRevisions(events);
@@ -90,16 +91,20 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
                                 $8::real[], $9::text[], $10::int[], $11::text[], $12::text[], $13::int[])
              AS t(id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, snapshot, crop, revision)
          ), keys AS (
-           INSERT INTO plate_keys (plate, plate_folded) SELECT DISTINCT plate, plate_folded FROM incoming ON CONFLICT DO NOTHING
+           INSERT INTO plate_keys (plate, plate_folded)
+           SELECT DISTINCT plate, plate_folded FROM incoming ORDER BY plate ON CONFLICT DO NOTHING -- sorted: concurrent batches lock keys in one order
          ), moved AS (
            DELETE FROM plate_reads p USING incoming i
-            WHERE p.id = i.id AND p.ts <> i.ts AND p.revision <= i.revision RETURNING p.id
+            WHERE i.revision > 0 AND p.id = i.id AND p.ts BETWEEN i.ts - interval '1 day' AND i.ts + interval '1 day'
+              AND p.ts <> i.ts AND p.revision <= i.revision RETURNING p.id
          )
          INSERT INTO plate_reads (id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, snapshot, crop, revision)
          SELECT i.id, i.ts, i.camera_id, i.plate, i.plate_folded, i.display, i.rows, i.confidence, i.bbox::real[], i.frames,
                 i.snapshot, i.crop, i.revision
            FROM incoming i
-          WHERE NOT EXISTS (SELECT 1 FROM plate_reads p WHERE p.id = i.id AND p.ts <> i.ts AND p.revision > i.revision)
+          WHERE i.revision = 0 OR NOT EXISTS (
+                  SELECT 1 FROM plate_reads p WHERE p.id = i.id AND p.ts BETWEEN i.ts - interval '1 day' AND i.ts + interval '1 day'
+                     AND p.ts <> i.ts AND p.revision > i.revision)
          ON CONFLICT (id, ts) DO UPDATE SET
            camera_id = excluded.camera_id, plate = excluded.plate, plate_folded = excluded.plate_folded,
            display = excluded.display, rows = excluded.rows, confidence = excluded.confidence, bbox = excluded.bbox,
