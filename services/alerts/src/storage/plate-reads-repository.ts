@@ -156,7 +156,13 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
       if (s.cameraId) where.push(`camera_id = ${p(s.cameraId)}`);
       if (s.cursor) where.push(`(ts, id) < (${p(s.cursor.ts)}::timestamptz, ${p(s.cursor.id)}::uuid)`);
       const fetch = s.match === "fuzzy" ? s.limit * 4 : s.limit + 1;
-      const sql = `SELECT ${COLUMNS} FROM plate_reads WHERE ${where.join(" AND ")} ORDER BY ts DESC, id DESC LIMIT ${fetch}`;
+      const select = `SELECT ${COLUMNS} FROM plate_reads WHERE ${where.join(" AND ")}`;
+      // A prefix of 4+ characters matches few rows: collect them through the prefix index first, or the
+      // planner may walk the time index backwards through millions of rows looking for them.
+      const sql =
+        s.match === "prefix" && key.length >= 4
+          ? `WITH c AS MATERIALIZED (${select}) SELECT * FROM c ORDER BY ts DESC, id DESC LIMIT ${fetch}`
+          : `${select} ORDER BY ts DESC, id DESC LIMIT ${fetch}`;
       // Each prefix is its own SQL text: run it unnamed rather than caching one statement per prefix.
       const { rows } = await db.query<PlateReadRow>(sql, params, { oneShot: s.match === "prefix" });
       if (s.match !== "fuzzy") {
