@@ -24,7 +24,7 @@ const alertsEnvSchema = z
     FUZZY_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.92),
     /** Fuzzy plate search is for investigators: looser, it also finds one genuinely misread character. */
     FUZZY_SEARCH_THRESHOLD: z.coerce.number().min(0.3).max(1).default(0.8),
-    BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(10_000).default(500),
+    BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(10_000).default(2000),
     BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(5_000).default(20),
     BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     /** "auto" uses `$share/vigil-alerts/…` when the broker speaks MQTT 5. */
