@@ -42,6 +42,11 @@ const SAMPLE_FPS = Number(process.env.SAMPLE_FPS ?? 2);
 const FPS = 25;
 /** Sampled frames placed on the file's timeline by their pixels (see T0 below). */
 const CALIBRATION_SAMPLES = 24;
+/** Tracker overrides for experiments (TRACKER_MAX_CENTRE_DISTANCE, TRACKER_REREAD_EVERY); defaults are the service's. */
+const tracker = {
+  ...(process.env.TRACKER_MAX_CENTRE_DISTANCE ? { maxCentreDistance: Number(process.env.TRACKER_MAX_CENTRE_DISTANCE) } : {}),
+  ...(process.env.TRACKER_REREAD_EVERY ? { rereadEvery: Number(process.env.TRACKER_REREAD_EVERY) } : {}),
+};
 const SERIES = ["51F", "51G", "51H", "30A", "30E", "29A", "43A", "92A"];
 
 /** A distinct, valid one-row car plate per pass. */
@@ -62,6 +67,7 @@ interface FrameRecord {
 }
 
 async function main(): Promise<void> {
+  if (Object.keys(tracker).length) console.log(`tracker overrides: ${JSON.stringify(tracker)}`);
   console.log(`e2e alert latency: ${PASSES} passes of ${CLIP_SECONDS} s clips (1280x720 25 fps), sampleFps ${SAMPLE_FPS}, plates + fire; load ${load()}`);
   const t0 = Date.now();
   const clips: { video: string; plate: string; firstLegible: number; offsetFrames: number }[] = [];
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), "vigil-e2e-"));
   const metrics = new InferenceMetrics(false);
   const inference = await startInference(
-    { modelsDir: MODELS_DIR, mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: prefix, threads: 2 },
+    { modelsDir: MODELS_DIR, mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: prefix, threads: 2, ...(Object.keys(tracker).length ? { tracker } : {}) },
     { logger, mqtt: infMqtt, metrics },
   );
   const frames = new Map<number, FrameRecord>();
