@@ -3,7 +3,7 @@
  * their real rate and looped, as ingest plays them), sampled at 2 fps, plates and fire on, through
  * ingest → inference in one process (`npm start`'s composition; events to the local Mosquitto).
  * Ramps N = 2, 4, 6, … and for each N runs WARMUP_S then MEASURE_S, and calls N sustained when:
- *   dropped frames ≤ 1 % of sampled · processed ≥ 95 % of 2·N per second · decode lag grows
+ *   dropped frames ≤ 1 % of sampled · processed ≥ 95 % of sampled, sampled ≥ 80 % of 2·N/s · decode lag grows
  *   < 0.5 s over the window and ends < 1.5 s · capture→processed p95 ≤ 1.5 s.
  * Prints where the time goes: CPU cores used by ffmpeg and by Node, inference ms per frame by stage.
  *   npx tsx bench/capacity-cameras.ts       (MODE=full|keyframes|both, default both; MAX_N=16; STEP=2)
@@ -133,7 +133,8 @@ async function main(): Promise<void> {
       // jobs share the machine.
       const perCamera = ffmpegCores / n + (processed > 0 ? (nodeCores / (processed / secs)) * 2 : NaN);
       projections.push(2 / perCamera);
-      const ok = dropped <= sampled * 0.01 && processed >= 2 * n * secs * 0.95 && b.lag - a.lag < 0.5 && b.lag < 1.5 && lat.p95 <= 1500;
+      // Keyframes-only delivers what the GOP allows (~2/s at GOP 12), so "keeps up" is judged against what was sampled.
+      const ok = dropped <= sampled * 0.01 && processed >= sampled * 0.95 && sampled >= 2 * n * secs * 0.8 && b.lag - a.lag < 0.5 && b.lag < 1.5 && lat.p95 <= 1500;
       if (ok) best = n;
       console.log(
         `${String(n).padStart(3)} ${(sampled / secs).toFixed(1).padStart(10)} ${(processed / secs).toFixed(1).padStart(12)} ${String(dropped).padStart(8)} ${`${a.lag.toFixed(2)}→${b.lag.toFixed(2)}`.padStart(18)} ${`${lat.p50.toFixed(0)}/${lat.p95.toFixed(0)}`.padStart(20)} ${`${ffmpegCores.toFixed(2)}+${nodeCores.toFixed(2)}`.padStart(18)}   ${st("frame").ms.toFixed(0).padStart(5)} ${st("plate_detect").ms.toFixed(0).padStart(6)} ${`${st("plate_ocr").ms.toFixed(0)}(${st("plate_ocr").count})`.padStart(9)}  ${perCamera.toFixed(3).padStart(10)} ${(2 / perCamera).toFixed(1).padStart(12)}  ${ok ? "OK  " : "FAIL"}  ${load()}`,
