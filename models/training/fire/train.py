@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import time
@@ -366,8 +367,16 @@ def main() -> None:
     ap.add_argument("--synthetic", help="prefix of render-synthetic.ts output to add to training (demo street frames)")
     ap.add_argument("--init", help="start from these weights (a state_dict .pt), e.g. to continue a run")
     ap.add_argument("--calibrate-only", action="store_true", help="skip training: reload work/best.pt, recalibrate, export")
+    ap.add_argument("--stage", choices=["all", "1", "2"], default="all",
+                    help="all = stage 1 (from scratch on photos) then stage 2 (fine-tune with the demo's synthetic street frames)")
+    ap.add_argument("--finetune-minutes", type=float, default=16.0)
+    ap.add_argument("--finetune-lr", type=float, default=1e-3)
+    ap.add_argument("--finetune-seed", type=int, default=4321)
     ap.add_argument("--out", default=str(REPO / "models" / "fire" / "vigil-fire-grid.onnx"))
     args = ap.parse_args()
+    if args.stage == "all" and not args.calibrate_only and not args.init:
+        run_two_stages(args)
+        return
 
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -495,7 +504,12 @@ def finish(net: FireGrid, caches: dict, splits: dict, args, run: dict, params: i
         "thresholds": {"fire": thresholds[0], "smoke": thresholds[1]},
     }
     Path(args.out).with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
+    stage1_file = WORK / "stage1-run.json"
+    stage1 = None
+    if args.stage == "2" and stage1_file.exists():
+        stage1 = {k: v for k, v in json.loads(stage1_file.read_text()).items() if k != "history"}
     report = {
+        "stage": args.stage, "stage1": stage1, "init": args.init, "synthetic": args.synthetic, "lr": args.lr,
         "hardware": run["hardware"], "train_minutes": run["train_minutes"], "epochs_run": run["epochs_run"], "best_epoch": run["best_epoch"],
         "parameters": params, "width": args.width, "train_size": args.train_size, "splits": {k: len(v) for k, v in splits.items()},
         "threshold_rule": {"fire_max_fpr_on_calib_normals": args.fire_max_fpr, "smoke_max_fpr_on_calib_normals": args.smoke_max_fpr},
@@ -504,6 +518,22 @@ def finish(net: FireGrid, caches: dict, splits: dict, args, run: dict, params: i
     (WORK / "train-report.json").write_text(json.dumps({**report, "history": run["history"]}, indent=2) + "\n")
     (HERE / "last-train-report.json").write_text(json.dumps({**report, "history": run["history"]}, indent=2) + "\n")
     print(f"wrote {args.out}", flush=True)
+
+
+def run_two_stages(args) -> None:
+    """The recipe of the shipped weights, as one command: stage 1 trains from scratch on the photos;
+    stage 2 renders frames of the demo's synthetic street (seeds 101–106; the demo's seed 1 stays
+    held out) and continues from stage 1 with them added, at a lower learning rate."""
+    me = [sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]]
+    subprocess.run([*me, "--stage", "1"], check=True)
+    shutil.copy(WORK / "best.pt", WORK / "stage1.pt")
+    shutil.copy(WORK / "train-run.json", WORK / "stage1-run.json")
+    synthetic = WORK / "synthetic"
+    if not synthetic.with_suffix(".bin").exists():
+        seeds = [str(s) for s in range(101, 107)]
+        subprocess.run(["npx", "tsx", str(HERE / "render-synthetic.ts"), str(synthetic), *seeds], cwd=REPO, check=True)
+    subprocess.run([*me, "--stage", "2", "--init", str(WORK / "stage1.pt"), "--synthetic", str(synthetic), "--lr", str(args.finetune_lr),
+                    "--epochs", "8", "--max-minutes", str(args.finetune_minutes), "--seed", str(args.finetune_seed)], check=True)
 
 
 def evaluate_calib(probs: np.ndarray, cal: dict) -> dict:

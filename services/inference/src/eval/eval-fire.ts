@@ -152,7 +152,7 @@ async function main(): Promise<void> {
   const video = await runFireVideoCheck(detectors[0]!, env.DATASETS_DIR, truths.map((t) => t.rel));
   console.log("\nVideo check (synthetic 12 s clip, real street photo + held-out real fire photo from 4.0 s, H.264, decoded at 2 fps, default confirmer):");
   console.log(`- with fire: first confirmed fire event at ${video.withFire.firstEventS?.toFixed(1) ?? "never"} s → latency ${video.withFire.latencyS?.toFixed(1) ?? "n/a"} s (target ≤ 5 s); new events: ${video.withFire.events}`);
-  console.log(`- same clip without the fire: ${video.withoutFire.events} events (target 0)`);
+  console.log(`- same clip without the fire: ${video.withoutFire.events} fire events (target 0), ${video.withoutFire.smokeEvents} smoke events; smoke events in the clip with fire: ${video.smokeEventsWithFire}`);
   for (const d of detectors) await d.close();
 }
 

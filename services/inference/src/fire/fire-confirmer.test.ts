@@ -54,6 +54,12 @@ describe("fire confirmer", () => {
     expect(run(frames).emitted).toEqual([]);
   });
 
+  it("sees the flicker of a saturated flame in its logits (same box, confidence 0.996–0.999)", () => {
+    const conf = [0.9963, 0.9981, 0.9958, 0.9987, 0.997];
+    const frames = conf.map((c) => [{ label: "fire", confidence: c, bbox: [0.31, 0.75, 0.06, 0.19] } as Detection]);
+    expect(run(frames).emitted.map((e) => e.frame)).toEqual([2]);
+  });
+
   it("does not repeat an ongoing fire: one id, updates at most every updateIntervalMs with increasing revision", () => {
     const frames = Array.from({ length: 60 }, (_, i) => flicker(i)); // 30 s of fire
     const { emitted } = run(frames, { updateIntervalMs: 10_000 });

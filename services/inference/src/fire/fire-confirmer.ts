@@ -88,14 +88,25 @@ export interface FireConfirmer {
   activeCount(): number;
 }
 
+const logit = (p: number) => {
+  const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
+  return Math.log(q / (1 - q));
+};
+
+/**
+ * How much the positive frames of a window differ: the largest of the relative area range, the
+ * confidence range, and a tenth of the confidence range on the logit scale — a big, bright flame
+ * saturates the model near 1.0 on a coarse grid, where its flicker only shows in the logits.
+ */
 export function variation(observations: readonly Observation[]): number {
   const seen = observations.filter((o) => o.seen);
   if (seen.length < 2) return 0;
   const areas = seen.map((o) => o.area);
   const confs = seen.map((o) => o.confidence);
+  const logits = confs.map(logit);
   const meanArea = areas.reduce((a, b) => a + b, 0) / areas.length;
   const areaVar = meanArea > 0 ? (Math.max(...areas) - Math.min(...areas)) / meanArea : 0;
-  return Math.max(areaVar, Math.max(...confs) - Math.min(...confs));
+  return Math.max(areaVar, Math.max(...confs) - Math.min(...confs), 0.1 * (Math.max(...logits) - Math.min(...logits)));
 }
 
 function observationFor(kind: FireKind, ts: number, detections: readonly Detection[], minConfidence: number): Observation {

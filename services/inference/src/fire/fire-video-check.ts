@@ -157,21 +157,23 @@ export async function pickStreetBackground(datasetsDir: string): Promise<string>
 
 export interface VideoCheckResult {
   withFire: { firstEventS: number | undefined; latencyS: number | undefined; events: number };
-  withoutFire: { events: number };
+  withoutFire: { events: number; smokeEvents: number };
+  /** Smoke events in the clip with fire (the composited photo is flames only). */
+  smokeEventsWithFire: number;
 }
 
 /** Runs the fire pipeline (detector + default confirmer) over a decoded clip sampled at 2 fps. */
-async function eventsInClip(detector: Detector, clip: string, width: number, height: number): Promise<number[]> {
+async function eventsInClip(detector: Detector, clip: string, width: number, height: number): Promise<{ fire: number[]; smoke: number[] }> {
   const pipeline = createFirePipeline({
     detector,
     confirmer: createFireConfirmer(),
     publish: async () => {},
     logger: pino({ level: "silent" }),
   });
-  const times: number[] = [];
+  const times = { fire: [] as number[], smoke: [] as number[] };
   for await (const { image, tS } of decodeSampledFrames(clip, 2, width, height)) {
     const events = await pipeline.process("video-check", image, 1_700_000_000_000 + Math.round(tS * 1000));
-    for (const e of events) if (e.kind === "fire" && e.revision === 0) times.push(tS);
+    for (const e of events) if (e.revision === 0) times[e.kind].push(tS);
   }
   return times;
 }
@@ -185,10 +187,11 @@ export async function runFireVideoCheck(detector: Detector, datasetsDir: string,
     const withoutFire = await buildFireClip({ ...base, outPath: path.join(dir, "without-fire.mp4") });
     const fireTimes = await eventsInClip(detector, withFire, base.width, base.height);
     const noFireTimes = await eventsInClip(detector, withoutFire, base.width, base.height);
-    const first = fireTimes[0];
+    const first = fireTimes.fire[0];
     return {
-      withFire: { firstEventS: first, latencyS: first === undefined ? undefined : first - base.fireFromS, events: fireTimes.length },
-      withoutFire: { events: noFireTimes.length },
+      withFire: { firstEventS: first, latencyS: first === undefined ? undefined : first - base.fireFromS, events: fireTimes.fire.length },
+      withoutFire: { events: noFireTimes.fire.length, smokeEvents: noFireTimes.smoke.length },
+      smokeEventsWithFire: fireTimes.smoke.length,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
