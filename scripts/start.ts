@@ -77,8 +77,8 @@ async function main(): Promise<void> {
     process.stdout.write("Vigil stopped cleanly\n");
     process.exit(0);
   };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT")); // `on`, not `once`: tsx relays a terminal Ctrl-C, so it can arrive twice
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
   // A fresh checkout has no built console: build it in the background while the services start.
   const consoleBuilt = ensureConsoleBuilt(loadAlertsEnv({ ...passThrough, CAMERAS_FILE: undefined }).CONSOLE_DIR, logger);

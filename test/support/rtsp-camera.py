@@ -29,7 +29,7 @@ if a.file:
     launch = f'( filesrc location="{a.file}" ! qtdemux ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 )'
 else:
     launch = (f"( videotestsrc is-live=true pattern={a.pattern} ! video/x-raw,width={a.width},height={a.height},framerate={a.fps}/1 "
-              f"! clockoverlay ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={a.gop} ! h264parse ! rtph264pay name=pay0 pt=96 )")
+              f"! clockoverlay ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={a.gop} option-string=scenecut=0 ! h264parse ! rtph264pay name=pay0 pt=96 )")
 
 server = GstRtspServer.RTSPServer()
 server.set_service(str(a.port))
