@@ -7,8 +7,12 @@ import { generateStreetVideo } from "@vigil/ingest";
 export const REPO = path.resolve(import.meta.dirname, "..");
 export const MODELS_DIR = path.resolve(process.env.MODELS_DIR ?? path.join(REPO, "..", "shared", "models"));
 
-/** A short synthetic street clip with readable plates, generated once per machine (same seed → same video). */
-export async function plateClip(seed: number, durationS = 6): Promise<string> {
+/**
+ * A synthetic street clip with readable plates, generated once per machine (same seed → same
+ * video). 20 s by default: longer than the tracker's re-identification window (15 s), so each loop
+ * of the file brings new plate events rather than continuing the last loop's.
+ */
+export async function plateClip(seed: number, durationS = 20): Promise<string> {
   const out = path.join(tmpdir(), `vigil-faults-street-s${seed}-${durationS}s.mp4`);
   if (existsSync(out)) return out;
   const part = out.replace(/\.mp4$/, `.${process.pid}.mp4`);
