@@ -31,6 +31,18 @@ describe("votePlate", () => {
 describe("PlateTracker", () => {
   const box = (x: number): NormalisedBox => [x, 0.5, 0.1, 0.1];
 
+  it("reads a published track at once when its box only matched by centre distance (maybe the next vehicle)", () => {
+    const tracker = new PlateTracker({ confidentSingle: 0.99, rereadEvery: 5 });
+    let [u] = tracker.update("cam", [box(0.1)], 0);
+    tracker.addReading(u!.track, read("51F12345"));
+    [u] = tracker.update("cam", [box(0.1)], 100);
+    expect(tracker.addReading(u!.track, read("51F12345"))).toBeDefined();
+    [u] = tracker.update("cam", [box(0.1)], 200); // same place, overlapping: the periodic re-read decides
+    expect(u!.needsRead).toBe(false);
+    [u] = tracker.update("cam", [box(0.22)], 300); // no overlap, joined by centre distance only
+    expect(u!.needsRead).toBe(true);
+  });
+
   it("follows a moving plate and publishes once when two reads agree", () => {
     const tracker = new PlateTracker({ confidentSingle: 0.99 });
     let [u] = tracker.update("cam", [box(0.1)], 0);

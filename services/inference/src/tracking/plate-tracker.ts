@@ -80,20 +80,25 @@ export class PlateTracker {
     const live = this.expire(cameraId, ts).live;
     const free = new Set(live);
     const out: { track: PlateTrack; needsRead: boolean }[] = [];
-    const pairs: { box: number; track: PlateTrack; score: number }[] = [];
+    const pairs: { box: number; track: PlateTrack; score: number; byCentreOnly: boolean }[] = [];
     boxes.forEach((box, i) => {
       for (const t of live) {
         const overlap = iou(box, t.bbox);
         const dist = centreDistance(box, t.bbox);
-        if (overlap >= this.o.iouThreshold || dist <= this.o.maxCentreDistance) pairs.push({ box: i, track: t, score: overlap - dist * 0.1 });
+        if (overlap >= this.o.iouThreshold || dist <= this.o.maxCentreDistance) pairs.push({ box: i, track: t, score: overlap - dist * 0.1, byCentreOnly: overlap < this.o.iouThreshold });
       }
     });
     pairs.sort((a, b) => b.score - a.score);
     const assigned = new Map<number, PlateTrack>();
+    // Boxes that joined a track by centre distance alone (no overlap): maybe the same fast plate, maybe
+    // the next vehicle in the same spot. Reading them now, rather than at the next periodic re-read,
+    // is what lets a wanted plate right behind another car raise its alert within a second.
+    const uncertain = new Set<number>();
     for (const p of pairs) {
       if (assigned.has(p.box) || !free.has(p.track)) continue;
       assigned.set(p.box, p.track);
       free.delete(p.track);
+      if (p.byCentreOnly) uncertain.add(p.box);
     }
     boxes.forEach((box, i) => {
       let track = assigned.get(i);
@@ -107,7 +112,7 @@ export class PlateTracker {
       // Read every frame until the reading is stable; after that (or after many reads that never
       // settle: a sticker, a drain grate, an illegible plate) only every n-th frame.
       const settling = !track.published && track.readings.length < this.o.maxUnsettledReads;
-      const needsRead = settling || track.frames % this.o.rereadEvery === 0;
+      const needsRead = settling || uncertain.has(i) || track.frames % this.o.rereadEvery === 0;
       out.push({ track, needsRead });
     });
     this.tracks.set(cameraId, live);
