@@ -115,6 +115,16 @@ describe("PlateTracker, a queue of vehicles", () => {
     expect(second?.track.eventId).not.toBe(firstId);
   });
 
+  it("splits at once on one confident different plate when the box jumped to a new spot", () => {
+    const tracker = new PlateTracker({ rereadEvery: 1 });
+    let [u] = tracker.update("gate", [[0.4, 0.5, 0.1, 0.1]], 0);
+    const firstId = tracker.addReading(u!.track, read("51F12345", 0.97))!.track.eventId;
+    [u] = tracker.update("gate", [[0.52, 0.5, 0.1, 0.1]], 200); // no overlap: joined by centre distance
+    const second = tracker.addReading(u!.track, read("30A99988", 0.95));
+    expect(second?.vote.plate).toBe("30A99988");
+    expect(second?.track.eventId).not.toBe(firstId);
+  });
+
   it("does not split on one stray reading", () => {
     const tracker = new PlateTracker({ rereadEvery: 1 });
     const b: NormalisedBox = [0.4, 0.5, 0.1, 0.1];

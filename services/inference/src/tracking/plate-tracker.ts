@@ -15,6 +15,8 @@ export interface PlateTrack {
   readings: VoteReading[];
   /** Confident readings in a row that contradict the published plate (another vehicle took this spot). */
   conflicts: VoteReading[];
+  /** This frame's box joined the track by centre distance only (it jumped: maybe another vehicle). */
+  jumped?: boolean;
   /** What was last published for this track. */
   published?: { plate: string; revision: number; support: number; confidence: number };
 }
@@ -107,6 +109,7 @@ export class PlateTracker {
         live.push(track);
       }
       track.bbox = box;
+      track.jumped = uncertain.has(i);
       track.lastSeenTs = ts;
       track.frames++;
       // Read every frame until the reading is stable; after that (or after many reads that never
@@ -125,7 +128,10 @@ export class PlateTracker {
     // them. Confident readings of a clearly different plate start a new vehicle (new event id).
     if (track.published && reading.valid && reading.confidence >= 0.8 && plateSimilarity(reading.plate, track.published.plate) < 0.6) {
       track.conflicts.push(reading);
-      if (track.conflicts.length < this.o.newVehicleAfter) return undefined;
+      // Where the box jumped (no overlap with the last one), one reading confident enough to publish a
+      // new track on its own is enough; in the same spot, one stray reading must not split the vehicle.
+      const needed = track.jumped && reading.confidence >= this.o.confidentSingle ? 1 : this.o.newVehicleAfter;
+      if (track.conflicts.length < needed) return undefined;
       track.eventId = randomUUID();
       track.readings = [];
       track.published = undefined;
