@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 // Two projects: fast unit tests beside the code, and integration tests in test/ that talk to the
-// real PostgreSQL, Mosquitto, RTSP camera and browser. Integration files run one at a time per worker
-// because they start real processes; the machine has two cores.
+// real PostgreSQL, Mosquitto, RTSP camera and browser. `npm test` runs them one after the other, and
+// integration files one at a time, because they start real processes with timing assertions and the
+// machine has two cores.
 export default defineConfig({
   test: {
     projects: [
