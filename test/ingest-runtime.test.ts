@@ -23,7 +23,9 @@ describe.concurrent("ingest at run time", () => {
     await cam.stop();
   });
 
-  it("adds, changes and removes cameras without disturbing the others", async () => {
+  // Sequential: its frame-gap bound must not compete for the 2 cores with the child processes the
+  // concurrent tests below spawn (tsx start-up is CPU-heavy).
+  it.sequential("adds, changes and removes cameras without disturbing the others", async () => {
     // One RTSP server per camera, so that only ingest's own isolation is under test.
     const servers = [new RtspTestCamera({ width: 320, height: 180, gop: 25 }), new RtspTestCamera({ width: 320, height: 180, gop: 25 })];
     await Promise.all(servers.map((s) => s.start()));
