@@ -17,10 +17,12 @@ const REPO = path.resolve(import.meta.dirname, "..");
 describe.concurrent("ingest at run time", () => {
   const cam = new RtspTestCamera({ width: 320, height: 180, fps: 25, gop: 25 });
   const toClose: Ingest[] = [];
+  // Every RTSP server a test starts, so a failing assertion cannot leave one running.
+  const extraServers: RtspTestCamera[] = [];
   beforeAll(() => cam.start());
   afterAll(async () => {
     await Promise.all(toClose.map((i) => i.close()));
-    await cam.stop();
+    await Promise.all([cam, ...extraServers].map((s) => s.stop()));
   });
 
   // Sequential: its frame-gap bound must not compete for the 2 cores with the child processes the
@@ -28,6 +30,7 @@ describe.concurrent("ingest at run time", () => {
   it.sequential("adds, changes and removes cameras without disturbing the others", async () => {
     // One RTSP server per camera, so that only ingest's own isolation is under test.
     const servers = [new RtspTestCamera({ width: 320, height: 180, gop: 25 }), new RtspTestCamera({ width: 320, height: 180, gop: 25 })];
+    extraServers.push(...servers);
     await Promise.all(servers.map((s) => s.start()));
     const [camB, camC] = servers as [RtspTestCamera, RtspTestCamera];
     const sink = recordingSink();
