@@ -50,6 +50,8 @@ describe.concurrent("ingest against a real RTSP camera", () => {
     const ingest = await startIngest({ logger, frameSink: sink, config: { outputWidth: 320 }, cameras: [camera("kf", cam.url, { sampleFps: 2, keyframesOnly: true })] });
     closeLater.push(ingest);
     await waitUntil(() => sink.count("kf") > 0, 15_000, "first keyframe");
+    // Measure the steady state: right after connecting, ffmpeg releases what the RTSP session buffered in a burst.
+    await new Promise((r) => setTimeout(r, 2000));
     const decodedSoFar = async () =>
       (await ingest.metrics.registry.getSingleMetric("vigil_ingest_frames_decoded_total")!.get()).values.find((v) => v.labels.camera === "kf")!.value;
     const from = Date.now();
