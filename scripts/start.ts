@@ -146,6 +146,7 @@ async function main(): Promise<void> {
       outboxMaxEvents: inferenceEnv.OUTBOX_MAX_EVENTS,
       topicPrefix: inferenceEnv.MQTT_TOPIC_PREFIX,
       threads: inferenceEnv.ONNX_THREADS,
+      workers: inferenceEnv.INFERENCE_WORKERS,
     },
     { logger: logger.child({ service: "inference" }), mqtt: inferenceMqtt, metrics: inferenceMetrics },
   );

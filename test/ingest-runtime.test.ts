@@ -5,12 +5,12 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { cameraStatusSchema, decodePayload, shardForCamera } from "@vigil/contracts";
-import { createMqttFrameSink, decodeFrameMessage, startIngest, type Ingest } from "../services/ingest/src/index.js";
+import { cameraStatusSchema, decodePayload, serviceStatusMessage, shardForCamera } from "@vigil/contracts";
+import { createMqttFrameSink, decodeFrameMessage, IngestMetrics, startIngest, type Ingest } from "../services/ingest/src/index.js";
 import { collectMessages, connectTestMqtt, TEST_MQTT_URL, uniqueTopicPrefix } from "./support/mqtt.js";
 import { getFreePort } from "./support/ports.js";
 import { RtspTestCamera } from "./support/rtsp-camera.js";
-import { camera, capturingLogger, recordingSink, waitUntil } from "./ingest-support.js";
+import { camera, capturingLogger, makeClip, recordingSink, waitUntil } from "./ingest-support.js";
 
 const REPO = path.resolve(import.meta.dirname, "..");
 
@@ -113,6 +113,47 @@ describe.concurrent("ingest at run time", () => {
       expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 320, 180]);
     }
     await ingest.close();
+    await mqtt.endAsync();
+  });
+
+  it("shows a camera as degraded while no inference worker consumes its shard, online again when one announces itself", async () => {
+    const mqtt = await connectTestMqtt();
+    const prefix = uniqueTopicPrefix("ingest-consumer");
+    const statuses = await collectMessages(mqtt, `${prefix}/cameras/+/status`);
+    const { logger, lines } = capturingLogger("info");
+    const metrics = new IngestMetrics();
+    const sink = createMqttFrameSink({ mqtt, topicPrefix: prefix, shardCount: 2, inferenceGraceMs: 500, metrics, logger });
+    const shard = shardForCamera("consumer-cam", 2);
+    // A looped file rather than the RTSP camera: only the consumer side is under test here.
+    const clip = await makeClip({ seconds: 4, width: 320, height: 180 });
+    const ingest = await startIngest({ logger, mqtt, metrics, frameSink: sink, consumerUnavailable: (id) => sink.consumerUnavailable(id), config: { outputWidth: 320, topicPrefix: prefix }, cameras: [camera("consumer-cam", clip)] });
+    toClose.push(ingest);
+    const latest = () => {
+      const last = statuses.messages.at(-1);
+      const s = last && decodePayload(cameraStatusSchema, last.payload);
+      return s && s.ok ? s.value : undefined;
+    };
+    const worker = (state: string, extra: Record<string, unknown> = {}) =>
+      mqtt.publishAsync(serviceStatusMessage.topic(shard, prefix), JSON.stringify({ schemaVersion: 1, service: "inference", shard, shardCount: 2, state, ts: new Date().toISOString(), ...extra }), { qos: 1, retain: true });
+    const noWorker = `no inference worker for shard ${shard}/2 (frames are not being analysed)`;
+
+    // No status at all past the grace period: frames go nowhere, and the camera says so.
+    await waitUntil(() => latest()?.state === "degraded", 10_000, "degraded with no inference status");
+    expect(latest()!.error).toBe(noWorker);
+    // A malformed status (shard out of range) is counted and changes nothing.
+    await worker("online", { shard: 5 });
+    await waitUntil(() => lines.some((l) => l.includes("inference status rejected")), 5000, "the bad status rejected");
+    expect((await metrics.serviceStatusRejected.get()).values[0]?.value).toBe(1);
+    expect(sink.consumerUnavailable("consumer-cam")).toBe(noWorker);
+    await worker("online");
+    await waitUntil(() => latest()?.state === "online", 5000, "online once a worker announces itself");
+    const unconsumed = await metrics.unconsumed.get();
+    expect(unconsumed.values.find((v) => v.labels.camera === "consumer-cam")?.value).toBeGreaterThan(0);
+    await worker("offline");
+    await waitUntil(() => latest()?.state === "degraded" && latest()?.error === noWorker, 5000, "degraded when the worker's will says offline");
+    await mqtt.publishAsync(serviceStatusMessage.topic(shard, prefix), "", { qos: 1, retain: true });
+    await ingest.close();
+    await sink.close();
     await mqtt.endAsync();
   });
 

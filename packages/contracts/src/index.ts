@@ -7,6 +7,7 @@ export * from "./messages/alert.js";
 export * from "./messages/deadletter.js";
 export * from "./messages/frame.js";
 export * from "./messages/analyze.js";
+export * from "./messages/service-status.js";
 export * from "./api/auth.js";
 export * from "./api/resources.js";
 export * from "./socket-events.js";

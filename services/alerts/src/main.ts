@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import { camerasFileSchema, type CameraConfig } from "@vigil/contracts";
-import { createLogger, EnvError } from "@vigil/contracts/node";
+import { createLogger, loadEnvOrExit } from "@vigil/contracts/node";
 import { loadAlertsEnv } from "./env.js";
 import { configFromEnv } from "./config.js";
 import { createPgDatabase, createPgliteDatabase } from "./storage/database.js";
@@ -11,16 +11,7 @@ import { createAlertsMetrics } from "./metrics.js";
 
 // Composition root for `npm run start:alerts`: env → logger → database → service → graceful shutdown.
 async function main(): Promise<void> {
-  let env;
-  try {
-    env = loadAlertsEnv();
-  } catch (err) {
-    if (err instanceof EnvError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const env = loadEnvOrExit(loadAlertsEnv);
   const logger = createLogger({ name: "alerts", level: env.LOG_LEVEL });
   const db = env.DATABASE_URL ? createPgDatabase(env.DATABASE_URL) : await createPgliteDatabase(env.PGLITE_DIR);
   let cameras: CameraConfig[] | undefined;

@@ -19,8 +19,16 @@ const inferenceEnvSchema = z.object({
     }, "shard index must be below the shard count")
     .default("0/1"),
   ONNX_THREADS: z.coerce.number().int().min(0).max(64).default(2),
+  /** Analysis worker threads, each with its own models (0: analyse in the main thread); see BENCHMARKS.md capacity. */
+  INFERENCE_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
   /** Frames subscribed from MQTT; off when ingest runs in the same process. */
   FRAMES_FROM_MQTT: z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1"),
+  /**
+   * MQTT keep-alive. The broker publishes this worker's "offline" will 1.5 × this after it last
+   * heard from it when the host or link dies without closing the socket: 5 s → ingest marks the
+   * cameras degraded within ~8 s. (A crashed process closes its socket; the will goes out at once.)
+   */
+  MQTT_KEEPALIVE_S: z.coerce.number().int().min(1).max(600).default(5),
 });
 
 export type InferenceEnv = z.output<typeof inferenceEnvSchema>;

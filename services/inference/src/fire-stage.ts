@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { FireEvent } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
@@ -49,7 +49,15 @@ export async function loadFireStage(o: {
         .composite([{ input: svg, top: 0, left: 0 }])
         .jpeg({ quality: 80 })
         .toBuffer();
-      await writeFile(path.join(dir, name), jpeg);
+      // Written under a temporary name and renamed: a full disk leaves no half-written JPEG behind.
+      const file = path.join(dir, name);
+      try {
+        await writeFile(`${file}.tmp`, jpeg);
+        await rename(`${file}.tmp`, file);
+      } catch (err) {
+        await unlink(`${file}.tmp`).catch(() => undefined);
+        throw err;
+      }
       return `/media/${cameraId}/${day}/${name}`;
     },
   });

@@ -1,26 +1,28 @@
+import { hostname } from "node:os";
 import mqtt from "mqtt";
-import { createLogger, EnvError } from "@vigil/contracts/node";
+import { createLogger, loadEnvOrExit } from "@vigil/contracts/node";
 import { buildInferenceApp } from "./app.js";
 import { loadInferenceEnv } from "./env.js";
 import { startInference } from "./inference.js";
+import { ShardPresence } from "./intake/shard-presence.js";
 import { InferenceMetrics } from "./metrics.js";
 
 /** Composition root: env → logger → MQTT → models and stages → HTTP; shutdown in reverse. */
 async function main(): Promise<void> {
-  let env;
-  try {
-    env = loadInferenceEnv();
-  } catch (err) {
-    if (err instanceof EnvError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const env = loadEnvOrExit(loadInferenceEnv);
   const logger = createLogger({ name: "inference", level: env.LOG_LEVEL });
-  const client = mqtt.connect(env.MQTT_URL ?? "mqtt://127.0.0.1:1883", { clientId: `vigil-inference-${process.pid}`, reconnectPeriod: 2000, connectTimeout: 5000 });
-  client.on("error", (err) => logger.warn({ err }, "mqtt error"));
   const [index, count] = env.INFERENCE_SHARD.split("/").map(Number) as [number, number];
+  // Consuming frames from MQTT: ingest learns whether this shard is served from our retained status and will.
+  const presence = env.FRAMES_FROM_MQTT ? new ShardPresence({ topicPrefix: env.MQTT_TOPIC_PREFIX, shard: { index, count }, instance: `${hostname()}:${process.pid}`, logger }) : null;
+  const client = mqtt.connect(env.MQTT_URL ?? "mqtt://127.0.0.1:1883", {
+    clientId: `vigil-inference-${process.pid}`,
+    reconnectPeriod: 2000,
+    connectTimeout: 5000,
+    // Short (5 s by default, see env.ts) so that the broker sends our will soon after a silent death.
+    keepalive: env.MQTT_KEEPALIVE_S,
+    ...(presence ? { will: presence.will() } : {}),
+  });
+  client.on("error", (err) => logger.warn({ err }, "mqtt error"));
   const metrics = new InferenceMetrics(true);
   const inference = await startInference(
     {
@@ -30,10 +32,13 @@ async function main(): Promise<void> {
       outboxMaxEvents: env.OUTBOX_MAX_EVENTS,
       topicPrefix: env.MQTT_TOPIC_PREFIX,
       threads: env.ONNX_THREADS,
+      workers: env.INFERENCE_WORKERS,
       ...(env.FRAMES_FROM_MQTT ? { mqttFrames: { index, count } } : {}),
     },
     { logger, mqtt: client, metrics },
   );
+  // Only now are frames subscribed: "online" means they are being taken.
+  presence?.attach(client);
   const app = await buildInferenceApp({ analyze: (img) => inference.analyze(img), metrics, logger, health: () => ({ plateDetector: inference.plateDetector, mqtt: client.connected }) });
   await app.listen({ port: env.INFERENCE_PORT, host: env.INFERENCE_HOST });
   logger.info({ port: env.INFERENCE_PORT }, "inference listening");
@@ -47,6 +52,7 @@ async function main(): Promise<void> {
     force.unref();
     await app.close();
     await inference.close();
+    await presence?.withdraw();
     await client.endAsync();
     clearTimeout(force);
     process.exit(0);

@@ -2,8 +2,20 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 
 const STAGE_BUCKETS = [1, 2.5, 5, 10, 20, 40, 80, 160, 320, 640, 1280];
 
+/** The counters frame analysis bumps (by field name of InferenceMetrics). */
+export type AnalysisCounter = "framesProcessed" | "framesSkipped" | "framesRejected" | "platesPublished" | "plateReads" | "evidenceErrors" | "errors";
+
+/**
+ * What frame analysis reports. In the main thread it is InferenceMetrics itself; in an analysis
+ * worker thread it is a relay that posts each count to the main thread's registry.
+ */
+export interface AnalysisMetrics {
+  count(counter: AnalysisCounter, labels?: Record<string, string>): void;
+  observeStage(stage: string, ms: number): void;
+}
+
 /** The inference service's Prometheus metrics, on their own registry (several services share one process under `npm start`). */
-export class InferenceMetrics {
+export class InferenceMetrics implements AnalysisMetrics {
   readonly registry = new Registry();
   readonly framesProcessed = new Counter({ name: "vigil_inference_frames_processed_total", help: "Frames run through the pipeline", labelNames: ["camera"], registers: [this.registry] });
   readonly framesSkipped = new Counter({ name: "vigil_inference_frames_still_total", help: "Frames where the plate detector was skipped: no motion and no live track", registers: [this.registry] });
@@ -19,6 +31,10 @@ export class InferenceMetrics {
 
   constructor(defaultMetrics = false) {
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: "vigil_inference_" });
+  }
+
+  count(counter: AnalysisCounter, labels: Record<string, string> = {}): void {
+    (this[counter] as Counter<string>).inc(labels);
   }
 
   observeStage(stage: string, ms: number): void {

@@ -5,7 +5,7 @@ import { loadIngestEnv } from "./env.js";
 describe("ingest env", () => {
   it("applies defaults", () => {
     const env = loadIngestEnv({ CAMERAS_FILE: "cams.yaml" });
-    expect(env).toMatchObject({ INGEST_PORT: 8082, INGEST_FRAME_WIDTH: 1280, FRAME_SHARDS: 1, MQTT_URL: "mqtt://127.0.0.1:1883", MQTT_TOPIC_PREFIX: "vigil" });
+    expect(env).toMatchObject({ INGEST_PORT: 8082, INGEST_FRAME_WIDTH: 1280, FRAME_SHARDS: 1, INFERENCE_STATUS_GRACE_S: 10, MQTT_URL: "mqtt://127.0.0.1:1883", MQTT_TOPIC_PREFIX: "vigil" });
     expect(env.INGEST_SHARD).toBeUndefined();
   });
 

@@ -25,6 +25,8 @@ export const ingestEnvSchema = z
     /** How many inference workers share the frames (topics vigil/frames/0..n-1). */
     FRAME_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
     FRAME_FORMAT: z.enum(["jpeg", "rgb24"]).default("jpeg"),
+    /** Seconds after start before a frame shard with no inference status at all counts as unconsumed. */
+    INFERENCE_STATUS_GRACE_S: z.coerce.number().min(0).max(600).default(10),
     JPEG_QUALITY: z.coerce.number().int().min(30).max(100).default(80),
     FFMPEG_PATH: z.string().optional(),
     /** Follow the camera list the alert service keeps retained on {prefix}/config/cameras. */

@@ -1,7 +1,7 @@
 /** Public surface of the ingest service, for `npm start`, the alerts API and inference. */
 export { startIngest, type Ingest, type IngestConfig, type IngestDeps, type IngestShard, type CameraChange } from "./ingest.js";
 export { encodeFrameMessage, decodeFrameMessage, type FrameDecodeResult } from "./handoff/frame-codec.js";
-export { createMqttFrameSink, type MqttFrameSinkOptions } from "./handoff/mqtt-frame-sink.js";
+export { createMqttFrameSink, type MqttFrameSink, type MqttFrameSinkOptions } from "./handoff/mqtt-frame-sink.js";
 export { FrameQueue } from "./handoff/frame-queue.js";
 export { IngestMetrics } from "./health/ingest-metrics.js";
 export { buildIngestServer } from "./http/ingest-server.js";

@@ -35,6 +35,12 @@ export interface IngestDeps {
   metrics?: IngestMetrics;
   /** In-process listeners (e.g. the alert service in `npm start`). */
   onStatus?: (status: CameraStatus) => void;
+  /**
+   * Why a camera's frames are not analysed now although they are handed off (the MQTT sink's
+   * `consumerUnavailable`: no inference worker online for its shard); such a camera shows as
+   * degraded with this reason. Absent in-process, where the sink is inference itself.
+   */
+  consumerUnavailable?: (cameraId: string) => string | undefined;
 }
 
 export type CameraChange = "added" | "updated" | "unchanged" | "removed" | "not-this-shard";
@@ -70,6 +76,8 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
 
   const inShard = (id: string) => !config.shard || shardForCamera(id, config.shard.count) === config.shard.index;
 
+  const unavailable = deps.consumerUnavailable;
+
   function launch(cam: CameraConfig): Running {
     const log = logger.child({ camera: cam.id });
     let lastErrorLog = 0;
@@ -97,6 +105,7 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
         deps.onStatus?.(s);
       },
       droppedFrames: () => queue.dropped,
+      ...(unavailable ? { consumerUnavailable: () => unavailable(cam.id) } : {}),
       timings: config.timings,
     });
     worker.start();

@@ -4,7 +4,7 @@
  * `{prefix}/frames/{shard}`, camera status retained on MQTT, /metrics and /healthz on INGEST_PORT.
  */
 import mqtt from "mqtt";
-import { createLogger } from "@vigil/contracts/node";
+import { createLogger, loadEnvOrExit } from "@vigil/contracts/node";
 import { loadIngestEnv } from "./env.js";
 import { loadCamerasFile, watchCamerasFile } from "./config/cameras-file.js";
 import { camerasConfigTopic, decodeCamerasConfig } from "./config/cameras-topic.js";
@@ -15,7 +15,7 @@ import { startIngest } from "./ingest.js";
 import { resolveFfmpegPath } from "./source/ffmpeg-binary.js";
 
 async function main(): Promise<void> {
-  const env = loadIngestEnv();
+  const env = loadEnvOrExit(loadIngestEnv);
   const logger = createLogger({ name: "ingest", level: env.LOG_LEVEL });
   const ffmpegPath = resolveFfmpegPath(env.FFMPEG_PATH, env.PATH);
   const cameras = await loadCamerasFile(env.CAMERAS_FILE);
@@ -23,12 +23,24 @@ async function main(): Promise<void> {
   const client = await mqtt.connectAsync(env.MQTT_URL, { clientId: `vigil-ingest-${process.pid}`, reconnectPeriod: 2000 });
   client.on("error", (err) => logger.warn({ err }, "mqtt error"));
   const metrics = new IngestMetrics();
+  const frameSink = createMqttFrameSink({
+    mqtt: client,
+    topicPrefix: env.MQTT_TOPIC_PREFIX,
+    shardCount: env.FRAME_SHARDS,
+    format: env.FRAME_FORMAT,
+    jpegQuality: env.JPEG_QUALITY,
+    inferenceGraceMs: env.INFERENCE_STATUS_GRACE_S * 1000,
+    metrics,
+    logger: logger.child({ module: "frames" }),
+  });
   const ingest = await startIngest({
     config: { topicPrefix: env.MQTT_TOPIC_PREFIX, outputWidth: env.INGEST_FRAME_WIDTH, ffmpegPath, shard: env.INGEST_SHARD },
     logger,
     mqtt: client,
     metrics,
-    frameSink: createMqttFrameSink({ mqtt: client, topicPrefix: env.MQTT_TOPIC_PREFIX, shardCount: env.FRAME_SHARDS, format: env.FRAME_FORMAT, jpegQuality: env.JPEG_QUALITY }),
+    frameSink,
+    // A camera whose shard no inference worker consumes shows as degraded, not online.
+    consumerUnavailable: (id) => frameSink.consumerUnavailable(id),
     cameras,
   });
 
@@ -72,6 +84,7 @@ async function main(): Promise<void> {
     watcher.close();
     await server.close();
     await ingest.close();
+    await frameSink.close();
     await client.endAsync();
     clearTimeout(force);
   };
@@ -80,7 +93,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // Before the logger exists (bad env) the message itself is the useful output.
+  // Start-up failures (cameras file, ffmpeg path) come before anything is logged: the message alone says what to fix.
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

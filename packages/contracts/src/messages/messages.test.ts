@@ -10,6 +10,7 @@ import { deadLetterMessage, deadLetterSchema } from "./deadletter.js";
 import { fireEventMessage, fireEventSchema } from "./fire-event.js";
 import { frameHeaderSchema, frameMessage, shardForCamera } from "./frame.js";
 import { plateEventMessage, plateEventSchema } from "./plate-event.js";
+import { serviceStatusMessage, serviceStatusSchema } from "./service-status.js";
 
 const ts = "2026-11-23T06:30:00.000Z";
 type Json = Record<string, unknown>;
@@ -46,6 +47,25 @@ const CASES: MessageCase[] = [
       ["camera id with a slash (it goes into a topic)", set("cameraId", "cam/1"), "cameraId"],
       ["timestamp that is not ISO 8601", set("ts", "yesterday"), "ts"],
       ["missing lastFrameTs", set("lastFrameTs", undefined), "lastFrameTs"],
+      ["wrong schema version", set("schemaVersion", 2), "schemaVersion"],
+    ],
+  },
+  {
+    name: "inference service status",
+    schema: serviceStatusSchema,
+    valid: [
+      { schemaVersion: 1, service: "inference", shard: 0, shardCount: 1, state: "online", ts, instance: "gpu-1:4242" },
+      { schemaVersion: 1, service: "inference", shard: 3, shardCount: 4, state: "offline", ts },
+    ],
+    bad: [
+      ["unknown state", set("state", "degraded"), "state"],
+      ["another service", set("service", "alerts"), "service"],
+      ["shard not below the shard count", set("shard", 1), "shard"],
+      ["negative shard", set("shard", -1), "shard"],
+      ["fractional shard", set("shard", 0.5), "shard"],
+      ["zero shards", set("shardCount", 0), "shardCount"],
+      ["timestamp that is not ISO 8601", set("ts", "now"), "ts"],
+      ["empty instance", set("instance", ""), "instance"],
       ["wrong schema version", set("schemaVersion", 2), "schemaVersion"],
     ],
   },
@@ -235,10 +255,14 @@ describe("topics, QoS and retain (SPEC)", () => {
     expect(alertMessage.topic()).toBe("vigil/alerts");
     expect(deadLetterMessage.topic()).toBe("vigil/deadletter");
     expect(frameMessage.topic(3)).toBe("vigil/frames/3");
+    expect(serviceStatusMessage.topic(2)).toBe("vigil/services/inference/2/status");
+    expect(serviceStatusMessage.topic(0, "test/abc")).toBe("test/abc/services/inference/0/status");
+    expect(serviceStatusMessage.subscription("test/abc")).toBe("test/abc/services/inference/+/status");
   });
 
-  it("retains camera status only; every event is QoS 1", () => {
+  it("retains camera and service status only; every event is QoS 1", () => {
     expect([cameraStatusMessage.qos, cameraStatusMessage.retain]).toEqual([1, true]);
+    expect([serviceStatusMessage.qos, serviceStatusMessage.retain]).toEqual([1, true]);
     for (const m of [plateEventMessage, fireEventMessage, alertMessage, deadLetterMessage]) {
       expect(m.qos).toBe(1);
       expect(m.retain).toBe(false);

@@ -20,6 +20,27 @@ export function parseEnv<S extends z.ZodType>(schema: S, source: Record<string, 
   throw new EnvError(problems);
 }
 
+export interface EnvExitIo {
+  /** Defaults to `console.error`. */
+  writeError?: (text: string) => void;
+  /** Defaults to `process.exit`. */
+  exit?: (code: number) => never;
+}
+
+/**
+ * Runs a service's env loader at start-up; on an `EnvError` prints every problem and exits 1, as
+ * there is no logger yet and nothing to clean up. Any other error is rethrown for `main` to handle.
+ */
+export function loadEnvOrExit<T>(load: () => T, io: EnvExitIo = {}): T {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof EnvError)) throw err;
+    (io.writeError ?? console.error)(err.message);
+    return (io.exit ?? process.exit)(1);
+  }
+}
+
 /** Common variables every service shares (SPEC "Configuration"). */
 export const commonEnvShape = {
   MQTT_URL: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, "must be an mqtt://, mqtts://, ws:// or wss:// URL").optional(),

@@ -18,7 +18,11 @@ interface PlateReadRow {
 
 const COLUMNS = "id, ts, camera_id, plate, display, rows, confidence, bbox, snapshot, crop";
 
-function toPlateRead(r: PlateReadRow, score?: number): PlateRead {
+/**
+ * Row fields mapped alike for the API (`PlateRead`) and the watchlist matcher (`PlateEvent`). The two
+ * differ in the rest: the API rounds the confidence and sends absent evidence as null, an event omits it.
+ */
+function readFields(r: PlateReadRow): Pick<PlateRead & PlateEvent, "id" | "cameraId" | "ts" | "plate" | "display" | "rows" | "bbox"> {
   return {
     id: r.id,
     cameraId: r.camera_id,
@@ -26,8 +30,14 @@ function toPlateRead(r: PlateReadRow, score?: number): PlateRead {
     plate: r.plate,
     display: r.display,
     rows: r.rows === 2 ? 2 : 1,
-    confidence: Math.round(r.confidence * 1e4) / 1e4,
     bbox: [r.bbox[0] ?? 0, r.bbox[1] ?? 0, r.bbox[2] ?? 0, r.bbox[3] ?? 0],
+  };
+}
+
+function toPlateRead(r: PlateReadRow, score?: number): PlateRead {
+  return {
+    ...readFields(r),
+    confidence: Math.round(r.confidence * 1e4) / 1e4,
     snapshot: r.snapshot,
     crop: r.crop,
     ...(score === undefined ? {} : { score: Math.round(score * 1000) / 1000 }),
@@ -209,14 +219,8 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
       );
       return rows.map((r) => ({
         schemaVersion: 1,
-        id: r.id,
-        cameraId: r.camera_id,
-        ts: r.ts,
-        plate: r.plate,
-        display: r.display,
-        rows: r.rows === 2 ? 2 : 1,
+        ...readFields(r),
         confidence: r.confidence,
-        bbox: [r.bbox[0] ?? 0, r.bbox[1] ?? 0, r.bbox[2] ?? 0, r.bbox[3] ?? 0],
         frames: r.frames,
         revision: r.revision,
         ...(r.snapshot ? { snapshot: r.snapshot } : {}),

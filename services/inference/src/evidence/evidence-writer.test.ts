@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
@@ -37,5 +37,32 @@ describe("EvidenceWriter", () => {
     const writer = new EvidenceWriter({ mediaDir: blocked, onError: (e) => errors.push(e) });
     expect(await writer.write("cam-1", "id", ts, frame, [0, 0, 1, 1], crop)).toEqual({});
     expect(errors).toHaveLength(1);
+  });
+
+  // Writes half of the crop, then fails as a full disk does; everything else is written normally.
+  const cropFailsPartWay = async (file: string, data: Buffer) => {
+    if (!file.includes("-crop")) return writeFile(file, data);
+    await writeFile(file, data.subarray(0, data.length >> 1));
+    throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+  };
+
+  it("removes the files of a write that fails part-way (disk full), leaving none behind", async () => {
+    const mediaDir = await mkdtemp(path.join(dir, "partial-"));
+    const errors: Error[] = [];
+    const writer = new EvidenceWriter({ mediaDir, onError: (e) => errors.push(e), writeFile: cropFailsPartWay });
+    expect(await writer.write("cam-1", "id", ts, frame, [0, 0, 1, 1], crop)).toEqual({});
+    expect(errors.map((e) => e.message)).toEqual(["ENOSPC: no space left on device"]);
+    expect(await readdir(path.join(mediaDir, "cam-1/2026-03-04"))).toEqual([]);
+  });
+
+  it("keeps the previous revision's files when a later revision of the event fails to write", async () => {
+    const mediaDir = await mkdtemp(path.join(dir, "revision-"));
+    const eventDir = path.join(mediaDir, "cam-1/2026-03-04");
+    await new EvidenceWriter({ mediaDir }).write("cam-1", "id", ts, frame, [0, 0, 1, 1], crop);
+    const before = await Promise.all(["id.jpg", "id-crop.jpg"].map((f) => readFile(path.join(eventDir, f))));
+    const writer = new EvidenceWriter({ mediaDir, writeFile: cropFailsPartWay });
+    expect(await writer.write("cam-1", "id", ts, frame, [0.25, 0.25, 0.5, 0.5], crop)).toEqual({});
+    expect((await readdir(eventDir)).sort()).toEqual(["id-crop.jpg", "id.jpg"]);
+    expect(await Promise.all(["id.jpg", "id-crop.jpg"].map((f) => readFile(path.join(eventDir, f))))).toEqual(before);
   });
 });

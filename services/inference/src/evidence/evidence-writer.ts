@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { NormalisedBox } from "@vigil/contracts";
 import sharp from "sharp";
@@ -15,13 +15,15 @@ export interface EvidenceWriterOptions {
   /** Frames wider than this are scaled down for the snapshot (evidence, not archive). */
   maxWidth?: number;
   onError?: (err: Error) => void;
+  /** Defaults to `fs.promises.writeFile`; tests pass one that fails part-way, as a full disk does. */
+  writeFile?: (file: string, data: Buffer) => Promise<void>;
 }
 
 /**
  * Writes the evidence JPEGs of an event: the frame with the plate's box drawn, and the plate crop,
  * at `<mediaDir>/<cameraId>/<yyyy-mm-dd>/<eventId>.jpg` and `…-crop.jpg`. The alerts service
  * serves the same directory at `/media/`. A failed write (disk full) never loses the event: the
- * caller publishes without the paths.
+ * caller publishes without the paths, and the files of the failed call are removed.
  */
 export class EvidenceWriter {
   constructor(private readonly o: EvidenceWriterOptions) {}
@@ -29,17 +31,25 @@ export class EvidenceWriter {
   async write(cameraId: string, eventId: string, ts: Date, frame: RgbImage, box: NormalisedBox, crop: RgbImage | undefined): Promise<EvidencePaths> {
     const day = ts.toISOString().slice(0, 10);
     const rel = `${cameraId}/${day}`;
+    const dir = path.join(this.o.mediaDir, rel);
+    const files = [{ name: `${eventId}.jpg`, jpeg: () => this.snapshotJpeg(frame, box) }];
+    if (crop) files.push({ name: `${eventId}-crop.jpg`, jpeg: () => encodeJpeg(crop, 90) });
+    const temps: string[] = [];
     try {
-      await mkdir(path.join(this.o.mediaDir, rel), { recursive: true });
-      const snapshot = await this.snapshotJpeg(frame, box);
-      await writeFile(path.join(this.o.mediaDir, rel, `${eventId}.jpg`), snapshot);
-      const out: EvidencePaths = { snapshot: `/media/${rel}/${eventId}.jpg` };
-      if (crop) {
-        await writeFile(path.join(this.o.mediaDir, rel, `${eventId}-crop.jpg`), await encodeJpeg(crop, 90));
-        out.crop = `/media/${rel}/${eventId}-crop.jpg`;
+      await mkdir(dir, { recursive: true });
+      // Both files go to temporary names and replace the final ones only once both are written,
+      // so a failed revision leaves the previous revision's evidence (which alerts may show) intact.
+      for (const f of files) {
+        const temp = path.join(dir, `${f.name}.tmp`);
+        temps.push(temp);
+        await (this.o.writeFile ?? writeFile)(temp, await f.jpeg());
       }
-      return out;
+      for (const f of files) await rename(path.join(dir, `${f.name}.tmp`), path.join(dir, f.name));
+      return { snapshot: `/media/${rel}/${eventId}.jpg`, ...(crop ? { crop: `/media/${rel}/${eventId}-crop.jpg` } : {}) };
     } catch (err) {
+      // The event goes out without these paths, so nothing would ever reference or delete the
+      // files written so far (a partial one included): on a full disk their space would stay taken.
+      await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
       this.o.onError?.(err as Error);
       return {};
     }

@@ -11,18 +11,22 @@ export interface MqttFrameIntakeOptions {
   sink: FrameSink;
   metrics: InferenceMetrics;
   logger: Logger;
+  /** Frames handed to the sink at once, never two of one camera (default 1; inference passes its lane count). */
+  concurrency?: number;
 }
 
 /**
  * Frames from ingest on other hosts: subscribes to this worker's shard (`{prefix}/frames/{i}`),
- * decodes ingest's binary framing and hands frames to the sink. Frames are QoS 0 and processed one
- * at a time; a frame arriving while one is in work replaces the waiting one per camera (newest wins,
- * a late frame is worth less than a current one). Bad messages are counted, never fatal.
+ * decodes ingest's binary framing and hands frames to the sink. Frames are QoS 0; up to
+ * `concurrency` are in work at once, one per camera at most; a frame arriving while its camera's
+ * previous one is in work replaces the waiting one (newest wins, a late frame is worth less than a
+ * current one). Bad messages are counted, never fatal.
  */
 export class MqttFrameIntake {
   private readonly topic: string;
   private readonly waiting = new Map<string, Parameters<FrameSink["submit"]>[0]>();
-  private busy = false;
+  /** Cameras with a frame in the sink now. */
+  private readonly inWork = new Set<string>();
   private readonly onMessage = (topic: string, payload: Buffer) => {
     if (topic !== this.topic) return;
     const decoded = decodeFrameMessage(payload);
@@ -35,7 +39,7 @@ export class MqttFrameIntake {
     const frame = { ...decoded.frame, data: Buffer.from(decoded.frame.data) };
     if (this.waiting.has(frame.cameraId)) this.o.metrics.framesRejected.inc({ reason: "superseded" });
     this.waiting.set(frame.cameraId, frame);
-    void this.pump();
+    this.pump();
   };
 
   constructor(private readonly o: MqttFrameIntakeOptions) {
@@ -47,17 +51,20 @@ export class MqttFrameIntake {
     await this.o.mqtt.subscribeAsync(this.topic, { qos: 0 });
   }
 
-  private async pump(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      while (this.waiting.size > 0) {
-        const [cameraId, frame] = this.waiting.entries().next().value!;
-        this.waiting.delete(cameraId);
-        await this.o.sink.submit(frame).catch((err: unknown) => this.o.logger.warn({ err, cameraId }, "frame failed"));
-      }
-    } finally {
-      this.busy = false;
+  private pump(): void {
+    const max = Math.max(1, this.o.concurrency ?? 1);
+    for (const [cameraId, frame] of this.waiting) {
+      if (this.inWork.size >= max) return;
+      if (this.inWork.has(cameraId)) continue;
+      this.waiting.delete(cameraId);
+      this.inWork.add(cameraId);
+      void this.o.sink
+        .submit(frame)
+        .catch((err: unknown) => this.o.logger.warn({ err, cameraId }, "frame failed"))
+        .finally(() => {
+          this.inWork.delete(cameraId);
+          this.pump();
+        });
     }
   }
 

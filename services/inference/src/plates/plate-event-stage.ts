@@ -3,7 +3,7 @@ import type { Logger } from "@vigil/contracts/node";
 import type { RgbImage } from "../detectors/detector.js";
 import type { EvidenceWriter } from "../evidence/evidence-writer.js";
 import type { MotionGate } from "../intake/motion-gate.js";
-import type { InferenceMetrics } from "../metrics.js";
+import type { AnalysisMetrics } from "../metrics.js";
 import type { PlateTracker, PublishDecision } from "../tracking/plate-tracker.js";
 import { formatPlate as formatPlateLocal } from "./plate-format.js";
 import type { PlatePipeline } from "./plate-pipeline.js";
@@ -14,7 +14,7 @@ export interface PlateEventStageDeps {
   tracker: PlateTracker;
   evidence?: EvidenceWriter;
   publish: (event: PlateEvent) => Promise<void>;
-  metrics: InferenceMetrics;
+  metrics: AnalysisMetrics;
   logger: Logger;
   /** Skips the detector on still frames of cameras with no live plate track. */
   motionGate?: MotionGate;
@@ -30,7 +30,7 @@ export class PlateEventStage {
   async process(cameraId: string, image: RgbImage, captureTs: number): Promise<PlateEvent[]> {
     const busy = this.d.tracker.expire(cameraId, captureTs).live.length > 0;
     if (this.d.motionGate && !this.d.motionGate.shouldDetect(cameraId, image, busy)) {
-      this.d.metrics.framesSkipped.inc();
+      this.d.metrics.count("framesSkipped");
       return [];
     }
     const t0 = performance.now();
@@ -50,12 +50,12 @@ export class PlateEventStage {
       try {
         reading = await this.d.pipeline.read(image, track.bbox);
       } catch (err) {
-        this.d.metrics.errors.inc({ stage: "plate_ocr" });
+        this.d.metrics.count("errors", { stage: "plate_ocr" });
         this.d.logger.warn({ err, cameraId }, "plate OCR failed");
         continue;
       }
       this.d.metrics.observeStage("plate_ocr", performance.now() - r0);
-      this.d.metrics.plateReads.inc({ valid: String(reading.valid) });
+      this.d.metrics.count("plateReads", { valid: String(reading.valid) });
       const decision = this.d.tracker.addReading(track, reading);
       if (decision) events.push(await this.publish(decision, image, reading, captureTs));
     }
@@ -66,7 +66,7 @@ export class PlateEventStage {
     const { track, vote, revision } = decision;
     const ts = new Date(captureTs);
     const evidence = this.d.evidence ? await this.d.evidence.write(track.cameraId, track.eventId, ts, image, track.bbox, reading.crop) : {};
-    if (this.d.evidence && !evidence.snapshot) this.d.metrics.evidenceErrors.inc();
+    if (this.d.evidence && !evidence.snapshot) this.d.metrics.count("evidenceErrors");
     const event = plateEventSchema.parse({
       schemaVersion: SCHEMA_VERSION,
       id: track.eventId,
@@ -84,7 +84,7 @@ export class PlateEventStage {
       ...(evidence.crop ? { crop: evidence.crop } : {}),
     });
     await this.d.publish(event);
-    this.d.metrics.platesPublished.inc({ kind: revision === 0 ? "new" : "revision" });
+    this.d.metrics.count("platesPublished", { kind: revision === 0 ? "new" : "revision" });
     this.d.logger.info({ cameraId: event.cameraId, eventId: event.id, plate: event.plate, revision, frames: event.frames }, "plate event");
     return event;
   }

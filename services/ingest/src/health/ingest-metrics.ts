@@ -15,6 +15,8 @@ export class IngestMetrics {
   readonly cameraFps: Gauge<"camera">;
   readonly handoff: Histogram<"camera">;
   readonly configRejected: Counter;
+  readonly unconsumed: Counter<"camera">;
+  readonly serviceStatusRejected: Counter;
 
   constructor(readonly registry: Registry = new Registry()) {
     const registers = [registry];
@@ -34,11 +36,13 @@ export class IngestMetrics {
       registers,
     });
     this.configRejected = new Counter({ name: "vigil_ingest_config_rejected_total", help: "Camera lists from MQTT that failed validation", registers });
+    this.unconsumed = new Counter({ name: "vigil_ingest_frames_unconsumed_total", help: "Frames published while no inference worker was online for their shard (not analysed)", labelNames: ["camera"], registers });
+    this.serviceStatusRejected = new Counter({ name: "vigil_ingest_service_status_rejected_total", help: "Inference status messages that failed validation (ignored)", registers });
   }
 
   /** Forgets a removed camera's series so /metrics does not list it forever. */
   removeCamera(camera: string): void {
-    for (const m of [this.decoded, this.sampled, this.dropped, this.restarts, this.sinkErrors, this.decodeLag, this.cameraUp, this.cameraFps, this.handoff]) {
+    for (const m of [this.decoded, this.sampled, this.dropped, this.restarts, this.sinkErrors, this.unconsumed, this.decodeLag, this.cameraUp, this.cameraFps, this.handoff]) {
       m.remove({ camera });
     }
   }

@@ -5,6 +5,7 @@ import type { Logger } from "@vigil/contracts/node";
 import type { IngestMetrics } from "../health/ingest-metrics.js";
 import { FpsMeter } from "../health/fps-meter.js";
 import { Backoff, type BackoffOptions } from "./backoff.js";
+import { degradedReason } from "./camera-health.js";
 import { buildFfmpegArgs } from "./ffmpeg-args.js";
 import { classifyFfmpegError, scrubUrls } from "./ffmpeg-errors.js";
 import { KeyframeSampler } from "./keyframe-sampler.js";
@@ -32,6 +33,11 @@ export interface CameraWorkerDeps {
   onStatus(status: CameraStatus): void;
   /** Frames dropped by the hand-off so far, shown in status. */
   droppedFrames(): number;
+  /**
+   * Why nothing analyses this camera's frames right now (e.g. no inference worker on its shard),
+   * or undefined. Asked on every health check; absent when the hand-off is in-process.
+   */
+  consumerUnavailable?(): string | undefined;
   timings?: WorkerTimings;
 }
 
@@ -230,17 +236,20 @@ export class CameraWorker {
     this.updateDegraded(now);
   }
 
-  /**
-   * Degraded: frames flow, but at under half the expected rate (full-decode mode, after a
-   * 10 s warm-up), or inference is dropping most of them.
-   */
+  /** Degraded or online while frames flow; the rules are in `degradedReason`. */
   private updateDegraded(now: number): void {
-    if (this.state === "offline" || this.onlineSince === null || now - this.onlineSince < 10_000) return;
-    const fps = this.fpsMeter.fps(now);
-    const slow = !this.deps.camera.keyframesOnly && fps < this.sampleFps * 0.5;
-    const dropping = this.fpsMeter.count(now) > 0 && this.dropsInWindow(now) > this.fpsMeter.count(now) * 0.5;
-    if (slow || dropping) this.setState("degraded", slow ? `low frame rate: ${fps.toFixed(1)} fps of ${this.sampleFps}` : "inference is behind: most frames dropped");
-    else this.setState("online", undefined);
+    if (this.state === "offline" || this.onlineSince === null) return;
+    const warmedUp = now - this.onlineSince >= 10_000;
+    const reason = degradedReason({
+      consumerUnavailable: this.deps.consumerUnavailable?.(),
+      warmedUp,
+      fps: this.fpsMeter.fps(now),
+      sampledInWindow: this.fpsMeter.count(now),
+      droppedInWindow: warmedUp ? this.dropsInWindow(now) : 0,
+      sampleFps: this.sampleFps,
+      keyframesOnly: !!this.deps.camera.keyframesOnly,
+    });
+    this.setState(reason ? "degraded" : "online", reason);
   }
 
   private dropHistory: { at: number; total: number }[] = [];

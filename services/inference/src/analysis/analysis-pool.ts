@@ -1,0 +1,190 @@
+import { Worker } from "node:worker_threads";
+import type { AnalyzeResponse, FireEvent, Frame, PlateEvent } from "@vigil/contracts";
+import type { Logger } from "@vigil/contracts/node";
+import { ImageDecodeError } from "../image/rgb-image.js";
+import type { InferenceMetrics } from "../metrics.js";
+import type { FrameAnalysis, FrameAnalysisConfig } from "./frame-analysis.js";
+import type { FromWorker, ToWorker } from "./worker-protocol.js";
+
+export interface AnalysisPoolDeps {
+  logger: Logger;
+  metrics: InferenceMetrics;
+  publishPlate(event: PlateEvent): Promise<void>;
+  publishFire(event: FireEvent): Promise<void>;
+  /** Worker entry (tests only); default the tsx bootstrap beside this file. */
+  workerUrl?: URL;
+}
+
+interface Pending {
+  resolve(result: AnalyzeResponse | undefined): void;
+  reject(err: Error): void;
+}
+
+/** One analysis worker thread and the requests it has not answered yet. */
+class AnalysisWorker {
+  private worker!: Worker;
+  private ready!: Promise<void>;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closing = false;
+  plateDetector = "";
+
+  constructor(
+    private readonly index: number,
+    private readonly config: FrameAnalysisConfig,
+    private readonly deps: AnalysisPoolDeps,
+  ) {
+    this.spawn();
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  private spawn(): void {
+    const worker = new Worker(this.deps.workerUrl ?? new URL("./analysis-worker.mjs", import.meta.url));
+    this.worker = worker;
+    this.ready = new Promise<void>((resolve, reject) => {
+      worker.on("message", (message: FromWorker) => {
+        if (message.type === "ready") {
+          this.plateDetector = message.plateDetector;
+          resolve();
+        } else if (message.type === "init-failed") reject(new Error(`analysis worker ${this.index} could not load its models: ${message.error}`));
+        else this.onMessage(message);
+      });
+      worker.once("exit", (code) => reject(new Error(`analysis worker ${this.index} exited with ${code} while starting`)));
+    });
+    this.ready.catch(() => undefined);
+    worker.on("error", (err) => this.deps.logger.error({ err, worker: this.index }, "analysis worker failed"));
+    worker.on("exit", (code) => this.onExit(worker, code));
+    const level = this.deps.logger.level;
+    this.post({ type: "init", config: this.config, logLevel: level, workerIndex: this.index });
+  }
+
+  private onMessage(message: FromWorker): void {
+    const { metrics } = this.deps;
+    switch (message.type) {
+      case "count":
+        metrics.count(message.counter, message.labels);
+        return;
+      case "stage":
+        metrics.observeStage(message.stage, message.ms);
+        return;
+      case "publish": {
+        const done = message.kind === "plate" ? this.deps.publishPlate(message.event) : this.deps.publishFire(message.event);
+        done.then(
+          () => this.post({ type: "published", id: message.id }),
+          (err: unknown) => this.post({ type: "published", id: message.id, error: (err as Error).message }),
+        );
+        return;
+      }
+      case "done": {
+        const waiting = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        if (message.error) waiting?.reject(message.undecodable ? new ImageDecodeError(message.error) : new Error(message.error));
+        else waiting?.resolve(message.result);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /**
+   * A worker that dies (a crash in native code, out of memory) fails only the frames it held; the
+   * next one is started at once so the cameras on its lane carry on.
+   */
+  private onExit(worker: Worker, code: number): void {
+    if (worker !== this.worker) return;
+    const lost = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of lost) p.reject(new Error(`analysis worker ${this.index} exited with ${code}`));
+    if (this.closing) return;
+    this.deps.metrics.errors.inc({ stage: "worker" });
+    this.deps.logger.error({ worker: this.index, code, lostRequests: lost.length }, "analysis worker exited; starting a new one");
+    this.spawn();
+  }
+
+  private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(message, transfer);
+  }
+
+  async request(message: { type: "frame"; frame: Frame } | { type: "analyze"; image: Uint8Array }, transfer: ArrayBuffer[]): Promise<AnalyzeResponse | undefined> {
+    await this.ready;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.post({ ...message, id }, transfer);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const worker = this.worker;
+    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    // Let the worker finish its queue and release its sessions; terminate it if it hangs.
+    const timer = setTimeout(() => void worker.terminate(), 10_000);
+    this.post({ type: "close" });
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Frame analysis on worker threads: each worker holds its own models, and a camera always goes to
+ * the worker it was first given (round-robin), so its frames reach its tracker in order. The main
+ * thread keeps the outbox and the metrics; workers ask it to publish and wait until it has.
+ */
+export class AnalysisPool implements FrameAnalysis {
+  private readonly workerOf = new Map<string, number>();
+
+  private constructor(private readonly workers: AnalysisWorker[]) {}
+
+  static async start(count: number, config: FrameAnalysisConfig, deps: AnalysisPoolDeps): Promise<AnalysisPool> {
+    const workers = Array.from({ length: count }, (_, i) => new AnalysisWorker(i, config, deps));
+    try {
+      await Promise.all(workers.map((w) => w.whenReady()));
+    } catch (err) {
+      await Promise.allSettled(workers.map((w) => w.close()));
+      throw err;
+    }
+    return new AnalysisPool(workers);
+  }
+
+  get plateDetector(): string {
+    return this.workers[0]!.plateDetector;
+  }
+
+  /** Index of the worker a camera's frames go to. */
+  workerFor(cameraId: string): number {
+    let index = this.workerOf.get(cameraId);
+    if (index === undefined) {
+      index = this.workerOf.size % this.workers.length;
+      this.workerOf.set(cameraId, index);
+    }
+    return index;
+  }
+
+  async process(frame: Frame): Promise<void> {
+    // The worker gets its own copy of the pixels (moved, not cloned): ingest's buffer may be a view
+    // into memory it reuses, so it cannot be handed over itself.
+    const data = new Uint8Array(frame.data);
+    await this.workers[this.workerFor(frame.cameraId)]!.request({ type: "frame", frame: { ...frame, data } }, [data.buffer]);
+  }
+
+  async analyze(image: Uint8Array): Promise<AnalyzeResponse> {
+    const copy = new Uint8Array(image);
+    const idlest = this.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    const result = await idlest.request({ type: "analyze", image: copy }, [copy.buffer]);
+    if (!result) throw new Error("analysis worker returned no result");
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}
