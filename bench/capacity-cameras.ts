@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), "vigil-capacity-"));
   const infMqtt = await mqtt.connectAsync(TEST_MQTT_URL, { clientId: `cap-${randomBytes(3).toString("hex")}` });
   const inferenceMetrics = new InferenceMetrics(false);
-  const inference = await startInference({ modelsDir: MODELS_DIR, mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: prefix, threads: Number(process.env.ONNX_THREADS ?? 2), workers: Number(process.env.INFERENCE_WORKERS ?? 2) }, { logger, mqtt: infMqtt, metrics: inferenceMetrics });
+  const inference = await startInference({ modelsDir: MODELS_DIR, mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: prefix, threads: Number(process.env.ONNX_THREADS ?? 1), workers: Number(process.env.INFERENCE_WORKERS ?? 2) }, { logger, mqtt: infMqtt, metrics: inferenceMetrics });
   console.log(`fire stage: ${fireOn ? "on" : "OFF (fire model not installed; plates only)"}`);
 
   const latencies: number[] = [];

@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), "vigil-e2e-"));
   const metrics = new InferenceMetrics(false);
   const inference = await startInference(
-    { modelsDir: MODELS_DIR, mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: prefix, threads: 2, ...(Object.keys(tracker).length ? { tracker } : {}) },
+    { modelsDir: MODELS_DIR, mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: prefix, threads: Number(process.env.ONNX_THREADS ?? 1), ...(Object.keys(tracker).length ? { tracker } : {}) },
     { logger, mqtt: infMqtt, metrics },
   );
   const frames = new Map<number, FrameRecord>();

@@ -18,7 +18,8 @@ const inferenceEnvSchema = z.object({
       return n! >= 1 && i! < n!;
     }, "shard index must be below the shard count")
     .default("0/1"),
-  ONNX_THREADS: z.coerce.number().int().min(0).max(64).default(2),
+  /** Per model, in each worker: 1 measured best with 2 workers on 2 cores (0.189 vs 0.238 cores per camera, BENCHMARKS.md). */
+  ONNX_THREADS: z.coerce.number().int().min(0).max(64).default(1),
   /** Analysis worker threads, each with its own models (0: analyse in the main thread); see BENCHMARKS.md capacity. */
   INFERENCE_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
   /** Frames subscribed from MQTT; off when ingest runs in the same process. */
