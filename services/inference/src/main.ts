@@ -61,4 +61,8 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
-void main();
+main().catch((err: unknown) => {
+  // A start-up failure (models that will not load, a port in use) ends the process with its reason.
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
