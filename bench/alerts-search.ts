@@ -59,6 +59,16 @@ if (count !== ROWS) {
   console.log(`built in ${Math.round((performance.now() - t0) / 1000)} s`);
 }
 
+// The service fills plate_keys (distinct keys, trigram-indexed, where fuzzy search finds its
+// candidates) as it stores reads; the bulk load above bypasses it, so fill it here when it lags.
+const keyCount = Number((await db.query<{ n: number }>("SELECT count(*)::bigint AS n FROM plate_keys")).rows[0]!.n);
+if (keyCount < VEHICLES * 0.9) {
+  const t0 = performance.now();
+  await db.exec("INSERT INTO plate_keys (plate, plate_folded) SELECT DISTINCT plate, plate_folded FROM plate_reads ON CONFLICT DO NOTHING");
+  await db.exec("ANALYZE plate_keys");
+  console.log(`plate_keys filled from plate_reads in ${Math.round((performance.now() - t0) / 1000)} s`);
+}
+
 const repo = createPlateReadsRepository(db, partitions);
 const sample = (await db.query<{ plate: string }>(`SELECT plate FROM plate_reads TABLESAMPLE SYSTEM (0.1) LIMIT ${QUERIES}`)).rows.map((r) => r.plate);
 const LOOKALIKE: Record<string, string> = { "0": "O", "1": "L", "5": "S", "8": "B", "2": "Z", "6": "G" };
@@ -68,7 +78,7 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   await fn();
   return performance.now() - t;
 }
-async function run(name: string, make: (i: number) => () => Promise<{ items: unknown[] }>, target: number) {
+async function run(name: string, make: (i: number) => () => Promise<{ items: unknown[] }>, target: number, minAvgRows = 1) {
   for (let i = 0; i < 10; i++) await make(i)(); // warm-up
   const ms: number[] = [];
   let hits = 0;
@@ -77,7 +87,9 @@ async function run(name: string, make: (i: number) => () => Promise<{ items: unk
     ms.push(await time(async () => (hits += (await q()).items.length)));
   }
   const p = percentiles(ms);
-  console.log(`${name.padEnd(34)} p50 ${p.p50} ms  p95 ${p.p95} ms  p99 ${p.p99} ms  (avg ${(hits / QUERIES).toFixed(1)} rows)  target p95 ≤ ${target} ms: ${verdict(p.p95, target)}`);
+  // A query that finds nothing is fast for the wrong reason: such a figure is not a result.
+  const found = hits / QUERIES >= minAvgRows;
+  console.log(`${name.padEnd(34)} p50 ${p.p50} ms  p95 ${p.p95} ms  p99 ${p.p99} ms  (avg ${(hits / QUERIES).toFixed(1)} rows)  target p95 ≤ ${target} ms: ${found ? verdict(p.p95, target) : "INVALID (found nothing)"}`);
 }
 
 console.log(`\nplate_reads: ${ROWS.toLocaleString()} rows; ${QUERIES} queries each (limit 50)`);
