@@ -9,6 +9,10 @@ import { ShardPresence } from "./shard-presence.js";
 class FakeMqtt extends EventEmitter {
   connected = false;
   published: { topic: string; state: string; retain: boolean | undefined }[] = [];
+  subscribed: string[] = [];
+  async subscribeAsync(topic: string): Promise<void> {
+    this.subscribed.push(topic);
+  }
   async publishAsync(topic: string, payload: string, opts: { retain?: boolean }): Promise<void> {
     const decoded = decodePayload(serviceStatusSchema, payload);
     if (!decoded.ok) throw new Error(decoded.reason);
@@ -69,5 +73,25 @@ describe("ShardPresence", () => {
     const started = Date.now();
     await p.withdraw(50);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("answers an 'offline' left on its topic by an older worker's will with 'online', while it is live", async () => {
+    const p = presence();
+    const mqtt = new FakeMqtt();
+    mqtt.connected = true;
+    p.attach(mqtt as unknown as MqttClient);
+    await tick();
+    expect(mqtt.subscribed).toEqual(["t/services/inference/1/status"]);
+    const older = new ShardPresence({ topicPrefix: "t", shard: { index: 1, count: 2 }, instance: "old-host:7", logger: createLogger({ name: "test", level: "silent" }) });
+    mqtt.emit("message", "t/services/inference/1/status", older.will().payload);
+    mqtt.emit("message", "t/services/inference/1/status", Buffer.from(older.payload("online"))); // not an offline: no answer
+    mqtt.emit("message", "t/services/inference/1/status", Buffer.from("{not json")); // ignored
+    await tick();
+    expect(mqtt.published.map((m) => m.state)).toEqual(["online", "online"]);
+    // After a graceful withdraw it no longer answers: its own "offline" must stand.
+    await p.withdraw();
+    mqtt.emit("message", "t/services/inference/1/status", older.will().payload);
+    await tick();
+    expect(mqtt.published.map((m) => m.state)).toEqual(["online", "online", "offline"]);
   });
 });

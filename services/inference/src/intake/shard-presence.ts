@@ -1,5 +1,5 @@
 import type { IClientOptions, IClientPublishOptions, MqttClient } from "mqtt";
-import { encodePayload, serviceStatusMessage, type ServiceState } from "@vigil/contracts";
+import { decodePayload, encodePayload, serviceStatusMessage, type ServiceState } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 
 export interface ShardPresenceOptions {
@@ -15,11 +15,26 @@ export interface ShardPresenceOptions {
  * (re)connect, retained "offline" on a graceful stop, and "offline" as the MQTT last will so the
  * broker says it when the process or its host dies. Ingest's frame sink reads it, since its QoS 0
  * frames are accepted by the broker whether or not anyone analyses them.
+ *
+ * There is one retained status per shard, so the last writer wins: the will of a worker that died
+ * after its replacement announced itself (a partitioned host whose keep-alive expires late, an old
+ * session taken over) would leave the shard "offline" while this worker serves it. The worker
+ * therefore watches its own topic and answers any "offline" it sees while it is live with "online".
  */
 export class ShardPresence {
   readonly topic: string;
   private client: MqttClient | null = null;
-  private readonly onConnect = () => void this.publish("online");
+  private readonly onConnect = () => {
+    void this.client?.subscribeAsync(this.topic, { qos: serviceStatusMessage.qos }).catch((err: unknown) => this.o.logger.warn({ err, topic: this.topic }, "shard status not watched"));
+    void this.publish("online");
+  };
+  private readonly onMessage = (topic: string, payload: Buffer) => {
+    if (topic !== this.topic || !this.client?.connected) return;
+    const status = decodePayload(serviceStatusMessage.schema, payload);
+    if (!status.ok || status.value.state !== "offline") return;
+    this.o.logger.warn({ topic, instance: status.value.instance }, "shard marked offline by another status (an older worker's will?) while this worker serves it; announcing online again");
+    void this.publish("online");
+  };
 
   constructor(private readonly o: ShardPresenceOptions) {
     this.topic = serviceStatusMessage.topic(o.shard.index, o.topicPrefix);
@@ -53,6 +68,7 @@ export class ShardPresence {
    */
   attach(client: MqttClient): void {
     this.client = client;
+    client.on("message", this.onMessage);
     client.on("connect", this.onConnect);
     if (client.connected) this.onConnect();
   }
@@ -65,6 +81,7 @@ export class ShardPresence {
     const client = this.client;
     if (!client) return;
     client.off("connect", this.onConnect);
+    client.off("message", this.onMessage);
     if (!client.connected) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
