@@ -1,10 +1,11 @@
-import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { FireEvent } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import sharp from "sharp";
 import type { Detection, DetectorLoadOptions, RgbImage } from "./detectors/detector.js";
 import { VigilFireGridDetector } from "./detectors/fire-vigil-grid.js";
+import { writeAllOrNone } from "./evidence/write-all-or-none.js";
 import { createFireConfirmer } from "./fire/fire-confirmer.js";
 import { createFirePipeline } from "./fire/fire-pipeline.js";
 
@@ -49,15 +50,8 @@ export async function loadFireStage(o: {
         .composite([{ input: svg, top: 0, left: 0 }])
         .jpeg({ quality: 80 })
         .toBuffer();
-      // Written under a temporary name and renamed: a full disk leaves no half-written JPEG behind.
-      const file = path.join(dir, name);
-      try {
-        await writeFile(`${file}.tmp`, jpeg);
-        await rename(`${file}.tmp`, file);
-      } catch (err) {
-        await unlink(`${file}.tmp`).catch(() => undefined);
-        throw err;
-      }
+      // A full disk leaves no half-written JPEG behind.
+      await writeAllOrNone([{ path: path.join(dir, name), data: async () => jpeg }]);
       return `/media/${cameraId}/${day}/${name}`;
     },
   });

@@ -1,7 +1,8 @@
-import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { NormalisedBox } from "@vigil/contracts";
 import sharp from "sharp";
+import { writeAllOrNone, type FileToWrite } from "./write-all-or-none.js";
 import { encodeJpeg, type RgbImage } from "../image/rgb-image.js";
 
 export interface EvidencePaths {
@@ -32,24 +33,16 @@ export class EvidenceWriter {
     const day = ts.toISOString().slice(0, 10);
     const rel = `${cameraId}/${day}`;
     const dir = path.join(this.o.mediaDir, rel);
-    const files = [{ name: `${eventId}.jpg`, jpeg: () => this.snapshotJpeg(frame, box) }];
-    if (crop) files.push({ name: `${eventId}-crop.jpg`, jpeg: () => encodeJpeg(crop, 90) });
-    const temps: string[] = [];
+    const files: FileToWrite[] = [{ path: path.join(dir, `${eventId}.jpg`), data: () => this.snapshotJpeg(frame, box) }];
+    if (crop) files.push({ path: path.join(dir, `${eventId}-crop.jpg`), data: () => encodeJpeg(crop, 90) });
     try {
       await mkdir(dir, { recursive: true });
-      // Both files go to temporary names and replace the final ones only once both are written,
-      // so a failed revision leaves the previous revision's evidence (which alerts may show) intact.
-      for (const f of files) {
-        const temp = path.join(dir, `${f.name}.tmp`);
-        temps.push(temp);
-        await (this.o.writeFile ?? writeFile)(temp, await f.jpeg());
-      }
-      for (const f of files) await rename(path.join(dir, `${f.name}.tmp`), path.join(dir, f.name));
+      // All or none: a failed revision leaves the previous revision's evidence (which alerts may show)
+      // intact, and since the event goes out without these paths, nothing would ever refer to (or
+      // delete) files left behind; on a full disk their space would stay taken.
+      await writeAllOrNone(files, this.o.writeFile);
       return { snapshot: `/media/${rel}/${eventId}.jpg`, ...(crop ? { crop: `/media/${rel}/${eventId}-crop.jpg` } : {}) };
     } catch (err) {
-      // The event goes out without these paths, so nothing would ever reference or delete the
-      // files written so far (a partial one included): on a full disk their space would stay taken.
-      await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
       this.o.onError?.(err as Error);
       return {};
     }
