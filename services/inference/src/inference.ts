@@ -3,6 +3,7 @@ import { plateEventMessage, fireEventMessage, encodePayload, plateEventSchema, f
 import type { Logger } from "@vigil/contracts/node";
 import { AnalysisPool } from "./analysis/analysis-pool.js";
 import { createFrameAnalysis, type FrameAnalysis } from "./analysis/frame-analysis.js";
+import { FrameLanes } from "./analysis/frame-lanes.js";
 import { InferenceMetrics } from "./metrics.js";
 import { DiskOutbox } from "./outbox/disk-outbox.js";
 import { OutboxPublisher } from "./outbox/outbox-publisher.js";
@@ -89,10 +90,11 @@ export async function startInference(config: InferenceConfig, deps: InferenceDep
   if (workerCount > 0) logger.info({ workers: workerCount, threadsPerModel: config.threads }, "analysis worker threads started");
 
   // Frames are CPU work on shared cores: one lane per worker (one in the main thread without
-  // workers), each one frame at a time, a camera always on the same lane.
+  // workers), each one frame at a time, a camera always on the same lane. The lane is the worker:
+  // this is the only place that assigns cameras.
   const lanes = new FrameLanes(Math.max(1, workerCount));
   const frameSink: FrameSink = {
-    submit: (frame) => lanes.run(frame.cameraId, () => analysis.process(frame)),
+    submit: (frame) => lanes.run(frame.cameraId, (lane) => analysis.process(frame, lane)),
   };
 
   let intake: MqttFrameIntake | undefined;
@@ -118,40 +120,4 @@ export async function startInference(config: InferenceConfig, deps: InferenceDep
       await publisher?.close();
     },
   };
-}
-
-/**
- * Promise chains keyed by camera: a camera keeps the lane it was first given, so its frames run one
- * after another (its tracker and motion gate see them in order) while other lanes proceed. Lanes
- * are given round-robin rather than by hash so that a few cameras never pile onto one lane.
- */
-export class FrameLanes {
-  private readonly tails: Promise<void>[];
-  private readonly laneOf = new Map<string, number>();
-
-  constructor(readonly count: number) {
-    this.tails = Array.from({ length: count }, () => Promise.resolve());
-  }
-
-  lane(cameraId: string): number {
-    let lane = this.laneOf.get(cameraId);
-    if (lane === undefined) {
-      lane = this.laneOf.size % this.count;
-      this.laneOf.set(cameraId, lane);
-    }
-    return lane;
-  }
-
-  /** Runs `task` after everything queued before it on this camera's lane; settles with the task. */
-  run(cameraId: string, task: () => Promise<void>): Promise<void> {
-    const lane = this.lane(cameraId);
-    const result = this.tails[lane]!.then(task);
-    this.tails[lane] = result.catch(() => undefined);
-    return result;
-  }
-
-  /** Resolves once every task queued so far has settled. */
-  async idle(): Promise<void> {
-    await Promise.all(this.tails);
-  }
 }

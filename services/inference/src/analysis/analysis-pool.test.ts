@@ -38,23 +38,21 @@ describe("AnalysisPool", () => {
     expect(pool.plateDetector).toBe("fake");
     await pool.process(frame("publish", 2 * 2 * 3));
     expect(published).toEqual([{ id: "e1", bytes: 12 }]);
-    await Promise.all([pool.process(frame("a")), pool.process(frame("b")), pool.process(frame("a"))]);
+    await Promise.all([pool.process(frame("a"), 0), pool.process(frame("b"), 1), pool.process(frame("a"), 0)]);
     expect(await processedBy(metrics, "a")).toBe(2);
     expect(await processedBy(metrics, "b")).toBe(1);
   });
 
-  it("keeps a camera on one worker, and spreads cameras over the workers", async () => {
-    pool = await AnalysisPool.start(2, config, { logger: createLogger({ name: "test", level: "silent" }), metrics: new InferenceMetrics(), publishPlate: async () => undefined, publishFire: async () => undefined, workerUrl: fakeWorker });
-    expect(["c1", "c2", "c3", "c1", "c2"].map((c) => pool!.workerFor(c))).toEqual([0, 1, 0, 0, 1]);
-  });
-
-  it("fails only the frames a dying worker held, starts a new one, and the camera's next frames go through", async () => {
+  it("sends a frame to the worker of its lane; a dying worker fails only its frames, the other carries on, and a new one takes over", async () => {
     const metrics = new InferenceMetrics();
-    pool = await AnalysisPool.start(1, config, { logger: createLogger({ name: "test", level: "silent" }), metrics, publishPlate: async () => undefined, publishFire: async () => undefined, workerUrl: fakeWorker });
-    await expect(pool.process(frame("crash"))).rejects.toThrow(/exited with 3/);
-    await pool.process(frame("after"));
-    await pool.process(frame("after"));
+    pool = await AnalysisPool.start(2, config, { logger: createLogger({ name: "test", level: "silent" }), metrics, publishPlate: async () => undefined, publishFire: async () => undefined, workerUrl: fakeWorker });
+    const [crashed, other] = await Promise.allSettled([pool.process(frame("crash"), 0), pool.process(frame("other"), 1)]);
+    expect(crashed.status === "rejected" && String(crashed.reason)).toMatch(/analysis worker 0 exited with 3/);
+    expect(other.status).toBe("fulfilled");
+    await pool.process(frame("after"), 0);
+    await pool.process(frame("after"), 0);
     expect(await processedBy(metrics, "after")).toBe(2);
+    expect(await processedBy(metrics, "other")).toBe(1);
     expect((await metrics.errors.get()).values.find((v) => v.labels.stage === "worker")?.value).toBe(1);
   });
 });

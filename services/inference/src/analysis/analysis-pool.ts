@@ -135,13 +135,12 @@ class AnalysisWorker {
 }
 
 /**
- * Frame analysis on worker threads: each worker holds its own models, and a camera always goes to
- * the worker it was first given (round-robin), so its frames reach its tracker in order. The main
- * thread keeps the outbox and the metrics; workers ask it to publish and wait until it has.
+ * Frame analysis on worker threads: each worker holds its own models. The caller says which worker
+ * takes a frame (the lane FrameLanes gave its camera), so a camera's frames reach its tracker in
+ * order. The main thread keeps the outbox and the metrics; workers ask it to publish and wait
+ * until it has.
  */
 export class AnalysisPool implements FrameAnalysis {
-  private readonly workerOf = new Map<string, number>();
-
   private constructor(private readonly workers: AnalysisWorker[]) {}
 
   static async start(count: number, config: FrameAnalysisConfig, deps: AnalysisPoolDeps): Promise<AnalysisPool> {
@@ -159,21 +158,11 @@ export class AnalysisPool implements FrameAnalysis {
     return this.workers[0]!.plateDetector;
   }
 
-  /** Index of the worker a camera's frames go to. */
-  workerFor(cameraId: string): number {
-    let index = this.workerOf.get(cameraId);
-    if (index === undefined) {
-      index = this.workerOf.size % this.workers.length;
-      this.workerOf.set(cameraId, index);
-    }
-    return index;
-  }
-
-  async process(frame: Frame): Promise<void> {
+  async process(frame: Frame, lane = 0): Promise<void> {
     // The worker gets its own copy of the pixels (moved, not cloned): ingest's buffer may be a view
     // into memory it reuses, so it cannot be handed over itself.
     const data = new Uint8Array(frame.data);
-    await this.workers[this.workerFor(frame.cameraId)]!.request({ type: "frame", frame: { ...frame, data } }, [data.buffer]);
+    await this.workers[lane % this.workers.length]!.request({ type: "frame", frame: { ...frame, data } }, [data.buffer]);
   }
 
   async analyze(image: Uint8Array): Promise<AnalyzeResponse> {

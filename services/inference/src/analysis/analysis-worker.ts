@@ -58,12 +58,11 @@ port.on("message", (message: ToWorker) => {
       break;
     }
     case "frame": {
+      // Structured clone turns the Buffer into a plain Uint8Array; frame analysis takes either.
       const { id, frame } = message;
-      // Structured clone turns the Buffer into a plain Uint8Array; the pipeline wants a Buffer view.
-      const data = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
       enqueue(async () => {
         try {
-          await analysis!.process({ ...frame, data });
+          await analysis!.process(frame);
           post({ type: "done", id });
         } catch (err) {
           post({ type: "done", id, error: (err as Error).message });
@@ -92,8 +91,7 @@ port.on("message", (message: ToWorker) => {
     case "close":
       enqueue(async () => {
         await analysis?.close();
-        post({ type: "closed" });
-        port.close();
+        port.close(); // the thread exits; the pool waits for its "exit"
       });
       break;
   }

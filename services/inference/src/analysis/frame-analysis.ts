@@ -40,8 +40,11 @@ export interface FrameAnalysisDeps {
 
 /** The models and per-camera state that turn frames into events; not safe for two frames at once. */
 export interface FrameAnalysis {
-  /** Plates and fire on one frame; errors are counted and logged, never thrown. */
-  process(frame: Frame): Promise<void>;
+  /**
+   * Plates and fire on one frame; errors are counted and logged, never thrown. `lane` says which
+   * worker of a pool takes it (FrameLanes assigns it per camera); in the main thread it is unused.
+   */
+  process(frame: Frame, lane?: number): Promise<void>;
   /** One still image through detection and OCR, no tracking (POST /api/v1/analyze). */
   analyze(image: Uint8Array): Promise<AnalyzeResponse>;
   /** Name of the plate detector in use (the YOLO model, or the PaddleOCR text fallback). */

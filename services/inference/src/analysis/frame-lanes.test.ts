@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FrameLanes } from "./inference.js";
+import { FrameLanes } from "./frame-lanes.js";
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -23,6 +23,13 @@ describe("FrameLanes", () => {
     const lanes = new FrameLanes(2);
     expect(["cam-1", "cam-2", "cam-3", "cam-4"].map((c) => lanes.lane(c))).toEqual([0, 1, 0, 1]);
     expect(lanes.lane("cam-2")).toBe(1);
+  });
+
+  it("tells each task its camera's lane", async () => {
+    const lanes = new FrameLanes(2);
+    const seen: number[] = [];
+    for (const camera of ["a", "b", "c", "b"]) await lanes.run(camera, async (lane) => void seen.push(lane));
+    expect(seen).toEqual([0, 1, 0, 1]);
   });
 
   it("goes on after a failed frame, and idle() waits for every lane", async () => {

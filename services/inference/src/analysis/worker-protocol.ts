@@ -19,5 +19,4 @@ export type FromWorker =
   | { type: "publish"; id: number; kind: "plate"; event: PlateEvent }
   | { type: "publish"; id: number; kind: "fire"; event: FireEvent }
   | { type: "count"; counter: AnalysisCounter; labels?: Record<string, string> }
-  | { type: "stage"; stage: string; ms: number }
-  | { type: "closed" };
+  | { type: "stage"; stage: string; ms: number };

@@ -20,7 +20,16 @@ class FakeMqtt extends EventEmitter {
   }
 }
 
-const presence = () => new ShardPresence({ topicPrefix: "t", shard: { index: 1, count: 2 }, instance: "host:42", logger: createLogger({ name: "test", level: "silent" }) });
+const presence = (instance = "host:42") => new ShardPresence({ topicPrefix: "t", shard: { index: 1, count: 2 }, instance, logger: createLogger({ name: "test", level: "silent" }) });
+
+/** A presence attached to a client that is already connected. */
+function attachedToConnectedClient(): { p: ShardPresence; mqtt: FakeMqtt } {
+  const p = presence();
+  const mqtt = new FakeMqtt();
+  mqtt.connected = true;
+  p.attach(mqtt as unknown as MqttClient);
+  return { p, mqtt };
+}
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe("ShardPresence", () => {
@@ -32,10 +41,7 @@ describe("ShardPresence", () => {
   });
 
   it("announces 'online' when attached to a connected client and again after every reconnect", async () => {
-    const p = presence();
-    const mqtt = new FakeMqtt();
-    mqtt.connected = true;
-    p.attach(mqtt as unknown as MqttClient);
+    const { mqtt } = attachedToConnectedClient();
     await tick();
     mqtt.emit("connect");
     await tick();
@@ -76,13 +82,10 @@ describe("ShardPresence", () => {
   });
 
   it("answers an 'offline' left on its topic by an older worker's will with 'online', while it is live", async () => {
-    const p = presence();
-    const mqtt = new FakeMqtt();
-    mqtt.connected = true;
-    p.attach(mqtt as unknown as MqttClient);
+    const { p, mqtt } = attachedToConnectedClient();
     await tick();
     expect(mqtt.subscribed).toEqual(["t/services/inference/1/status"]);
-    const older = new ShardPresence({ topicPrefix: "t", shard: { index: 1, count: 2 }, instance: "old-host:7", logger: createLogger({ name: "test", level: "silent" }) });
+    const older = presence("old-host:7");
     mqtt.emit("message", "t/services/inference/1/status", older.will().payload);
     mqtt.emit("message", "t/services/inference/1/status", Buffer.from(older.payload("online"))); // not an offline: no answer
     mqtt.emit("message", "t/services/inference/1/status", Buffer.from("{not json")); // ignored
