@@ -19,6 +19,11 @@ export const fireEventSchema = z.object({
   confirmedFrames: z.number().int().min(1).max(1_000_000),
   snapshot: z.string().max(500).optional(),
   revision: z.number().int().min(0).max(1_000_000).optional(),
+  /**
+   * Smoke only: true while it is smoke without flame that has not yet persisted and grown (a
+   * lower-severity "possible smoke"); a later revision of the same id with false confirms it.
+   */
+  possible: z.boolean().optional(),
 });
 export type FireEvent = z.infer<typeof fireEventSchema>;
 

@@ -11,6 +11,8 @@ describe("severity", () => {
     [{ type: "fire", confidence: 0.4 }, "high"],
     [{ type: "smoke", confidence: 0.9 }, "high"],
     [{ type: "smoke", confidence: 0.3 }, "medium"],
+    [{ type: "smoke", confidence: 0.9, possible: true }, "low"],
+    [{ type: "smoke", confidence: 0.9, possible: false }, "high"],
     [{ type: "camera_offline" }, "medium"],
   ] as const)("%j → %s", (rule, expected) => {
     expect(severityFor(rule)).toBe(expected);

@@ -12,7 +12,7 @@ function lower(s: AlertSeverity): AlertSeverity {
  * below fire; an offline camera is medium (a blind spot, not an incident).
  */
 export function severityFor(
-  rule: { type: "watchlist_hit"; priority: WatchlistPriority; matchKind: WatchlistMatchKind } | { type: "fire" | "smoke"; confidence: number } | { type: "camera_offline" },
+  rule: { type: "watchlist_hit"; priority: WatchlistPriority; matchKind: WatchlistMatchKind } | { type: "fire" | "smoke"; confidence: number; possible?: boolean } | { type: "camera_offline" },
 ): AlertSeverity {
   switch (rule.type) {
     case "watchlist_hit":
@@ -20,6 +20,8 @@ export function severityFor(
     case "fire":
       return rule.confidence >= 0.6 ? "critical" : "high";
     case "smoke":
+      // Smoke without flame that has not yet persisted and grown is a "possible smoke": look, don't run.
+      if (rule.possible) return "low";
       return rule.confidence >= 0.6 ? "high" : "medium";
     case "camera_offline":
       return "medium";

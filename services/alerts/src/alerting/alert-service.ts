@@ -174,7 +174,7 @@ export function createAlertService(deps: {
     async onFireEvent(event: FireEvent): Promise<Alert | null> {
       const eventKey = `${event.kind}|${event.id}`;
       const existingId = byEvent.get(eventKey);
-      const severity = severityFor({ type: event.kind, confidence: event.confidence });
+      const severity = severityFor({ type: event.kind, confidence: event.confidence, ...(event.possible ? { possible: true } : {}) });
       if (existingId) {
         const existing = await load(existingId);
         if (!existing) return null;

@@ -22,6 +22,13 @@ export interface DetectorLoadOptions {
   threads: number;
 }
 
+/** How eager a detector should be: per camera (`fireSensitivity`), "normal" = the calibrated thresholds. */
+export type DetectionSensitivity = "low" | "normal" | "high";
+
+export interface DetectOptions {
+  sensitivity?: DetectionSensitivity;
+}
+
 /**
  * Every model is a plugin behind this interface: a new model is one new file that implements it
  * and one line in the registry. `load` creates and warms the session once; `detect` is called per
@@ -31,6 +38,7 @@ export interface Detector {
   readonly name: string;
   readonly labels: readonly string[];
   load(options: DetectorLoadOptions): Promise<void>;
-  detect(image: RgbImage): Promise<Detection[]>;
+  /** Detectors without a notion of sensitivity ignore `options`. */
+  detect(image: RgbImage, options?: DetectOptions): Promise<Detection[]>;
   close(): Promise<void>;
 }

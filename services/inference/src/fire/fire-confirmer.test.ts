@@ -9,8 +9,8 @@ function fire(area: number, confidence = 0.8): Detection {
   return { label: "fire", confidence, bbox: [0.4, 0.4, side, side] };
 }
 
-function smoke(confidence = 0.7): Detection {
-  return { label: "smoke", confidence, bbox: [0.2, 0.1, 0.3, 0.3] };
+function smoke(confidence = 0.7, side = 0.3): Detection {
+  return { label: "smoke", confidence, bbox: [0.2, 0.1, side, side] };
 }
 
 /** Runs a sequence of frames (one array of detections each) and returns what was emitted per frame. */
@@ -82,11 +82,44 @@ describe("fire confirmer", () => {
     ]);
   });
 
-  it("uses a slower window for smoke", () => {
-    const frames = Array.from({ length: 8 }, () => [smoke()]);
+  it("uses a slower window for smoke, and raises smoke without flame as possible", () => {
+    const frames = Array.from({ length: 8 }, (_, i) => [smoke(0.7 + 0.02 * (i % 3))]);
     const { emitted } = run(frames);
     expect(emitted).toHaveLength(1);
-    expect(emitted[0]).toMatchObject({ kind: "smoke", frame: 4, confirmedFrames: 5 });
+    expect(emitted[0]).toMatchObject({ kind: "smoke", frame: 4, confirmedFrames: 5, possible: true });
+  });
+
+  it("ignores static haze (smoke of constant area and confidence)", () => {
+    expect(run(Array.from({ length: 20 }, () => [smoke()])).emitted).toEqual([]);
+  });
+
+  it("confirms possible smoke at once, under the same id, when it has persisted and grown", () => {
+    // 20 frames (10 s): the plume grows from 0.2 to 0.4 of the frame side.
+    const frames = Array.from({ length: 20 }, (_, i) => [smoke(0.7 + 0.02 * (i % 3), 0.2 + 0.01 * i)]);
+    const { emitted } = run(frames, { updateIntervalMs: 60_000 });
+    expect(emitted.map((e) => [e.id, e.revision, e.possible])).toEqual([
+      ["id-1", 0, true],
+      ["id-1", 1, false],
+    ]);
+    expect(emitted[1]!.ts - emitted[0]!.ts).toBeGreaterThanOrEqual(0);
+  });
+
+  it("does not count sightings at different places (a headlight crossing the frame)", () => {
+    const frames = Array.from({ length: 10 }, (_, i) => [{ label: "fire", confidence: 0.7 + 0.1 * (i % 2), bbox: [0.05 + 0.09 * i, 0.5, 0.04, 0.04] } as Detection]);
+    expect(run(frames).emitted).toEqual([]);
+  });
+
+  it("does not raise a new event on a fixture: where the kind was seen most of the last half hour", () => {
+    // A lamp the chain sees in 9 of 10 frames for an hour, always at the same spot, missed now and then.
+    const lamp = (i: number) => (i % 10 < 9 ? flicker(i) : []);
+    const long = Array.from({ length: 60 * 120 }, (_, i) => lamp(i));
+    const { emitted, confirmer } = run(long, { clearAfterMs: 400, updateIntervalMs: 3_600_000 }); // each off frame ends the event
+    // Raised while the place was new, then held back once the map knows it.
+    const early = emitted.filter((e) => e.revision === 0 && e.frame < 600).length;
+    const late = emitted.filter((e) => e.revision === 0 && e.frame > 40 * 120).length;
+    expect(early).toBeGreaterThan(0);
+    expect(late).toBe(0);
+    expect(confirmer.fixtureSuppressed()).toBeGreaterThan(0);
   });
 
   it("keeps cameras apart", () => {

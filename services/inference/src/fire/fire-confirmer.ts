@@ -9,6 +9,16 @@ import type { Detection } from "../detectors/detector.js";
  * billboard, a red sign or a static sunset does not). Once confirmed, an ongoing fire keeps one
  * id: it is re-emitted as an update (revision + 1) at most every `updateIntervalMs`, and a new
  * event only comes after it has been unseen for `clearAfterMs`.
+ *
+ * Street look-alikes that survive the verifier are held back by three more rules:
+ * - same place: the sightings that count must overlap the current one (a moving headlight or a
+ *   white car crossing the frame is seen in many frames, but never twice at the same spot);
+ * - fixtures: a per-camera long-term map of where the kind has been seen (time constant
+ *   `fixtureTauMs`); a new event whose box lies mostly where the kind was already seen most of the
+ *   last half hour is a lamp or a sign, not a new fire, and is not raised;
+ * - smoke without flame is raised as `possible` (a lower-severity alert) until it has persisted
+ *   for `smokeEscalateMs` and grown by `smokeGrowth`, or a fire is confirmed on the camera; then
+ *   one update at once says it is confirmed.
  */
 export interface KindRule {
   /** Frames considered (the last M sampled frames). */
@@ -25,6 +35,14 @@ export interface KindRule {
 export interface FireConfirmerOptions {
   fire: KindRule;
   smoke: KindRule;
+  /** Time constant of the per-camera fixture map (where the kind is always seen). */
+  fixtureTauMs: number;
+  /** Fraction of a new event's box on fixture cells (map ≥ 0.5) that suppresses it. */
+  fixtureCover: number;
+  /** Smoke stays "possible" until it has been seen for this long … */
+  smokeEscalateMs: number;
+  /** … and its area has grown by this factor (mean of the last 3 sightings over the first 3). */
+  smokeGrowth: number;
   /** At most one update of an ongoing event per this interval. */
   updateIntervalMs: number;
   /** An event ends once its kind has not been seen for this long; the next sighting is a new event. */
@@ -37,7 +55,11 @@ export interface FireConfirmerOptions {
 /** Sampling at ~2 fps: fire in 3 of the last 5 frames (≈2.5 s), smoke in 5 of the last 8 (≈4 s). */
 export const DEFAULT_FIRE_CONFIRMER_OPTIONS: FireConfirmerOptions = {
   fire: { window: 5, minHits: 3, minVariation: 0.02 },
-  smoke: { window: 8, minHits: 5, minVariation: 0 },
+  smoke: { window: 8, minHits: 5, minVariation: 0.02 },
+  fixtureTauMs: 30 * 60_000,
+  fixtureCover: 0.6,
+  smokeEscalateMs: 8_000,
+  smokeGrowth: 1.2,
   updateIntervalMs: 10_000,
   clearAfterMs: 30_000,
   minConfidence: 0,
@@ -56,6 +78,8 @@ export interface FireConfirmation {
   confirmedFrames: number;
   /** Capture time (epoch ms) of the frame that confirmed or updated it. */
   ts: number;
+  /** Smoke only: true while it is smoke without flame that has not yet persisted and grown. */
+  possible?: boolean;
 }
 
 interface Observation {
@@ -70,14 +94,73 @@ interface ActiveEvent {
   id: string;
   revision: number;
   confirmedFrames: number;
+  startTs: number;
   lastSeenTs: number;
   lastEmitTs: number;
+  possible: boolean;
+  /** Areas of its sightings (first few and last few are what growth compares). */
+  areas: number[];
 }
 
 interface KindState {
   history: Observation[];
   active: ActiveEvent | undefined;
+  fixture: FixtureMap;
 }
+
+/** Cells per side of the fixture map (the grid model's resolution). */
+const FIXTURE_CELLS = 16;
+
+/** Long-term per-cell presence of a kind at one camera: an exponential moving average in 0..1. */
+export class FixtureMap {
+  readonly cells = new Float32Array(FIXTURE_CELLS * FIXTURE_CELLS);
+  private lastTs: number | undefined;
+
+  constructor(private readonly tauMs: number) {}
+
+  /** Moves every cell towards 1 where a box covers it and towards 0 elsewhere, by the time elapsed. */
+  update(ts: number, boxes: readonly FireBox[]): void {
+    // A gap in the frames (camera down) must not count as a long observation.
+    const dt = this.lastTs === undefined ? 500 : Math.min(5_000, Math.max(0, ts - this.lastTs));
+    this.lastTs = ts;
+    const rate = 1 - Math.exp(-dt / this.tauMs);
+    const covered = coveredCells(boxes);
+    for (let i = 0; i < this.cells.length; i += 1) this.cells[i]! += ((covered.has(i) ? 1 : 0) - this.cells[i]!) * rate;
+  }
+
+  /** Fraction of the cells under `boxes` that are fixtures (map ≥ 0.5). */
+  fixtureShare(boxes: readonly FireBox[]): number {
+    const covered = coveredCells(boxes);
+    if (covered.size === 0) return 0;
+    let n = 0;
+    for (const i of covered) if (this.cells[i]! >= 0.5) n += 1;
+    return n / covered.size;
+  }
+}
+
+function coveredCells(boxes: readonly FireBox[]): Set<number> {
+  const out = new Set<number>();
+  for (const { bbox: [x, y, w, h] } of boxes) {
+    const c0 = Math.max(0, Math.floor(x * FIXTURE_CELLS)), c1 = Math.min(FIXTURE_CELLS - 1, Math.ceil((x + w) * FIXTURE_CELLS) - 1);
+    const r0 = Math.max(0, Math.floor(y * FIXTURE_CELLS)), r1 = Math.min(FIXTURE_CELLS - 1, Math.ceil((y + h) * FIXTURE_CELLS) - 1);
+    for (let r = r0; r <= r1; r += 1) for (let c = c0; c <= c1; c += 1) out.add(r * FIXTURE_CELLS + c);
+  }
+  return out;
+}
+
+/** Whether two boxes overlap once each is grown by half its size (a flame moves a little). */
+function samePlace(a: readonly FireBox[], b: readonly FireBox[]): boolean {
+  const grow = ([x, y, w, h]: readonly number[]) => [x! - w! / 2, y! - h! / 2, x! + 1.5 * w!, y! + 1.5 * h!] as const;
+  return a.some((p) => {
+    const [ax0, ay0, ax1, ay1] = grow(p.bbox);
+    return b.some((q) => {
+      const [bx0, by0, bx1, by1] = grow(q.bbox);
+      return ax0 < bx1 && bx0 < ax1 && ay0 < by1 && by0 < ay1;
+    });
+  });
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 export interface FireConfirmer {
   /** Feeds one sampled frame's detections (any labels; non-fire ones are ignored). */
@@ -86,6 +169,8 @@ export interface FireConfirmer {
   forget(cameraId: string): void;
   /** Ongoing events, for metrics and tests. */
   activeCount(): number;
+  /** Events held back so far because they sat on a fixture (lamp, sign), for metrics and tests. */
+  fixtureSuppressed(): number;
 }
 
 const logit = (p: number) => {
@@ -123,6 +208,7 @@ function observationFor(kind: FireKind, ts: number, detections: readonly Detecti
 
 export function createFireConfirmer(overrides: Partial<FireConfirmerOptions> = {}): FireConfirmer {
   const options: FireConfirmerOptions = { ...DEFAULT_FIRE_CONFIRMER_OPTIONS, ...overrides };
+  let suppressed = 0;
   for (const kind of ["fire", "smoke"] as const) {
     const rule = options[kind];
     if (rule.window < 1 || rule.minHits < 1 || rule.minHits > rule.window) {
@@ -134,16 +220,18 @@ export function createFireConfirmer(overrides: Partial<FireConfirmerOptions> = {
   function stateFor(cameraId: string): Record<FireKind, KindState> {
     let state = cameras.get(cameraId);
     if (!state) {
-      state = { fire: { history: [], active: undefined }, smoke: { history: [], active: undefined } };
+      const kindState = (): KindState => ({ history: [], active: undefined, fixture: new FixtureMap(options.fixtureTauMs) });
+      state = { fire: kindState(), smoke: kindState() };
       cameras.set(cameraId, state);
     }
     return state;
   }
 
-  function step(kind: FireKind, state: KindState, obs: Observation): FireConfirmation | undefined {
+  function step(kind: FireKind, state: KindState, obs: Observation, fireActive: boolean): FireConfirmation | undefined {
     const rule = options[kind];
     state.history.push(obs);
     if (state.history.length > rule.window) state.history.shift();
+    state.fixture.update(obs.ts, obs.boxes);
     const active = state.active;
 
     if (active) {
@@ -156,28 +244,47 @@ export function createFireConfirmer(overrides: Partial<FireConfirmerOptions> = {
       }
       active.lastSeenTs = obs.ts;
       active.confirmedFrames += 1;
-      if (obs.ts - active.lastEmitTs < options.updateIntervalMs) return undefined;
+      active.areas.push(obs.area);
+      if (active.areas.length > 40) active.areas.splice(3, 1); // keep the first 3 and a recent run
+      const escalated = active.possible && (fireActive || grownAndPersisted(active, obs.ts));
+      if (escalated) active.possible = false;
+      if (!escalated && obs.ts - active.lastEmitTs < options.updateIntervalMs) return undefined;
       active.revision += 1;
       active.lastEmitTs = obs.ts;
-      return { id: active.id, kind, revision: active.revision, confidence: obs.confidence, boxes: obs.boxes, confirmedFrames: active.confirmedFrames, ts: obs.ts };
+      return { id: active.id, kind, revision: active.revision, confidence: obs.confidence, boxes: obs.boxes, confirmedFrames: active.confirmedFrames, ts: obs.ts, ...(kind === "smoke" ? { possible: active.possible } : {}) };
     }
 
     if (!obs.seen) return undefined;
-    const hits = state.history.filter((o) => o.seen).length;
+    // Only sightings at the current one's place count (a crossing headlight is never twice at one spot).
+    const here = state.history.filter((o) => o.seen && samePlace(o.boxes, obs.boxes));
+    const hits = here.length;
     if (hits < rule.minHits) return undefined;
-    if (rule.minVariation > 0 && variation(state.history) < rule.minVariation) return undefined;
+    if (rule.minVariation > 0 && variation(here) < rule.minVariation) return undefined;
+    if (state.fixture.fixtureShare(obs.boxes) >= options.fixtureCover) {
+      suppressed += 1;
+      return undefined;
+    }
     const id = options.newId();
-    state.active = { id, revision: 0, confirmedFrames: hits, lastSeenTs: obs.ts, lastEmitTs: obs.ts };
-    const confidence = state.history.reduce((sum, o) => sum + o.confidence, 0) / hits;
-    return { id, kind, revision: 0, confidence: Math.min(1, confidence), boxes: obs.boxes, confirmedFrames: hits, ts: obs.ts };
+    const possible = kind === "smoke" && !fireActive;
+    state.active = { id, revision: 0, confirmedFrames: hits, startTs: here[0]!.ts, lastSeenTs: obs.ts, lastEmitTs: obs.ts, possible, areas: here.map((o) => o.area) };
+    const confidence = here.reduce((sum, o) => sum + o.confidence, 0) / hits;
+    return { id, kind, revision: 0, confidence: Math.min(1, confidence), boxes: obs.boxes, confirmedFrames: hits, ts: obs.ts, ...(kind === "smoke" ? { possible } : {}) };
+  }
+
+  function grownAndPersisted(active: ActiveEvent, ts: number): boolean {
+    if (ts - active.startTs < options.smokeEscalateMs || active.areas.length < 6) return false;
+    const first = mean(active.areas.slice(0, 3));
+    const last = mean(active.areas.slice(-3));
+    return first > 0 && last >= first * options.smokeGrowth;
   }
 
   return {
     observe(cameraId, ts, detections) {
       const state = stateFor(cameraId);
       const out: FireConfirmation[] = [];
+      // Fire first: a confirmed fire makes the camera's smoke a confirmed smoke, not a possible one.
       for (const kind of ["fire", "smoke"] as const) {
-        const emitted = step(kind, state[kind], observationFor(kind, ts, detections, options.minConfidence));
+        const emitted = step(kind, state[kind], observationFor(kind, ts, detections, options.minConfidence), state.fire.active !== undefined);
         if (emitted) out.push(emitted);
       }
       return out;
@@ -190,5 +297,6 @@ export function createFireConfirmer(overrides: Partial<FireConfirmerOptions> = {
       for (const state of cameras.values()) n += (state.fire.active ? 1 : 0) + (state.smoke.active ? 1 : 0);
       return n;
     },
+    fixtureSuppressed: () => suppressed,
   };
 }

@@ -76,6 +76,7 @@ export function createFirePipeline({ detector, confirmer, evidence, publish, log
         boxes: c.boxes,
         confirmedFrames: c.confirmedFrames,
         revision: c.revision,
+        ...(c.possible !== undefined ? { possible: c.possible } : {}),
         ...(snapshot ? { snapshot } : {}),
       });
       await publish(event);
