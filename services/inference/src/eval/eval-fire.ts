@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import sharp from "sharp";
 import { z } from "zod";
 import type { Detector, RgbImage } from "../detectors/detector.js";
+import { VigilFireChainDetector } from "../detectors/fire-vigil-chain.js";
 import { VigilFireGridDetector } from "../detectors/fire-vigil-grid.js";
 import { YoloFireBaselineDetector } from "../detectors/fire-yolov8-baseline.js";
 import { runFireVideoCheck } from "../fire/fire-video-check.js";
@@ -70,6 +71,21 @@ interface ModelResult {
   msMean: number;
   msP95: number;
   counts: { fire: number; smoke: number; normal: number };
+  /** Real street/parking frames with no fire (vn-plate-frames images + street): any fire or smoke is false. */
+  streetFpr: number;
+  streetFireFp: number;
+  streetSmokeFp: number;
+  streetN: number;
+}
+
+/** The held-out street negatives: vn-plate-frames/images and vn-plate-frames/street (never trained or tuned on). */
+async function streetFrames(): Promise<string[]> {
+  const { readdir } = await import("node:fs/promises");
+  const out: string[] = [];
+  for (const dir of ["vn-plate-frames/images", "vn-plate-frames/street"]) {
+    for (const f of (await readdir(path.join(env.DATASETS_DIR, dir))).sort()) if (/\.(jpe?g|png)$/i.test(f)) out.push(path.join(dir, f));
+  }
+  return out;
 }
 
 const ratio = (hits: number, n: number) => (n > 0 ? hits / n : 0);
@@ -106,8 +122,21 @@ async function evaluate(detector: Detector, truths: Truth[]): Promise<ModelResul
       smokeFp += Number(saysSmoke);
     }
   }
+  let streetFp = 0, streetFireFp = 0, streetSmokeFp = 0;
+  const street = await streetFrames();
+  for (const rel of street) {
+    const detections = await detector.detect(await decode(path.join(env.DATASETS_DIR, rel)));
+    const f = detections.some((d) => d.label === "fire"), sm = detections.some((d) => d.label === "smoke");
+    streetFp += Number(f || sm);
+    streetFireFp += Number(f);
+    streetSmokeFp += Number(sm);
+  }
   times.sort((a, b) => a - b);
   return {
+    streetFpr: ratio(streetFp, street.length),
+    streetFireFp,
+    streetSmokeFp,
+    streetN: street.length,
     name: detector.name,
     fireRecall: ratio(fireHit, nFire),
     fireRecallFireSmoke: ratio(fireFsHit, nFireFs),
@@ -125,7 +154,7 @@ const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 
 async function main(): Promise<void> {
   const truths = await loadTestSplit();
-  const detectors: Detector[] = [new VigilFireGridDetector(), new YoloFireBaselineDetector()];
+  const detectors: Detector[] = [new VigilFireChainDetector(), new VigilFireGridDetector(), new YoloFireBaselineDetector()];
   const results: ModelResult[] = [];
   for (const detector of detectors) {
     await detector.load({ modelsDir: env.MODELS_DIR, threads: env.FIRE_EVAL_THREADS });
@@ -143,6 +172,7 @@ async function main(): Promise<void> {
   row("smoke recall (image-level)", (r) => pct(r.smokeRecall));
   row("fire false-positive rate on hard negatives", (r) => pct(r.fireFpr));
   row("smoke false-positive rate on hard negatives", (r) => pct(r.smokeFpr));
+  row("street frames with any fire/smoke (vn-plate-frames, held out)", (r) => `${pct(r.streetFpr)} (${r.streetFireFp} fire, ${r.streetSmokeFp} smoke of ${r.streetN})`);
   row("inference ms/frame, mean (incl. resize)", (r) => r.msMean.toFixed(1));
   row("inference ms/frame, p95", (r) => r.msP95.toFixed(1));
   console.log(
