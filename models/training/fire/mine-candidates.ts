@@ -8,8 +8,9 @@
  *   { file, width, height, candidates: [{ label, confidence, bbox: [x,y,w,h] 0..1 }] }
  */
 import { createWriteStream, readFileSync } from "node:fs";
-import sharp from "sharp";
+import { readFile } from "node:fs/promises";
 import { VigilFireGridDetector } from "../../../services/inference/src/detectors/fire-vigil-grid.js";
+import { decodeImage } from "../../../services/inference/src/image/rgb-image.js";
 
 const [listFile, outFile, thresholdArg = "0.3"] = process.argv.slice(2);
 if (!listFile || !outFile) {
@@ -23,9 +24,10 @@ await grid.load({ modelsDir: "", threads: 2 });
 const out = createWriteStream(outFile);
 let done = 0;
 for (const file of files) {
-  const { data, info } = await sharp(file).rotate().removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
-  const candidates = await grid.detect({ data, width: info.width, height: info.height });
-  out.write(`${JSON.stringify({ file, width: info.width, height: info.height, candidates })}\n`);
+  // The service's decoder (no EXIF rotation, like PIL's Image.open in train_verifier.py, which cuts the crops).
+  const image = await decodeImage(await readFile(file));
+  const candidates = await grid.detect(image);
+  out.write(`${JSON.stringify({ file, width: image.width, height: image.height, candidates })}\n`);
   done += 1;
   if (done % 500 === 0) console.log(`mine-candidates: ${done}/${files.length}`);
 }

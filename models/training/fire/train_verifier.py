@@ -38,6 +38,8 @@ import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from train import conv_bn  # noqa: E402  (the grid model's conv + batch norm + ReLU block)
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 SPLITS = HERE / "splits"
@@ -240,7 +242,6 @@ def build_crops(data: Path, threshold: float, feedback_dir: Path | None) -> dict
             t2 = [UNKNOWN, UNKNOWN]
             t2[mine_kind] = target
             cs.add(img, c["bbox"], t2[0], t2[1], "cctv-fire-cand", tag)
-        # per-frame image-level truth for calibration (kept as a pseudo source with no crop)
 
     # --- synthetic demo street (never seed 1)
     syn_dir = WORK / "synthetic"
@@ -259,13 +260,12 @@ def build_crops(data: Path, threshold: float, feedback_dir: Path | None) -> dict
         tag = f"synthetic:{seed}"
         if fire_box:
             sets["train"].add(img, fire_box, 1, 0, "synthetic-fire-box", tag)
-        for c in frame_candidates(rec := cands[str(f)]):
+        for c in frame_candidates(cands[str(f)]):
             cov = coverage(c["bbox"], fire_box) if fire_box else 0.0
             if fire_box and cov >= 0.3:
                 sets["train"].add(img, c["bbox"], 1 if c["label"] == "fire" else UNKNOWN, UNKNOWN if c["label"] == "fire" else 0, "synthetic-cand", tag)
             elif not near or (fire_box and coverage(c["bbox"], fire_box) < 0.02):
                 sets["train"].add(img, c["bbox"], 0, 0, "synthetic-neg-cand", tag)
-        del rec
 
     # --- operator feedback: frames resolved as "false alarm" (extra hard negatives)
     if feedback_dir and (feedback_dir / "index.jsonl").exists():
@@ -285,10 +285,6 @@ def build_crops(data: Path, threshold: float, feedback_dir: Path | None) -> dict
 
 
 # ------------------------------------------------------------------------------------- model
-def conv_bn(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
-
-
 class Verifier(nn.Module):
     """64x64 crop → fire and smoke logits. Small on purpose: it runs only on the grid's candidates."""
 

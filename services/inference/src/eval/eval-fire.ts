@@ -6,7 +6,7 @@
  * Options: --datasets DIR (default ../shared/datasets), --models DIR holding the baseline
  * (default ../shared/models), --threads N (default 2), e.g. `npm run eval:fire -- --threads 1`.
  */
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -80,7 +80,6 @@ interface ModelResult {
 
 /** The held-out street negatives: vn-plate-frames/images and vn-plate-frames/street (never trained or tuned on). */
 async function streetFrames(): Promise<string[]> {
-  const { readdir } = await import("node:fs/promises");
   const out: string[] = [];
   for (const dir of ["vn-plate-frames/images", "vn-plate-frames/street"]) {
     for (const f of (await readdir(path.join(env.DATASETS_DIR, dir))).sort()) if (/\.(jpe?g|png)$/i.test(f)) out.push(path.join(dir, f));
