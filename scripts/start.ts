@@ -9,18 +9,17 @@
  * One process rather than three children: measured here, it saves two Node runtimes (~60 MB RSS each)
  * and lets ingest hand RGB frames to inference by reference instead of through a socket.
  */
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
-import { parse as parseYaml } from "yaml";
 import { camerasFileSchema, toPlateKey, type CameraConfigInput } from "@vigil/contracts";
 import { createLogger, EnvError, type Logger } from "@vigil/contracts/node";
 import { configFromEnv, createPgDatabase, createPgliteDatabase, loadAlertsEnv, startAlerts } from "@vigil/alerts";
 import { buildInferenceApp, InferenceMetrics, loadInferenceEnv, startInference } from "@vigil/inference";
-import { IngestMetrics, loadIngestEnv, resolveFfmpegPath, startIngest } from "@vigil/ingest";
+import { IngestMetrics, loadCamerasFile, loadIngestEnv, resolveFfmpegPath, startIngest } from "@vigil/ingest";
 import { startEmbeddedBroker } from "./start/embedded-broker.js";
 import { prepareDemoCameras } from "./start/demo.js";
 import { loadStartEnv } from "./start/env.js";
@@ -99,6 +98,7 @@ async function main(): Promise<void> {
     MEDIA_DIR: mediaDir,
     PGLITE_DIR: passThrough.PGLITE_DIR ?? join(dataDir, "pglite"),
     OUTBOX_DIR: passThrough.OUTBOX_DIR ?? join(dataDir, "outbox"),
+    FIRE_FEEDBACK_DIR: passThrough.FIRE_FEEDBACK_DIR ?? join(dataDir, "fire-feedback"),
     MODELS_DIR: env.MODELS_DIR,
     FRAMES_FROM_MQTT: "false",
     CAMERAS_FILE: env.CAMERAS_FILE ?? "(demo)",
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   // Cameras: the file when given, otherwise the generated demo scenes.
   let cameras: CameraConfigInput[];
   if (env.CAMERAS_FILE) {
-    cameras = camerasFileSchema.parse(parseYaml(await readFile(env.CAMERAS_FILE, "utf8")));
+    cameras = await loadCamerasFile(env.CAMERAS_FILE);
   } else {
     cameras = await prepareDemoCameras(dataDir, env.DEMO_WANTED_PLATE, logger);
   }

@@ -176,6 +176,44 @@ describe("cameras", () => {
     expect((await api(h.base, "POST", "/api/v1/cameras/bad id", { token: tokens.admin, body: { name: "x", url: "rtsp://a/b", lat: 1, lon: 1 } })).status).toBe(400);
   });
 
+  it("validates fire zones and sensitivity, round-trips them through GET and pushes them to ingest", async () => {
+    const body = { name: "Neon street", url: "rtsp://10.1.1.2/s", lat: 10.77, lon: 106.7 };
+    const bowTie = [[0, 0], [1, 1], [1, 0], [0, 1]];
+    for (const [fireZones, problem] of [
+      [[[[0, 0], [1, 1]]], "at least 3 points"],
+      [[[[0, 0], [1.2, 0], [0, 1]]], "from 0 to 1"],
+      [[bowTie], "crosses itself"],
+      [[[[0, 0], [0.5, 0.5], [1, 1]]], "no area"],
+    ] as const) {
+      const res = await api(h.base, "POST", "/api/v1/cameras/zones-bad", { token: tokens.admin, body: { ...body, fireZones } });
+      expect(res.status, problem).toBe(400);
+      expect(res.body.message).toContain(problem);
+      expect(res.body.message).toContain("fireZones");
+    }
+    expect((await api(h.base, "POST", "/api/v1/cameras/zones-bad", { token: tokens.admin, body: { ...body, fireSensitivity: "max" } })).status).toBe(400);
+    expect((await api(h.base, "GET", "/api/v1/cameras/zones-bad", { token: tokens.admin })).status).toBe(404);
+
+    const sign = [[0.1, 0.1], [0.3, 0.1], [0.3, 0.25], [0.1, 0.25]];
+    const created = await api(h.base, "POST", "/api/v1/cameras/zones-1", { token: tokens.admin, body: { ...body, fireZones: [sign] } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ fireZones: [sign] });
+    expect(created.body.fireSensitivity).toBeUndefined();
+
+    const lamp = [[0.7, 0], [0.8, 0], [0.75, 0.2]];
+    const patched = await api(h.base, "PATCH", "/api/v1/cameras/zones-1", { token: tokens.admin, body: { fireZones: [sign, lamp], fireSensitivity: "low" } });
+    expect(patched.status).toBe(200);
+    const bad = await api(h.base, "PATCH", "/api/v1/cameras/zones-1", { token: tokens.admin, body: { fireZones: [bowTie] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/fireZones\/0: fire zone crosses itself/);
+    const list = await api(h.base, "GET", "/api/v1/cameras", { token: tokens.operator });
+    expect(list.body.items.find((c: { id: string }) => c.id === "zones-1")).toMatchObject({ fireZones: [sign, lamp], fireSensitivity: "low" });
+    // Ingest gets them with the rest of the config (and puts them on every frame header).
+    expect(changed.at(-1)!.find((c) => c.id === "zones-1")).toMatchObject({ fireZones: [sign, lamp], fireSensitivity: "low" });
+    const cleared = await api(h.base, "PATCH", "/api/v1/cameras/zones-1", { token: tokens.admin, body: { fireZones: [] } });
+    expect(cleared.body).toMatchObject({ fireZones: [], fireSensitivity: "low" });
+    expect((await api(h.base, "DELETE", "/api/v1/cameras/zones-1", { token: tokens.admin })).status).toBe(204);
+  });
+
   it("shows live status from the retained status topic", async () => {
     await api(h.base, "POST", "/api/v1/cameras/live-1", { token: tokens.admin, body: { name: "Live", url: "/videos/a.mp4", lat: 10, lon: 106 } });
     const st = { schemaVersion: 1, cameraId: "live-1", state: "online", ts: new Date().toISOString(), fps: 5, lastFrameTs: new Date().toISOString() };

@@ -38,6 +38,7 @@ export function testAlertsConfig(prefix: string, overrides: Partial<AlertsConfig
     loginRateLimitPerMin: 1000,
     cookieSecure: false,
     mediaDir: mkdtempSync(join(tmpdir(), "vigil-media-")),
+    fireFeedbackDir: mkdtempSync(join(tmpdir(), "vigil-fire-feedback-")),
     consoleDir: null,
     adminPassword: ADMIN_PASSWORD,
     ...overrides,

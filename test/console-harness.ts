@@ -31,7 +31,8 @@ export function demoCameras(extra = 300): CameraConfig[] {
   const named: CameraConfigInput[] = [
     { id: "q1-nguyen-hue", name: "Q1 · Phố đi bộ Nguyễn Huệ", lat: 10.7745, lon: 106.7035, heading: 330, fovDeg: 70, rangeM: 120 },
     { id: "q1-ben-thanh", name: "Q1 · Vòng xoay Bến Thành", lat: 10.7722, lon: 106.698, heading: 45, fovDeg: 90, rangeM: 100 },
-    { id: "q1-nha-tho", name: "Q1 · Nhà thờ Đức Bà", lat: 10.7798, lon: 106.699, heading: 135, fovDeg: 60, rangeM: 110 },
+    // A neon sign and a street lamp excluded from fire detection, at high sensitivity.
+    { id: "q1-nha-tho", name: "Q1 · Nhà thờ Đức Bà", lat: 10.7798, lon: 106.699, heading: 135, fovDeg: 60, rangeM: 110, fireSensitivity: "high" as const, fireZones: [[[0.05, 0.08], [0.35, 0.08], [0.35, 0.3], [0.05, 0.3]], [[0.72, 0.05], [0.86, 0.05], [0.8, 0.45]]] as [number, number][][] },
     { id: "q1-ton-duc-thang", name: "Q1 · Tôn Đức Thắng – Bạch Đằng", lat: 10.7755, lon: 106.7068, heading: 0, fovDeg: 60, rangeM: 150 },
     { id: "q1-hai-ba-trung", name: "Q1 · Hai Bà Trưng – Lê Duẩn", lat: 10.7835, lon: 106.6965, heading: 225, fovDeg: 65, rangeM: 100 },
     { id: "q3-cmt8", name: "Q3 · Cách Mạng Tháng Tám", lat: 10.781, lon: 106.6845, heading: 300, fovDeg: 60, rangeM: 120 },

@@ -79,8 +79,21 @@ describe("console", () => {
     const marker = operator.locator(".leaflet-marker-pane .cam-marker[data-camera-id=q1-nha-tho]");
     await marker.waitFor({ timeout: 10_000 });
     expect(await marker.getAttribute("class")).toContain("state-offline");
-    await operator.locator(".cam-popup[data-camera-id=q1-nha-tho]").waitFor();
-    await operator.waitForTimeout(400);
+    const popup = operator.locator(".cam-popup[data-camera-id=q1-nha-tho]");
+    await popup.waitFor();
+    // Its fire controls: sensitivity in words, and the two exclusion zones drawn over the picture.
+    expect(await popup.locator("tr", { hasText: "Độ nhạy phát hiện cháy" }).locator("td").textContent()).toBe("Cao");
+    expect(await popup.locator("tr", { hasText: "Vùng loại trừ cảnh báo cháy" }).locator("td").textContent()).toBe("2");
+    const zones = popup.locator("svg.fire-zones polygon.fire-zone");
+    expect(await zones.count()).toBe(2);
+    await operator.waitForTimeout(400); // the fly-to and popup animations settle
+    // The sign's zone spans 5–35 % of the width and 8–30 % of the height of the picture (one read, one layout).
+    const sign = await popup.evaluate((el) => {
+      const pic = el.querySelector(".cam-popup-picture")!.getBoundingClientRect();
+      const zone = el.querySelector("polygon.fire-zone")!.getBoundingClientRect();
+      return [(zone.left - pic.left) / pic.width, zone.width / pic.width, (zone.top - pic.top) / pic.height, zone.height / pic.height];
+    });
+    [0.05, 0.3, 0.08, 0.22].forEach((want, i) => expect(sign[i]).toBeCloseTo(want, 2));
     await operator.screenshot({ path: artifact("03-cameras-page.png") });
   });
 
@@ -172,11 +185,18 @@ describe("console", () => {
     // Nothing urgent is waiting any more: the alarm stops.
     await operator.locator(".alarm-banner").waitFor({ state: "hidden" });
     expect(await operator.evaluate(() => document.body.classList.contains("alarm"))).toBe(false);
-    // An operator has no resolve button; a supervisor does, and needs a note.
+    // An operator has no resolve button or reasons; a supervisor does, and needs a reason and a note.
     expect(await opCard.locator("[data-action=resolve]").count()).toBe(0);
+    expect(await opCard.locator(".resolve-reasons").count()).toBe(0);
     await supCard.click();
+    expect(await supCard.locator(".resolve-reasons label").allTextContents()).toEqual(["Xác nhận đúng", "Báo động giả", "Trùng lặp", "Thử nghiệm", "Khác"]);
+    await supCard.locator("textarea.note").fill("Đã dừng xe, bàn giao đội điều tra");
     await supCard.locator("[data-action=resolve]").click();
-    await supervisor.locator(".toast.error").first().waitFor();
+    await supervisor.locator(".toast.error", { hasText: "Chọn lý do" }).first().waitFor();
+    await supCard.locator("textarea.note").fill("");
+    await supCard.locator(".resolve-reasons [data-reason=true_hit]").click();
+    await supCard.locator("[data-action=resolve]").click();
+    await supervisor.locator(".toast.error", { hasText: "ghi chú" }).first().waitFor();
     await supCard.locator("textarea.note").fill("Đã dừng xe, bàn giao đội điều tra");
     await supCard.locator("[data-action=resolve]").click();
     // The operator's list hides resolved alerts by default: the card leaves their screen.
@@ -189,7 +209,40 @@ describe("console", () => {
     await operator.locator(".filter-bar [data-filter=fire]").click();
     await operator.locator(".filter-bar [data-filter=resolved]").click();
     const list = await api<{ items: { id: string; state: string; note?: string }[] }>(env.base, "GET", "/api/v1/alerts?type=watchlist_hit", { token: env.adminToken });
-    expect(list.body.items.find((a) => a.id === hitAlertId)).toMatchObject({ state: "resolved", note: "Đã dừng xe, bàn giao đội điều tra" });
+    expect(list.body.items.find((a) => a.id === hitAlertId)).toMatchObject({ state: "resolved", resolveReason: "true_hit", note: "Đã dừng xe, bàn giao đội điều tra" });
+  });
+
+  it("a possible smoke is quiet and says so; confirmed, it alarms; resolved as a false alarm, its frame is kept", async () => {
+    const alarms = (p: Page) => p.evaluate(() => Number(document.documentElement.dataset["alarms"] ?? 0));
+    const before = await alarms(operator);
+    const eventId = randomUUID();
+    const snapshot = await writeEvidence(env.alerts.config.mediaDir, `fire/${eventId}.jpg`, "", "scene");
+    const smoke = { schemaVersion: 1, id: eventId, cameraId: "q1-nha-tho", ts: new Date().toISOString(), kind: "smoke", confidence: 0.7, boxes: [{ bbox: [0.3, 0.2, 0.3, 0.3], confidence: 0.7 }], confirmedFrames: 3, snapshot, revision: 0, possible: true };
+    await env.mqtt.publishAsync(`${env.alerts.prefix}/events/fire`, JSON.stringify(smoke), { qos: 1 });
+    const opCard = operator.locator(".alert-card", { hasText: "Nghi có khói" });
+    await opCard.waitFor();
+    expect(await opCard.getAttribute("class")).toMatch(/sev-low.*state-new/);
+    await operator.waitForTimeout(500);
+    expect(await alarms(operator)).toBe(before);
+    expect(await operator.locator(".alarm-banner").isHidden()).toBe(true);
+    const alertId = (await opCard.getAttribute("data-alert-id"))!;
+    // Confirmed by a later revision of the same event: now it is smoke, urgent, with the alarm.
+    await env.mqtt.publishAsync(`${env.alerts.prefix}/events/fire`, JSON.stringify({ ...smoke, revision: 1, possible: false, confirmedFrames: 9 }), { qos: 1 });
+    const card = (p: Page) => p.locator(`.alert-card[data-alert-id="${alertId}"]`);
+    await poll(() => card(operator).locator(".alert-title").textContent()).toBe("Phát hiện khói");
+    expect(await card(operator).getAttribute("class")).toContain("sev-high");
+    await poll(() => alarms(operator)).toBe(before + 1);
+    await operator.locator(".alarm-banner:not([hidden])").waitFor();
+    // The supervisor calls it a false alarm: the hint says the frame is kept, and it is.
+    await card(supervisor).click();
+    await card(supervisor).locator(".resolve-reasons [data-reason=false_alarm]").click();
+    await card(supervisor).locator(".feedback-hint:not([hidden])").waitFor();
+    await card(supervisor).locator("textarea.note").fill("Hơi nước từ quán phở");
+    await card(supervisor).locator("[data-action=resolve]").click();
+    await card(operator).waitFor({ state: "detached" });
+    await operator.locator(".alarm-banner").waitFor({ state: "hidden" });
+    const index = readFileSync(`${env.alerts.config.fireFeedbackDir}/index.jsonl`, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { alertId: string; kind: string; note: string; file: string });
+    expect(index).toEqual([expect.objectContaining({ alertId, kind: "smoke", note: "Hơi nước từ quán phở", file: `q1-nha-tho/${alertId}.jpg` })]);
   });
 
   it("searches plates with a reason, pages, exports CSV and draws the vehicle's track in time order", async () => {

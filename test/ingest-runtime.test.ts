@@ -44,7 +44,9 @@ describe.concurrent("ingest at run time", () => {
 
     expect(await ingest.addOrUpdateCamera(camera("c", camC.url))).toBe("added");
     expect(await ingest.addOrUpdateCamera({ ...camera("b", camB.url), sampleFps: 1 })).toBe("updated");
-    expect(await ingest.addOrUpdateCamera({ ...camera("a", cam.url), name: "renamed", lat: 11 })).toBe("unchanged");
+    // Fire zones and sensitivity are not a stream change: they ride on the next frames' header.
+    const zone: [number, number][] = [[0, 0], [0.5, 0], [0.5, 0.5]];
+    expect(await ingest.addOrUpdateCamera({ ...camera("a", cam.url), name: "renamed", lat: 11, fireZones: [zone], fireSensitivity: "high" })).toBe("unchanged");
     const changedAt = Date.now();
     await waitUntil(() => sink.count("c") >= 2, 15_000, "c running");
     await new Promise((r) => setTimeout(r, 4000));
@@ -54,6 +56,8 @@ describe.concurrent("ingest at run time", () => {
     const gaps = a.slice(1).map((f, i) => f.at - a[i]!.at);
     expect(Math.max(...gaps)).toBeLessThan(1500);
     expect(ingest.status().find((s) => s.cameraId === "a")!.restarts).toBe(0);
+    expect(a[0]!.frame.fire).toBeUndefined();
+    expect(a.at(-1)!.frame.fire).toEqual({ zones: [zone], sensitivity: "high" });
     // "b" now samples at 1 fps.
     const bRate = sink.count("b", changedAt + 1500) / ((Date.now() - changedAt - 1500) / 1000);
     expect(bRate).toBeGreaterThan(0.6);
@@ -99,7 +103,7 @@ describe.concurrent("ingest at run time", () => {
       mqtt,
       frameSink: createMqttFrameSink({ mqtt, topicPrefix: prefix, shardCount: 4 }),
       config: { outputWidth: 320, topicPrefix: prefix },
-      cameras: [camera("jpeg-cam", cam.url)],
+      cameras: [camera("jpeg-cam", cam.url, { fireZones: [[[0.1, 0.1], [0.9, 0.1], [0.5, 0.8]]], fireSensitivity: "low" })],
     });
     toClose.push(ingest);
     await frames.waitFor((m) => m.length >= 3, 15_000);
@@ -108,7 +112,7 @@ describe.concurrent("ingest at run time", () => {
       const decoded = decodeFrameMessage(m.payload);
       expect(decoded.ok).toBe(true);
       if (!decoded.ok) continue;
-      expect(decoded.frame).toMatchObject({ cameraId: "jpeg-cam", format: "jpeg", width: 320, height: 180 });
+      expect(decoded.frame).toMatchObject({ cameraId: "jpeg-cam", format: "jpeg", width: 320, height: 180, fire: { zones: [[[0.1, 0.1], [0.9, 0.1], [0.5, 0.8]]], sensitivity: "low" } });
       const meta = await sharp(decoded.frame.data).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 320, 180]);
     }

@@ -23,6 +23,7 @@ import { createBatchWriter } from "./consumer/batch-writer.js";
 import { startMqttConsumer, type MqttConsumer } from "./consumer/mqtt-consumer.js";
 import { buildHttpServer } from "./api/http-server.js";
 import { startSocketServer, type SocketServer } from "./realtime/socket-server.js";
+import { createFireFeedbackStore } from "./feedback/fire-feedback-store.js";
 
 export interface StartAlertsDeps {
   config: AlertsConfig;
@@ -81,7 +82,8 @@ export async function startAlerts(deps: StartAlertsDeps) {
       publishAlert(a);
     },
   };
-  const alerts = createAlertService({ alerts: alertsRepo, notifier, cooldownMs: config.alertCooldownMs, logger: logger.child({ module: "alerting" }), metrics });
+  const fireFeedback = createFireFeedbackStore({ dir: config.fireFeedbackDir, mediaDir: config.mediaDir, logger: logger.child({ module: "fire-feedback" }), metrics });
+  const alerts = createAlertService({ alerts: alertsRepo, notifier, cooldownMs: config.alertCooldownMs, logger: logger.child({ module: "alerting" }), metrics, resolved: fireFeedback });
   await alerts.restore();
   const matcher = createWatchlistMatcher({ threshold: config.fuzzyThreshold });
   const watchlist = createWatchlistService({ watchlist: createWatchlistRepository(db), plateReads, matcher, alerts, threshold: config.fuzzyThreshold });
@@ -184,6 +186,8 @@ export async function startAlerts(deps: StartAlertsDeps) {
     /** Exposed for `npm start` (the demo's watchlist entry) and tests. */
     watchlist,
     cameras,
+    /** Exposed for tests and tools: where false-alarm frames are kept. */
+    fireFeedback,
     writer,
     consumer,
     socket,
@@ -195,6 +199,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
       await consumer?.close().catch(() => undefined);
       await writer.close(3_000);
       await alerts.close(2_000);
+      await fireFeedback.close();
       await socket?.close().catch(() => undefined);
       await app.close();
     },

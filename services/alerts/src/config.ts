@@ -21,6 +21,8 @@ export interface AlertsConfig {
   loginRateLimitPerMin: number;
   cookieSecure: boolean;
   mediaDir: string;
+  /** Hard negatives from fire/smoke alerts resolved as false alarms (see feedback/fire-feedback-store.ts). */
+  fireFeedbackDir: string;
   consoleDir: string | null;
   /** The first admin's password; generated (and logged once) when absent outside production. */
   adminPassword?: string;
@@ -50,6 +52,7 @@ export function configFromEnv(env: AlertsEnv, hostname: string): AlertsConfig {
     loginRateLimitPerMin: env.LOGIN_RATE_LIMIT_PER_MIN,
     cookieSecure: env.COOKIE_SECURE,
     mediaDir: env.MEDIA_DIR,
+    fireFeedbackDir: env.FIRE_FEEDBACK_DIR,
     consoleDir: env.CONSOLE_DIR,
     ...(env.VIGIL_ADMIN_PASSWORD ? { adminPassword: env.VIGIL_ADMIN_PASSWORD } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),

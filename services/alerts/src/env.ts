@@ -4,6 +4,12 @@ import { booleanFromEnv, commonEnvShape, parseEnv } from "@vigil/contracts/node"
 /** Passwords that must never guard a production deployment. */
 export const DEFAULT_ADMIN_PASSWORDS = new Set(["admin", "password", "changeme", "vigil", "vigil-admin"]);
 
+/**
+ * Where fire/smoke alerts resolved as false alarms keep their evidence frame (hard negatives for the
+ * fire model's training). One definition for the service and for `npm run fire:feedback`.
+ */
+const fireFeedbackShape = { FIRE_FEEDBACK_DIR: z.string().default("data/fire-feedback") };
+
 const alertsEnvSchema = z
   .object({
     ...commonEnvShape,
@@ -13,6 +19,7 @@ const alertsEnvSchema = z
     PGLITE_DIR: z.string().default("data/pglite"),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
     MEDIA_DIR: z.string().default("media"),
+    ...fireFeedbackShape,
     CAMERAS_FILE: z.string().optional(),
     CONSOLE_DIR: z.string().default("web-console/dist"),
     VIGIL_ADMIN_PASSWORD: z.string().min(1).optional(),
@@ -45,4 +52,9 @@ export type AlertsEnv = z.output<typeof alertsEnvSchema>;
 
 export function loadAlertsEnv(source: Record<string, string | undefined> = process.env): AlertsEnv {
   return parseEnv(alertsEnvSchema, source);
+}
+
+/** Just the feedback directory, for the `fire:feedback` lister (which needs no admin password or database). */
+export function loadFireFeedbackEnv(source: Record<string, string | undefined> = process.env): { FIRE_FEEDBACK_DIR: string } {
+  return parseEnv(z.object(fireFeedbackShape), source);
 }

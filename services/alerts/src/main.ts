@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
-import { camerasFileSchema, type CameraConfig } from "@vigil/contracts";
+import { parseCamerasFile, type CameraConfig } from "@vigil/contracts";
 import { createLogger, loadEnvOrExit } from "@vigil/contracts/node";
 import { loadAlertsEnv } from "./env.js";
 import { configFromEnv } from "./config.js";
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   let cameras: CameraConfig[] | undefined;
   if (env.CAMERAS_FILE) {
     const text = await readFile(env.CAMERAS_FILE, "utf8");
-    cameras = camerasFileSchema.parse(parseYaml(text));
+    cameras = parseCamerasFile(parseYaml(text), env.CAMERAS_FILE);
   }
   const service = await startAlerts({ config: configFromEnv(env, hostname()), logger, db, metrics: createAlertsMetrics({ defaultMetrics: true }), ...(cameras ? { cameras } : {}) });
   logger.info({ url: service.url, database: db.kind }, "alert service ready");

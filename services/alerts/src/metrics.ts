@@ -16,6 +16,12 @@ export function createAlertsMetrics(options: { defaultMetrics?: boolean } = {}) 
     alertsSuppressed: new Counter({ name: "vigil_alerts_suppressed_total", help: "Alerts suppressed by de-duplication/cooldown", labelNames: ["type"], registers: [registry] }),
     socketClients: new Gauge({ name: "vigil_alerts_socket_clients", help: "Connected Socket.IO clients", registers: [registry] }),
     loginFailures: new Counter({ name: "vigil_alerts_login_failures_total", help: "Failed logins", registers: [registry] }),
+    fireFeedback: new Counter({
+      name: "vigil_alerts_fire_feedback_total",
+      help: "Fire/smoke false alarms offered to the feedback store, by outcome (saved, missing_snapshot, failed)",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
   };
   return m;
 }

@@ -125,6 +125,7 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
     const current = running.get(cam.id);
     if (current && sameStream(current.config, cam)) {
       current.config = cam; // name, position… do not concern ingest
+      current.worker.setFireControls(cam); // travel on the frame header, no restart needed
       return "unchanged";
     }
     if (current) {

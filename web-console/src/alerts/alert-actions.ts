@@ -1,4 +1,4 @@
-import { alertSchema, type Alert } from "@vigil/contracts";
+import { alertSchema, type Alert, type AlertResolveReason } from "@vigil/contracts";
 import { z } from "zod";
 import type { ApiClient } from "../api/client.js";
 
@@ -9,6 +9,6 @@ export function acknowledgeAlert(api: ApiClient, id: string, note?: string): Pro
   return api.post(`/api/v1/alerts/${encodeURIComponent(id)}/ack`, changedAlertResponse, note ? { note } : {});
 }
 
-export function resolveAlert(api: ApiClient, id: string, note: string): Promise<Alert> {
-  return api.post(`/api/v1/alerts/${encodeURIComponent(id)}/resolve`, changedAlertResponse, { note });
+export function resolveAlert(api: ApiClient, id: string, reason: AlertResolveReason, note: string): Promise<Alert> {
+  return api.post(`/api/v1/alerts/${encodeURIComponent(id)}/resolve`, changedAlertResponse, { reason, note });
 }

@@ -10,7 +10,8 @@ export function alertHeadline(alert: Alert): string {
     case "fire":
       return t("alert.headline.fire");
     case "smoke":
-      return t("alert.headline.smoke");
+      // Smoke without flame not yet seen to persist and grow: "possible", said so, and no alarm (low severity).
+      return t(alert.possible === true ? "alert.headline.possible_smoke" : "alert.headline.smoke");
     case "camera_offline":
       return t("alert.headline.camera_offline");
   }

@@ -1,5 +1,5 @@
-import type { Alert, AlertState, AlertType } from "@vigil/contracts";
-import { alertState, alertType } from "@vigil/contracts";
+import type { Alert, AlertResolveReason, AlertState, AlertType } from "@vigil/contracts";
+import { alertResolveReason, alertState, alertType } from "@vigil/contracts";
 import type { AppContext } from "../app/context.js";
 import { formatDateTime } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
@@ -10,7 +10,8 @@ import { alertHeadline } from "./alert-text.js";
 
 /**
  * The live alerts panel: newest first, severity colours, filters by type and state, the selected
- * alert opened with its evidence and a note box. Keyboard: j/k select, a acknowledge, r resolve.
+ * alert opened with its evidence, a note box and (for supervisors) the resolve reasons.
+ * Keyboard: j/k select, a acknowledge, r resolve.
  */
 export class AlertsPanel {
   readonly element: HTMLElement;
@@ -21,6 +22,8 @@ export class AlertsPanel {
   private readonly states = new Set<AlertState>(["new", "acknowledged"]);
   /** Notes being typed survive re-renders caused by other alerts arriving. */
   private readonly drafts = new Map<string, string>();
+  /** The resolve reason chosen per alert, kept like the notes. */
+  private readonly reasons = new Map<string, AlertResolveReason>();
   private readonly busy = new Set<string>();
 
   constructor(private readonly ctx: AppContext) {
@@ -68,11 +71,20 @@ export class AlertsPanel {
     });
   }
 
-  /** r: resolves the selected alert; a note is required, so an empty one just focuses the note box. */
+  /**
+   * r: resolves the selected alert. A reason and a note are required (the reason is what the fire
+   * model learns from), so a missing one just focuses its control.
+   */
   async resolveSelected(): Promise<void> {
     const alert = this.selectedAlert();
     if (!alert || alert.state === "resolved") return;
     if (!this.ctx.can("supervisor")) return this.ctx.toast(t("alerts.resolveNeedsSupervisor"), "error");
+    const reason = this.reasons.get(alert.id);
+    if (!reason) {
+      this.ctx.toast(t("alerts.reasonRequired"), "error");
+      this.list.querySelector<HTMLInputElement>(`[data-alert-id="${alert.id}"] .resolve-reasons input`)?.focus();
+      return;
+    }
     const note = this.drafts.get(alert.id)?.trim();
     if (!note) {
       this.ctx.toast(t("alerts.noteRequired"), "error");
@@ -80,8 +92,9 @@ export class AlertsPanel {
       return;
     }
     await this.run(alert.id, async () => {
-      const changed = await resolveAlert(this.ctx.api, alert.id, note);
+      const changed = await resolveAlert(this.ctx.api, alert.id, reason, note);
       this.drafts.delete(alert.id);
+      this.reasons.delete(alert.id);
       this.apply(changed);
     });
   }
@@ -178,7 +191,7 @@ export class AlertsPanel {
       {
         class: `alert-card sev-${alert.severity} state-${alert.state}${selected ? " selected" : ""}`,
         attrs: { "data-alert-id": alert.id, role: "listitem", tabindex: -1 },
-        on: { click: (e) => (e.target as HTMLElement).closest("textarea,button") || this.select(alert.id) },
+        on: { click: (e) => (e.target as HTMLElement).closest("textarea,button,fieldset") || this.select(alert.id) },
       },
       head,
       meta,
@@ -222,10 +235,49 @@ export class AlertsPanel {
       ),
       alert.reason ? h("div", { class: "reason" }, h("b", null, `${t("alerts.watchReason")}: `), alert.reason) : null,
       alert.updatedBy
-        ? h("div", { class: "muted small" }, t("alerts.changedBy", { user: alert.updatedBy, time: formatDateTime(alert.updatedAt, lang) }), alert.note ? ` — “${alert.note}”` : "")
+        ? h(
+            "div",
+            { class: "muted small" },
+            t("alerts.changedBy", { user: alert.updatedBy, time: formatDateTime(alert.updatedAt, lang) }),
+            alert.state === "resolved" && alert.resolveReason ? h("span", { class: "resolved-as" }, ` · ${t("alerts.resolvedAs", { reason: t(`resolveReason.${alert.resolveReason}`) })}`) : null,
+            alert.note ? ` — “${alert.note}”` : "",
+          )
         : null,
+      alert.state !== "resolved" && this.ctx.can("supervisor") ? this.reasonPicker(alert) : null,
       alert.state === "resolved" ? null : note,
       alert.state === "resolved" ? null : h("div", { class: "actions" }, ack, resolve),
+    );
+  }
+
+  /** One radio chip per resolve reason; a fire/smoke false alarm says its frame will be kept for retraining. */
+  private reasonPicker(alert: Alert): HTMLElement {
+    const chosen = this.reasons.get(alert.id);
+    const isFire = alert.type === "fire" || alert.type === "smoke";
+    const hint = isFire ? h("div", { class: "muted small feedback-hint", attrs: { hidden: chosen !== "false_alarm" } }, t("alerts.feedbackHint")) : null;
+    const chips = alertResolveReason.options.map((reason) =>
+      h(
+        "label",
+        { class: `chip${chosen === reason ? " on" : ""}`, attrs: { "data-reason": reason } },
+        h("input", {
+          attrs: { type: "radio", name: `resolve-reason-${alert.id}`, value: reason, checked: chosen === reason },
+          on: {
+            change: () => {
+              this.reasons.set(alert.id, reason);
+              // Updated in place (no re-render), so keyboard focus stays on the radio group.
+              for (const el of chips) el.classList.toggle("on", el.dataset["reason"] === reason);
+              if (hint) hint.hidden = reason !== "false_alarm";
+            },
+          },
+        }),
+        t(`resolveReason.${reason}`),
+      ),
+    );
+    return h(
+      "fieldset",
+      { class: "resolve-reasons" },
+      h("legend", null, t("alerts.resolveReason")),
+      h("div", { class: "chips", attrs: { role: "radiogroup" } }, ...chips),
+      hint,
     );
   }
 }

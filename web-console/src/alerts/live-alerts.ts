@@ -12,9 +12,10 @@ const REMINDER_MS = 30_000;
 const BASE_TITLE = "Vigil";
 
 /**
- * Turns incoming alerts into attention: a new high/critical alert sounds, flashes its camera,
- * flies the map there, raises a red banner and pulses the screen edge until someone acknowledges it.
- * Everything else updates quietly.
+ * Turns incoming alerts into attention: a new high/critical alert (or one an update made so, like a
+ * possible smoke confirmed) sounds, flashes its camera, flies the map there, raises a red banner and
+ * pulses the screen edge until someone acknowledges it. Everything else (a low "possible smoke"
+ * included) updates quietly.
  */
 export class LiveAlerts {
   readonly banner: HTMLElement;
@@ -40,15 +41,22 @@ export class LiveAlerts {
     this.ctx.alertsChanged.emit();
     if (result !== "new" || alert.state !== "new") return;
     if (alert.snapshot) this.ctx.cameras.setSnapshot(alert.cameraId, alert.snapshot);
-    if (isUrgent(alert)) {
-      this.ctx.sound.alarm(alert.severity);
-      this.ctx.map.cameras.flash(alert.cameraId);
-      this.panel.select(alert.id, true);
-    }
+    if (isUrgent(alert)) this.attend(alert);
   }
 
   onUpdate(alert: Alert): void {
-    if (this.ctx.alerts.upsert(alert) !== "stale") this.ctx.alertsChanged.emit();
+    const before = this.ctx.alerts.get(alert.id);
+    if (this.ctx.alerts.upsert(alert) === "stale") return;
+    this.ctx.alertsChanged.emit();
+    // A quiet alert that became urgent (a possible smoke confirmed) gets the arrival's full attention.
+    const now = this.ctx.alerts.get(alert.id);
+    if (before && now && now.state === "new" && isUrgent(now) && !isUrgent(before)) this.attend(now);
+  }
+
+  private attend(alert: Alert): void {
+    this.ctx.sound.alarm(alert.severity);
+    this.ctx.map.cameras.flash(alert.cameraId);
+    this.panel.select(alert.id, true);
   }
 
   private urgentOpen(): Alert[] {

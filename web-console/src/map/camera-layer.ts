@@ -2,9 +2,10 @@ import type { CameraView } from "@vigil/contracts";
 import L from "leaflet";
 import "leaflet.markercluster";
 import { liveState, worstState, type LiveState } from "../cameras/camera-store.js";
+import { snapshotWithFireZones } from "../cameras/fire-zones-overlay.js";
 import { formatDateTime } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
-import { evidenceImage, h } from "../ui/dom.js";
+import { h } from "../ui/dom.js";
 import { DEFAULT_FOV_DEG, DEFAULT_RANGE_M, fovCone } from "./fov.js";
 
 /** Cones only from this zoom in; at city scale hundreds of cones are noise. */
@@ -158,6 +159,8 @@ export class CameraLayer {
     const state = liveState(camera);
     const s = camera.status;
     const row = (label: string, value: string) => h("tr", null, h("th", null, label), h("td", null, value));
+    // Zones and sensitivity only mean something where fire is analysed.
+    const fire = camera.analytics.includes("fire");
     return h(
       "div",
       { class: "cam-popup", attrs: { "data-camera-id": camera.id } },
@@ -170,8 +173,14 @@ export class CameraLayer {
         row(t("camera.lastFrame"), formatDateTime(s?.lastFrameTs, lang)),
         row(t("camera.drops"), s?.framesDropped !== undefined ? String(s.framesDropped) : "—"),
         s?.error ? row(t("camera.error"), s.error) : null,
+        ...(fire
+          ? [
+              row(t("camera.fireSensitivity"), t(`camera.fireSensitivity.${camera.fireSensitivity ?? "normal"}`)),
+              row(t("camera.fireZones"), camera.fireZones?.length ? String(camera.fireZones.length) : t("camera.fireZones.none")),
+            ]
+          : []),
       ),
-      evidenceImage(camera.lastSnapshot, t("camera.snapshot"), "cam-popup-snapshot") ?? h("div", { class: "muted small" }, t("camera.noSnapshot")),
+      snapshotWithFireZones(fire ? camera : { ...camera, fireZones: [] }),
     );
   }
 }

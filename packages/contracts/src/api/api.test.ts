@@ -76,6 +76,18 @@ const RESPONSES: Array<[string, z.ZodType, unknown]> = [
     alertListResponseSchema,
     { items: [{ schemaVersion: 1, id: randomUUID(), type: "fire", severity: "critical", cameraId: "cam-1", ts, state: "acknowledged", updatedBy: "op1" }] },
   ],
+  [
+    "resolved possible-smoke alert",
+    alertListResponseSchema,
+    {
+      items: [
+        {
+          schemaVersion: 1, id: randomUUID(), type: "smoke", severity: "low", cameraId: "cam-1", ts, state: "resolved", updatedBy: "sup1",
+          resolveReason: "false_alarm", possible: true, boxes: [{ bbox: [0.1, 0.2, 0.3, 0.2], confidence: 0.55 }],
+        },
+      ],
+    },
+  ],
   ["alert history entry", alertHistoryEntrySchema, { state: "acknowledged", at: ts, by: "op1", note: null }],
   ["plate track query", plateTrackQuerySchema, { from: ts, to: "2026-11-24T06:30:00+07:00" }],
   [
@@ -169,6 +181,12 @@ describe("watchlist and alert bodies", () => {
     expect(alertResolveBodySchema.safeParse({ note: "fire brigade on site" }).success).toBe(true);
     expect(reasonOf(alertResolveBodySchema, {})).toContain("→ at note");
     expect(reasonOf(alertResolveBodySchema, { note: "" })).toContain("→ at note");
+  });
+
+  it("resolve reason defaults to other for clients that send only a note, and is checked", () => {
+    expect(alertResolveBodySchema.parse({ note: "done" })).toEqual({ reason: "other", note: "done" });
+    expect(alertResolveBodySchema.parse({ reason: "false_alarm", note: "steam from a kitchen" })).toEqual({ reason: "false_alarm", note: "steam from a kitchen" });
+    expect(reasonOf(alertResolveBodySchema, { reason: "mistake", note: "x" })).toContain("→ at reason");
   });
 
   it("alert list query coerces the limit and checks enums", () => {

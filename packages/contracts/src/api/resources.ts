@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { alertSchema, alertState, alertType } from "../messages/alert.js";
+import { alertResolveReason, alertSchema, alertState, alertType } from "../messages/alert.js";
 import { cameraAnalytic, cameraConfigSchema } from "../messages/camera-config.js";
 import { cameraStatusSchema } from "../messages/camera-status.js";
 import { isoTimestamp, normalisedBox, plateRows } from "../messages/common.js";
@@ -107,7 +107,9 @@ export const alertListQuerySchema = z.object({
 export type AlertListQuery = z.infer<typeof alertListQuerySchema>;
 export const alertListResponseSchema = z.object({ items: z.array(alertSchema) });
 export const alertAckBodySchema = z.object({ note: z.string().max(2000).optional() });
-export const alertResolveBodySchema = z.object({ note: z.string().min(1).max(2000) });
+/** `reason` is optional for clients written before it existed (they send only `note`): it defaults to "other". */
+export const alertResolveBodySchema = z.object({ reason: alertResolveReason.default("other"), note: z.string().min(1).max(2000) });
+export type AlertResolveBody = z.output<typeof alertResolveBodySchema>;
 export const alertHistoryEntrySchema = z.object({
   state: alertState,
   at: isoTimestamp,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cameraId } from "./common.js";
+import { fireSensitivity, fireZonesSchema } from "./fire-zones.js";
 
 export const cameraAnalytic = z.enum(["plates", "fire"]);
 export type CameraAnalytic = z.infer<typeof cameraAnalytic>;
@@ -24,6 +25,10 @@ export const cameraConfigSchema = z
     sampleFps: z.number().positive().max(30).optional(),
     keyframesOnly: z.boolean().optional(),
     enabled: z.boolean().optional(),
+    /** Exclusion zones where fire/smoke is never reported (a neon sign, a street lamp); see fire-zones.ts. */
+    fireZones: fireZonesSchema.optional(),
+    /** Absent means "normal". */
+    fireSensitivity: fireSensitivity.optional(),
   })
   .strict();
 export type CameraConfig = z.infer<typeof cameraConfigSchema>;
@@ -43,6 +48,17 @@ export const camerasFileSchema = z
     });
   });
 export type CamerasFile = z.output<typeof camerasFileSchema>;
+
+/**
+ * Validates a parsed CAMERAS_FILE for a start-up error: throws one Error naming `source` and
+ * listing every problem with its place (`cameras.2.fireZones.0: fire zone crosses itself…`).
+ * Every reader of the file goes through this, so they all reject the same files the same way.
+ */
+export function parseCamerasFile(raw: unknown, source: string): CamerasFile {
+  const parsed = camerasFileSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new Error(`${source}: invalid cameras file:\n${parsed.error.issues.map((i) => `  - ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n")}`);
+}
 
 export const DEFAULT_SAMPLE_FPS = 2;
 

@@ -1,5 +1,14 @@
 import { z } from "zod";
+import type { CameraConfig } from "./camera-config.js";
 import { cameraId, SCHEMA_VERSION, DEFAULT_TOPIC_PREFIX } from "./common.js";
+import { DEFAULT_FIRE_SENSITIVITY, fireSensitivity, fireZonesSchema } from "./fire-zones.js";
+
+/**
+ * The camera's fire/smoke controls, carried on each frame so inference needs no camera list of
+ * its own and a PATCH takes effect with the next frame. Absent means no zones and "normal".
+ */
+export const frameFireControlsSchema = z.object({ zones: fireZonesSchema, sensitivity: fireSensitivity });
+export type FrameFireControls = z.infer<typeof frameFireControlsSchema>;
 
 /**
  * Header of a sampled frame handed from ingest to inference. In one process the pixels travel
@@ -15,8 +24,20 @@ export const frameHeaderSchema = z.object({
   height: z.number().int().positive().max(8192),
   format: z.enum(["jpeg", "rgb24"]),
   analytics: z.array(z.enum(["plates", "fire"])),
+  fire: frameFireControlsSchema.optional(),
 });
 export type FrameHeader = z.infer<typeof frameHeaderSchema>;
+
+/**
+ * The `fire` header field for a camera: undefined when fire is not analysed or the controls are
+ * the defaults (no zones, "normal"), which keeps the usual header small.
+ */
+export function frameFireControls(camera: Pick<CameraConfig, "analytics" | "fireZones" | "fireSensitivity">): FrameFireControls | undefined {
+  if (!camera.analytics.includes("fire")) return undefined;
+  const zones = camera.fireZones ?? [];
+  const sensitivity = camera.fireSensitivity ?? DEFAULT_FIRE_SENSITIVITY;
+  return zones.length === 0 && sensitivity === DEFAULT_FIRE_SENSITIVITY ? undefined : { zones, sensitivity };
+}
 
 /** A frame in memory: the header plus its bytes (JPEG or packed RGB24). */
 export interface Frame extends FrameHeader {

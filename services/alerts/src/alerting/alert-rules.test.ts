@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canTransition, createCooldownTracker, dedupeKey, severityFor } from "./alert-rules.js";
+import type { Alert, FireEvent } from "@vigil/contracts";
+import { applyFireRevision, canTransition, confirmsPossible, createCooldownTracker, dedupeKey, fireAlertFields, maxSeverity, severityFor } from "./alert-rules.js";
 
 describe("severity", () => {
   it.each([
@@ -53,4 +54,52 @@ describe("state machine", () => {
     ["resolved", "acknowledged", false],
     ["resolved", "new", false],
   ] as const)("%s → %s: %s", (from, to, ok) => expect(canTransition(from, to)).toBe(ok));
+});
+
+describe("possible smoke", () => {
+  const smoke = (over: Partial<FireEvent> = {}): FireEvent => ({
+    schemaVersion: 1, id: "6f1c2a4e-7d1b-4c3e-9a55-0b8d2f3e4a11", cameraId: "cam-1", ts: "2026-05-01T03:00:00.000Z", kind: "smoke", confidence: 0.8,
+    boxes: [{ bbox: [0.2, 0.1, 0.3, 0.4], confidence: 0.8 }], confirmedFrames: 4, ...over,
+  });
+  const alertFor = (event: FireEvent): Alert => ({ schemaVersion: 1, id: "0b0e8c43-1f4e-4a47-8d0a-2b7f5d2c9e10", type: event.kind, cameraId: event.cameraId, ts: event.ts, state: "new", eventId: event.id, ...fireAlertFields(event) });
+
+  it("is a low alert marked possible; a confirmed smoke or a fire is not", () => {
+    expect(fireAlertFields(smoke({ possible: true }))).toMatchObject({ severity: "low", possible: true });
+    expect(fireAlertFields(smoke({ possible: false }))).not.toHaveProperty("possible");
+    expect(fireAlertFields(smoke()).severity).toBe("high");
+    // "possible" is a smoke-only notion: a fire event carrying it by mistake stays a fire.
+    expect(fireAlertFields(smoke({ kind: "fire", possible: true }))).toEqual(expect.objectContaining({ severity: "critical" }));
+    expect(fireAlertFields(smoke({ kind: "fire", possible: true }))).not.toHaveProperty("possible");
+  });
+
+  it("keeps the event's boxes and snapshot", () => {
+    expect(fireAlertFields(smoke({ snapshot: "/media/f/a.jpg" }))).toMatchObject({ boxes: [{ bbox: [0.2, 0.1, 0.3, 0.4], confidence: 0.8 }], snapshot: "/media/f/a.jpg" });
+    expect(fireAlertFields(smoke({ boxes: [] }))).not.toHaveProperty("boxes");
+  });
+
+  it("upgrades when a later revision is no longer possible, and never goes back", () => {
+    const raised = alertFor(smoke({ possible: true }));
+    expect(confirmsPossible(raised, smoke({ possible: true }))).toBe(false);
+    const still = applyFireRevision(raised, smoke({ possible: true, confidence: 0.9 }));
+    expect(still).toMatchObject({ severity: "low", possible: true });
+    const confirmed = applyFireRevision(still, smoke({ possible: false, confidence: 0.7, snapshot: "/media/f/b.jpg", boxes: [{ bbox: [0.1, 0.1, 0.5, 0.5], confidence: 0.7 }] }));
+    expect(confirmed).toMatchObject({ severity: "high", possible: false, snapshot: "/media/f/b.jpg", boxes: [{ bbox: [0.1, 0.1, 0.5, 0.5], confidence: 0.7 }] });
+    // An absent flag confirms too (publishers that never send it).
+    expect(applyFireRevision(still, smoke({ confidence: 0.3 }))).toMatchObject({ severity: "medium", possible: false });
+    // Once confirmed, a revision saying "possible" again changes neither severity nor the flag.
+    expect(applyFireRevision(confirmed, smoke({ possible: true }))).toMatchObject({ severity: "high", possible: false });
+    // A revision with no boxes keeps the last ones.
+    expect(applyFireRevision(confirmed, smoke({ boxes: [] })).boxes).toEqual(confirmed.boxes);
+  });
+
+  it("leaves alerts that were never possible without the flag", () => {
+    const plain = applyFireRevision(alertFor(smoke({ confidence: 0.3 })), smoke({ confidence: 0.9 }));
+    expect(plain.severity).toBe("high");
+    expect(plain).not.toHaveProperty("possible");
+  });
+
+  it("orders severities", () => {
+    expect(maxSeverity("low", "high")).toBe("high");
+    expect(maxSeverity("critical", "medium")).toBe("critical");
+  });
 });

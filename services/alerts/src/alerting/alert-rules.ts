@@ -1,9 +1,13 @@
-import type { AlertSeverity, AlertState, AlertType, WatchlistMatchKind, WatchlistPriority } from "@vigil/contracts";
+import type { Alert, AlertSeverity, AlertState, AlertType, FireEvent, WatchlistMatchKind, WatchlistPriority } from "@vigil/contracts";
 
 const SEVERITIES: readonly AlertSeverity[] = ["low", "medium", "high", "critical"];
 
 function lower(s: AlertSeverity): AlertSeverity {
   return SEVERITIES[Math.max(0, SEVERITIES.indexOf(s) - 1)]!;
+}
+
+export function maxSeverity(a: AlertSeverity, b: AlertSeverity): AlertSeverity {
+  return SEVERITIES.indexOf(b) > SEVERITIES.indexOf(a) ? b : a;
 }
 
 /**
@@ -26,6 +30,43 @@ export function severityFor(
     case "camera_offline":
       return "medium";
   }
+}
+
+/** A "possible smoke" event: smoke without flame the inference side has not yet seen persist and grow. */
+function isPossible(event: Pick<FireEvent, "kind" | "possible">): boolean {
+  return event.kind === "smoke" && event.possible === true;
+}
+
+/** The fire/smoke fields of a new alert raised for `event`. */
+export function fireAlertFields(event: FireEvent): Pick<Alert, "severity"> & Partial<Pick<Alert, "possible" | "boxes" | "snapshot">> {
+  const possible = isPossible(event);
+  return {
+    severity: severityFor({ type: event.kind, confidence: event.confidence, possible }),
+    ...(possible ? { possible: true } : {}),
+    ...(event.boxes.length ? { boxes: event.boxes } : {}),
+    ...(event.snapshot ? { snapshot: event.snapshot } : {}),
+  };
+}
+
+/** The event confirms a smoke its alert still holds as only possible. */
+export function confirmsPossible(alert: Pick<Alert, "possible">, event: Pick<FireEvent, "kind" | "possible">): boolean {
+  return alert.possible === true && !isPossible(event);
+}
+
+/**
+ * A later revision of a fire/smoke event applied to its alert. Severity only ever rises (a confirmed
+ * smoke lifts a possible one from low); once confirmed an alert is never "possible" again (`possible`
+ * becomes false, so the change reaches consoles that merge updates); the newest evidence replaces the old.
+ */
+export function applyFireRevision(alert: Alert, event: FireEvent): Alert {
+  const fields = fireAlertFields(event);
+  return {
+    ...alert,
+    ...(fields.boxes ? { boxes: fields.boxes } : {}),
+    ...(fields.snapshot ? { snapshot: fields.snapshot } : {}),
+    severity: maxSeverity(alert.severity, fields.severity),
+    ...(confirmsPossible(alert, event) ? { possible: false } : {}),
+  };
 }
 
 export function dedupeKey(type: AlertType, cameraId: string, plate?: string): string {

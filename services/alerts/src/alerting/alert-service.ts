@@ -1,15 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { alertSchema, type Alert, type AlertHistoryEntry, type AlertState, type FireEvent, type PlateEvent } from "@vigil/contracts";
+import { alertSchema, type Alert, type AlertHistoryEntry, type AlertResolveReason, type AlertState, type FireEvent, type PlateEvent } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { AlertsRepository } from "../storage/alerts-repository.js";
 import type { AlertsMetrics } from "../metrics.js";
 import type { WatchlistMatch } from "../watchlist/watchlist-matcher.js";
-import { canTransition, createCooldownTracker, dedupeKey, severityFor } from "./alert-rules.js";
+import { applyFireRevision, canTransition, confirmsPossible, createCooldownTracker, dedupeKey, fireAlertFields, severityFor } from "./alert-rules.js";
 
 /** Where raised/changed alerts go: the MQTT `alerts` topic and the consoles' sockets. */
 export interface AlertNotifier {
   alertNew(alert: Alert): void;
   alertUpdate(alert: Alert): void;
+}
+
+/** Told about every alert a person resolves (the fire feedback store keeps false alarms' frames). */
+export interface ResolvedAlertListener {
+  alertResolved(alert: Alert): Promise<unknown>;
 }
 
 export class AlertTransitionError extends Error {
@@ -40,6 +45,7 @@ export function createAlertService(deps: {
   cooldownMs: number;
   logger: Logger;
   metrics: AlertsMetrics;
+  resolved?: ResolvedAlertListener;
   now?: () => number;
 }) {
   const { alerts, notifier, logger, metrics } = deps;
@@ -109,18 +115,41 @@ export function createAlertService(deps: {
     return recent.get(id) ?? (await alerts.get(id));
   }
 
-  async function transition(id: string, to: AlertState, by: string, note?: string): Promise<Alert> {
+  async function transition(id: string, to: AlertState, by: string, note?: string, extra: Partial<Alert> = {}): Promise<Alert> {
     const current = await load(id);
     if (!current) throw new AlertTransitionError(`alert ${id} not found`, "not_found");
     if (!canTransition(current.state, to)) throw new AlertTransitionError(`alert ${id} is ${current.state}; it cannot become ${to}`, "invalid_transition");
     const at = new Date(now()).toISOString();
-    const next: Alert = { ...current, state: to, updatedAt: at, updatedBy: by, ...(note ? { note } : {}) };
+    const next: Alert = { ...current, ...extra, state: to, updatedAt: at, updatedBy: by, ...(note ? { note } : {}) };
     remember(next);
     if (to === "resolved") cooldown.resolved(id);
     notifier.alertUpdate(next);
     const stored = save(next, { state: to, at, by, note: note ?? null });
     // The caller waits for the write briefly; if the database is down the change is still kept and pushed.
     await Promise.race([stored, new Promise((r) => setTimeout(r, 2_000).unref())]);
+    return next;
+  }
+
+  /** Raises an alert for a fire/smoke event; suppressed by the cooldown, it may still confirm the covering alert. */
+  async function raiseFire(event: FireEvent, eventKey: string): Promise<Alert | null> {
+    const r = raise({ type: event.kind, cameraId: event.cameraId, ts: event.ts, eventId: event.id, ...fireAlertFields(event) }, dedupeKey(event.kind, event.cameraId), eventKey);
+    if (r) {
+      await r.stored;
+      return r.alert;
+    }
+    const coveringId = byEvent.get(eventKey);
+    const covering = coveringId ? await load(coveringId) : null;
+    return covering ? updateFire(covering, event) : null;
+  }
+
+  async function updateFire(existing: Alert, event: FireEvent): Promise<Alert | null> {
+    // An event suppressed into another event's alert changes it only to confirm a smoke the alert holds
+    // as possible: a real smoke must not stay hidden behind a low-severity alert for the cooldown.
+    if (existing.eventId !== event.id && !confirmsPossible(existing, event)) return null;
+    const next: Alert = { ...applyFireRevision(existing, event), updatedAt: new Date(now()).toISOString() };
+    remember(next);
+    notifier.alertUpdate(next);
+    await save(next, null);
     return next;
   }
 
@@ -170,35 +199,22 @@ export function createAlertService(deps: {
       return { raised, stored: Promise.all(stores).then(() => undefined) };
     },
 
-    /** A fire/smoke event: a new id raises (subject to cooldown), a known id updates its alert in place. */
+    /**
+     * A fire/smoke event: a new id raises (subject to cooldown), a known id updates its alert in place
+     * (severity only rises; a possible smoke confirmed by a later revision leaves "possible").
+     */
     async onFireEvent(event: FireEvent): Promise<Alert | null> {
       const eventKey = `${event.kind}|${event.id}`;
-      const existingId = byEvent.get(eventKey);
-      const severity = severityFor({ type: event.kind, confidence: event.confidence, ...(event.possible ? { possible: true } : {}) });
-      if (existingId) {
-        const existing = await load(existingId);
-        if (!existing) return null;
-        if (existing.eventId !== event.id) return null; // suppressed into another event's alert
-        const sevOrder = ["low", "medium", "high", "critical"];
-        const next: Alert = {
-          ...existing,
-          severity: sevOrder.indexOf(severity) > sevOrder.indexOf(existing.severity) ? severity : existing.severity,
-          ...(event.snapshot ? { snapshot: event.snapshot } : {}),
-          updatedAt: new Date(now()).toISOString(),
-        };
-        remember(next);
-        notifier.alertUpdate(next);
-        await save(next, null);
-        return next;
+      const knownId = byEvent.get(eventKey);
+      if (!knownId) return raiseFire(event, eventKey);
+      const known = await load(knownId);
+      if (!known) return null;
+      if (known.state === "resolved" && known.eventId === event.id && confirmsPossible(known, event)) {
+        // Closed while it was only a possible smoke, and now confirmed: a fresh alert, not a silent edit of a closed one.
+        byEvent.delete(eventKey);
+        return raiseFire(event, eventKey);
       }
-      const r = raise(
-        { type: event.kind, severity, cameraId: event.cameraId, ts: event.ts, eventId: event.id, ...(event.snapshot ? { snapshot: event.snapshot } : {}) },
-        dedupeKey(event.kind, event.cameraId),
-        eventKey,
-      );
-      if (!r) return null;
-      await r.stored;
-      return r.alert;
+      return updateFire(known, event);
     },
 
     /** A camera offline longer than the threshold; returns the alert (or null when one is already open). */
@@ -220,7 +236,12 @@ export function createAlertService(deps: {
     },
 
     acknowledge: (id: string, by: string, note?: string) => transition(id, "acknowledged", by, note),
-    resolve: (id: string, by: string, note: string) => transition(id, "resolved", by, note),
+    /** Resolves with the supervisor's reason; the listener (fire feedback) never fails the resolve. */
+    async resolve(id: string, by: string, note: string, reason: AlertResolveReason = "other"): Promise<Alert> {
+      const alert = await transition(id, "resolved", by, note, { resolveReason: reason });
+      await deps.resolved?.alertResolved(alert).catch((err: unknown) => logger.warn({ err, alertId: id }, "the resolved-alert listener failed"));
+      return alert;
+    },
     pendingSaves: () => pending.size,
     prune: () => cooldown.prune(now()),
     async close(timeoutMs = 3_000): Promise<void> {

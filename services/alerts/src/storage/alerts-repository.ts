@@ -19,9 +19,13 @@ interface AlertRow {
   updated_at: string | null;
   updated_by: string | null;
   note: string | null;
+  resolve_reason: Alert["resolveReason"] | null;
+  possible: boolean | null;
+  boxes: Alert["boxes"] | null;
 }
 
-const COLUMNS = "id, type, severity, camera_id, ts, state, event_id, plate, display, match_kind, watchlist_id, reason, snapshot, crop, updated_at, updated_by, note";
+const COLUMNS =
+  "id, type, severity, camera_id, ts, state, event_id, plate, display, match_kind, watchlist_id, reason, snapshot, crop, updated_at, updated_by, note, resolve_reason, possible, boxes";
 
 export function rowToAlert(r: AlertRow): Alert {
   const opt = <K extends string, V>(k: K, v: V | null) => (v === null || v === undefined ? {} : ({ [k]: v } as Record<K, V>));
@@ -44,6 +48,9 @@ export function rowToAlert(r: AlertRow): Alert {
     ...opt("updatedAt", r.updated_at),
     ...opt("updatedBy", r.updated_by),
     ...opt("note", r.note),
+    ...opt("resolveReason", r.resolve_reason),
+    ...opt("possible", r.possible),
+    ...opt("boxes", r.boxes),
   };
 }
 
@@ -60,14 +67,16 @@ export function createAlertsRepository(db: Queryable) {
     /** Writes the alert's current state and its history entries; idempotent (safe to replay after an outage). */
     async save(alert: Alert, history: AlertHistoryEntry[], tx: Queryable = db): Promise<void> {
       await tx.query(
-        `INSERT INTO alerts (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
+        `INSERT INTO alerts (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
          ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, ts = excluded.ts, state = excluded.state,
            event_id = excluded.event_id, snapshot = excluded.snapshot, crop = excluded.crop, updated_at = excluded.updated_at,
-           updated_by = excluded.updated_by, note = excluded.note`,
+           updated_by = excluded.updated_by, note = excluded.note, resolve_reason = excluded.resolve_reason,
+           possible = excluded.possible, boxes = excluded.boxes`,
         [
           alert.id, alert.type, alert.severity, alert.cameraId, alert.ts, alert.state, alert.eventId ?? null, alert.plate ?? null,
           alert.display ?? null, alert.matchKind ?? null, alert.watchlistId ?? null, alert.reason ?? null, alert.snapshot ?? null,
-          alert.crop ?? null, alert.updatedAt ?? null, alert.updatedBy ?? null, alert.note ?? null,
+          alert.crop ?? null, alert.updatedAt ?? null, alert.updatedBy ?? null, alert.note ?? null, alert.resolveReason ?? null,
+          alert.possible ?? null, alert.boxes ? JSON.stringify(alert.boxes) : null,
         ],
       );
       for (const h of history) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { partitionName, utcDayStart } from "./partitions.js";
 import { decodeCursor, encodeCursor, latestRevisions } from "./plate-reads-repository.js";
-import { safeMediaPath } from "../api/routes/admin-routes.js";
+import { safeMediaPath } from "../evidence/media-path.js";
 import type { PlateEvent } from "@vigil/contracts";
 
 describe("partition naming", () => {

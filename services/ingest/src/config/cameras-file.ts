@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { camerasFileSchema, type CameraConfig } from "@vigil/contracts";
+import { parseCamerasFile, type CameraConfig } from "@vigil/contracts";
 
 /** Reads CAMERAS_FILE (YAML or JSON, `camerasFileSchema`), naming every problem on failure. */
 export async function loadCamerasFile(file: string): Promise<CameraConfig[]> {
@@ -13,12 +13,9 @@ export async function loadCamerasFile(file: string): Promise<CameraConfig[]> {
   } catch (err) {
     throw new Error(`${file}: not valid ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${(err as Error).message}`);
   }
-  const parsed = camerasFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new Error(`${file}: invalid cameras file:\n${parsed.error.issues.map((i) => `  - ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n")}`);
-  }
+  const cameras = parseCamerasFile(raw, file);
   // Relative video paths are relative to the cameras file, not to wherever the service started.
-  return parsed.data.map((c) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(c.url) || path.isAbsolute(c.url) ? c : { ...c, url: path.resolve(path.dirname(file), c.url) }));
+  return cameras.map((c) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(c.url) || path.isAbsolute(c.url) ? c : { ...c, url: path.resolve(path.dirname(file), c.url) }));
 }
 
 /**

@@ -15,6 +15,13 @@ describe("frame message codec", () => {
     expect(Buffer.compare(Buffer.from(data), Buffer.from(original))).toBe(0);
   });
 
+  it("carries the camera's fire controls, and rejects a header with a bad zone", () => {
+    const fire = { zones: [[[0.1, 0.1], [0.4, 0.1], [0.4, 0.3]] as [number, number][]], sensitivity: "high" as const };
+    const decoded = decodeFrameMessage(encodeFrameMessage({ ...rgb, fire }));
+    expect(decoded).toMatchObject({ ok: true, frame: { fire } });
+    expect(() => encodeFrameMessage({ ...rgb, fire: { zones: [[[0, 0], [1, 1]]], sensitivity: "normal" } })).toThrow();
+  });
+
   it("refuses a publisher-side invalid header", () => {
     expect(() => encodeFrameMessage({ ...rgb, cameraId: "bad id/with slash" })).toThrow();
   });

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessByStdio } from "node:child_process";
 import type { Readable } from "node:stream";
-import { DEFAULT_SAMPLE_FPS, redactUrl, type CameraConfig, type CameraState, type CameraStatus, type Frame } from "@vigil/contracts";
+import { DEFAULT_SAMPLE_FPS, frameFireControls, redactUrl, type CameraConfig, type CameraState, type CameraStatus, type Frame, type FrameFireControls } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { IngestMetrics } from "../health/ingest-metrics.js";
 import { FpsMeter } from "../health/fps-meter.js";
@@ -76,8 +76,11 @@ export class CameraWorker {
   /** Set when we kill ffmpeg on purpose (stall), so its exit reports that instead of stderr. */
   private killReason: string | null = null;
   private readonly log: Logger;
+  /** The camera's fire controls for the frame header; replaced in place by `setFireControls`. */
+  private fire: FrameFireControls | undefined;
 
   constructor(private readonly deps: CameraWorkerDeps) {
+    this.fire = frameFireControls(deps.camera);
     const t = deps.timings ?? {};
     this.sampleFps = deps.camera.sampleFps ?? DEFAULT_SAMPLE_FPS;
     this.stallTimeoutMs = t.stallTimeoutMs ?? Math.max(8000, 3000 / this.sampleFps);
@@ -109,6 +112,11 @@ export class CameraWorker {
       framesDropped: this.deps.droppedFrames(),
       restarts: this.restarts,
     };
+  }
+
+  /** New fire zones/sensitivity apply from the next frame; the stream is not restarted for them. */
+  setFireControls(camera: Pick<CameraConfig, "analytics" | "fireZones" | "fireSensitivity">): void {
+    this.fire = frameFireControls(camera);
   }
 
   /** Stops ffmpeg and the timers; the worker is not reusable afterwards. */
@@ -188,6 +196,7 @@ export class CameraWorker {
       height: raw.height,
       format: "rgb24",
       analytics: camera.analytics,
+      ...(this.fire ? { fire: this.fire } : {}),
       data: raw.data,
     });
   }

@@ -1,18 +1,11 @@
-import { resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import { stat } from "node:fs/promises";
 import { z } from "zod";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { auditListResponseSchema, errorResponseSchema } from "@vigil/contracts";
 import { requireRole } from "../auth-hooks.js";
 import type { RouteDeps } from "../route-deps.js";
-
-/** Resolves a /media path inside `root`, or null for anything that would escape it. */
-export function safeMediaPath(root: string, requested: string): string | null {
-  if (requested.includes("\0")) return null;
-  const base = resolve(root);
-  const full = resolve(base, `.${sep}${requested}`);
-  return full.startsWith(base + sep) ? full : null;
-}
+import { safeMediaPath } from "../../evidence/media-path.js";
 
 export function adminRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   return async (app) => {

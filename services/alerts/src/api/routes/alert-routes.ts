@@ -46,11 +46,19 @@ export function alertRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
 
     app.post("/api/v1/alerts/:id/resolve", {
       onRequest: requireRole(deps.auth, "supervisor"),
-      schema: { tags: ["alerts"], summary: "Resolve with a note (supervisor)", params: idParams, body: alertResolveBodySchema, response: { 200: alertSchema, 404: errorResponseSchema, 409: errorResponseSchema } },
+      schema: {
+        tags: ["alerts"],
+        summary: "Resolve with a reason and a note (supervisor)",
+        description: "reason (default \"other\"): true_hit, false_alarm, duplicate, test or other. A fire/smoke alert resolved as false_alarm keeps its snapshot as a hard negative for the camera's fire model.",
+        params: idParams,
+        body: alertResolveBodySchema,
+        response: { 200: alertSchema, 404: errorResponseSchema, 409: errorResponseSchema },
+      },
     }, async (req, reply) => {
       try {
-        const alert = await deps.alerts.resolve(req.params.id, req.session!.user.username, req.body.note);
-        await audit(deps, req, "alert.resolve", req.params.id, { note: req.body.note });
+        const { reason, note } = req.body;
+        const alert = await deps.alerts.resolve(req.params.id, req.session!.user.username, note, reason);
+        await audit(deps, req, "alert.resolve", req.params.id, { reason, note });
         return alert;
       } catch (err) {
         const e = transitionError(err);
