@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { FireEvent } from "@vigil/contracts";
+import type { FireEvent, FrameFireControls } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import sharp from "sharp";
 import type { Detection, DetectorLoadOptions, RgbImage } from "./detectors/detector.js";
@@ -10,7 +10,7 @@ import { createFireConfirmer } from "./fire/fire-confirmer.js";
 import { createFirePipeline } from "./fire/fire-pipeline.js";
 
 export interface FireStage {
-  process(cameraId: string, image: RgbImage, captureTs: number): Promise<void>;
+  process(cameraId: string, image: RgbImage, captureTs: number, controls?: FrameFireControls): Promise<void>;
   detect(image: RgbImage): Promise<{ detections: Detection[]; ms: number }>;
   close(): Promise<void>;
 }
@@ -56,8 +56,8 @@ export async function loadFireStage(o: {
     },
   });
   return {
-    async process(cameraId, image, captureTs) {
-      await pipeline.process(cameraId, image, captureTs);
+    async process(cameraId, image, captureTs, controls) {
+      await pipeline.process(cameraId, image, captureTs, controls);
     },
     async detect(image) {
       const t0 = performance.now();

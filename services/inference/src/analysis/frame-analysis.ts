@@ -104,7 +104,7 @@ export async function createFrameAnalysis(config: FrameAnalysisConfig, deps: Fra
     const t0 = performance.now();
     try {
       if (frame.analytics.includes("plates")) await plates.process(frame.cameraId, image, frame.captureTs);
-      if (fire && frame.analytics.includes("fire")) await fire.process(frame.cameraId, image, frame.captureTs);
+      if (fire && frame.analytics.includes("fire")) await fire.process(frame.cameraId, image, frame.captureTs, frame.fire);
       metrics.count("framesProcessed", { camera: frame.cameraId });
     } catch (err) {
       metrics.count("errors", { stage: "frame" });

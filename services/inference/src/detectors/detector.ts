@@ -30,6 +30,16 @@ export interface DetectOptions {
 }
 
 /**
+ * The threshold a camera's sensitivity puts on a calibrated one: "low" halves the distance to 1
+ * (fewer, surer alarms), "high" takes 30 % off (earlier, more false alarms).
+ */
+export function thresholdForSensitivity(calibrated: number, sensitivity: DetectionSensitivity = "normal"): number {
+  if (sensitivity === "low") return calibrated + (1 - calibrated) * 0.5;
+  if (sensitivity === "high") return calibrated * 0.7;
+  return calibrated;
+}
+
+/**
  * Every model is a plugin behind this interface: a new model is one new file that implements it
  * and one line in the registry. `load` creates and warms the session once; `detect` is called per
  * frame; `close` releases native memory.

@@ -3,7 +3,7 @@ import type * as ort from "onnxruntime-node";
 import { Tensor } from "onnxruntime-node";
 import { z } from "zod";
 import type { NormalisedBox } from "@vigil/contracts";
-import type { Detection, Detector, DetectorLoadOptions, RgbImage } from "./detector.js";
+import { thresholdForSensitivity, type Detection, type DetectionSensitivity, type Detector, type DetectorLoadOptions, type DetectOptions, type RgbImage } from "./detector.js";
 import { assertRgbImage, createFireSession, resizeRgb, rgbToNchw, VIGIL_FIRE_MODEL_PATH } from "./fire-onnx.js";
 
 /** Sidecar written by models/training/fire/train.py next to the ONNX file. */
@@ -87,9 +87,9 @@ export class VigilFireGridDetector implements Detector {
     await this.detect({ data: Buffer.alloc(w * h * 3), width: w, height: h });
   }
 
-  /** Calibrated threshold for a label (after any override). */
-  threshold(label: string): number {
-    return this.options.thresholds?.[label] ?? this.meta?.thresholds[label] ?? 0.5;
+  /** Calibrated threshold for a label (after any override), moved by a camera's sensitivity. */
+  threshold(label: string, sensitivity: DetectionSensitivity = "normal"): number {
+    return thresholdForSensitivity(this.options.thresholds?.[label] ?? this.meta?.thresholds[label] ?? 0.5, sensitivity);
   }
 
   /** Raw per-cell probabilities, [labels × rows × cols]; image-level score = max of a plane. */
@@ -106,11 +106,11 @@ export class VigilFireGridDetector implements Detector {
     return { probs: output.data as Float32Array, rows, cols };
   }
 
-  async detect(image: RgbImage): Promise<Detection[]> {
+  async detect(image: RgbImage, options: DetectOptions = {}): Promise<Detection[]> {
     const { probs, rows, cols } = await this.cells(image);
     const detections: Detection[] = [];
     this.meta!.labels.forEach((label, index) => {
-      for (const box of cellsToBoxes(probs, index * rows * cols, rows, cols, this.threshold(label))) {
+      for (const box of cellsToBoxes(probs, index * rows * cols, rows, cols, this.threshold(label, options.sensitivity))) {
         detections.push({ label, confidence: box.confidence, bbox: box.bbox });
       }
     });

@@ -30,6 +30,42 @@ describe("EvidenceWriter", () => {
     expect((await stat(path.join(dir, "cam-1/2026-03-04/0b0e0f00-0000-4000-8000-000000000001-crop.jpg"))).size).toBeGreaterThan(100);
   });
 
+  it("keeps the frame's picture: the decoded snapshot matches the frame pixel for pixel outside the box, also when scaled down", async () => {
+    // A structured frame (gradients and a checkerboard): a uniform grey one hid a sheared snapshot.
+    const width = 1600, height = 900;
+    const data = Buffer.alloc(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 3;
+        const check = (Math.floor(x / 100) + Math.floor(y / 100)) % 2 === 0 ? 60 : 0;
+        data[i] = Math.round((x / width) * 190) + check;
+        data[i + 1] = Math.round((y / height) * 190) + check;
+        data[i + 2] = 120;
+      }
+    }
+    const writer = new EvidenceWriter({ mediaDir: dir, maxWidth: 1280 });
+    const id = "0b0e0f00-0000-4000-8000-00000000000c";
+    const paths = await writer.write("cam-9", id, ts, { data, width, height }, [0.6, 0.6, 0.2, 0.2], undefined);
+    expect(paths.snapshot).toBeDefined();
+    const decoded = await sharp(path.join(dir, `cam-9/2026-03-04/${id}.jpg`)).raw().toBuffer({ resolveWithObject: true });
+    expect([decoded.info.width, decoded.info.height, decoded.info.channels]).toEqual([1280, 720, 3]);
+    const expected = await sharp(data, { raw: { width, height, channels: 3 } }).resize(1280).raw().toBuffer();
+    let diff = 0, n = 0;
+    for (let y = 0; y < 720; y += 3) {
+      for (let x = 0; x < 1280; x += 3) {
+        if (x > 0.55 * 1280 && y > 0.55 * 720) continue; // the box and its stroke
+        const i = (y * 1280 + x) * 3;
+        for (let c = 0; c < 3; c++) diff += Math.abs(decoded.data[i + c]! - expected[i + c]!);
+        n += 3;
+      }
+    }
+    expect(diff / n).toBeLessThan(4); // JPEG at quality 80 on this picture: ~1; a sheared copy: > 40
+    // The box's top edge is red at its place.
+    const at = (x: number, y: number) => decoded.data.subarray((y * 1280 + x) * 3, (y * 1280 + x) * 3 + 3);
+    const edge = at(Math.round(0.7 * 1280), Math.round(0.6 * 720));
+    expect(edge[0]! - edge[1]!).toBeGreaterThan(60);
+  });
+
   it("reports a failed write and returns no paths instead of throwing", async () => {
     const blocked = path.join(dir, "not-a-dir");
     await writeFile(blocked, "a file where the media directory should be");

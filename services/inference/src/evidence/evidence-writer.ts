@@ -58,11 +58,14 @@ export class EvidenceWriter {
         `fill="none" stroke="#ff2d2d" stroke-width="${stroke}"/></svg>`,
     );
     const maxWidth = this.o.maxWidth ?? 1280;
+    // composite() leaves an alpha channel: read the raw result back with the channel count sharp
+    // reports, never an assumed 3 (that sheared the picture into three grey copies).
     const composed = await sharp(frame.data, { raw: { width, height, channels: 3 } })
       .composite([{ input: svg, top: 0, left: 0 }])
+      .removeAlpha()
       .raw()
-      .toBuffer();
-    const img = sharp(composed, { raw: { width, height, channels: 3 } });
+      .toBuffer({ resolveWithObject: true });
+    const img = sharp(composed.data, { raw: { width: composed.info.width, height: composed.info.height, channels: composed.info.channels } });
     if (width > maxWidth) img.resize(maxWidth);
     return img.jpeg({ quality: 80 }).toBuffer();
   }

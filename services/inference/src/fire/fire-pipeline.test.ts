@@ -1,7 +1,7 @@
 import { fireEventSchema, type FireEvent } from "@vigil/contracts";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import type { Detection, Detector, RgbImage } from "../detectors/detector.js";
+import type { Detection, Detector, DetectOptions, RgbImage } from "../detectors/detector.js";
 import { createFireConfirmer } from "./fire-confirmer.js";
 import { createFirePipeline } from "./fire-pipeline.js";
 
@@ -69,5 +69,39 @@ describe("fire pipeline", () => {
       logger: pino({ level: "silent" }),
     });
     await expect(pipeline.process("cam-1", image, "not a date")).rejects.toThrow(/timestamp/);
+  });
+
+  it("never raises a detection that lies inside a camera's exclusion zone, and still raises one outside it", async () => {
+    const lamp = (i: number): Detection => ({ label: "fire", confidence: 0.7 + 0.1 * (i % 2), bbox: [0.6, 0.1, 0.1 + 0.02 * (i % 2), 0.1] });
+    const run = async (zones: Array<Array<[number, number]>>) => {
+      const published: FireEvent[] = [];
+      const seen: Detection[][] = [];
+      const pipeline = createFirePipeline({
+        detector: scriptedDetector(Array.from({ length: 20 }, (_, i) => [lamp(i), flame(i)])),
+        confirmer: createFireConfirmer(),
+        publish: async (e) => void published.push(e),
+        logger: pino({ level: "silent" }),
+      });
+      for (let i = 0; i < 20; i++) seen.push((await pipeline.processWithDetections("cam-2", image, 1_700_000_000_000 + i * 500, { zones, sensitivity: "normal" })).detections);
+      return { published, seen };
+    };
+    // The zone covers the lamp (top right) but not the flame (left).
+    const zone: Array<[number, number]> = [[0.55, 0.05], [0.8, 0.05], [0.8, 0.3], [0.55, 0.3]];
+    const withZone = await run([zone]);
+    expect(withZone.seen.flat().some((d) => d.bbox[0] >= 0.55)).toBe(false);
+    expect(withZone.published.length).toBeGreaterThan(0);
+    for (const e of withZone.published) for (const b of e.boxes) expect(b.bbox[0]).toBeLessThan(0.55);
+    // Without the zone the lamp is confirmed as well: the zone, not the script, kept it out.
+    const without = await run([]);
+    expect(without.published.some((e) => e.boxes.some((b) => b.bbox[0] >= 0.55))).toBe(true);
+  });
+
+  it("hands the camera's sensitivity to the detector", async () => {
+    const asked: Array<DetectOptions | undefined> = [];
+    const detector: Detector = { ...scriptedDetector([]), detect: async (_img, options) => (asked.push(options), []) };
+    const pipeline = createFirePipeline({ detector, confirmer: createFireConfirmer(), publish: async () => {}, logger: pino({ level: "silent" }) });
+    await pipeline.process("cam-1", image, 1_700_000_000_000, { zones: [], sensitivity: "low" });
+    await pipeline.process("cam-1", image, 1_700_000_000_500);
+    expect(asked).toEqual([{ sensitivity: "low" }, {}]);
   });
 });

@@ -1,4 +1,4 @@
-import { fireEventSchema, type FireBox, type FireEvent, type FireKind, SCHEMA_VERSION } from "@vigil/contracts";
+import { fireEventSchema, isExcludedByFireZones, type FireBox, type FireEvent, type FireKind, type FrameFireControls, SCHEMA_VERSION } from "@vigil/contracts";
 import type { Logger } from "pino";
 import type { Detection, Detector, RgbImage } from "../detectors/detector.js";
 import type { FireConfirmer } from "./fire-confirmer.js";
@@ -32,10 +32,13 @@ export interface FireFrameResult {
 }
 
 export interface FirePipeline {
-  /** Runs the detector on one sampled frame and publishes whatever the confirmer confirms. */
-  process(cameraId: string, image: RgbImage, captureTs: number | string | Date): Promise<FireEvent[]>;
-  /** Same as process, also returning the frame's raw detections. */
-  processWithDetections(cameraId: string, image: RgbImage, captureTs: number | string | Date): Promise<FireFrameResult>;
+  /**
+   * Runs the detector on one sampled frame and publishes whatever the confirmer confirms. `controls`
+   * are the camera's (from the frame header): its sensitivity and exclusion zones.
+   */
+  process(cameraId: string, image: RgbImage, captureTs: number | string | Date, controls?: FrameFireControls): Promise<FireEvent[]>;
+  /** Same as process, also returning the frame's raw detections (those left after the exclusion zones). */
+  processWithDetections(cameraId: string, image: RgbImage, captureTs: number | string | Date, controls?: FrameFireControls): Promise<FireFrameResult>;
   forget(cameraId: string): void;
 }
 
@@ -51,9 +54,12 @@ function toEpochMs(ts: number | string | Date): number {
  * inference service decides where they go and tests can capture them.
  */
 export function createFirePipeline({ detector, confirmer, evidence, publish, logger }: FirePipelineDeps): FirePipeline {
-  async function processWithDetections(cameraId: string, image: RgbImage, captureTs: number | string | Date): Promise<FireFrameResult> {
+  async function processWithDetections(cameraId: string, image: RgbImage, captureTs: number | string | Date, controls?: FrameFireControls): Promise<FireFrameResult> {
     const ts = toEpochMs(captureTs);
-    const detections = await detector.detect(image);
+    const zones = controls?.zones ?? [];
+    // Zones drop detections before the confirmer sees them: a lamp inside a zone neither raises an
+    // event nor counts towards one, nor marks the fixture map.
+    const detections = (await detector.detect(image, controls ? { sensitivity: controls.sensitivity } : {})).filter((d) => !isExcludedByFireZones(d.bbox, zones));
     const confirmations = confirmer.observe(cameraId, ts, detections);
     const events: FireEvent[] = [];
     for (const c of confirmations) {
@@ -87,8 +93,8 @@ export function createFirePipeline({ detector, confirmer, evidence, publish, log
   }
 
   return {
-    async process(cameraId, image, captureTs) {
-      return (await processWithDetections(cameraId, image, captureTs)).events;
+    async process(cameraId, image, captureTs, controls) {
+      return (await processWithDetections(cameraId, image, captureTs, controls)).events;
     },
     processWithDetections,
     forget(cameraId) {
