@@ -1,8 +1,8 @@
 /**
  * `npm start`: the whole of Vigil in one process on embedded defaults.
  *
- * Composition root: env → logger → broker (aedes unless MQTT_URL) → database (PGlite unless
- * DATABASE_URL) → alerts → inference → ingest (frames handed in-process, no copies) → demo watchlist.
+ * Composition root: env → logger → cameras (file or demo) → composeVigil (start/compose.ts: broker,
+ * database, alerts, inference, ingest) → demo watchlist.
  * Ctrl-C stops them in reverse order: cameras first, then inference drains its outbox, then alerts
  * flushes its batch writer, then the database and the broker.
  *
@@ -12,23 +12,16 @@
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { spawn } from "node:child_process";
-import { hostname } from "node:os";
 import { join, resolve } from "node:path";
-import mqtt, { type MqttClient } from "mqtt";
-import { camerasFileSchema, toPlateKey, type CameraConfigInput } from "@vigil/contracts";
+import { toPlateKey, type CameraConfigInput } from "@vigil/contracts";
 import { createLogger, EnvError, type Logger } from "@vigil/contracts/node";
-import { configFromEnv, createPgDatabase, createPgliteDatabase, loadAlertsEnv, startAlerts } from "@vigil/alerts";
-import { buildInferenceApp, InferenceMetrics, loadInferenceEnv, startInference } from "@vigil/inference";
-import { IngestMetrics, loadCamerasFile, loadIngestEnv, resolveFfmpegPath, startIngest } from "@vigil/ingest";
-import { startEmbeddedBroker } from "./start/embedded-broker.js";
+import { loadAlertsEnv } from "@vigil/alerts";
+import { loadCamerasFile } from "@vigil/ingest";
+import { composeVigil } from "./start/compose.js";
 import { prepareDemoCameras } from "./start/demo.js";
 import { loadStartEnv } from "./start/env.js";
 
 const startedAt = Date.now();
-
-async function connectMqtt(url: string, name: string): Promise<MqttClient> {
-  return mqtt.connectAsync(url, { clientId: `vigil-${name}-${hostname()}-${process.pid}`.slice(0, 64), reconnectPeriod: 1000, connectTimeout: 10_000 });
-}
 
 /** Builds web-console/dist with Vite when it is missing (first run after `npm ci`). */
 async function ensureConsoleBuilt(consoleDir: string, logger: Logger): Promise<void> {
@@ -82,94 +75,24 @@ async function main(): Promise<void> {
   // A fresh checkout has no built console: build it in the background while the services start.
   const consoleBuilt = ensureConsoleBuilt(loadAlertsEnv({ ...passThrough, CAMERAS_FILE: undefined }).CONSOLE_DIR, logger);
 
-  // Broker.
-  let mqttUrl = env.MQTT_URL;
-  if (!mqttUrl) {
-    const broker = await startEmbeddedBroker();
-    stops.push({ name: "broker", stop: () => broker.close() });
-    mqttUrl = broker.url;
-    logger.info({ url: mqttUrl }, "embedded MQTT broker (aedes, MQTT 3.1.1) started");
-  }
-
-  // Every service reads its own settings from the same environment, with the embedded defaults filled in.
-  const serviceEnv: Record<string, string | undefined> = {
-    ...passThrough,
-    MQTT_URL: mqttUrl,
-    MEDIA_DIR: mediaDir,
-    PGLITE_DIR: passThrough.PGLITE_DIR ?? join(dataDir, "pglite"),
-    OUTBOX_DIR: passThrough.OUTBOX_DIR ?? join(dataDir, "outbox"),
-    FIRE_FEEDBACK_DIR: passThrough.FIRE_FEEDBACK_DIR ?? join(dataDir, "fire-feedback"),
-    MODELS_DIR: env.MODELS_DIR,
-    FRAMES_FROM_MQTT: "false",
-    CAMERAS_FILE: env.CAMERAS_FILE ?? "(demo)",
-  };
-  const alertsEnv = loadAlertsEnv(serviceEnv);
-  const inferenceEnv = loadInferenceEnv(serviceEnv);
-  const ingestEnv = loadIngestEnv(serviceEnv);
-
   // Cameras: the file when given, otherwise the generated demo scenes.
-  let cameras: CameraConfigInput[];
-  if (env.CAMERAS_FILE) {
-    cameras = await loadCamerasFile(env.CAMERAS_FILE);
-  } else {
-    cameras = await prepareDemoCameras(dataDir, env.DEMO_WANTED_PLATE, logger);
-  }
+  const cameras: CameraConfigInput[] = env.CAMERAS_FILE ? await loadCamerasFile(env.CAMERAS_FILE) : await prepareDemoCameras(dataDir, env.DEMO_WANTED_PLATE, logger);
 
-  // Database and alerts.
-  const db = env.DATABASE_URL ? createPgDatabase(env.DATABASE_URL) : await createPgliteDatabase(alertsEnv.PGLITE_DIR);
-  stops.push({ name: "database", stop: () => db.close() });
   let generatedPassword: string | undefined;
-  // Until ingest runs, the hook only records the stored list (alerts seeds the database and reports it).
-  let storedCameras: CameraConfigInput[] = cameras;
-  let onCamerasChanged = async (list: CameraConfigInput[]): Promise<void> => {
-    storedCameras = list;
-  };
-  const alerts = await startAlerts({
-    config: configFromEnv(alertsEnv, hostname()),
-    logger: logger.child({ service: "alerts" }),
-    db,
-    cameras: camerasFileSchema.parse(cameras),
-    onCamerasChanged: (list) => onCamerasChanged(list),
+  const vigil = await composeVigil({
+    environment: passThrough,
+    dataDir,
+    mediaDir,
+    modelsDir: env.MODELS_DIR,
+    ...(env.MQTT_URL ? { mqttUrl: env.MQTT_URL } : {}),
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    camerasSource: env.CAMERAS_FILE ?? "(demo)",
+    cameras,
+    logger,
     onGeneratedAdminPassword: (p) => (generatedPassword = p),
   });
-  stops.push({ name: "alerts", stop: () => alerts.close() });
-
-  // Inference, in this process: ingest calls its frame sink directly.
-  const inferenceMqtt = await connectMqtt(mqttUrl, "inference");
-  stops.push({ name: "inference-mqtt", stop: () => inferenceMqtt.endAsync() });
-  const inferenceMetrics = new InferenceMetrics(false);
-  const inference = await startInference(
-    {
-      modelsDir: inferenceEnv.MODELS_DIR,
-      mediaDir,
-      outboxDir: inferenceEnv.OUTBOX_DIR,
-      outboxMaxEvents: inferenceEnv.OUTBOX_MAX_EVENTS,
-      topicPrefix: inferenceEnv.MQTT_TOPIC_PREFIX,
-      threads: inferenceEnv.ONNX_THREADS,
-      workers: inferenceEnv.INFERENCE_WORKERS,
-    },
-    { logger: logger.child({ service: "inference" }), mqtt: inferenceMqtt, metrics: inferenceMetrics },
-  );
-  stops.push({ name: "inference", stop: () => inference.close() });
-  const inferenceApp = await buildInferenceApp({ analyze: (img) => inference.analyze(img), metrics: inferenceMetrics, health: () => ({ plateDetector: inference.plateDetector }) });
-  await inferenceApp.listen({ port: inferenceEnv.INFERENCE_PORT, host: alertsEnv.HOST });
-  stops.push({ name: "inference-http", stop: () => inferenceApp.close() });
-
-  // Ingest: runs the cameras stored by the alert service (seeded from the file/demo; edited in the console).
-  const ingestMqtt = await connectMqtt(mqttUrl, "ingest");
-  stops.push({ name: "ingest-mqtt", stop: () => ingestMqtt.endAsync() });
-  const ingest = await startIngest({
-    config: { topicPrefix: ingestEnv.MQTT_TOPIC_PREFIX, outputWidth: ingestEnv.INGEST_FRAME_WIDTH, ffmpegPath: resolveFfmpegPath(ingestEnv.FFMPEG_PATH, ingestEnv.PATH) },
-    logger: logger.child({ service: "ingest" }),
-    mqtt: ingestMqtt,
-    metrics: new IngestMetrics(),
-    frameSink: inference.frameSink,
-    cameras: storedCameras,
-  });
-  stops.push({ name: "ingest", stop: () => ingest.close() });
-  onCamerasChanged = async (list) => {
-    await ingest.setCameras(list);
-  };
+  stops.push({ name: "vigil", stop: () => vigil.close() });
+  const { alerts, alertsEnv, inferenceEnv } = vigil;
 
   // The demo's wanted plate.
   if (!env.CAMERAS_FILE) {
