@@ -12,8 +12,8 @@ import mqtt, { type MqttClient } from "mqtt";
 import { camerasFileSchema, type CameraConfigInput, type FrameSink } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import { configFromEnv, createPgDatabase, createPgliteDatabase, loadAlertsEnv, startAlerts, type AlertsEnv, type AlertsService } from "@vigil/alerts";
-import { buildInferenceApp, InferenceMetrics, loadInferenceEnv, startInference, type Inference, type InferenceEnv } from "@vigil/inference";
-import { IngestMetrics, loadIngestEnv, resolveFfmpegPath, startIngest, type Ingest } from "@vigil/ingest";
+import { buildInferenceApp, inferenceConfigFromEnv, InferenceMetrics, loadInferenceEnv, startInference, type Inference, type InferenceEnv } from "@vigil/inference";
+import { ingestConfigFromEnv, IngestMetrics, loadIngestEnv, startIngest, type Ingest } from "@vigil/ingest";
 import { startEmbeddedBroker } from "./embedded-broker.js";
 
 export interface ComposeOptions {
@@ -107,15 +107,8 @@ export async function composeVigil(o: ComposeOptions): Promise<Composition> {
     stops.push({ name: "inference-mqtt", stop: () => inferenceMqtt.endAsync() });
     const inferenceMetrics = new InferenceMetrics(false);
     const inference = await startInference(
-      {
-        modelsDir: inferenceEnv.MODELS_DIR,
-        mediaDir: o.mediaDir,
-        outboxDir: inferenceEnv.OUTBOX_DIR,
-        outboxMaxEvents: inferenceEnv.OUTBOX_MAX_EVENTS,
-        topicPrefix: inferenceEnv.MQTT_TOPIC_PREFIX,
-        threads: inferenceEnv.ONNX_THREADS,
-        workers: inferenceEnv.INFERENCE_WORKERS,
-      },
+      // The service's own env → config mapping (FRAMES_FROM_MQTT is pinned off above).
+      inferenceConfigFromEnv(inferenceEnv),
       { logger: logger.child({ service: "inference" }), mqtt: inferenceMqtt, metrics: inferenceMetrics },
     );
     stops.push({ name: "inference", stop: () => inference.close() });
@@ -127,7 +120,7 @@ export async function composeVigil(o: ComposeOptions): Promise<Composition> {
     const ingestMqtt = await connectMqtt(mqttUrl, "ingest");
     stops.push({ name: "ingest-mqtt", stop: () => ingestMqtt.endAsync() });
     const ingest = await startIngest({
-      config: { topicPrefix: ingestEnv.MQTT_TOPIC_PREFIX, outputWidth: ingestEnv.INGEST_FRAME_WIDTH, ffmpegPath: resolveFfmpegPath(ingestEnv.FFMPEG_PATH, ingestEnv.PATH) },
+      config: ingestConfigFromEnv(ingestEnv),
       logger: logger.child({ service: "ingest" }),
       mqtt: ingestMqtt,
       metrics: new IngestMetrics(),

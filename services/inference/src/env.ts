@@ -29,6 +29,9 @@ const inferenceEnvSchema = z.object({
    * heard from it when the host or link dies without closing the socket: 5 s → ingest marks the
    * cameras degraded within ~8 s. (A crashed process closes its socket; the will goes out at once.)
    */
+  /** Evidence snapshots are scaled down to this width (evidence, not archive); plate crops stay full resolution. */
+  EVIDENCE_SNAPSHOT_WIDTH: z.coerce.number().int().min(320).max(3840).default(960),
+  EVIDENCE_JPEG_QUALITY: z.coerce.number().int().min(30).max(100).default(75),
   MQTT_KEEPALIVE_S: z.coerce.number().int().min(1).max(600).default(5),
 });
 

@@ -2,9 +2,9 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { FireEvent, FrameFireControls } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
-import sharp from "sharp";
 import type { Detection, DetectorLoadOptions, RgbImage } from "./detectors/detector.js";
 import { VigilFireGridDetector } from "./detectors/fire-vigil-grid.js";
+import { fireSnapshotJpeg, type EvidenceOptions } from "./evidence/evidence-writer.js";
 import { writeAllOrNone } from "./evidence/write-all-or-none.js";
 import { createFireConfirmer } from "./fire/fire-confirmer.js";
 import { createFirePipeline } from "./fire/fire-pipeline.js";
@@ -22,6 +22,7 @@ export interface FireStage {
 export async function loadFireStage(o: {
   loadOptions: DetectorLoadOptions;
   mediaDir: string;
+  evidence: EvidenceOptions;
   publish: (event: FireEvent) => Promise<void>;
   logger: Logger;
 }): Promise<FireStage | undefined> {
@@ -42,14 +43,7 @@ export async function loadFireStage(o: {
       const name = `fire-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.jpg`;
       const dir = path.join(o.mediaDir, cameraId, day);
       await mkdir(dir, { recursive: true });
-      const rects = boxes
-        .map(({ bbox: [x, y, w, h] }) => `<rect x="${x * image.width}" y="${y * image.height}" width="${w * image.width}" height="${h * image.height}" fill="none" stroke="#ff8c00" stroke-width="4"/>`)
-        .join("");
-      const svg = Buffer.from(`<svg width="${image.width}" height="${image.height}" xmlns="http://www.w3.org/2000/svg">${rects}</svg>`);
-      const jpeg = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-        .composite([{ input: svg, top: 0, left: 0 }])
-        .jpeg({ quality: 80 })
-        .toBuffer();
+      const jpeg = await fireSnapshotJpeg(image, boxes, o.evidence);
       // A full disk leaves no half-written JPEG behind.
       await writeAllOrNone([{ path: path.join(dir, name), data: async () => jpeg }]);
       return `/media/${cameraId}/${day}/${name}`;

@@ -3,3 +3,4 @@ export { startInference, choosePlateDetector, type Inference, type InferenceConf
 export { buildInferenceApp, type InferenceAppDeps } from "./app.js";
 export { InferenceMetrics } from "./metrics.js";
 export { loadInferenceEnv, type InferenceEnv } from "./env.js";
+export { inferenceConfigFromEnv } from "./config.js";

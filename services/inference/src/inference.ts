@@ -9,6 +9,7 @@ import { DiskOutbox } from "./outbox/disk-outbox.js";
 import { OutboxPublisher } from "./outbox/outbox-publisher.js";
 import { MqttFrameIntake } from "./intake/mqtt-frame-intake.js";
 import type { TrackerOptions } from "./tracking/plate-tracker.js";
+import type { EvidenceOptions } from "./evidence/evidence-writer.js";
 
 export { choosePlateDetector } from "./analysis/frame-analysis.js";
 
@@ -32,6 +33,7 @@ export interface InferenceConfig {
   motionGate?: boolean;
   /** Load the fire model (default true); off in plate-only tests and benches. */
   fire?: boolean;
+  evidence?: EvidenceOptions;
 }
 
 export interface InferenceDeps {
@@ -77,7 +79,7 @@ export async function startInference(config: InferenceConfig, deps: InferenceDep
     metrics.outboxDepth.set(outbox.depth);
   };
 
-  const analysisConfig = { modelsDir: config.modelsDir, mediaDir: config.mediaDir, threads: config.threads, ...(config.tracker ? { tracker: config.tracker } : {}), ...(config.motionGate === undefined ? {} : { motionGate: config.motionGate }), ...(config.fire === undefined ? {} : { fire: config.fire }) };
+  const analysisConfig = { modelsDir: config.modelsDir, mediaDir: config.mediaDir, threads: config.threads, ...(config.tracker ? { tracker: config.tracker } : {}), ...(config.motionGate === undefined ? {} : { motionGate: config.motionGate }), ...(config.fire === undefined ? {} : { fire: config.fire }), ...(config.evidence ? { evidence: config.evidence } : {}) };
   const analysisDeps = {
     logger,
     metrics,

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import mqtt from "mqtt";
 import { createLogger, loadEnvOrExit } from "@vigil/contracts/node";
 import { buildInferenceApp } from "./app.js";
+import { inferenceConfigFromEnv, shardFromEnv } from "./config.js";
 import { loadInferenceEnv } from "./env.js";
 import { startInference } from "./inference.js";
 import { ShardPresence } from "./intake/shard-presence.js";
@@ -11,7 +12,7 @@ import { InferenceMetrics } from "./metrics.js";
 async function main(): Promise<void> {
   const env = loadEnvOrExit(loadInferenceEnv);
   const logger = createLogger({ name: "inference", level: env.LOG_LEVEL });
-  const [index, count] = env.INFERENCE_SHARD.split("/").map(Number) as [number, number];
+  const { index, count } = shardFromEnv(env);
   // Consuming frames from MQTT: ingest learns whether this shard is served from our retained status and will.
   const presence = env.FRAMES_FROM_MQTT ? new ShardPresence({ topicPrefix: env.MQTT_TOPIC_PREFIX, shard: { index, count }, instance: `${hostname()}:${process.pid}`, logger }) : null;
   const client = mqtt.connect(env.MQTT_URL ?? "mqtt://127.0.0.1:1883", {
@@ -25,16 +26,7 @@ async function main(): Promise<void> {
   client.on("error", (err) => logger.warn({ err }, "mqtt error"));
   const metrics = new InferenceMetrics(true);
   const inference = await startInference(
-    {
-      modelsDir: env.MODELS_DIR,
-      mediaDir: env.MEDIA_DIR,
-      outboxDir: env.OUTBOX_DIR,
-      outboxMaxEvents: env.OUTBOX_MAX_EVENTS,
-      topicPrefix: env.MQTT_TOPIC_PREFIX,
-      threads: env.ONNX_THREADS,
-      workers: env.INFERENCE_WORKERS,
-      ...(env.FRAMES_FROM_MQTT ? { mqttFrames: { index, count } } : {}),
-    },
+    inferenceConfigFromEnv(env),
     { logger, mqtt: client, metrics },
   );
   // Only now are frames subscribed: "online" means they are being taken.

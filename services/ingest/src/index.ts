@@ -7,6 +7,7 @@ export { IngestMetrics } from "./health/ingest-metrics.js";
 export { buildIngestServer } from "./http/ingest-server.js";
 export { loadCamerasFile, watchCamerasFile } from "./config/cameras-file.js";
 export { resolveFfmpegPath } from "./source/ffmpeg-binary.js";
+export { ingestConfigFromEnv } from "./config/ingest-config.js";
 export { loadIngestEnv, type IngestEnv } from "./env.js";
 export { generateStreetVideo, type GenerateOptions, type GenerateResult, type GroundTruth, type PlateTruth } from "./synthetic/generate.js";
 export { camerasConfigTopic, decodeCamerasConfig, camerasConfigMessageSchema } from "./config/cameras-topic.js";

@@ -12,12 +12,11 @@ import { createMqttFrameSink } from "./handoff/mqtt-frame-sink.js";
 import { IngestMetrics } from "./health/ingest-metrics.js";
 import { buildIngestServer } from "./http/ingest-server.js";
 import { startIngest } from "./ingest.js";
-import { resolveFfmpegPath } from "./source/ffmpeg-binary.js";
+import { ingestConfigFromEnv } from "./config/ingest-config.js";
 
 async function main(): Promise<void> {
   const env = loadEnvOrExit(loadIngestEnv);
   const logger = createLogger({ name: "ingest", level: env.LOG_LEVEL });
-  const ffmpegPath = resolveFfmpegPath(env.FFMPEG_PATH, env.PATH);
   const cameras = await loadCamerasFile(env.CAMERAS_FILE);
 
   const client = await mqtt.connectAsync(env.MQTT_URL, { clientId: `vigil-ingest-${process.pid}`, reconnectPeriod: 2000 });
@@ -34,7 +33,7 @@ async function main(): Promise<void> {
     logger: logger.child({ module: "frames" }),
   });
   const ingest = await startIngest({
-    config: { topicPrefix: env.MQTT_TOPIC_PREFIX, outputWidth: env.INGEST_FRAME_WIDTH, ffmpegPath, shard: env.INGEST_SHARD },
+    config: ingestConfigFromEnv(env),
     logger,
     mqtt: client,
     metrics,

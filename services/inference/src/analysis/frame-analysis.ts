@@ -4,7 +4,7 @@ import type { Logger } from "@vigil/contracts/node";
 import type { Detector, RgbImage } from "../detectors/detector.js";
 import { PaddleTextPlateDetector } from "../detectors/paddle-text-plate-detector.js";
 import { PlateYoloDetector } from "../detectors/plate-yolo.js";
-import { EvidenceWriter } from "../evidence/evidence-writer.js";
+import { DEFAULT_EVIDENCE, EvidenceWriter, type EvidenceOptions } from "../evidence/evidence-writer.js";
 import { loadFireStage, type FireStage } from "../fire-stage.js";
 import { decodeImage } from "../image/rgb-image.js";
 import { MotionGate } from "../intake/motion-gate.js";
@@ -28,6 +28,7 @@ export interface FrameAnalysisConfig {
   motionGate?: boolean;
   /** Load the fire model (default true); off in plate-only tests and benches. */
   fire?: boolean;
+  evidence?: EvidenceOptions;
 }
 
 export interface FrameAnalysisDeps {
@@ -75,6 +76,7 @@ export async function createFrameAnalysis(config: FrameAnalysisConfig, deps: Fra
 
   const evidence = new EvidenceWriter({
     mediaDir: config.mediaDir,
+    ...(config.evidence ? { maxWidth: config.evidence.snapshotWidth, quality: config.evidence.jpegQuality } : {}),
     onError: (err) => logger.warn({ err }, "evidence JPEG not written; event goes out without it"),
   });
   const plates = new PlateEventStage({
@@ -89,7 +91,7 @@ export async function createFrameAnalysis(config: FrameAnalysisConfig, deps: Fra
 
   let fire: FireStage | undefined;
   if (config.fire !== false) {
-    fire = await loadFireStage({ loadOptions, mediaDir: config.mediaDir, publish: deps.publishFire, logger: logger.child({ module: "fire" }) });
+    fire = await loadFireStage({ loadOptions, mediaDir: config.mediaDir, evidence: config.evidence ?? DEFAULT_EVIDENCE, publish: deps.publishFire, logger: logger.child({ module: "fire" }) });
   }
 
   async function process(frame: Frame): Promise<void> {

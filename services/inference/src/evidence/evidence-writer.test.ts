@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EvidenceWriter } from "./evidence-writer.js";
+import type { RgbImage } from "../image/rgb-image.js";
+import { EvidenceWriter, fireSnapshotJpeg } from "./evidence-writer.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -14,6 +15,39 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 const frame = { data: Buffer.alloc(320 * 180 * 3, 90), width: 320, height: 180 };
 const crop = { data: Buffer.alloc(40 * 30 * 3, 200), width: 40, height: 30 };
 const ts = new Date("2026-03-04T05:06:07Z");
+
+/** Gradients and a checkerboard: a uniform grey frame hid a sheared snapshot. */
+function structuredFrame(width: number, height: number): RgbImage {
+  const data = Buffer.alloc(width * height * 3);
+  const cell = Math.max(8, Math.round(width / 16));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      const check = (Math.floor(x / cell) + Math.floor(y / cell)) % 2 === 0 ? 60 : 0;
+      data[i] = Math.round((x / width) * 190) + check;
+      data[i + 1] = Math.round((y / height) * 190) + check;
+      data[i + 2] = 120;
+    }
+  }
+  return { data, width, height };
+}
+
+const pixel = (data: Buffer, width: number, x: number, y: number) => data.subarray((y * width + x) * 3, (y * width + x) * 3 + 3);
+
+/** Mean absolute difference per channel between a decoded picture and the frame scaled to its size, left of/above `boxFrom` (fraction). */
+async function meanDiffOutside(decoded: Buffer, frame: RgbImage, width: number, height: number, boxFrom: number): Promise<number> {
+  const expected = await sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } }).resize(width, height).raw().toBuffer();
+  let diff = 0, n = 0;
+  for (let y = 0; y < height; y += 3) {
+    for (let x = 0; x < width; x += 3) {
+      if (x > boxFrom * width && y > boxFrom * height) continue; // the box and its stroke
+      const i = (y * width + x) * 3;
+      for (let c = 0; c < 3; c++) diff += Math.abs(decoded[i + c]! - expected[i + c]!);
+      n += 3;
+    }
+  }
+  return diff / n;
+}
 
 describe("EvidenceWriter", () => {
   it("writes the boxed frame and the crop as JPEGs under <camera>/<day>/ and returns their /media paths", async () => {
@@ -30,40 +64,36 @@ describe("EvidenceWriter", () => {
     expect((await stat(path.join(dir, "cam-1/2026-03-04/0b0e0f00-0000-4000-8000-000000000001-crop.jpg"))).size).toBeGreaterThan(100);
   });
 
-  it("keeps the frame's picture: the decoded snapshot matches the frame pixel for pixel outside the box, also when scaled down", async () => {
-    // A structured frame (gradients and a checkerboard): a uniform grey one hid a sheared snapshot.
-    const width = 1600, height = 900;
-    const data = Buffer.alloc(width * height * 3);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const i = (y * width + x) * 3;
-        const check = (Math.floor(x / 100) + Math.floor(y / 100)) % 2 === 0 ? 60 : 0;
-        data[i] = Math.round((x / width) * 190) + check;
-        data[i + 1] = Math.round((y / height) * 190) + check;
-        data[i + 2] = 120;
-      }
-    }
+  it("keeps the frame's picture: the decoded snapshot matches the frame outside the box, also when scaled down", async () => {
+    const frame = structuredFrame(1600, 900);
     const writer = new EvidenceWriter({ mediaDir: dir, maxWidth: 1280 });
     const id = "0b0e0f00-0000-4000-8000-00000000000c";
-    const paths = await writer.write("cam-9", id, ts, { data, width, height }, [0.6, 0.6, 0.2, 0.2], undefined);
+    const paths = await writer.write("cam-9", id, ts, frame, [0.6, 0.6, 0.2, 0.2], undefined);
     expect(paths.snapshot).toBeDefined();
     const decoded = await sharp(path.join(dir, `cam-9/2026-03-04/${id}.jpg`)).raw().toBuffer({ resolveWithObject: true });
     expect([decoded.info.width, decoded.info.height, decoded.info.channels]).toEqual([1280, 720, 3]);
-    const expected = await sharp(data, { raw: { width, height, channels: 3 } }).resize(1280).raw().toBuffer();
-    let diff = 0, n = 0;
-    for (let y = 0; y < 720; y += 3) {
-      for (let x = 0; x < 1280; x += 3) {
-        if (x > 0.55 * 1280 && y > 0.55 * 720) continue; // the box and its stroke
-        const i = (y * 1280 + x) * 3;
-        for (let c = 0; c < 3; c++) diff += Math.abs(decoded.data[i + c]! - expected[i + c]!);
-        n += 3;
-      }
-    }
-    expect(diff / n).toBeLessThan(4); // JPEG at quality 80 on this picture: ~1; a sheared copy: > 40
-    // The box's top edge is red at its place.
-    const at = (x: number, y: number) => decoded.data.subarray((y * 1280 + x) * 3, (y * 1280 + x) * 3 + 3);
-    const edge = at(Math.round(0.7 * 1280), Math.round(0.6 * 720));
-    expect(edge[0]! - edge[1]!).toBeGreaterThan(60);
+    expect(await meanDiffOutside(decoded.data, frame, 1280, 720, 0.55)).toBeLessThan(4); // JPEG q75 here: ~1; the sheared copy: ~59
+    const edge = pixel(decoded.data, 1280, Math.round(0.7 * 1280), Math.round(0.6 * 720));
+    expect(edge[0]! - edge[1]!).toBeGreaterThan(60); // the red box's top edge, at its place
+  });
+
+  it("keeps the plate crop's picture at full resolution", async () => {
+    const crop = structuredFrame(180, 60);
+    const id = "0b0e0f00-0000-4000-8000-00000000000d";
+    await new EvidenceWriter({ mediaDir: dir }).write("cam-9", id, ts, structuredFrame(640, 360), [0.1, 0.1, 0.2, 0.1], crop);
+    const decoded = await sharp(path.join(dir, `cam-9/2026-03-04/${id}-crop.jpg`)).raw().toBuffer({ resolveWithObject: true });
+    expect([decoded.info.width, decoded.info.height]).toEqual([180, 60]);
+    expect(await meanDiffOutside(decoded.data, crop, 180, 60, 2)).toBeLessThan(6); // ~4.3: 11-px checkers under chroma subsampling; a sheared copy: > 40
+  });
+
+  it("fire snapshots keep the frame's picture too, with the boxes in orange, at the configured width", async () => {
+    const frame = structuredFrame(1280, 720);
+    const jpeg = await fireSnapshotJpeg(frame, [{ bbox: [0.6, 0.6, 0.2, 0.2], confidence: 0.9 }], { snapshotWidth: 960, jpegQuality: 75 });
+    const decoded = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });
+    expect([decoded.info.width, decoded.info.height, decoded.info.channels]).toEqual([960, 540, 3]);
+    expect(await meanDiffOutside(decoded.data, frame, 960, 540, 0.55)).toBeLessThan(4);
+    const edge = pixel(decoded.data, 960, Math.round(0.7 * 960), Math.round(0.6 * 540));
+    expect(edge[0]! - edge[2]!).toBeGreaterThan(60);
   });
 
   it("reports a failed write and returns no paths instead of throwing", async () => {

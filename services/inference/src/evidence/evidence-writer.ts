@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { NormalisedBox } from "@vigil/contracts";
+import type { FireBox, NormalisedBox } from "@vigil/contracts";
 import sharp from "sharp";
 import { writeAllOrNone, type FileToWrite } from "./write-all-or-none.js";
 import { encodeJpeg, type RgbImage } from "../image/rgb-image.js";
@@ -11,10 +11,19 @@ export interface EvidencePaths {
   crop?: string;
 }
 
+/** Size and quality of evidence snapshots (env EVIDENCE_SNAPSHOT_WIDTH / EVIDENCE_JPEG_QUALITY). */
+export interface EvidenceOptions {
+  snapshotWidth: number;
+  jpegQuality: number;
+}
+export const DEFAULT_EVIDENCE: EvidenceOptions = { snapshotWidth: 960, jpegQuality: 75 };
+
 export interface EvidenceWriterOptions {
   mediaDir: string;
-  /** Frames wider than this are scaled down for the snapshot (evidence, not archive). */
+  /** Frames wider than this are scaled down for the snapshot (evidence, not archive); default 960. */
   maxWidth?: number;
+  /** Snapshot JPEG quality (default 75); the plate crop is kept at full resolution and quality 90. */
+  quality?: number;
   onError?: (err: Error) => void;
   /** Defaults to `fs.promises.writeFile`; tests pass one that fails part-way, as a full disk does. */
   writeFile?: (file: string, data: Buffer) => Promise<void>;
@@ -48,25 +57,35 @@ export class EvidenceWriter {
     }
   }
 
-  private async snapshotJpeg(frame: RgbImage, box: NormalisedBox): Promise<Buffer> {
-    const { width, height } = frame;
-    const stroke = Math.max(2, Math.round(width / 400));
-    const [x, y, w, h] = box;
-    const svg = Buffer.from(
-      `<svg width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">` +
-        `<rect x="${(x * width).toFixed(1)}" y="${(y * height).toFixed(1)}" width="${(w * width).toFixed(1)}" height="${(h * height).toFixed(1)}" ` +
-        `fill="none" stroke="#ff2d2d" stroke-width="${stroke}"/></svg>`,
-    );
-    const maxWidth = this.o.maxWidth ?? 1280;
-    // composite() leaves an alpha channel: read the raw result back with the channel count sharp
-    // reports, never an assumed 3 (that sheared the picture into three grey copies).
-    const composed = await sharp(frame.data, { raw: { width, height, channels: 3 } })
-      .composite([{ input: svg, top: 0, left: 0 }])
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const img = sharp(composed.data, { raw: { width: composed.info.width, height: composed.info.height, channels: composed.info.channels } });
-    if (width > maxWidth) img.resize(maxWidth);
-    return img.jpeg({ quality: 80 }).toBuffer();
+  private snapshotJpeg(frame: RgbImage, box: NormalisedBox): Promise<Buffer> {
+    return boxedJpeg(frame, [box], "#ff2d2d", { snapshotWidth: this.o.maxWidth ?? DEFAULT_EVIDENCE.snapshotWidth, jpegQuality: this.o.quality ?? DEFAULT_EVIDENCE.jpegQuality });
   }
+}
+
+/**
+ * The frame with `boxes` drawn, scaled down to the snapshot width, as JPEG. Drawn at full resolution
+ * first: within one sharp pipeline the composite would come after the resize.
+ */
+async function boxedJpeg(image: RgbImage, boxes: NormalisedBox[], colour: string, o: EvidenceOptions): Promise<Buffer> {
+  const { width, height } = image;
+  const stroke = Math.max(2, Math.round(width / 400));
+  const rects = boxes
+    .map(([x, y, w, h]) => `<rect x="${(x * width).toFixed(1)}" y="${(y * height).toFixed(1)}" width="${(w * width).toFixed(1)}" height="${(h * height).toFixed(1)}" fill="none" stroke="${colour}" stroke-width="${stroke}"/>`)
+    .join("");
+  const svg = Buffer.from(`<svg width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">${rects}</svg>`);
+  // composite() leaves an alpha channel: read the raw result back with the channel count sharp
+  // reports, never an assumed 3 (that sheared the picture into three grey copies).
+  const boxed = await sharp(image.data, { raw: { width, height, channels: 3 } })
+    .composite([{ input: svg, top: 0, left: 0 }])
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const scaled = sharp(boxed.data, { raw: { width: boxed.info.width, height: boxed.info.height, channels: boxed.info.channels } });
+  if (width > o.snapshotWidth) scaled.resize(o.snapshotWidth);
+  return scaled.jpeg({ quality: o.jpegQuality }).toBuffer();
+}
+
+/** A fire/smoke evidence snapshot: the frame with each box in orange. */
+export function fireSnapshotJpeg(image: RgbImage, boxes: FireBox[], o: EvidenceOptions = DEFAULT_EVIDENCE): Promise<Buffer> {
+  return boxedJpeg(image, boxes.map((b) => b.bbox), "#ff8c00", o);
 }

@@ -1,0 +1,16 @@
+import type { IngestEnv } from "../env.js";
+import type { IngestConfig } from "../ingest.js";
+import { resolveFfmpegPath } from "../source/ffmpeg-binary.js";
+
+/**
+ * The one env → config mapping of the ingest service, used by its own main.ts and by `npm start`
+ * (scripts/start/compose.ts).
+ */
+export function ingestConfigFromEnv(env: IngestEnv): IngestConfig {
+  return {
+    topicPrefix: env.MQTT_TOPIC_PREFIX,
+    outputWidth: env.INGEST_FRAME_WIDTH,
+    ffmpegPath: resolveFfmpegPath(env.FFMPEG_PATH, env.PATH),
+    ...(env.INGEST_SHARD ? { shard: env.INGEST_SHARD } : {}),
+  };
+}
