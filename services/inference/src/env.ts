@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { commonEnvShape, parseEnv } from "@vigil/contracts/node";
+import { DEFAULT_FIRE_DETECTOR, FIRE_DETECTOR_NAMES } from "./detectors/fire-detector-names.js";
 
 const inferenceEnvSchema = z.object({
   ...commonEnvShape,
@@ -29,6 +30,8 @@ const inferenceEnvSchema = z.object({
    * heard from it when the host or link dies without closing the socket: 5 s → ingest marks the
    * cameras degraded within ~8 s. (A crashed process closes its socket; the will goes out at once.)
    */
+  /** Which fire/smoke detector runs (services/inference/src/detectors/fire-registry.ts). */
+  FIRE_DETECTOR: z.enum(FIRE_DETECTOR_NAMES).default(DEFAULT_FIRE_DETECTOR),
   /** Evidence snapshots are scaled down to this width (evidence, not archive); plate crops stay full resolution. */
   EVIDENCE_SNAPSHOT_WIDTH: z.coerce.number().int().min(320).max(3840).default(960),
   EVIDENCE_JPEG_QUALITY: z.coerce.number().int().min(30).max(100).default(75),

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { FireEvent, FrameFireControls } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { Detection, DetectorLoadOptions, RgbImage } from "./detectors/detector.js";
-import { VigilFireGridDetector } from "./detectors/fire-vigil-grid.js";
+import { createFireDetector, type FireDetectorName } from "./detectors/fire-registry.js";
 import { fireSnapshotJpeg, type EvidenceOptions } from "./evidence/evidence-writer.js";
 import { writeAllOrNone } from "./evidence/write-all-or-none.js";
 import { createFireConfirmer } from "./fire/fire-confirmer.js";
@@ -21,18 +21,21 @@ export interface FireStage {
  */
 export async function loadFireStage(o: {
   loadOptions: DetectorLoadOptions;
+  /** Which registered detector (env FIRE_DETECTOR). */
+  detector?: FireDetectorName;
   mediaDir: string;
   evidence: EvidenceOptions;
   publish: (event: FireEvent) => Promise<void>;
   logger: Logger;
 }): Promise<FireStage | undefined> {
-  const detector = new VigilFireGridDetector();
+  const detector = createFireDetector(o.detector);
   try {
     await detector.load(o.loadOptions);
   } catch (err) {
-    o.logger.warn({ err }, "fire model not loaded; fire detection is off");
+    o.logger.warn({ err, detector: detector.name }, "fire model not loaded; fire detection is off");
     return undefined;
   }
+  o.logger.info({ detector: detector.name }, "fire model loaded");
   const pipeline = createFirePipeline({
     detector,
     confirmer: createFireConfirmer(),

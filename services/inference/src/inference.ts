@@ -10,6 +10,7 @@ import { OutboxPublisher } from "./outbox/outbox-publisher.js";
 import { MqttFrameIntake } from "./intake/mqtt-frame-intake.js";
 import type { TrackerOptions } from "./tracking/plate-tracker.js";
 import type { EvidenceOptions } from "./evidence/evidence-writer.js";
+import type { FireDetectorName } from "./detectors/fire-detector-names.js";
 
 export { choosePlateDetector } from "./analysis/frame-analysis.js";
 
@@ -34,6 +35,7 @@ export interface InferenceConfig {
   /** Load the fire model (default true); off in plate-only tests and benches. */
   fire?: boolean;
   evidence?: EvidenceOptions;
+  fireDetector?: FireDetectorName;
 }
 
 export interface InferenceDeps {
@@ -79,7 +81,7 @@ export async function startInference(config: InferenceConfig, deps: InferenceDep
     metrics.outboxDepth.set(outbox.depth);
   };
 
-  const analysisConfig = { modelsDir: config.modelsDir, mediaDir: config.mediaDir, threads: config.threads, ...(config.tracker ? { tracker: config.tracker } : {}), ...(config.motionGate === undefined ? {} : { motionGate: config.motionGate }), ...(config.fire === undefined ? {} : { fire: config.fire }), ...(config.evidence ? { evidence: config.evidence } : {}) };
+  const analysisConfig = { modelsDir: config.modelsDir, mediaDir: config.mediaDir, threads: config.threads, ...(config.tracker ? { tracker: config.tracker } : {}), ...(config.motionGate === undefined ? {} : { motionGate: config.motionGate }), ...(config.fire === undefined ? {} : { fire: config.fire }), ...(config.evidence ? { evidence: config.evidence } : {}), ...(config.fireDetector ? { fireDetector: config.fireDetector } : {}) };
   const analysisDeps = {
     logger,
     metrics,

@@ -5,6 +5,7 @@ import type { Detector, RgbImage } from "../detectors/detector.js";
 import { PaddleTextPlateDetector } from "../detectors/paddle-text-plate-detector.js";
 import { PlateYoloDetector } from "../detectors/plate-yolo.js";
 import { DEFAULT_EVIDENCE, EvidenceWriter, type EvidenceOptions } from "../evidence/evidence-writer.js";
+import type { FireDetectorName } from "../detectors/fire-detector-names.js";
 import { loadFireStage, type FireStage } from "../fire-stage.js";
 import { decodeImage } from "../image/rgb-image.js";
 import { MotionGate } from "../intake/motion-gate.js";
@@ -29,6 +30,8 @@ export interface FrameAnalysisConfig {
   /** Load the fire model (default true); off in plate-only tests and benches. */
   fire?: boolean;
   evidence?: EvidenceOptions;
+  /** Which fire detector (detectors/fire-registry.ts); default DEFAULT_FIRE_DETECTOR. */
+  fireDetector?: FireDetectorName;
 }
 
 export interface FrameAnalysisDeps {
@@ -91,7 +94,7 @@ export async function createFrameAnalysis(config: FrameAnalysisConfig, deps: Fra
 
   let fire: FireStage | undefined;
   if (config.fire !== false) {
-    fire = await loadFireStage({ loadOptions, mediaDir: config.mediaDir, evidence: config.evidence ?? DEFAULT_EVIDENCE, publish: deps.publishFire, logger: logger.child({ module: "fire" }) });
+    fire = await loadFireStage({ loadOptions, ...(config.fireDetector ? { detector: config.fireDetector } : {}), mediaDir: config.mediaDir, evidence: config.evidence ?? DEFAULT_EVIDENCE, publish: deps.publishFire, logger: logger.child({ module: "fire" }) });
   }
 
   async function process(frame: Frame): Promise<void> {
