@@ -24,6 +24,7 @@ import path from "node:path";
 import { cameraFor, clipOutcome, loadCctvClips, MODELS_DIR, type CctvClip, type CctvSplit, type ClipAlert, type ClipOutcome } from "../test/support/cctv-footage.js";
 import { uniqueTopicPrefix } from "../test/support/mqtt.js";
 import { startRealPipeline } from "../test/support/real-pipeline.js";
+import { loadInferenceEnv } from "@vigil/inference";
 
 const repo = path.resolve(import.meta.dirname, "..");
 const SECTION = "## Fire false alarms on real footage";
@@ -96,7 +97,7 @@ function report(outcomes: ClipOutcome[], o: { split: CctvSplit; subset: boolean;
   const lines: string[] = [];
   const order = [...outcomes].sort((a, b) => a.clip.file.localeCompare(b.clip.file));
   lines.push(`Date ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; split ${o.split}${o.subset ? " (subset)" : ""}: ${outcomes.length} clips, batches of ${o.batch} cameras, ${o.wallS.toFixed(0)} s wall; load ${o.loadStart} → ${o.loadEnd}.`);
-  lines.push(`Fire model: ${modelIdentity()}.`);
+  lines.push(`Fire detector: ${loadInferenceEnv(process.env).FIRE_DETECTOR} (FIRE_DETECTOR); model files: ${modelIdentity()}.`);
   lines.push("");
   lines.push("| clip | split | labels | duration s | frames analysed / expected (2 fps) | dropped | restarts | fire events | alerts raised (type severity @clip time, confidence) |");
   lines.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");

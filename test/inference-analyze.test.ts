@@ -49,6 +49,22 @@ describe("POST /api/v1/analyze", () => {
     expect(body.plates).toEqual([]);
   });
 
+  it("returns only valid plates by default, and the invalid candidates too on request", async () => {
+    let invalidCandidates = 0;
+    for (const name of ["clip3_new_3.jpg", "clip3_new_10.jpg", "clip3.2_new_0.jpg", "clip3.2_new_1.jpg"]) {
+      const image = await readFile(path.resolve("../shared/datasets/vn-plate-frames/images", name));
+      const post = (query: string) => app.inject({ method: "POST", url: `/api/v1/analyze${query}`, headers: { "content-type": "image/jpeg" }, payload: image });
+      const plain = analyzeResponseSchema.parse((await post("")).json());
+      const all = analyzeResponseSchema.parse((await post("?candidates=true")).json());
+      expect(plain.plates.every((p) => p.valid !== false), name).toBe(true);
+      expect(all.plates.filter((p) => p.valid !== false).map((p) => p.plate)).toEqual(plain.plates.map((p) => p.plate));
+      invalidCandidates += all.plates.filter((p) => p.valid === false).length;
+    }
+    // The frames do give invalid readings (partly hidden or distant plates): the default really drops some.
+    expect(invalidCandidates).toBeGreaterThan(0);
+    expect((await app.inject({ method: "POST", url: "/api/v1/analyze?candidates=maybe", headers: { "content-type": "image/jpeg" }, payload: jpeg })).statusCode).toBe(400);
+  });
+
   it("accepts PNG too", async () => {
     const png = await sharp(jpeg).resize(960).png().toBuffer();
     const res = await app.inject({ method: "POST", url: "/api/v1/analyze", headers: { "content-type": "image/png" }, payload: png });
@@ -82,7 +98,8 @@ describe("POST /api/v1/analyze", () => {
     const health = await app.inject({ method: "GET", url: "/healthz" });
     expect(health.json()).toMatchObject({ status: "ok", plateDetector: "plate-detector-yolo-vn-640" });
     const metrics = await app.inject({ method: "GET", url: "/metrics" });
-    expect(metrics.body).toMatch(/vigil_inference_analyze_requests_total\{status="200"\} 3/);
+    // 3 images in the tests above plus the 8 requests of the candidates test.
+    expect(metrics.body).toMatch(/vigil_inference_analyze_requests_total\{status="200"\} 11/);
     expect(metrics.body).toMatch(/vigil_inference_analyze_requests_total\{status="413"\} 1/);
     expect(metrics.body).toMatch(/vigil_inference_stage_ms_bucket/);
   });

@@ -27,7 +27,9 @@ export const analyzeRoutes: FastifyPluginAsync<AnalyzeRoutesOptions> = async (ap
     url: "/api/v1/analyze",
     bodyLimit: ANALYZE_MAX_BYTES,
     schema: {
-      description: "Detects and reads licence plates (and fire/smoke) in one JPEG or PNG image.",
+      description:
+        "Detects and reads licence plates (and fire/smoke) in one JPEG or PNG image. Only readings that are valid Vietnamese plates are returned unless `candidates=true`, which adds the rest (valid: false) for review.",
+      querystring: z.object({ candidates: z.enum(["true", "false"]).default("false") }),
       response: { 200: analyzeResponseSchema, 400: errorSchema, 415: errorSchema },
     },
     handler: async (req, reply) => {
@@ -43,7 +45,9 @@ export const analyzeRoutes: FastifyPluginAsync<AnalyzeRoutesOptions> = async (ap
       try {
         const result = await opts.analyze(req.body);
         opts.metrics.analyzeRequests.inc({ status: "200" });
-        return result;
+        // A low-confidence read outside the plate grammar (e.g. "LURRA100" at 0.08) is noise to a client
+        // that asked "which plates are in this picture"; it is there for whoever asks for candidates.
+        return req.query.candidates === "true" ? result : { ...result, plates: result.plates.filter((p) => p.valid !== false) };
       } catch (err) {
         if (err instanceof ImageDecodeError) {
           opts.metrics.analyzeRequests.inc({ status: "400" });
