@@ -185,11 +185,13 @@ describe.concurrent("ingest against a real RTSP camera", () => {
         inFlight--;
       },
     };
-    const ingest = await startIngest({ logger, frameSink: slowSink, config: { outputWidth: 320 }, cameras: [camera("slow", cam.url, { sampleFps: 4 })] });
+    // A short hold: the 15 s default hysteresis is tested in camera-health.test.ts.
+    const ingest = await startIngest({ logger, frameSink: slowSink, config: { outputWidth: 320, timings: { healthHoldMs: 2000 } }, cameras: [camera("slow", cam.url, { sampleFps: 4 })] });
     closeLater.push(ingest);
     await waitUntil(() => ingest.status()[0]!.state === "degraded", 25_000, "degraded");
     const s = ingest.status()[0]!;
     expect(s.error).toMatch(/inference is behind/);
+    expect(s.errorCode).toBe("inference_behind");
     expect(s.framesDropped!).toBeGreaterThan(s.framesSampled! * 0.5);
     expect(s.framesSampled! - s.framesDropped! - taken.length).toBeLessThanOrEqual(3); // ≤ 1 in flight + 2 waiting
     expect(maxInFlight).toBe(1);

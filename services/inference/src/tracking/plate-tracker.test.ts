@@ -23,6 +23,18 @@ describe("votePlate", () => {
     expect(votePlate([a, b])?.plate).toBe("59X123456");
   });
 
+  it("prefers the longer valid layout when the majority is it with a character dropped (30F-7325 × 16 vs 30F-732.55 × 8)", () => {
+    const readings = [...Array.from({ length: 16 }, () => read("30F7325", 0.997)), ...Array.from({ length: 8 }, () => read("30F73255", 0.95))];
+    expect(votePlate(readings)).toMatchObject({ plate: "30F73255", support: 8 });
+  });
+
+  it("keeps the majority length against a longer reading that is not its extension, or seen only once", () => {
+    const other = [...Array.from({ length: 6 }, () => read("30F7325")), read("30F73255"), ...Array.from({ length: 3 }, () => read("51K12345"))];
+    expect(votePlate(other)?.plate).toBe("30F7325"); // 51K12345 does not contain 30F7325; 30F73255 is a single read
+    const few = [...Array.from({ length: 16 }, () => read("30F7325")), read("30F73255"), read("30F73255")];
+    expect(votePlate(few)?.plate).toBe("30F7325"); // 2 of 18 readings: under the 30 % share
+  });
+
   it("returns nothing without a valid reading", () => {
     expect(votePlate([read("ABC", 0.9, false)])).toBeUndefined();
   });

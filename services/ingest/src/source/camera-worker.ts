@@ -5,9 +5,9 @@ import type { Logger } from "@vigil/contracts/node";
 import type { IngestMetrics } from "../health/ingest-metrics.js";
 import { FpsMeter } from "../health/fps-meter.js";
 import { Backoff, type BackoffOptions } from "./backoff.js";
-import { degradedReason } from "./camera-health.js";
+import { degradedReason, HealthHysteresis } from "./camera-health.js";
 import { buildFfmpegArgs } from "./ffmpeg-args.js";
-import { classifyFfmpegError, scrubUrls } from "./ffmpeg-errors.js";
+import { classifyFfmpegError, scrubUrls, type CameraProblem } from "./ffmpeg-errors.js";
 import { KeyframeSampler } from "./keyframe-sampler.js";
 import { PpmFrameReader, type RawFrame } from "./ppm-frame-reader.js";
 
@@ -19,6 +19,8 @@ export interface WorkerTimings {
   backoff?: BackoffOptions;
   /** Grace between SIGTERM and SIGKILL when stopping ffmpeg. */
   killGraceMs?: number;
+  /** How long online ↔ degraded must hold before it is published (default 15 s). */
+  healthHoldMs?: number;
 }
 
 export interface CameraWorkerDeps {
@@ -60,7 +62,8 @@ export class CameraWorker {
   private readonly sampleFps: number;
   private readonly stallTimeoutMs: number;
   private state: CameraState = "offline";
-  private error: string | undefined = "starting";
+  private problem: CameraProblem | undefined = { code: "starting", message: "starting" };
+  private readonly health: HealthHysteresis;
   private lastFrameAt: number | null = null;
   private onlineSince: number | null = null;
   private seq = 0;
@@ -74,7 +77,7 @@ export class CameraWorker {
   private minOffsetS = Infinity;
   private keyframeSampler: KeyframeSampler | null = null;
   /** Set when we kill ffmpeg on purpose (stall), so its exit reports that instead of stderr. */
-  private killReason: string | null = null;
+  private killReason: CameraProblem | null = null;
   private readonly log: Logger;
   /** The camera's fire controls for the frame header; replaced in place by `setFireControls`. */
   private fire: FrameFireControls | undefined;
@@ -85,6 +88,7 @@ export class CameraWorker {
     this.sampleFps = deps.camera.sampleFps ?? DEFAULT_SAMPLE_FPS;
     this.stallTimeoutMs = t.stallTimeoutMs ?? Math.max(8000, 3000 / this.sampleFps);
     this.backoff = new Backoff(t.backoff);
+    this.health = new HealthHysteresis(t.healthHoldMs);
     this.log = deps.logger.child({ camera: deps.camera.id });
   }
 
@@ -107,7 +111,7 @@ export class CameraWorker {
       ts: new Date().toISOString(),
       fps: round2(this.fpsMeter.fps(Date.now())),
       lastFrameTs: this.lastFrameAt === null ? null : new Date(this.lastFrameAt).toISOString(),
-      ...(this.error && this.state !== "online" ? { error: this.error } : {}),
+      ...(this.problem && this.state !== "online" ? { error: this.problem.message, errorCode: this.problem.code } : {}),
       framesSampled: this.sampled,
       framesDropped: this.deps.droppedFrames(),
       restarts: this.restarts,
@@ -136,7 +140,7 @@ export class CameraWorker {
     try {
       proc = spawn(ffmpegPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     } catch (err) {
-      this.onExit(null, null, `cannot run ffmpeg: ${(err as Error).message}`);
+      this.onExit(null, null, { code: "ffmpeg_missing", message: `cannot run ffmpeg: ${(err as Error).message}` });
       return;
     }
     this.proc = proc;
@@ -185,6 +189,7 @@ export class CameraWorker {
     if (this.state === "offline") {
       this.backoff.reset();
       this.onlineSince = now;
+      this.health.reset();
       this.setState("online", undefined);
     }
     this.deps.onFrame({
@@ -215,8 +220,8 @@ export class CameraWorker {
     this.deps.metrics.decodeLag.set({ camera: this.id }, Math.max(0, offset - this.minOffsetS));
   }
 
-  private onExit(code: number | null, signal: string | null, reason: string): void {
-    this.log.warn({ code, signal, reason }, "camera stream lost");
+  private onExit(code: number | null, signal: string | null, reason: CameraProblem): void {
+    this.log.warn({ code, signal, reason: reason.message }, "camera stream lost");
     this.setState("offline", reason);
     const delay = this.backoff.next();
     this.restartTimer = setTimeout(() => {
@@ -238,7 +243,9 @@ export class CameraWorker {
     if (now - since > this.stallTimeoutMs) {
       const s = Math.round(this.stallTimeoutMs / 1000);
       this.killReason =
-        this.lastFrameAt !== null && this.lastFrameAt > this.runStartedAt ? `stalled: no frame for ${s} s` : `no video received within ${s} s`;
+        this.lastFrameAt !== null && this.lastFrameAt > this.runStartedAt
+          ? { code: "stalled", message: `stalled: no frame for ${s} s` }
+          : { code: "no_video", message: `no video received within ${s} s` };
       proc.kill("SIGKILL");
       return;
     }
@@ -258,7 +265,12 @@ export class CameraWorker {
       sampleFps: this.sampleFps,
       keyframesOnly: !!this.deps.camera.keyframesOnly,
     });
-    this.setState(reason ? "degraded" : "online", reason);
+    // No inference worker for the camera is a fact, not a load reading: shown at once, and its end too.
+    const consumerFact = reason?.code === "no_inference" || (this.state === "degraded" && this.problem?.code === "no_inference");
+    const verdict = reason ? "degraded" : "online";
+    const state = consumerFact ? verdict : this.health.decide(this.state, verdict, now);
+    // While degraded, the reason follows the latest verdict (it may change from one kind to another).
+    this.setState(state, state === "degraded" ? (reason ?? this.problem) : undefined);
   }
 
   private dropHistory: { at: number; total: number }[] = [];
@@ -269,13 +281,13 @@ export class CameraWorker {
     return total - this.dropHistory[0]!.total;
   }
 
-  private setState(state: CameraState, error: string | undefined): void {
-    const changed = state !== this.state || error !== this.error;
+  private setState(state: CameraState, problem: CameraProblem | undefined): void {
+    const changed = state !== this.state || problem?.code !== this.problem?.code || problem?.message !== this.problem?.message;
     this.state = state;
-    this.error = error;
+    this.problem = problem;
     this.deps.metrics.cameraUp.set({ camera: this.id }, state === "online" ? 1 : state === "degraded" ? 0.5 : 0);
     if (changed) {
-      if (state !== "offline") this.log.info({ state, error }, "camera state");
+      if (state !== "offline") this.log.info({ state, error: problem?.message }, "camera state");
       this.publish();
     }
   }
