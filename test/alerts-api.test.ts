@@ -113,7 +113,7 @@ describe("role matrix", () => {
     { method: "GET", path: () => "/api/v1/me", min: "operator", ok: 200 },
     { method: "GET", path: () => "/api/v1/cameras", min: "operator", ok: 200 },
     { method: "GET", path: () => "/api/v1/plates?q=51F12345&reason=matrix%20test", min: "operator", ok: 200 },
-    { method: "GET", path: () => "/api/v1/plates/51F12345/track", min: "operator", ok: 200 },
+    { method: "GET", path: () => "/api/v1/plates/51F12345/track?reason=case%2042", min: "operator", ok: 200 },
     { method: "GET", path: () => "/api/v1/watchlist", min: "operator", ok: 200 },
     { method: "GET", path: () => "/api/v1/alerts", min: "operator", ok: 200 },
     { method: "POST", path: () => `/api/v1/alerts/${uuid()}/ack`, body: () => ({}), min: "operator", ok: 404 },
@@ -265,6 +265,19 @@ describe("users, plates, watchlist and alerts input", () => {
     ];
     for (const body of bad) expect((await api(h.base, "POST", "/api/v1/watchlist", { token: tokens.supervisor, body })).status, JSON.stringify(body)).toBe(400);
     expect((await api(h.base, "DELETE", "/api/v1/watchlist/not-a-uuid", { token: tokens.supervisor })).status).toBe(400);
+  });
+
+  it("takes only valid plates as plate entries, and fragments only as explicit partial patterns", async () => {
+    const partialAsPlate = await api(h.base, "POST", "/api/v1/watchlist", { token: tokens.supervisor, body: { plate: "51K25", reason: "nhân chứng nhớ một phần", priority: "high" } });
+    expect(partialAsPlate.status).toBe(400);
+    expect(partialAsPlate.body.message).toMatch(/not a valid Vietnamese plate.*partial/);
+    const pattern = await api(h.base, "POST", "/api/v1/watchlist", { token: tokens.supervisor, body: { plate: "51K25", match: "partial", reason: "nhân chứng nhớ một phần", priority: "high" } });
+    expect(pattern.status).toBe(201);
+    expect(pattern.body.entry).toMatchObject({ plate: "51K25", match: "partial" });
+    expect((await api(h.base, "POST", "/api/v1/watchlist", { token: tokens.supervisor, body: { plate: "5K", match: "partial", reason: "x", priority: "high" } })).status).toBe(400);
+    const list = await api(h.base, "GET", "/api/v1/watchlist", { token: tokens.operator });
+    expect(list.body.items.find((e: { id: string }) => e.id === pattern.body.entry.id)).toMatchObject({ match: "partial" });
+    await api(h.base, "DELETE", `/api/v1/watchlist/${pattern.body.entry.id}`, { token: tokens.supervisor });
   });
 
   it("validates alert routes", async () => {

@@ -69,7 +69,9 @@ beforeAll(async () => {
   const admin = (await login(h.base, "admin", ADMIN_PASSWORD)).token;
   expect((await api(h.base, "POST", "/api/v1/watchlist", { token: admin, body: { plate: "51G-888.88", reason: "outage test", priority: "critical" } })).status).toBe(201);
   socket = connectSocket(h.base, { auth: { token: admin }, transports: ["websocket"], reconnection: false });
+  // The wanted car's first read raises its alert; every later read counts on it (an update).
   socket.on("alert:new", (a) => void liveAlerts.push(a));
+  socket.on("alert:update", (a) => void liveAlerts.push(a));
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", () => resolve());
     socket.once("connect_error", reject);
@@ -122,8 +124,8 @@ describe("PostgreSQL down for 60 s mid-stream", () => {
         expect(ready.status).toBe(503);
         expect(ready.body.database).toBe(false);
         await burst(OUTAGE_MS - (Date.now() - cutAt), 20);
-        // Alerts raised from reads during the outage reached the socket while the database was down.
-        const duringOutage = liveAlerts.slice(liveBefore).filter((a) => watchIds.includes(a.eventId ?? ""));
+        // Sightings of the wanted car during the outage reached the socket while the database was down.
+        const duringOutage = liveAlerts.slice(liveBefore).filter((a) => a.plate === "51G88888");
         expect(duringOutage.length).toBeGreaterThan(0);
         const storedDuring = await stored();
         expect(storedDuring).toBeLessThan(published.size);
@@ -135,8 +137,11 @@ describe("PostgreSQL down for 60 s mid-stream", () => {
         const ids = (await direct.query<{ id: string }>("SELECT id FROM plate_reads")).rows.map((r) => r.id);
         expect(ids.length).toBe(published.size);
         expect(new Set(ids)).toEqual(published);
-        // Every watchlist alert raised live during the outage was persisted too.
-        await waitUntil(async () => (await direct.query("SELECT 1 FROM alerts WHERE id = ANY($1)", [duringOutage.map((a) => a.id)])).rows.length === duringOutage.length, 15_000, "alerts persisted");
+        // Every watchlist alert pushed live during the outage was persisted too, with every sighting counted.
+        const pushedIds = [...new Set(duringOutage.map((a) => a.id))];
+        await waitUntil(async () => (await direct.query("SELECT 1 FROM alerts WHERE id = ANY($1)", [pushedIds])).rows.length === pushedIds.length, 15_000, "alerts persisted");
+        const counted = async () => Number((await direct.query<{ n: number }>("SELECT COALESCE(sum(occurrences), 0)::int AS n FROM alerts WHERE plate = '51G88888'")).rows[0]!.n);
+        await waitUntil(async () => (await counted()) === watchIds.length, 15_000, "every sighting counted");
         expect((await api(h.base, "GET", "/readyz")).status).toBe(200);
         console.log(`outage test: published ${published.size}, stored ${ids.length}, stored during outage ${storedDuring}, live alerts during outage ${duringOutage.length}`);
       } finally {

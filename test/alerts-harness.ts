@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { formatPlate } from "@vigil/contracts";
 import { createLogger } from "@vigil/contracts/node";
 import { startAlerts, createPgDatabase, type AlertsConfig, type AlertsService, type Database, type StartAlertsDeps } from "@vigil/alerts";
 import { createTestDatabase, type TestDatabase } from "./support/postgres.js";
@@ -41,6 +42,8 @@ export function testAlertsConfig(prefix: string, overrides: Partial<AlertsConfig
     fireFeedbackDir: mkdtempSync(join(tmpdir(), "vigil-fire-feedback-")),
     consoleDir: null,
     adminPassword: ADMIN_PASSWORD,
+    // Most tests publish for cameras they never register; the event-path security tests turn this off.
+    acceptUnknownCameras: true,
     ...overrides,
   };
 }
@@ -110,7 +113,9 @@ export async function login(base: string, username: string, password: string): P
   return { token: res.body.token, csrf: res.body.csrfToken, cookie: setCookie.split(";")[0] ?? "" };
 }
 
+/** A valid plate event; a `plate` given without a `display` gets its formatted display (the service checks they agree). */
 export function plateEvent(overrides: Record<string, unknown> = {}) {
+  const display = typeof overrides.plate === "string" && overrides.display === undefined ? { display: formatPlate(overrides.plate) } : {};
   return {
     schemaVersion: 1,
     id: crypto.randomUUID(),
@@ -123,6 +128,7 @@ export function plateEvent(overrides: Record<string, unknown> = {}) {
     bbox: [0.1, 0.2, 0.1, 0.05],
     frames: 5,
     ...overrides,
+    ...display,
   };
 }
 

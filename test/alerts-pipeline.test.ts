@@ -19,7 +19,7 @@ const pushed: { event: string; data: unknown }[] = [];
 const plateTopic = () => `${h.prefix}/events/plate`;
 const publish = (topic: string, body: unknown) => mqtt.publishAsync(topic, typeof body === "string" ? body : JSON.stringify(body), { qos: 1 });
 const storedCount = async () => Number((await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM plate_reads")).rows[0]!.n);
-const alertsWhere = async (sql: string, params: unknown[] = []) => (await h.db.query<{ id: string; match_kind: string; severity: string; state: string }>(`SELECT * FROM alerts WHERE ${sql}`, params)).rows;
+const alertsWhere = async (sql: string, params: unknown[] = []) => (await h.db.query<{ id: string; match_kind: string; severity: string; state: string; camera_id: string; occurrences: number }>(`SELECT * FROM alerts WHERE ${sql}`, params)).rows;
 
 beforeAll(async () => {
   h = await startAlertsHarness("pipe", { cameraOfflineAlertMs: 800 });
@@ -109,8 +109,8 @@ describe("plate reads", () => {
     const t0 = Date.now() - 600_000;
     await publish(plateTopic(), plateEvent({ plate: "88A22222", display: "88A-222.22", cameraId: "cam-2", ts: new Date(t0 + 60_000).toISOString() }));
     await publish(plateTopic(), plateEvent({ plate: "88A22222", display: "88A-222.22", cameraId: "cam-1", ts: new Date(t0).toISOString() }));
-    await waitUntil(async () => (await api(h.base, "GET", "/api/v1/plates/88A-222.22/track", { token: operator })).body.points.length === 2);
-    const track = (await api(h.base, "GET", "/api/v1/plates/88A-222.22/track", { token: operator })).body;
+    await waitUntil(async () => (await api(h.base, "GET", "/api/v1/plates/88A-222.22/track?reason=case%2042", { token: operator })).body.points.length === 2);
+    const track = (await api(h.base, "GET", "/api/v1/plates/88A-222.22/track?reason=case%2042", { token: operator })).body;
     expect(track.plate).toBe("88A22222");
     expect(track.points.map((p: { cameraId: string }) => p.cameraId)).toEqual(["cam-1", "cam-2"]);
     expect(track.points[0]).toMatchObject({ cameraName: "Nguyễn Huệ", lat: 10.7745, lon: 106.7038 });
@@ -172,14 +172,16 @@ describe("watchlist → alerts", () => {
     expect(list.body.items.find((e: { id: string }) => e.id === res.body.entry.id).hits).toBe(1);
   });
 
-  it("de-duplicates per (type, camera, plate) within the cooldown", async () => {
-    await api(h.base, "POST", "/api/v1/watchlist", { token: supervisor, body: { plate: "15K-246.80", reason: "dedupe", priority: "low" } });
+  it("counts further reads of a wanted plate on its one open alert, whichever camera sees it", async () => {
+    const entry = await api(h.base, "POST", "/api/v1/watchlist", { token: supervisor, body: { plate: "15K-246.80", reason: "dedupe", priority: "low" } });
+    expect(entry.status, JSON.stringify(entry.body)).toBe(201);
     const evs = [plateEvent({ plate: "15K24680", display: "15K-246.80" }), plateEvent({ plate: "15K24680", display: "15K-246.80" }), plateEvent({ plate: "15K24680", display: "15K-246.80", cameraId: "cam-2" })];
     for (const e of evs) await publish(plateTopic(), e);
     await waitUntil(async () => (await h.db.query("SELECT 1 FROM plate_reads WHERE id = ANY($1)", [evs.map((e) => e.id)])).rows.length === 3);
-    await new Promise((r) => setTimeout(r, 200));
-    const rows = await alertsWhere("plate = '15K24680' ORDER BY camera_id");
-    expect(rows.map((r) => (r as unknown as { camera_id: string }).camera_id)).toEqual(["cam-1", "cam-2"]);
+    await waitUntil(async () => (await alertsWhere("plate = '15K24680'"))[0]?.occurrences === 3, 5_000, "three occurrences");
+    const rows = await alertsWhere("plate = '15K24680'");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ camera_id: "cam-1", occurrences: 3 });
   });
 
   it("a deleted entry no longer matches", async () => {

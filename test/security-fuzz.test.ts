@@ -72,7 +72,7 @@ describe("MQTT consumer under 10,000 random and mutated payloads", () => {
       let payload: string | Buffer;
       if (i % 10 === 0) {
         // Valid plate events interleaved with the garbage, on the plate topic.
-        payload = JSON.stringify(plateEvent({ plate: `51F${String(10_000 + i).slice(-5)}`, display: "51F-000.00" }));
+        payload = JSON.stringify(plateEvent({ plate: `51F${String(10_000 + i).slice(-5)}` }));
         pending.push(mqtt.publishAsync(topics[0]!, payload, { qos: 1 }));
         valid++;
       } else {

@@ -20,6 +20,8 @@ import { createWatchlistMatcher } from "./watchlist/watchlist-matcher.js";
 import { createWatchlistService } from "./watchlist/watchlist-service.js";
 import { camerasConfigTopic, createCameraService } from "./cameras/camera-service.js";
 import { createBatchWriter } from "./consumer/batch-writer.js";
+import { createEventAdmission, eventTimeWindow, type AdmissionPolicy } from "./consumer/event-admission.js";
+import { classifyStorageError } from "./storage/storage-errors.js";
 import { startMqttConsumer, type MqttConsumer } from "./consumer/mqtt-consumer.js";
 import { buildHttpServer } from "./api/http-server.js";
 import { startSocketServer, type SocketServer } from "./realtime/socket-server.js";
@@ -51,7 +53,13 @@ export async function startAlerts(deps: StartAlertsDeps) {
 
   const migrated = await migrate(db);
   if (migrated.applied.length) logger.info({ applied: migrated.applied }, "database migrations applied");
-  const partitions = createPartitionManager(db);
+  const admissionPolicy: AdmissionPolicy = {
+    retentionDays: config.retentionDays,
+    maxFutureSkewMs: config.eventClockSkewMs ?? 300_000,
+    mediaDir: config.mediaDir,
+  };
+  // Day partitions on demand only for the times the consumer admits (no p99991231, no p19700101).
+  const partitions = createPartitionManager(db, { onDemandWindow: () => eventTimeWindow(admissionPolicy, Date.now()) });
   await partitions.createAhead();
   await partitions.applyRetention(config.retentionDays);
 
@@ -104,17 +112,21 @@ export async function startAlerts(deps: StartAlertsDeps) {
   });
 
   const writer = createBatchWriter<PlateEvent>({
-    write: (events) => plateReads.insertBatch(events),
+    async write(events) {
+      const { stored, duplicates } = await plateReads.insertBatch(events);
+      metrics.platesStored.inc(stored);
+      metrics.platesDuplicate.inc(duplicates);
+    },
+    // A value the database refuses (SQLSTATE 22/23/54) splits the batch; that event alone is dead-lettered.
+    classify: classifyStorageError,
     maxRows: config.batchMaxRows,
     maxWaitMs: config.batchMaxWaitMs,
     concurrency: config.batchConcurrency ?? 2,
     logger: logger.child({ module: "batch-writer" }),
-    onBatch: (rows, ms) => {
-      metrics.platesStored.inc(rows);
-      metrics.batchSeconds.observe(ms / 1000);
-    },
+    onBatch: (_rows, ms) => metrics.batchSeconds.observe(ms / 1000),
     onError: () => metrics.storageErrors.inc(),
   });
+  const writerStallMs = config.writerStallMs ?? 30_000;
 
   const app = await buildHttpServer(
     {
@@ -130,16 +142,29 @@ export async function startAlerts(deps: StartAlertsDeps) {
           db.query("SELECT 1").then(() => true, () => false),
           new Promise<boolean>((r) => setTimeout(() => r(false), 1_500).unref()),
         ]);
-        return { database, broker: consumer?.connected() ?? false };
+        const broker = consumer?.connected() ?? false;
+        // Events waiting without any commit for too long: storage is stuck even if `SELECT 1` works.
+        const stalledMs = writer.stalledMs();
+        if (stalledMs < writerStallMs) return { database, broker };
+        return { database, broker, writer: { stalledS: Math.round(stalledMs / 1000), pending: writer.pending() } };
       },
     },
     logger,
   );
   await app.listen({ host: config.host, port: config.port });
-  socket = await startSocketServer({ httpServer: app.server, auth, alerts, audit, metrics, logger: logger.child({ module: "socket" }), ...(config.redisUrl ? { redisUrl: config.redisUrl, redisKey: config.topicPrefix } : {}) });
+  socket = await startSocketServer({ httpServer: app.server, auth, alerts, audit, metrics, logger: logger.child({ module: "socket" }), ...(config.redisUrl ? { redisUrl: config.redisUrl, redisKey: config.topicPrefix } : {}), ...(config.socketAllowedOrigins ? { allowedOrigins: config.socketAllowedOrigins } : {}) });
+
+  // Registered before the consumer starts: redelivered events of seeded cameras are admitted.
+  if (deps.cameras?.length) await cameras.seed(deps.cameras);
+  else await cameras.refreshKnown();
+  const admission = createEventAdmission({
+    policy: admissionPolicy,
+    isKnownCamera: (id) => cameras.isKnown(id),
+    ...(config.acceptUnknownCameras ? { acceptUnknownCameras: true } : {}),
+  });
 
   consumer = await startMqttConsumer(
-    { url: config.mqttUrl, clientId: config.mqttClientId, topicPrefix: config.topicPrefix, sharedSubscription: config.sharedSubscription, logger: logger.child({ module: "mqtt" }), metrics },
+    { url: config.mqttUrl, clientId: config.mqttClientId, topicPrefix: config.topicPrefix, sharedSubscription: config.sharedSubscription, logger: logger.child({ module: "mqtt" }), metrics, admission },
     {
       async plate(event) {
         socket?.emit("plate:read", "operator", event);
@@ -162,7 +187,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
       },
     },
   );
-  if (deps.cameras?.length) await cameras.seed(deps.cameras);
+  if (deps.cameras?.length) await cameras.announce();
 
   const housekeeping = setInterval(() => {
     void (async () => {

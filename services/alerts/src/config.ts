@@ -18,6 +18,15 @@ export interface AlertsConfig {
   batchMaxWaitMs: number;
   /** Batches written in parallel. */
   batchConcurrency?: number;
+  /** An event's `ts` may be at most this far ahead of the server's clock (default 5 min). */
+  eventClockSkewMs?: number;
+  /** Readiness fails when pending plate reads have gone this long without a commit (default 30 s). */
+  writerStallMs?: number;
+  /**
+   * Admit plate and fire events from cameras that are not registered. Never from the environment:
+   * only test rigs that publish for made-up cameras set it.
+   */
+  acceptUnknownCameras?: boolean;
   loginRateLimitPerMin: number;
   cookieSecure: boolean;
   mediaDir: string;
@@ -27,6 +36,8 @@ export interface AlertsConfig {
   /** The first admin's password; generated (and logged once) when absent outside production. */
   adminPassword?: string;
   redisUrl?: string;
+  /** Browser origins allowed on the socket besides the console's own host. */
+  socketAllowedOrigins?: string[];
 }
 
 export const DEFAULT_MQTT_URL = "mqtt://127.0.0.1:1883";
@@ -49,6 +60,8 @@ export function configFromEnv(env: AlertsEnv, hostname: string): AlertsConfig {
     batchMaxRows: env.BATCH_MAX_ROWS,
     batchMaxWaitMs: env.BATCH_MAX_WAIT_MS,
     batchConcurrency: env.BATCH_CONCURRENCY,
+    eventClockSkewMs: env.EVENT_CLOCK_SKEW_S * 1000,
+    writerStallMs: env.WRITER_STALL_S * 1000,
     loginRateLimitPerMin: env.LOGIN_RATE_LIMIT_PER_MIN,
     cookieSecure: env.COOKIE_SECURE,
     mediaDir: env.MEDIA_DIR,
@@ -56,5 +69,6 @@ export function configFromEnv(env: AlertsEnv, hostname: string): AlertsConfig {
     consoleDir: env.CONSOLE_DIR,
     ...(env.VIGIL_ADMIN_PASSWORD ? { adminPassword: env.VIGIL_ADMIN_PASSWORD } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.SOCKET_ALLOWED_ORIGINS.length ? { socketAllowedOrigins: env.SOCKET_ALLOWED_ORIGINS } : {}),
   };
 }

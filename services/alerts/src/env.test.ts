@@ -21,6 +21,13 @@ describe("alert service configuration", () => {
     expect(() => loadAlertsEnv(env)).toThrow(message);
   });
 
+  it("bounds event times by a clock skew (default 5 min) and readiness by a writer stall (default 30 s)", () => {
+    expect(configFromEnv(loadAlertsEnv({}), "h")).toMatchObject({ eventClockSkewMs: 300_000, writerStallMs: 30_000 });
+    expect(configFromEnv(loadAlertsEnv({ EVENT_CLOCK_SKEW_S: "10", WRITER_STALL_S: "5" }), "h")).toMatchObject({ eventClockSkewMs: 10_000, writerStallMs: 5_000 });
+    expect(configFromEnv(loadAlertsEnv({}), "h").acceptUnknownCameras).toBeUndefined();
+    expect(() => loadAlertsEnv({ EVENT_CLOCK_SKEW_S: "-1" })).toThrow(/EVENT_CLOCK_SKEW_S/);
+  });
+
   it("accepts a strong production password", () => {
     expect(loadAlertsEnv({ NODE_ENV: "production", VIGIL_ADMIN_PASSWORD: "a-long-unique-secret" }).VIGIL_ADMIN_PASSWORD).toBe("a-long-unique-secret");
   });

@@ -18,6 +18,12 @@ const alertsEnvSchema = z
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
     PGLITE_DIR: z.string().default("data/pglite"),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
+    /** Comma-separated browser origins (https://ops.example.vn) allowed to open the socket besides the console's own host. */
+    SOCKET_ALLOWED_ORIGINS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.url("each SOCKET_ALLOWED_ORIGINS entry must be an origin such as https://ops.example.vn"))),
     MEDIA_DIR: z.string().default("media"),
     ...fireFeedbackShape,
     CAMERAS_FILE: z.string().optional(),
@@ -34,6 +40,10 @@ const alertsEnvSchema = z
     BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(10_000).default(2000),
     BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(5_000).default(20),
     BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+    /** How far ahead of this server's clock an event's `ts` may be; later (and older than retention) is dead-lettered. */
+    EVENT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(86_400).default(300),
+    /** /readyz fails when plate reads have waited this long without anything being stored. */
+    WRITER_STALL_S: z.coerce.number().int().min(1).max(3_600).default(30),
     /** "auto" uses `$share/vigil-alerts/…` when the broker speaks MQTT 5. */
     MQTT_SHARED_SUBSCRIPTION: z.enum(["auto", "true", "false"]).default("auto"),
     LOGIN_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(20),

@@ -22,6 +22,19 @@ describe("AlertStore", () => {
     expect(s.list().map((a) => a.ts.slice(14, 16))).toEqual(["03", "02", "01"]);
   });
 
+  it("is a queue: new before acknowledged before resolved, the most severe first, then the latest sighting", () => {
+    const s = new AlertStore();
+    s.upsert(alert(1, { state: "resolved", severity: "critical" }));
+    s.upsert(alert(2, { state: "acknowledged", severity: "critical" }));
+    s.upsert(alert(3, { severity: "medium" }));
+    s.upsert(alert(4));
+    // Raised first, but seen again later than alert 4.
+    s.upsert(alert(0, { lastSeenAt: new Date(Date.UTC(2026, 10, 23, 6, 30)).toISOString(), occurrences: 3 }));
+    // A retroactive hit: an old read, raised now.
+    s.upsert(alert(5, { ts: new Date(Date.UTC(2026, 10, 22, 6, 0)).toISOString(), raisedAt: new Date(Date.UTC(2026, 10, 23, 7, 0)).toISOString() }));
+    expect(s.list().map((a) => Number(a.id.slice(-2)))).toEqual([5, 0, 4, 3, 2, 1]);
+  });
+
   it("applies updates but never lets a late, older copy undo them", () => {
     const s = new AlertStore();
     const a = alert(1);

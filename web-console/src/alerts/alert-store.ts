@@ -1,4 +1,4 @@
-import type { Alert, AlertSeverity, AlertState, AlertType } from "@vigil/contracts";
+import { alertSeverityRank, compareAlertsForQueue, type Alert, type AlertSeverity, type AlertState, type AlertType } from "@vigil/contracts";
 
 export interface AlertFilter {
   /** Empty = every type. */
@@ -9,15 +9,13 @@ export interface AlertFilter {
 
 export type UpsertResult = "new" | "updated" | "stale";
 
-const SEVERITY_RANK: Record<AlertSeverity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
-
 /** Sounds, banners and flashing markers are for these. */
 export function isUrgent(alert: Pick<Alert, "severity">): boolean {
-  return SEVERITY_RANK[alert.severity] >= SEVERITY_RANK.high;
+  return alertSeverityRank(alert.severity) >= alertSeverityRank("high");
 }
 
 export function severityRank(severity: AlertSeverity): number {
-  return SEVERITY_RANK[severity];
+  return alertSeverityRank(severity);
 }
 
 /** When the alert last changed: updates carry `updatedAt`; a fresh alert only has `ts`. */
@@ -28,7 +26,7 @@ function version(alert: Alert): number {
 const STATE_RANK: Record<AlertState, number> = { new: 0, acknowledged: 1, resolved: 2 };
 
 /**
- * The console's list of alerts: newest first, updated from the REST list and from Socket.IO
+ * The console's alert queue (the order of `compareAlertsForQueue`, the REST list's too), updated from the REST list and from Socket.IO
  * (`alert:new`, `alert:update`) in whatever order they arrive. Pure, so it is unit-tested.
  */
 export class AlertStore {
@@ -57,12 +55,12 @@ export class AlertStore {
     return this.byId.size;
   }
 
-  /** Alerts that pass the filter, newest first (by when they were raised). */
+  /** Alerts that pass the filter in queue order: new, acknowledged, resolved; most severe; most recently seen. */
   list(filter?: AlertFilter): Alert[] {
     const all = [...this.byId.values()].filter(
       (a) => !filter || ((filter.types.size === 0 || filter.types.has(a.type)) && (filter.states.size === 0 || filter.states.has(a.state))),
     );
-    return all.sort((a, b) => Date.parse(b.ts) - Date.parse(a.ts) || a.id.localeCompare(b.id));
+    return all.sort(compareAlertsForQueue);
   }
 
   countByState(state: AlertState): number {

@@ -1,6 +1,7 @@
-import type { Alert } from "@vigil/contracts";
+import type { Alert, AlertEvidence, AlertHistoryEntry } from "@vigil/contracts";
 import { plateWithProvince } from "../format/plate.js";
-import { t } from "../i18n/index.js";
+import { formatClock, formatDateTime } from "../format/time.js";
+import { getLang, t } from "../i18n/index.js";
 
 /** The one-line headline of an alert, the same in the list, the banner and the browser title. */
 export function alertHeadline(alert: Alert): string {
@@ -15,4 +16,85 @@ export function alertHeadline(alert: Alert): string {
     case "camera_offline":
       return t("alert.headline.camera_offline");
   }
+}
+
+const isFire = (alert: Pick<Alert, "type">) => alert.type === "fire" || alert.type === "smoke";
+
+/** The camera that saw the condition last (a wanted vehicle moves; the alert keeps its first camera). */
+export function lastSeenCamera(alert: Alert): string {
+  const last = [...(alert.history ?? [])].reverse().find((h) => h.kind === "occurrence" && h.cameraId);
+  return last?.cameraId ?? alert.cameraId;
+}
+
+/**
+ * "Thấy lại × 3, lần cuối lúc 14:05:09 tại Q1 · Bến Thành" — only when the condition was seen more
+ * than once; the camera is named when the last sighting was elsewhere than the first.
+ */
+export function seenAgainText(alert: Alert, cameraName: (id: string) => string): string | null {
+  const count = alert.occurrences ?? 1;
+  if (count < 2) return null;
+  const time = formatClock(alert.lastSeenAt ?? alert.ts, getLang());
+  const camera = lastSeenCamera(alert);
+  const fire = isFire(alert);
+  if (camera !== alert.cameraId) return t(fire ? "alert.stillDetectedAt" : "alert.seenAgainAt", { count, time, camera: cameraName(camera) });
+  return t(fire ? "alert.stillDetected" : "alert.seenAgain", { count, time });
+}
+
+/** Who did it, in words: the service itself is "the system", not a user called "system". */
+function who(by: string | null): string {
+  return !by || by === "system" ? t("history.system") : by;
+}
+
+/** Notes the service writes itself, shown in the operator's language. */
+const SYSTEM_NOTES: Record<string, Parameters<typeof t>[0]> = { "camera back online": "history.cameraBackOnline" };
+
+/** A raise this long after its first read was not live. */
+const RETROACTIVE_MS = 5 * 60_000;
+
+/** One history line as the card shows it: what happened (the note is shown beside it, as typed). */
+export function historyText(alert: Pick<Alert, "type" | "ts">, entry: AlertHistoryEntry, cameraName: (id: string) => string): { what: string; note: string | null } {
+  const systemNote = entry.by === "system" && entry.note ? SYSTEM_NOTES[entry.note] : undefined;
+  const note = systemNote ? t(systemNote) : entry.note;
+  if (entry.kind === "occurrence") {
+    const camera = entry.cameraId ? cameraName(entry.cameraId) : "—";
+    return { what: t(isFire(alert) ? "history.stillDetected" : "history.seenAgain", { n: entry.occurrence ?? 2, camera }), note };
+  }
+  switch (entry.state) {
+    case "new":
+      // Raised well after the read it is about (a retroactive watchlist hit): say which read.
+      return { what: Math.abs(Date.parse(entry.at) - Date.parse(alert.ts)) > RETROACTIVE_MS ? t("history.raisedFromRead", { time: formatDateTime(alert.ts, getLang()) }) : t("history.raised"), note };
+    case "acknowledged":
+      return { what: t("history.acknowledged", { user: who(entry.by) }), note };
+    case "resolved":
+      return { what: entry.reason ? t("history.resolved", { user: who(entry.by), reason: t(`resolveReason.${entry.reason}`) }) : t("history.resolvedPlain", { user: who(entry.by) }), note };
+  }
+}
+
+/**
+ * The history a card shows: the alert's own, or for an alert saved before alerts carried one, what
+ * can be told from its fields (raised; the last change with its note).
+ */
+export function historyOf(alert: Alert): AlertHistoryEntry[] {
+  if (alert.history?.length) return alert.history;
+  const raised: AlertHistoryEntry = { state: "new", at: alert.raisedAt ?? alert.ts, by: null, note: null };
+  if (alert.state === "new" || !alert.updatedAt) return [raised];
+  return [raised, { state: alert.state, at: alert.updatedAt, by: alert.updatedBy ?? null, note: alert.note ?? null, ...(alert.resolveReason ? { reason: alert.resolveReason } : {}) }];
+}
+
+/** Sightings counted on the alert but no longer in its (bounded) history. */
+export function occurrencesNotListed(alert: Alert, history: readonly AlertHistoryEntry[]): number {
+  const listed = history.filter((h) => h.kind === "occurrence").length;
+  return Math.max(0, (alert.occurrences ?? 1) - 1 - listed);
+}
+
+/** The pictures of an alert, oldest first; an alert from before evidence lists has its one picture. */
+export function evidenceOf(alert: Alert): AlertEvidence[] {
+  if (alert.evidence?.length) return alert.evidence;
+  if (!alert.snapshot && !alert.crop) return [];
+  return [{ at: alert.ts, cameraId: alert.cameraId, ...(alert.snapshot ? { snapshot: alert.snapshot } : {}), ...(alert.crop ? { crop: alert.crop } : {}) }];
+}
+
+/** "23/11/2026 14:05:09 — Q1 · Bến Thành": the caption under a picture in the viewer. */
+export function evidenceCaption(item: AlertEvidence, cameraName: (id: string) => string): string {
+  return item.cameraId ? `${formatDateTime(item.at, getLang())} — ${cameraName(item.cameraId)}` : formatDateTime(item.at, getLang());
 }

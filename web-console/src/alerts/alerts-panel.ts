@@ -1,4 +1,4 @@
-import type { Alert, AlertResolveReason, AlertState, AlertType } from "@vigil/contracts";
+import type { Alert, AlertEvidence, AlertResolveReason, AlertState, AlertType } from "@vigil/contracts";
 import { alertResolveReason, alertState, alertType } from "@vigil/contracts";
 import type { AppContext } from "../app/context.js";
 import { formatDateTime } from "../format/time.js";
@@ -6,11 +6,14 @@ import { getLang, t } from "../i18n/index.js";
 import { evidenceImage, h, replaceChildren } from "../ui/dom.js";
 import { acknowledgeAlert, resolveAlert } from "./alert-actions.js";
 import type { AlertFilter } from "./alert-store.js";
-import { alertHeadline } from "./alert-text.js";
+import { alertHeadline, evidenceCaption, evidenceOf, historyOf, historyText, occurrencesNotListed, seenAgainText } from "./alert-text.js";
+import { EvidenceViewer } from "./evidence-viewer.js";
 
 /**
- * The live alerts panel: newest first, severity colours, filters by type and state, the selected
- * alert opened with its evidence, a note box and (for supervisors) the resolve reasons.
+ * The live alerts panel, a queue: new before acknowledged before resolved, the most severe and most
+ * recently seen first; severity colours, filters by type and state; "seen again × N" on a card whose
+ * condition keeps coming back; the selected alert opened with its evidence (full size in the viewer),
+ * its history, a note box and (for supervisors) the resolve reasons.
  * Keyboard: j/k select, a acknowledge, r resolve.
  */
 export class AlertsPanel {
@@ -25,6 +28,8 @@ export class AlertsPanel {
   /** The resolve reason chosen per alert, kept like the notes. */
   private readonly reasons = new Map<string, AlertResolveReason>();
   private readonly busy = new Set<string>();
+  /** Full-screen evidence; its element is mounted by the shell. */
+  readonly viewer = new EvidenceViewer();
 
   constructor(private readonly ctx: AppContext) {
     this.counts = h("span", { class: "panel-counts" });
@@ -177,14 +182,17 @@ export class AlertsPanel {
       { class: "alert-head" },
       h("span", { class: `sev sev-${alert.severity}` }, t(`alert.severity.${alert.severity}`)),
       h("span", { class: "alert-title" }, alertHeadline(alert)),
+      (alert.occurrences ?? 1) > 1 ? h("span", { class: "occurrences", title: t("alert.occurrencesBadge") }, `× ${alert.occurrences}`) : null,
       h("span", { class: `state state-${alert.state}` }, t(`alert.state.${alert.state}`)),
     );
+    const seenAgain = seenAgainText(alert, (id) => this.ctx.cameras.name(id));
+    const again = seenAgain ? h("div", { class: "seen-again" }, h("time", { attrs: { datetime: alert.lastSeenAt ?? alert.ts } }, seenAgain)) : null;
     const meta = h(
       "div",
       { class: "alert-meta" },
       h("span", null, this.ctx.cameras.name(alert.cameraId)),
       h("time", { attrs: { datetime: alert.ts } }, formatDateTime(alert.ts, lang)),
-      alert.matchKind === "fuzzy" ? h("span", { class: "fuzzy" }, t("alert.fuzzyMatch")) : null,
+      alert.matchKind === "fuzzy" ? h("span", { class: "fuzzy" }, t("alert.fuzzyMatch")) : alert.matchKind === "partial" ? h("span", { class: "fuzzy" }, t("alert.partialMatch")) : null,
     );
     const card = h(
       "article",
@@ -195,6 +203,7 @@ export class AlertsPanel {
       },
       head,
       meta,
+      again,
     );
     if (selected) card.appendChild(this.details(alert));
     return card;
@@ -227,26 +236,74 @@ export class AlertsPanel {
     return h(
       "div",
       { class: "alert-details" },
-      h(
-        "div",
-        { class: "evidence-row" },
-        evidenceImage(alert.snapshot, t("alerts.snapshot"), "evidence snapshot"),
-        evidenceImage(alert.crop, t("alerts.plateCrop"), "evidence crop"),
-      ),
+      this.evidence(alert),
       alert.reason ? h("div", { class: "reason" }, h("b", null, `${t("alerts.watchReason")}: `), alert.reason) : null,
-      alert.updatedBy
-        ? h(
-            "div",
-            { class: "muted small" },
-            t("alerts.changedBy", { user: alert.updatedBy, time: formatDateTime(alert.updatedAt, lang) }),
-            alert.state === "resolved" && alert.resolveReason ? h("span", { class: "resolved-as" }, ` · ${t("alerts.resolvedAs", { reason: t(`resolveReason.${alert.resolveReason}`) })}`) : null,
-            alert.note ? ` — “${alert.note}”` : "",
-          )
-        : null,
+      this.history(alert, lang),
       alert.state !== "resolved" && this.ctx.can("supervisor") ? this.reasonPicker(alert) : null,
       alert.state === "resolved" ? null : note,
       alert.state === "resolved" ? null : h("div", { class: "actions" }, ack, resolve),
     );
+  }
+
+  /**
+   * The newest picture (scene, crop beside it) opening the viewer, and a strip of every picture kept
+   * when there are several; the viewer pages through them all.
+   */
+  private evidence(alert: Alert): HTMLElement | null {
+    const items = evidenceOf(alert);
+    if (!items.length) return null;
+    const cameraName = (id: string) => this.ctx.cameras.name(id);
+    const open = (i: number) => this.viewer.open(items, i, (item) => evidenceCaption(item, cameraName));
+    const newest = items.length - 1;
+    const scene = alert.snapshot ?? items[newest]?.snapshot;
+    const crop = alert.crop ?? [...items].reverse().find((e) => e.crop)?.crop;
+    const sceneButton = scene
+      ? h(
+          "button",
+          { class: "evidence-open", attrs: { type: "button", "data-action": "open-evidence", title: t("evidence.open"), "aria-label": t("evidence.open") }, on: { click: () => open(newest) } },
+          evidenceImage(scene, t("alerts.snapshot"), "evidence snapshot"),
+        )
+      : null;
+    const strip =
+      items.length > 1
+        ? h(
+            "div",
+            { class: "evidence-strip", attrs: { "aria-label": t("evidence.pictures", { count: items.length }) } },
+            ...items.map((item: AlertEvidence, i) =>
+              h(
+                "button",
+                { class: "evidence-thumb", attrs: { type: "button", "data-index": i, title: evidenceCaption(item, cameraName) }, on: { click: () => open(i) } },
+                evidenceImage(item.snapshot ?? item.crop, t("alerts.snapshot"), "thumb-img"),
+              ),
+            ),
+          )
+        : null;
+    return h(
+      "div",
+      { class: "evidence-block" },
+      h("div", { class: "evidence-row" }, sceneButton, evidenceImage(crop, t("alerts.plateCrop"), "evidence crop")),
+      strip,
+    );
+  }
+
+  /** Raised, acknowledged (by, when, note), each sighting, resolved (by, when, reason, note): kept after resolve. */
+  private history(alert: Alert, lang: ReturnType<typeof getLang>): HTMLElement {
+    const entries = historyOf(alert);
+    const cameraName = (id: string) => this.ctx.cameras.name(id);
+    const hidden = occurrencesNotListed(alert, entries);
+    const firstOccurrence = entries.findIndex((e) => e.kind === "occurrence");
+    const items = entries.map((entry) => {
+      const { what, note } = historyText(alert, entry, cameraName);
+      return h(
+        "li",
+        { class: `history-${entry.kind ?? "state"} history-${entry.state}`, attrs: { "data-state": entry.state, "data-kind": entry.kind ?? "state" } },
+        h("time", { attrs: { datetime: entry.at } }, formatDateTime(entry.at, lang)),
+        h("span", { class: "history-what" }, what),
+        note ? h("q", { class: "history-note" }, note) : null,
+      );
+    });
+    if (hidden > 0) items.splice(firstOccurrence < 0 ? 1 : firstOccurrence, 0, h("li", { class: "history-more muted" }, t("history.notListed", { count: hidden })));
+    return h("section", { class: "alert-history" }, h("h4", null, t("history.title")), h("ol", null, ...items));
   }
 
   /** One radio chip per resolve reason; a fire/smoke false alarm says its frame will be kept for retraining. */

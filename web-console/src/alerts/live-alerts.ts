@@ -4,7 +4,7 @@ import { formatClock } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
 import { h, replaceChildren } from "../ui/dom.js";
 import { isUrgent, severityRank } from "./alert-store.js";
-import { alertHeadline } from "./alert-text.js";
+import { alertHeadline, lastSeenCamera } from "./alert-text.js";
 import type { AlertsPanel } from "./alerts-panel.js";
 
 /** While urgent alerts stay unacknowledged the alarm repeats, so a moment away from the desk can't lose one. */
@@ -50,7 +50,10 @@ export class LiveAlerts {
     this.ctx.alertsChanged.emit();
     // A quiet alert that became urgent (a possible smoke confirmed) gets the arrival's full attention.
     const now = this.ctx.alerts.get(alert.id);
-    if (before && now && now.state === "new" && isUrgent(now) && !isUrgent(before)) this.attend(now);
+    if (before && now && now.state === "new" && isUrgent(now) && !isUrgent(before)) return this.attend(now);
+    // Seen again: the camera that saw it flashes (a wanted car on the move); the open alert's own alarm
+    // already repeats, so no new sound.
+    if (before && now && now.state !== "resolved" && (now.occurrences ?? 1) > (before.occurrences ?? 1)) this.ctx.map.cameras.flash(lastSeenCamera(now));
   }
 
   private attend(alert: Alert): void {
@@ -80,7 +83,7 @@ export class LiveAlerts {
       this.banner,
       h("span", { class: "alarm-icon", attrs: { "aria-hidden": "true" } }, "⚠"),
       h("strong", null, t("banner.urgent", { count: urgent.length })),
-      h("span", { class: "alarm-text" }, `${alertHeadline(latest)} — ${this.ctx.cameras.name(latest.cameraId)} — ${formatClock(latest.ts, getLang())}`),
+      h("span", { class: "alarm-text" }, `${alertHeadline(latest)} — ${this.ctx.cameras.name(latest.cameraId)} — ${formatClock(latest.lastSeenAt ?? latest.ts, getLang())}`),
       h(
         "button",
         {

@@ -137,7 +137,7 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
     show("search");
     search.prefill(plate);
   });
-  app.replaceChildren(liveAlerts.banner, topbar, workspace, ticker.element, toaster.element, helpOverlay);
+  app.replaceChildren(liveAlerts.banner, topbar, workspace, ticker.element, toaster.element, helpOverlay, alertsPanel.viewer.element);
   show("alerts");
 
   const tick = () => (clock.textContent = formatClock(Date.now(), getLang()));

@@ -4,6 +4,7 @@ import { formatDateTime } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
 import { h, replaceChildren } from "../ui/dom.js";
 import { liveState, type LiveState } from "./camera-store.js";
+import { cameraProblemText } from "./camera-problem.js";
 
 const ORDER: Record<LiveState, number> = { offline: 0, degraded: 1, unknown: 2, online: 3 };
 
@@ -57,7 +58,7 @@ export class CamerasView {
         h("td", null, formatDateTime(s?.lastFrameTs, lang)),
         h("td", { class: "num" }, s?.framesDropped === undefined ? "—" : String(s.framesDropped)),
         h("td", { class: "num" }, s?.restarts === undefined ? "—" : String(s.restarts)),
-        h("td", { class: "error-cell" }, s?.error ?? ""),
+        h("td", { class: "error-cell" }, cameraProblemText(s)),
       );
     };
     replaceChildren(

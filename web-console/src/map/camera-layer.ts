@@ -2,6 +2,7 @@ import type { CameraView } from "@vigil/contracts";
 import L from "leaflet";
 import "leaflet.markercluster";
 import { liveState, worstState, type LiveState } from "../cameras/camera-store.js";
+import { cameraProblemText } from "../cameras/camera-problem.js";
 import { snapshotWithFireZones } from "../cameras/fire-zones-overlay.js";
 import { formatDateTime } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
@@ -172,7 +173,7 @@ export class CameraLayer {
         row(t("camera.fps"), s ? s.fps.toFixed(1) : "—"),
         row(t("camera.lastFrame"), formatDateTime(s?.lastFrameTs, lang)),
         row(t("camera.drops"), s?.framesDropped !== undefined ? String(s.framesDropped) : "—"),
-        s?.error ? row(t("camera.error"), s.error) : null,
+        s?.error || s?.errorCode ? row(t("camera.error"), cameraProblemText(s)) : null,
         ...(fire
           ? [
               row(t("camera.fireSensitivity"), t(`camera.fireSensitivity.${camera.fireSensitivity ?? "normal"}`)),

@@ -1,4 +1,4 @@
-import { plateMatchMode, plateSearchResponseSchema, plateTrackResponseSchema, type PlateRead, type PlateMatchMode } from "@vigil/contracts";
+import { plateMatchMode, plateSearchResponseSchema, plateTrackResponseSchema, toPlateKey, type PlateRead, type PlateMatchMode } from "@vigil/contracts";
 import type { AppContext } from "../app/context.js";
 import { plateWithProvince } from "../format/plate.js";
 import { formatDateTime, vnInputToIso } from "../format/time.js";
@@ -10,7 +10,8 @@ import { downloadCsv, toCsv } from "./csv.js";
 const PAGE_SIZE = 50;
 
 interface SearchParams {
-  q: string;
+  /** Absent: browse every read of the time window (and camera). */
+  q?: string;
   match: PlateMatchMode;
   from?: string;
   to?: string;
@@ -94,15 +95,17 @@ export class SearchView {
 
   private readForm(): SearchParams | string {
     const v = (name: string) => ((this.form.elements.namedItem(name) as HTMLInputElement | null)?.value ?? "").trim();
-    const q = v("q").replace(/[^0-9a-z]/gi, "").toUpperCase();
-    if (!q) return t("search.needPlate");
-    const reason = v("reason");
-    if (reason.length < 3) return t("search.needReason");
+    // The shared plate key: "29-MĐ1 013.53" → "29MD101353", as plates are stored (Đ folds to D).
+    const q = toPlateKey(v("q"));
     const from = v("from") ? vnInputToIso(v("from")) : undefined;
     const to = v("to") ? vnInputToIso(v("to")) : undefined;
+    // Without a plate: every vehicle that passed in a time window (and at a camera, if chosen).
+    if (!q && !(from && to)) return t("search.needPlate");
+    const reason = v("reason");
+    if (reason.length < 3) return t("search.needReason");
     if (from && to && from > to) return t("search.badRange");
     const match = plateMatchMode.safeParse(v("match"));
-    return { q, reason, from, to, cameraId: v("cameraId") || undefined, match: match.success ? match.data : "exact" };
+    return { ...(q ? { q } : {}), reason, from, to, cameraId: v("cameraId") || undefined, match: match.success ? match.data : "exact" };
   }
 
   async search(): Promise<void> {

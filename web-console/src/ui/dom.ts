@@ -1,3 +1,5 @@
+import { isMediaUrlPath } from "@vigil/contracts";
+
 /**
  * A tiny element builder. Every piece of text goes in through `textContent`, never `innerHTML`,
  * so plates, notes and camera names typed by people can't inject markup into other operators' screens.
@@ -47,7 +49,9 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
 
 /** An <img> for an evidence path (`/media/...`); the session cookie goes with it, same origin. */
 export function evidenceImage(src: string | null | undefined, alt: string, className = "evidence"): HTMLElement | null {
-  if (!src) return null;
+  // Only this system's /media files: an evidence path from a forged event (another host, or an API
+  // route like /api/v1/plates?q=…) would otherwise be fetched under the operator's session.
+  if (!src || !isMediaUrlPath(src)) return null;
   const img = h("img", { class: className, attrs: { src, alt, loading: "lazy", decoding: "async" } });
   img.addEventListener("error", () => img.classList.add("broken"), { once: true });
   return img;

@@ -1,4 +1,4 @@
-import { watchlistCreateResponseSchema, watchlistEntrySchema, watchlistPriority, type WatchlistEntry } from "@vigil/contracts";
+import { isValidPlate, toPlateKey, watchlistCreateResponseSchema, watchlistEntrySchema, watchlistMatchType, watchlistPriority, type WatchlistEntry } from "@vigil/contracts";
 import { z } from "zod";
 import type { AppContext } from "../app/context.js";
 import { plateWithProvince } from "../format/plate.js";
@@ -52,6 +52,7 @@ export class WatchlistView {
     const field = (label: string, control: HTMLElement, cls = "") => h("label", { class: `field ${cls}` }, h("span", null, label), control);
     const priority = h("select", { attrs: { name: "priority" } }, ...watchlistPriority.options.map((p) => h("option", { attrs: { value: p } }, t(`priority.${p}`))));
     priority.value = "high";
+    const match = h("select", { attrs: { name: "match" } }, ...watchlistMatchType.options.map((m) => h("option", { attrs: { value: m } }, t(`watchlist.match.${m}`))));
     const form: HTMLFormElement = h(
       "form",
       { class: "watchlist-form", attrs: { novalidate: true }, on: { submit: (e) => (e.preventDefault(), void this.add(form)) } },
@@ -59,6 +60,7 @@ export class WatchlistView {
         "div",
         { class: "row" },
         field(t("watchlist.plate"), h("input", { attrs: { name: "plate", required: true, maxlength: 20, placeholder: "51F-123.45", autocomplete: "off" } }), "grow"),
+        field(t("watchlist.matchLabel"), match),
         field(t("watchlist.priority"), priority),
       ),
       field(t("watchlist.reason"), h("input", { attrs: { name: "reason", required: true, maxlength: 500, placeholder: t("watchlist.reasonPlaceholder") } })),
@@ -72,12 +74,16 @@ export class WatchlistView {
     const v = (name: string) => ((form.elements.namedItem(name) as HTMLInputElement | null)?.value ?? "").trim();
     const plate = v("plate");
     const reason = v("reason");
-    if (plate.replace(/[^0-9a-z]/gi, "").length < 4) return this.setStatus(t("watchlist.needPlate"), true);
+    const match = watchlistMatchType.parse(v("match") || "plate");
+    // The server checks the same (one plate grammar, in contracts); here the operator gets it in their language.
+    if (match === "plate" && !isValidPlate(plate)) return this.setStatus(t("watchlist.invalidPlate"), true);
+    if (match === "partial" && (toPlateKey(plate).length < 3 || toPlateKey(plate).length > 12)) return this.setStatus(t("watchlist.needPartial"), true);
     if (!reason) return this.setStatus(t("watchlist.needReason"), true);
     const expiresAt = v("expiresAt") ? vnInputToIso(v("expiresAt")) : undefined;
     try {
       const res = await this.ctx.api.post("/api/v1/watchlist", watchlistCreateResponseSchema, {
         plate,
+        match,
         reason,
         priority: watchlistPriority.parse(v("priority") || "high"),
         expiresAt,
@@ -128,7 +134,7 @@ export class WatchlistView {
             h(
               "tr",
               { attrs: { "data-watch-id": e.id, "data-plate": e.plate } },
-              h("td", null, plateLabel(e.display, e.plate)),
+              h("td", null, e.match === "partial" ? h("span", { class: "plate-pattern", attrs: { "data-match": "partial" } }, `*${e.plate}*`, h("div", { class: "muted small" }, t("watchlist.match.partial"))) : plateLabel(e.display, e.plate)),
               h("td", null, h("span", { class: `sev sev-${e.priority}` }, t(`priority.${e.priority}`))),
               h("td", null, e.reason),
               h("td", null, e.expiresAt ? formatDateTime(e.expiresAt, lang) : t("watchlist.never")),

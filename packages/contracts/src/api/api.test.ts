@@ -89,7 +89,7 @@ const RESPONSES: Array<[string, z.ZodType, unknown]> = [
     },
   ],
   ["alert history entry", alertHistoryEntrySchema, { state: "acknowledged", at: ts, by: "op1", note: null }],
-  ["plate track query", plateTrackQuerySchema, { from: ts, to: "2026-11-24T06:30:00+07:00" }],
+  ["plate track query", plateTrackQuerySchema, { from: ts, to: "2026-11-24T06:30:00+07:00", reason: "case 42/2026" }],
   [
     "audit list response",
     auditListResponseSchema,
@@ -153,7 +153,9 @@ describe("plate search query", () => {
   });
 
   it("requires a reason, with a message that says so", () => {
-    expect(reasonOf(plateSearchQuerySchema, { q: "51F", reason: "" })).toContain("a reason for the search is required");
+    expect(reasonOf(plateSearchQuerySchema, { q: "51F", reason: "" })).toContain("a reason of at least 3 characters is required");
+    expect(reasonOf(plateSearchQuerySchema, { q: "51F", reason: "   " })).toContain("a reason of at least 3 characters is required");
+    expect(reasonOf(plateTrackQuerySchema, {})).toContain("→ at reason");
     expect(reasonOf(plateSearchQuerySchema, { q: "51F" })).toContain("→ at reason");
   });
 
@@ -169,11 +171,12 @@ describe("plate search query", () => {
 });
 
 describe("watchlist and alert bodies", () => {
-  it("defaults watchlist priority to high and validates it", () => {
-    expect(watchlistCreateSchema.parse({ plate: "51F-123.45", reason: "stolen" })).toEqual({ plate: "51F-123.45", reason: "stolen", priority: "high" });
+  it("defaults watchlist priority to high and the match to a full plate, and validates them", () => {
+    expect(watchlistCreateSchema.parse({ plate: "51F-123.45", reason: "stolen" })).toEqual({ plate: "51F-123.45", reason: "stolen", match: "plate", priority: "high" });
     expect(reasonOf(watchlistCreateSchema, { plate: "51F-123.45", reason: "stolen", priority: "urgent" })).toContain("→ at priority");
     expect(reasonOf(watchlistCreateSchema, { plate: "51F-123.45", reason: "stolen", expiresAt: "tomorrow" })).toContain("→ at expiresAt");
     expect(reasonOf(watchlistCreateSchema, { plate: "51", reason: "stolen" })).toContain("→ at plate");
+    expect(reasonOf(watchlistCreateSchema, { plate: "51K25", match: "pattern", reason: "stolen" })).toContain("→ at match");
   });
 
   it("ack note is optional, resolve note is required", () => {

@@ -29,15 +29,32 @@ export type CameraPatch = z.infer<typeof cameraPatchSchema>;
 export const plateMatchMode = z.enum(["exact", "prefix", "contains", "fuzzy"]);
 export type PlateMatchMode = z.infer<typeof plateMatchMode>;
 
+/**
+ * Why someone looks up a person's movements or history (searches, tracks, exports): required,
+ * trimmed, at least 3 characters (a case number, an incident); written to the audit log.
+ */
+export const lookupReasonSchema = z.string().trim().min(3, "a reason of at least 3 characters is required (e.g. a case number)").max(500);
+
+/** Longest time window that can be browsed without a plate (`q` absent). */
+export const PLATE_BROWSE_MAX_WINDOW_MS = 7 * 24 * 3_600_000;
+
+/**
+ * With `q`: reads of that plate (by `match`). Without `q`: every read in a time window (`from` and
+ * `to` both required, at most 7 days), optionally at one camera — "what passed camera X 22:00–23:00?".
+ */
 export const plateSearchQuerySchema = z.object({
-  q: z.string().min(1).max(20),
+  q: z.string().min(1).max(20).optional(),
   from: isoTimestamp.optional(),
   to: isoTimestamp.optional(),
   cameraId: z.string().max(64).optional(),
   match: plateMatchMode.default("exact"),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
-  reason: z.string().min(3, "a reason for the search is required").max(500),
+  reason: lookupReasonSchema,
+}).superRefine((v, ctx) => {
+  if (v.q !== undefined) return;
+  if (!v.from || !v.to) ctx.addIssue({ code: "custom", path: ["from"], message: "without q, give a time window: from and to" });
+  else if (Date.parse(v.to) - Date.parse(v.from) > PLATE_BROWSE_MAX_WINDOW_MS) ctx.addIssue({ code: "custom", path: ["to"], message: "without q, the window is at most 7 days" });
 });
 export type PlateSearchQuery = z.infer<typeof plateSearchQuerySchema>;
 
@@ -58,7 +75,7 @@ export type PlateRead = z.infer<typeof plateReadSchema>;
 export const plateSearchResponseSchema = z.object({ items: z.array(plateReadSchema), nextCursor: z.string().nullable() });
 export type PlateSearchResponse = z.infer<typeof plateSearchResponseSchema>;
 
-export const plateTrackQuerySchema = z.object({ from: isoTimestamp.optional(), to: isoTimestamp.optional() });
+export const plateTrackQuerySchema = z.object({ from: isoTimestamp.optional(), to: isoTimestamp.optional(), reason: lookupReasonSchema });
 export const trackPointSchema = z.object({
   ts: isoTimestamp,
   cameraId: z.string(),
@@ -75,17 +92,28 @@ export type PlateTrackResponse = z.infer<typeof plateTrackResponseSchema>;
 // Watchlist -----------------------------------------------------------------
 export const watchlistPriority = z.enum(["low", "medium", "high", "critical"]);
 export type WatchlistPriority = z.infer<typeof watchlistPriority>;
+/**
+ * "plate" (default): `plate` must be a valid Vietnamese plate (51F-123.45, 59-X1 234.56), matched exactly
+ * and OCR-fuzzily. "partial": a fragment of 3–12 letters/digits (a witness saw "51K…25"), matched
+ * wherever a read contains it; alerts from it are one severity lower, like fuzzy hits.
+ */
+export const watchlistMatchType = z.enum(["plate", "partial"]);
+export type WatchlistMatchType = z.infer<typeof watchlistMatchType>;
 export const watchlistCreateSchema = z.object({
-  plate: z.string().min(4).max(20),
+  plate: z.string().min(3).max(20),
+  match: watchlistMatchType.default("plate"),
   reason: z.string().min(1).max(500),
   priority: watchlistPriority.default("high"),
   expiresAt: isoTimestamp.optional(),
 });
-export type WatchlistCreate = z.infer<typeof watchlistCreateSchema>;
+/** Callers inside the system (the demo, tests) may leave `match` out: "plate". */
+export type WatchlistCreate = Omit<z.infer<typeof watchlistCreateSchema>, "match"> & { match?: WatchlistMatchType };
 export const watchlistEntrySchema = z.object({
   id: z.uuid(),
   plate: z.string(),
   display: z.string(),
+  /** Absent on entries from before match types existed: "plate". */
+  match: watchlistMatchType.optional(),
   reason: z.string(),
   priority: watchlistPriority,
   expiresAt: isoTimestamp.nullable(),
@@ -103,6 +131,8 @@ export const alertListQuerySchema = z.object({
   from: isoTimestamp.optional(),
   to: isoTimestamp.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** queue (default): new → acknowledged → resolved, most severe, most recently seen first. newest: by `ts`. */
+  order: z.enum(["queue", "newest"]).optional(),
 });
 export type AlertListQuery = z.infer<typeof alertListQuerySchema>;
 export const alertListResponseSchema = z.object({ items: z.array(alertSchema) });
@@ -110,13 +140,8 @@ export const alertAckBodySchema = z.object({ note: z.string().max(2000).optional
 /** `reason` is optional for clients written before it existed (they send only `note`): it defaults to "other". */
 export const alertResolveBodySchema = z.object({ reason: alertResolveReason.default("other"), note: z.string().min(1).max(2000) });
 export type AlertResolveBody = z.output<typeof alertResolveBodySchema>;
-export const alertHistoryEntrySchema = z.object({
-  state: alertState,
-  at: isoTimestamp,
-  by: z.string().nullable(),
-  note: z.string().nullable(),
-});
-export type AlertHistoryEntry = z.infer<typeof alertHistoryEntrySchema>;
+// Alerts carry their history, so its schema lives beside the alert; re-exported here where it used to be.
+export { alertHistoryEntrySchema, type AlertHistoryEntry } from "../messages/alert.js";
 
 // Audit -------------------------------------------------------------------------
 export const auditEntrySchema = z.object({

@@ -8,7 +8,8 @@ export const alertSeverity = z.enum(["low", "medium", "high", "critical"]);
 export type AlertSeverity = z.infer<typeof alertSeverity>;
 export const alertState = z.enum(["new", "acknowledged", "resolved"]);
 export type AlertState = z.infer<typeof alertState>;
-export const watchlistMatchKind = z.enum(["exact", "fuzzy"]);
+/** How a read matched its watchlist entry; "partial": the entry is a fragment (match "partial") the read contains. */
+export const watchlistMatchKind = z.enum(["exact", "fuzzy", "partial"]);
 export type WatchlistMatchKind = z.infer<typeof watchlistMatchKind>;
 /**
  * Why a supervisor closed an alert (SPEC: resolve `reason`). `false_alarm` on a fire/smoke alert keeps
@@ -16,6 +17,43 @@ export type WatchlistMatchKind = z.infer<typeof watchlistMatchKind>;
  */
 export const alertResolveReason = z.enum(["true_hit", "false_alarm", "duplicate", "test", "other"]);
 export type AlertResolveReason = z.infer<typeof alertResolveReason>;
+
+/** How many evidence pictures an alert keeps (the first, and the newest after it). */
+export const ALERT_EVIDENCE_LIMIT = 20;
+/** How many entries the history carried on an alert keeps; every state change stays, the oldest occurrences go first. */
+export const ALERT_HISTORY_LIMIT = 30;
+
+/**
+ * One picture of the condition, as it was when seen: a later occurrence or fire revision adds one
+ * and never replaces an earlier one.
+ */
+export const alertEvidenceSchema = z.object({
+  snapshot: z.string().max(500).optional(),
+  crop: z.string().max(500).optional(),
+  /** When the event it shows was seen (the event's own time). */
+  at: isoTimestamp,
+  cameraId: cameraId.optional(),
+  eventId: z.uuid().optional(),
+});
+export type AlertEvidence = z.infer<typeof alertEvidenceSchema>;
+
+/**
+ * One line of an alert's history. `kind` absent or "state": raised (state new), acknowledged or
+ * resolved, by whom, with the note (and the resolve reason). "occurrence": the condition was seen
+ * again (`occurrence` is the count it brought the alert to; `at` is when the event was seen).
+ */
+export const alertHistoryEntrySchema = z.object({
+  state: alertState,
+  at: isoTimestamp,
+  by: z.string().nullable(),
+  note: z.string().nullable(),
+  kind: z.enum(["state", "occurrence"]).optional(),
+  reason: alertResolveReason.optional(),
+  occurrence: z.number().int().min(1).optional(),
+  cameraId: cameraId.optional(),
+  eventId: z.uuid().optional(),
+});
+export type AlertHistoryEntry = z.infer<typeof alertHistoryEntrySchema>;
 
 /** Published on `{prefix}/alerts` whenever an alert is raised or changes state. */
 export const alertSchema = z.object({
@@ -47,8 +85,47 @@ export const alertSchema = z.object({
   possible: z.boolean().optional(),
   /** Fire/smoke: the boxes of the event's latest revision. */
   boxes: z.array(fireBoxSchema).max(100).optional(),
+  /** How many times the condition was seen while this alert was open (1 = only the raising event). Absent on old alerts: 1. */
+  occurrences: z.number().int().min(1).optional(),
+  /** When the condition was last seen (the latest occurrence's event time); `ts` is the first. */
+  lastSeenAt: isoTimestamp.optional(),
+  /** When the service raised the alert (differs from `ts` for a retroactive watchlist hit on an old read). */
+  raisedAt: isoTimestamp.optional(),
+  /** Every picture kept, oldest first (`snapshot`/`crop` above are the newest). */
+  evidence: z.array(alertEvidenceSchema).max(ALERT_EVIDENCE_LIMIT).optional(),
+  /** Raised, acknowledged, seen again, resolved — in the order it happened (bounded; the full log is `GET /api/v1/alerts/{id}`). */
+  history: z.array(alertHistoryEntrySchema).max(ALERT_HISTORY_LIMIT).optional(),
 });
 export type Alert = z.infer<typeof alertSchema>;
+
+const STATE_RANK: Record<AlertState, number> = { new: 0, acknowledged: 1, resolved: 2 };
+const SEVERITY_RANK: Record<AlertSeverity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+/** low 0 … critical 3. */
+export function alertSeverityRank(severity: AlertSeverity): number {
+  return SEVERITY_RANK[severity];
+}
+
+/**
+ * The time an alert sorts by in the queue: its latest occurrence, or when it was raised if that is
+ * later — a retroactive watchlist hit on a read from hours ago is news now, not hours ago.
+ */
+export function alertQueueTime(alert: Pick<Alert, "ts" | "lastSeenAt" | "raisedAt">): number {
+  return Math.max(Date.parse(alert.lastSeenAt ?? alert.ts), Date.parse(alert.raisedAt ?? alert.ts));
+}
+
+/**
+ * The operator's queue order: new, then acknowledged, then resolved; within a state the most severe
+ * first; then the most recently seen. The REST list sorts the same way in SQL (alerts-repository).
+ */
+export function compareAlertsForQueue(a: Alert, b: Alert): number {
+  return (
+    STATE_RANK[a.state] - STATE_RANK[b.state] ||
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    alertQueueTime(b) - alertQueueTime(a) ||
+    a.id.localeCompare(b.id)
+  );
+}
 
 export const alertMessage = {
   schema: alertSchema,

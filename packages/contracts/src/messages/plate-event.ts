@@ -30,3 +30,6 @@ export const plateEventMessage = {
   retain: false,
   topic: (prefix = DEFAULT_TOPIC_PREFIX) => `${prefix}/events/plate`,
 };
+
+/** Evidence paths (`snapshot`, `crop`) are this system's `/media/…` URLs; consumers and the console check them. */
+export { isMediaUrlPath } from "./media-url.js";

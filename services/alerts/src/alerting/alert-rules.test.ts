@@ -1,6 +1,21 @@
 import { describe, expect, it } from "vitest";
-import type { Alert, FireEvent } from "@vigil/contracts";
-import { applyFireRevision, canTransition, confirmsPossible, createCooldownTracker, dedupeKey, fireAlertFields, maxSeverity, severityFor } from "./alert-rules.js";
+import type { Alert, AlertEvidence, AlertHistoryEntry, FireEvent } from "@vigil/contracts";
+import {
+  appendEvidence,
+  appendHistory,
+  applyFireRevision,
+  canTransition,
+  conditionKey,
+  confirmsPossible,
+  createOpenAlertIndex,
+  eventKey,
+  fireAlertFields,
+  initialRecord,
+  maxSeverity,
+  recordOccurrence,
+  recordTransition,
+  severityFor,
+} from "./alert-rules.js";
 
 describe("severity", () => {
   it.each([
@@ -14,33 +29,100 @@ describe("severity", () => {
     [{ type: "smoke", confidence: 0.3 }, "medium"],
     [{ type: "smoke", confidence: 0.9, possible: true }, "low"],
     [{ type: "smoke", confidence: 0.9, possible: false }, "high"],
-    [{ type: "camera_offline" }, "medium"],
+    [{ type: "camera_offline" }, "high"],
   ] as const)("%j → %s", (rule, expected) => {
     expect(severityFor(rule)).toBe(expected);
   });
 });
 
-describe("cooldown per (type, camera, plate)", () => {
-  it("suppresses repeats inside the window, not after it, and not after a resolve", () => {
-    const c = createCooldownTracker(300_000);
-    const k = dedupeKey("watchlist_hit", "cam-1", "51F12345");
-    expect(c.covering(k, 0)).toBeNull();
-    c.raised(k, "a1", 0);
-    expect(c.covering(k, 299_999)).toBe("a1");
-    expect(c.covering(dedupeKey("watchlist_hit", "cam-2", "51F12345"), 1000)).toBeNull();
-    expect(c.covering(dedupeKey("watchlist_hit", "cam-1", "30A99999"), 1000)).toBeNull();
-    expect(c.covering(dedupeKey("fire", "cam-1"), 1000)).toBeNull();
-    expect(c.covering(k, 300_000)).toBeNull();
-    c.raised(k, "a2", 400_000);
-    c.resolved("a2");
-    expect(c.covering(k, 400_001)).toBeNull();
+describe("condition and event keys", () => {
+  const w = "0b0e8c43-1f4e-4a47-8d0a-2b7f5d2c9e10";
+  it("a wanted vehicle is one condition whatever camera sees it; fire and outages are per camera", () => {
+    expect(conditionKey({ type: "watchlist_hit", cameraId: "cam-1", watchlistId: w })).toBe(conditionKey({ type: "watchlist_hit", cameraId: "cam-2", watchlistId: w }));
+    expect(conditionKey({ type: "fire", cameraId: "cam-1" })).not.toBe(conditionKey({ type: "fire", cameraId: "cam-2" }));
+    expect(conditionKey({ type: "fire", cameraId: "cam-1" })).not.toBe(conditionKey({ type: "smoke", cameraId: "cam-1" }));
   });
-  it("prunes expired keys", () => {
-    const c = createCooldownTracker(1000);
-    c.raised("x", "a", 0);
-    c.raised("y", "b", 900);
+  it("a watchlist hit's event key names the entry too (restore and lookup build the same key)", () => {
+    expect(eventKey("watchlist_hit", "e1", w)).toBe(`watchlist_hit|e1|${w}`);
+    expect(eventKey("fire", "e1")).toBe("fire|e1");
+  });
+});
+
+describe("open alert index", () => {
+  it("covers a condition while its alert is open, not after a resolve", () => {
+    const c = createOpenAlertIndex();
+    c.seen("k", "a1", 0);
+    expect(c.covering("k", 10 * 86_400_000)).toBe("a1");
+    expect(c.covering("other", 0)).toBeNull();
+    c.resolved("a1");
+    expect(c.covering("k", 1)).toBeNull();
+  });
+  it("with a window, covers only while the condition was seen less than the window ago (from the latest sighting)", () => {
+    const c = createOpenAlertIndex();
+    c.seen("fire|cam-1", "a1", 0, 300_000);
+    expect(c.covering("fire|cam-1", 299_999)).toBe("a1");
+    c.seen("fire|cam-1", "a1", 250_000, 300_000);
+    expect(c.covering("fire|cam-1", 500_000)).toBe("a1");
+    expect(c.covering("fire|cam-1", 550_000)).toBeNull();
+    // A late sighting with an older time does not move the window back.
+    c.seen("fire|cam-1", "a1", 100_000, 300_000);
+    expect(c.covering("fire|cam-1", 500_000)).toBe("a1");
+  });
+  it("prunes keys past their window", () => {
+    const c = createOpenAlertIndex();
+    c.seen("x", "a", 0, 1000);
+    c.seen("y", "b", 900, 1000);
+    c.seen("z", "c", 0);
     c.prune(1500);
-    expect(c.size()).toBe(1);
+    expect(c.size()).toBe(2);
+  });
+});
+
+describe("occurrences, evidence and history", () => {
+  const base: Alert = { schemaVersion: 1, id: "0b0e8c43-1f4e-4a47-8d0a-2b7f5d2c9e10", type: "watchlist_hit", severity: "high", cameraId: "cam-1", ts: "2026-05-01T03:00:00.000Z", state: "new", snapshot: "/media/a.jpg", crop: "/media/a-crop.jpg" };
+  const at = (s: number) => new Date(Date.parse(base.ts) + s * 1000).toISOString();
+
+  it("a raised alert counts one occurrence, keeps its picture and a raised line", () => {
+    const a = initialRecord(base, at(2));
+    expect(a).toMatchObject({ occurrences: 1, lastSeenAt: base.ts, raisedAt: at(2), evidence: [{ snapshot: "/media/a.jpg", crop: "/media/a-crop.jpg", at: base.ts, cameraId: "cam-1" }] });
+    expect(a.history).toEqual([{ state: "new", at: at(2), by: null, note: null }]);
+  });
+
+  it("each sighting adds one, moves the last-seen time and adds its picture beside the old one", () => {
+    let a = initialRecord(base, at(0));
+    a = recordOccurrence(a, { at: at(60), cameraId: "cam-2", eventId: "6f1c2a4e-7d1b-4c3e-9a55-0b8d2f3e4a11", snapshot: "/media/b.jpg" }).alert;
+    const r = recordOccurrence(a, { at: at(120), cameraId: "cam-1", snapshot: "/media/c.jpg", crop: "/media/c-crop.jpg" });
+    expect(r.alert).toMatchObject({ occurrences: 3, lastSeenAt: at(120), ts: base.ts, snapshot: "/media/c.jpg", crop: "/media/c-crop.jpg" });
+    expect(r.alert.evidence!.map((e) => e.snapshot)).toEqual(["/media/a.jpg", "/media/b.jpg", "/media/c.jpg"]);
+    expect(r.entry).toEqual({ state: "new", at: at(120), by: null, note: null, kind: "occurrence", occurrence: 3, cameraId: "cam-1" });
+    expect(r.alert.history!.map((h) => h.kind ?? "state")).toEqual(["state", "occurrence", "occurrence"]);
+  });
+
+  it("an older sighting arriving late is counted and kept in time order but does not become the newest", () => {
+    const a = recordOccurrence(initialRecord(base, at(0)), { at: at(300), cameraId: "cam-1", snapshot: "/media/late.jpg" }).alert;
+    const b = recordOccurrence(a, { at: at(100), cameraId: "cam-1", snapshot: "/media/early.jpg" }).alert;
+    expect(b).toMatchObject({ occurrences: 3, lastSeenAt: at(300), snapshot: "/media/late.jpg" });
+    expect(b.evidence!.map((e) => e.snapshot)).toEqual(["/media/a.jpg", "/media/early.jpg", "/media/late.jpg"]);
+  });
+
+  it("evidence is bounded: the first picture stays, then the newest; the same picture is kept once", () => {
+    let list: AlertEvidence[] = [];
+    for (let i = 0; i < 30; i++) list = appendEvidence(list, { at: at(i), snapshot: `/media/${i}.jpg` }, 5);
+    expect(list.map((e) => e.snapshot)).toEqual(["/media/0.jpg", "/media/26.jpg", "/media/27.jpg", "/media/28.jpg", "/media/29.jpg"]);
+    expect(appendEvidence(list, { at: at(40), snapshot: "/media/29.jpg" }, 5)).toEqual(list);
+    expect(appendEvidence(list, { at: at(40) }, 5)).toEqual(list);
+  });
+
+  it("history is bounded by dropping the oldest occurrences, never a state change", () => {
+    let h: AlertHistoryEntry[] = [{ state: "new", at: at(0), by: null, note: null }];
+    for (let i = 1; i <= 10; i++) h = appendHistory(h, { state: "new", at: at(i), by: null, note: null, kind: "occurrence", occurrence: i + 1 }, 5);
+    h = appendHistory(h, { state: "acknowledged", at: at(20), by: "op", note: "on it" }, 5);
+    expect(h.map((e) => e.occurrence ?? e.state)).toEqual(["new", 9, 10, 11, "acknowledged"]);
+  });
+
+  it("a transition adds its line to the alert's own history", () => {
+    const a = recordTransition(initialRecord(base, at(0)), { state: "resolved", at: at(9), by: "sup", note: "done", reason: "true_hit" });
+    expect(a.history!.at(-1)).toEqual({ state: "resolved", at: at(9), by: "sup", note: "done", reason: "true_hit" });
   });
 });
 

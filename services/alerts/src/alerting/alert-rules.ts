@@ -1,6 +1,19 @@
-import type { Alert, AlertSeverity, AlertState, AlertType, FireEvent, WatchlistMatchKind, WatchlistPriority } from "@vigil/contracts";
+import {
+  ALERT_EVIDENCE_LIMIT,
+  ALERT_HISTORY_LIMIT,
+  alertSeverity,
+  type Alert,
+  type AlertEvidence,
+  type AlertHistoryEntry,
+  type AlertSeverity,
+  type AlertState,
+  type AlertType,
+  type FireEvent,
+  type WatchlistMatchKind,
+  type WatchlistPriority,
+} from "@vigil/contracts";
 
-const SEVERITIES: readonly AlertSeverity[] = ["low", "medium", "high", "critical"];
+const SEVERITIES: readonly AlertSeverity[] = alertSeverity.options;
 
 function lower(s: AlertSeverity): AlertSeverity {
   return SEVERITIES[Math.max(0, SEVERITIES.indexOf(s) - 1)]!;
@@ -28,7 +41,8 @@ export function severityFor(
       if (rule.possible) return "low";
       return rule.confidence >= 0.6 ? "high" : "medium";
     case "camera_offline":
-      return "medium";
+      // A camera gone dark is a blind spot (or tampering): urgent, with the banner and the sound.
+      return "high";
   }
 }
 
@@ -54,9 +68,10 @@ export function confirmsPossible(alert: Pick<Alert, "possible">, event: Pick<Fir
 }
 
 /**
- * A later revision of a fire/smoke event applied to its alert. Severity only ever rises (a confirmed
- * smoke lifts a possible one from low); once confirmed an alert is never "possible" again (`possible`
- * becomes false, so the change reaches consoles that merge updates); the newest evidence replaces the old.
+ * A later revision of a fire/smoke event (or another event on the camera) applied to its open alert.
+ * Severity only ever rises (a confirmed smoke lifts a possible one from low); once confirmed an alert
+ * is never "possible" again (`possible` becomes false, so the change reaches consoles that merge
+ * updates); the newest boxes are shown. Evidence and the count are `recordOccurrence`'s.
  */
 export function applyFireRevision(alert: Alert, event: FireEvent): Alert {
   const fields = fireAlertFields(event);
@@ -69,34 +84,140 @@ export function applyFireRevision(alert: Alert, event: FireEvent): Alert {
   };
 }
 
-export function dedupeKey(type: AlertType, cameraId: string, plate?: string): string {
-  return `${type}|${cameraId}|${plate ?? ""}`;
+/** Which event an alert was raised for: redeliveries and revisions of that event find the alert here. */
+export function eventKey(type: AlertType, eventId: string, watchlistId?: string): string {
+  return type === "watchlist_hit" ? `watchlist_hit|${eventId}|${watchlistId ?? ""}` : `${type}|${eventId}`;
 }
 
 /**
- * One alert per (type, camera, plate) per cooldown window: a key raised less than `cooldownMs` ago
- * (and not yet resolved) suppresses another. Returns the alert id that already covers the key, if any.
+ * The condition an alert stands for, one open alert per key: a wanted vehicle (the watchlist entry,
+ * whatever camera sees it), or fire, smoke or an outage at one camera.
  */
-export function createCooldownTracker(cooldownMs: number) {
-  const lastRaised = new Map<string, { alertId: string; at: number; resolved: boolean }>();
+export function conditionKey(alert: Pick<Alert, "type" | "cameraId" | "watchlistId">): string {
+  return alert.type === "watchlist_hit" ? `watchlist_hit|${alert.watchlistId ?? ""}` : `${alert.type}|${alert.cameraId}`;
+}
+
+/**
+ * The open alert per condition key. A key covers later events while its alert is open (not resolved)
+ * and, with a finite window, only while the condition was last seen less than `windowMs` ago: a fire
+ * that keeps burning stays one alert, a fire that went out and started again hours later is another.
+ */
+export function createOpenAlertIndex() {
+  const open = new Map<string, { alertId: string; lastMs: number; windowMs: number }>();
   return {
     covering(key: string, nowMs: number): string | null {
-      const prev = lastRaised.get(key);
-      if (!prev || prev.resolved || nowMs - prev.at >= cooldownMs) return null;
+      const prev = open.get(key);
+      if (!prev || nowMs - prev.lastMs >= prev.windowMs) return null;
       return prev.alertId;
     },
-    raised(key: string, alertId: string, atMs: number): void {
-      lastRaised.set(key, { alertId, at: atMs, resolved: false });
+    /** The condition was seen (raised or again) at `atMs` and belongs to `alertId`. */
+    seen(key: string, alertId: string, atMs: number, windowMs = Number.POSITIVE_INFINITY): void {
+      const prev = open.get(key);
+      open.set(key, { alertId, lastMs: prev?.alertId === alertId ? Math.max(prev.lastMs, atMs) : atMs, windowMs });
     },
+    /** A resolved alert covers nothing any more: the next occurrence raises a new one. */
     resolved(alertId: string): void {
-      for (const v of lastRaised.values()) if (v.alertId === alertId) v.resolved = true;
+      for (const [k, v] of open) if (v.alertId === alertId) open.delete(k);
     },
-    /** Forgets keys past their cooldown so the map stays bounded. */
+    /** Forgets keys past their window so the map stays bounded. */
     prune(nowMs: number): void {
-      for (const [k, v] of lastRaised) if (nowMs - v.at >= cooldownMs) lastRaised.delete(k);
+      for (const [k, v] of open) if (nowMs - v.lastMs >= v.windowMs) open.delete(k);
     },
-    size: () => lastRaised.size,
+    size: () => open.size,
   };
+}
+
+/** What one more sighting of an alert's condition brings. */
+export interface Occurrence {
+  /** The event's own time. */
+  at: string;
+  cameraId: string;
+  eventId?: string;
+  snapshot?: string;
+  crop?: string;
+}
+
+/**
+ * Adds a picture, oldest first: the first (what raised the alert) always stays, then the newest up to
+ * the limit. The same picture twice (a redelivered event) is kept once.
+ */
+export function appendEvidence(list: readonly AlertEvidence[], item: AlertEvidence, limit = ALERT_EVIDENCE_LIMIT): AlertEvidence[] {
+  if (!item.snapshot && !item.crop) return [...list];
+  if (list.some((e) => e.snapshot === item.snapshot && e.crop === item.crop)) return [...list];
+  const all = [...list, item].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  return all.length <= limit ? all : [all[0]!, ...all.slice(all.length - (limit - 1))];
+}
+
+/** Appends a history line; past the limit the oldest occurrence lines go (state changes always stay). */
+export function appendHistory(list: readonly AlertHistoryEntry[], entry: AlertHistoryEntry, limit = ALERT_HISTORY_LIMIT): AlertHistoryEntry[] {
+  const all = [...list, entry];
+  while (all.length > limit) {
+    const i = all.findIndex((e) => e.kind === "occurrence");
+    if (i < 0) break;
+    all.splice(i, 1);
+  }
+  return all.slice(-limit);
+}
+
+/** The evidence and history an alert starts with. */
+export function initialRecord(alert: Alert, raisedAtIso: string): Alert {
+  const evidence = appendEvidence([], { at: alert.ts, cameraId: alert.cameraId, ...pickEvidence(alert) });
+  return {
+    ...alert,
+    occurrences: 1,
+    lastSeenAt: alert.ts,
+    raisedAt: raisedAtIso,
+    ...(evidence.length ? { evidence } : {}),
+    history: [{ state: "new", at: raisedAtIso, by: null, note: null }],
+  };
+}
+
+function pickEvidence(src: { eventId?: string | undefined; snapshot?: string | undefined; crop?: string | undefined }): Omit<AlertEvidence, "at"> {
+  return { ...(src.eventId ? { eventId: src.eventId } : {}), ...(src.snapshot ? { snapshot: src.snapshot } : {}), ...(src.crop ? { crop: src.crop } : {}) };
+}
+
+/**
+ * The condition seen again while the alert is open: one more occurrence, the latest sighting time
+ * (a late, older event does not move it back), its picture added to the evidence (and shown as the
+ * newest when it is), a history line. Returns the alert and the history line to log.
+ */
+export function recordOccurrence(alert: Alert, occ: Occurrence): { alert: Alert; entry: AlertHistoryEntry } {
+  const occurrences = (alert.occurrences ?? 1) + 1;
+  const last = alert.lastSeenAt ?? alert.ts;
+  const newest = Date.parse(occ.at) >= Date.parse(last);
+  const entry: AlertHistoryEntry = {
+    state: alert.state,
+    at: occ.at,
+    by: null,
+    note: null,
+    kind: "occurrence",
+    occurrence: occurrences,
+    cameraId: occ.cameraId,
+    ...(occ.eventId ? { eventId: occ.eventId } : {}),
+  };
+  const evidence = appendEvidence(alert.evidence ?? legacyEvidence(alert), { at: occ.at, cameraId: occ.cameraId, ...pickEvidence(occ) });
+  return {
+    entry,
+    alert: {
+      ...alert,
+      occurrences,
+      lastSeenAt: newest ? occ.at : last,
+      ...(newest && occ.snapshot ? { snapshot: occ.snapshot } : {}),
+      ...(newest && occ.crop ? { crop: occ.crop } : {}),
+      ...(evidence.length ? { evidence } : {}),
+      history: appendHistory(alert.history ?? [], entry),
+    },
+  };
+}
+
+/** An alert saved before evidence lists existed: its one picture becomes the first entry. */
+function legacyEvidence(alert: Alert): AlertEvidence[] {
+  return appendEvidence([], { at: alert.ts, cameraId: alert.cameraId, ...pickEvidence(alert) });
+}
+
+/** A state change recorded on the alert's own history (raised is `initialRecord`'s). */
+export function recordTransition(alert: Alert, entry: AlertHistoryEntry): Alert {
+  return { ...alert, history: appendHistory(alert.history ?? [], entry) };
 }
 
 const TRANSITIONS: Record<AlertState, readonly AlertState[]> = {

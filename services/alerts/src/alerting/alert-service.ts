@@ -1,10 +1,23 @@
 import { randomUUID } from "node:crypto";
-import { alertSchema, type Alert, type AlertHistoryEntry, type AlertResolveReason, type AlertState, type FireEvent, type PlateEvent } from "@vigil/contracts";
+import { alertSchema, type Alert, type AlertHistoryEntry, type AlertResolveReason, type AlertState, type AlertType, type FireEvent, type PlateEvent } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { AlertsRepository } from "../storage/alerts-repository.js";
 import type { AlertsMetrics } from "../metrics.js";
 import type { WatchlistMatch } from "../watchlist/watchlist-matcher.js";
-import { applyFireRevision, canTransition, confirmsPossible, createCooldownTracker, dedupeKey, fireAlertFields, severityFor } from "./alert-rules.js";
+import {
+  applyFireRevision,
+  canTransition,
+  conditionKey,
+  createOpenAlertIndex,
+  eventKey,
+  fireAlertFields,
+  initialRecord,
+  maxSeverity,
+  recordOccurrence,
+  recordTransition,
+  severityFor,
+  type Occurrence,
+} from "./alert-rules.js";
 
 /** Where raised/changed alerts go: the MQTT `alerts` topic and the consoles' sockets. */
 export interface AlertNotifier {
@@ -32,16 +45,27 @@ interface PendingSave {
   waiters: (() => void)[];
 }
 
+/** Alerts kept in memory for quick updates (older ones are read back from the database). */
 const RECENT_LIMIT = 5_000;
+/** Event keys remembered for redeliveries and revisions. */
+const EVENT_KEY_LIMIT = 50_000;
+
+type Draft = Omit<Alert, "schemaVersion" | "id" | "state">;
 
 /**
- * Raises, updates and moves alerts through new → acknowledged → resolved. Alerts are raised and pushed
- * in memory first — consoles see them live even while PostgreSQL is down — and saved by a background
- * loop that retries until the database takes them (saves are idempotent, so replays are harmless).
+ * Raises, updates and moves alerts through new → acknowledged → resolved. An alert is one open
+ * condition (a wanted vehicle, a fire at a camera): while it is open, the condition seen again counts
+ * on it (`occurrences`, `lastSeenAt`, one more picture in `evidence`, a history line); once resolved,
+ * the next sighting raises a new alert — never a silent edit of the closed one.
+ *
+ * Alerts are raised and pushed in memory first — consoles see them live even while PostgreSQL is
+ * down — and saved by a background loop that retries until the database takes them (saves are
+ * idempotent, so replays are harmless).
  */
 export function createAlertService(deps: {
   alerts: AlertsRepository;
   notifier: AlertNotifier;
+  /** A fire/smoke event on a camera whose open alert saw the condition less than this ago continues it. */
   cooldownMs: number;
   logger: Logger;
   metrics: AlertsMetrics;
@@ -50,13 +74,19 @@ export function createAlertService(deps: {
 }) {
   const { alerts, notifier, logger, metrics } = deps;
   const now = deps.now ?? Date.now;
-  const cooldown = createCooldownTracker(deps.cooldownMs);
+  const index = createOpenAlertIndex();
   const recent = new Map<string, Alert>();
-  const byEvent = new Map<string, string>();
+  /** Event key → the alert it belongs to and the last fire revision applied (-1: not known). */
+  const byEvent = new Map<string, { alertId: string; revision: number }>();
   const pending = new Map<string, PendingSave>();
   let flushing: Promise<void> | null = null;
+  let writing: PendingSave | null = null;
   let closed = false;
   let backoff = 250;
+
+  /** How long a condition stays "the same" after it was last seen: fire/smoke for the cooldown, the rest while open. */
+  const windowFor = (type: AlertType) => (type === "fire" || type === "smoke" ? deps.cooldownMs : Number.POSITIVE_INFINITY);
+  const iso = (ms: number) => new Date(ms).toISOString();
 
   function remember(alert: Alert): void {
     recent.delete(alert.id);
@@ -64,20 +94,38 @@ export function createAlertService(deps: {
     if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value as string);
   }
 
+  function linkEvent(key: string, alertId: string, revision = -1): void {
+    byEvent.delete(key);
+    byEvent.set(key, { alertId, revision });
+    if (byEvent.size > EVENT_KEY_LIMIT) byEvent.delete(byEvent.keys().next().value as string);
+  }
+
   function save(alert: Alert, entry: AlertHistoryEntry | null): Promise<void> {
     return new Promise((resolve) => {
-      const p = pending.get(alert.id) ?? { alert, history: [], waiters: [] };
+      // The entry being written is not touched: a change made meanwhile gets its own entry, saved next.
+      const queued = pending.get(alert.id);
+      const p = queued && queued !== writing ? queued : { alert, history: [], waiters: [] };
       p.alert = alert;
       if (entry) p.history.push(entry);
       p.waiters.push(resolve);
       pending.set(alert.id, p);
-      if (!flushing) flushing = flush().finally(() => (flushing = null));
+      startFlushing();
+    });
+  }
+
+  function startFlushing(): void {
+    if (flushing) return;
+    flushing = flush().finally(() => {
+      flushing = null;
+      // A save queued after the loop's last check and before this callback would otherwise wait for the next one.
+      if (pending.size && !closed) startFlushing();
     });
   }
 
   async function flush(): Promise<void> {
     while (pending.size && !closed) {
       const [id, p] = pending.entries().next().value as [string, PendingSave];
+      writing = p;
       try {
         await alerts.save(p.alert, p.history);
       } catch (err) {
@@ -86,144 +134,180 @@ export function createAlertService(deps: {
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(5_000, backoff * 2);
         continue;
+      } finally {
+        writing = null;
       }
       backoff = 250;
-      // A change made while this save ran is saved on the next turn.
+      // A change made while this save ran is in a newer entry, saved on the next turn.
       if (pending.get(id) === p) pending.delete(id);
       p.waiters.forEach((w) => w());
     }
   }
 
-  function raise(draft: Omit<Alert, "schemaVersion" | "id" | "state">, dedupe: string, eventKey?: string): { alert: Alert; stored: Promise<void> } | null {
+  function raise(draft: Draft, event?: { key: string; revision?: number }): { alert: Alert; stored: Promise<void> } {
     const t = now();
-    const covering = cooldown.covering(dedupe, t);
-    if (covering) {
-      metrics.alertsSuppressed.inc({ type: draft.type });
-      if (eventKey) byEvent.set(eventKey, covering);
-      return null;
-    }
-    const alert = alertSchema.parse({ schemaVersion: 1, id: randomUUID(), state: "new", ...draft });
-    cooldown.raised(dedupe, alert.id, t);
-    if (eventKey) byEvent.set(eventKey, alert.id);
+    const alert = alertSchema.parse(initialRecord({ schemaVersion: 1, id: randomUUID(), state: "new", ...draft }, iso(t)));
+    index.seen(conditionKey(alert), alert.id, t, windowFor(alert.type));
+    if (event) linkEvent(event.key, alert.id, event.revision ?? 0);
     remember(alert);
     metrics.alertsRaised.inc({ type: alert.type });
     notifier.alertNew(alert);
-    return { alert, stored: save(alert, { state: "new", at: new Date(t).toISOString(), by: null, note: null }) };
+    return { alert, stored: save(alert, alert.history![0]!) };
   }
 
   async function load(id: string): Promise<Alert | null> {
     return recent.get(id) ?? (await alerts.get(id));
   }
 
+  /**
+   * The copy to change, taken synchronously right after the caller's own `await load(id)`: another
+   * message may have changed the alert meanwhile, and a change computed from the copy `load` returned
+   * would undo that one (two sightings counted as one). Callers apply their change without awaiting.
+   */
+  function latest(id: string, loaded: Alert | null): Alert | null {
+    return recent.get(id) ?? loaded;
+  }
+
+  /**
+   * The condition of open alert `id` seen again: counted on it, or — when the alert was resolved
+   * meanwhile or is gone — raised afresh from `draft`.
+   */
+  async function seenAgain(
+    id: string,
+    draft: Draft,
+    occ: Occurrence,
+    event: { key: string; revision?: number },
+    merge: (a: Alert) => Alert = (a) => a,
+  ): Promise<Alert> {
+    const current = latest(id, await load(id));
+    if (!current || current.state === "resolved") {
+      const r = raise(draft, event);
+      await r.stored;
+      return r.alert;
+    }
+    const t = now();
+    const { alert, entry } = recordOccurrence(merge(current), occ);
+    const next: Alert = { ...alert, updatedAt: iso(t) };
+    index.seen(conditionKey(next), next.id, t, windowFor(next.type));
+    linkEvent(event.key, next.id, event.revision ?? 0);
+    remember(next);
+    metrics.alertsSuppressed.inc({ type: next.type });
+    notifier.alertUpdate(next);
+    await save(next, entry);
+    return next;
+  }
+
   async function transition(id: string, to: AlertState, by: string, note?: string, extra: Partial<Alert> = {}): Promise<Alert> {
-    const current = await load(id);
+    const current = latest(id, await load(id));
     if (!current) throw new AlertTransitionError(`alert ${id} not found`, "not_found");
     if (!canTransition(current.state, to)) throw new AlertTransitionError(`alert ${id} is ${current.state}; it cannot become ${to}`, "invalid_transition");
-    const at = new Date(now()).toISOString();
-    const next: Alert = { ...current, ...extra, state: to, updatedAt: at, updatedBy: by, ...(note ? { note } : {}) };
+    const at = iso(now());
+    const entry: AlertHistoryEntry = { state: to, at, by, note: note ?? null, ...(extra.resolveReason ? { reason: extra.resolveReason } : {}) };
+    const next = recordTransition({ ...current, ...extra, state: to, updatedAt: at, updatedBy: by, ...(note ? { note } : {}) }, entry);
     remember(next);
-    if (to === "resolved") cooldown.resolved(id);
+    if (to === "resolved") index.resolved(id);
     notifier.alertUpdate(next);
-    const stored = save(next, { state: to, at, by, note: note ?? null });
+    const stored = save(next, entry);
     // The caller waits for the write briefly; if the database is down the change is still kept and pushed.
     await Promise.race([stored, new Promise((r) => setTimeout(r, 2_000).unref())]);
     return next;
   }
 
-  /** Raises an alert for a fire/smoke event; suppressed by the cooldown, it may still confirm the covering alert. */
-  async function raiseFire(event: FireEvent, eventKey: string): Promise<Alert | null> {
-    const r = raise({ type: event.kind, cameraId: event.cameraId, ts: event.ts, eventId: event.id, ...fireAlertFields(event) }, dedupeKey(event.kind, event.cameraId), eventKey);
-    if (r) {
-      await r.stored;
-      return r.alert;
-    }
-    const coveringId = byEvent.get(eventKey);
-    const covering = coveringId ? await load(coveringId) : null;
-    return covering ? updateFire(covering, event) : null;
+  function fireDraft(event: FireEvent): Draft {
+    return { type: event.kind, cameraId: event.cameraId, ts: event.ts, eventId: event.id, ...fireAlertFields(event) };
   }
 
-  async function updateFire(existing: Alert, event: FireEvent): Promise<Alert | null> {
-    // An event suppressed into another event's alert changes it only to confirm a smoke the alert holds
-    // as possible: a real smoke must not stay hidden behind a low-severity alert for the cooldown.
-    if (existing.eventId !== event.id && !confirmsPossible(existing, event)) return null;
-    const next: Alert = { ...applyFireRevision(existing, event), updatedAt: new Date(now()).toISOString() };
-    remember(next);
-    notifier.alertUpdate(next);
-    await save(next, null);
-    return next;
+  function fireOccurrence(event: FireEvent): Occurrence {
+    return { at: event.ts, cameraId: event.cameraId, eventId: event.id, ...(event.snapshot ? { snapshot: event.snapshot } : {}) };
   }
 
   return {
-    /** Rebuilds de-duplication state from alerts still inside their cooldown window. */
+    /**
+     * Rebuilds de-duplication state at start: every open alert covers its condition again, and the
+     * events of recent alerts (the raising one and each occurrence) are known, so a read redelivered
+     * after a restart does not raise a second alert.
+     */
     async restore(): Promise<void> {
-      const since = new Date(now() - deps.cooldownMs).toISOString();
+      const since = iso(now() - deps.cooldownMs);
       for (const a of await alerts.listOpenSince(since)) {
         remember(a);
-        if (a.eventId) byEvent.set(`${a.type}|${a.eventId}`, a.id);
-        if (a.state !== "resolved" && Date.parse(a.ts) >= now() - deps.cooldownMs) {
-          cooldown.raised(dedupeKey(a.type, a.cameraId, a.plate), a.id, Date.parse(a.ts));
-        }
+        const eventIds = new Set([a.eventId, ...(a.history ?? []).map((h) => h.eventId), ...(a.evidence ?? []).map((e) => e.eventId)]);
+        for (const eventId of eventIds) if (eventId) linkEvent(eventKey(a.type, eventId, a.watchlistId), a.id);
+        if (a.state !== "resolved") index.seen(conditionKey(a), a.id, Date.parse(a.lastSeenAt ?? a.ts), windowFor(a.type));
       }
     },
 
-    /** Watchlist hits for one plate read (already matched); resolves when the raised alerts are saved. */
+    /**
+     * Watchlist hits for one plate read (already matched); resolves when the changes are saved. A read
+     * of a vehicle whose alert is still open counts on that alert, whichever camera saw it.
+     */
     onWatchlistMatches(event: PlateEvent, matches: WatchlistMatch[]): { raised: Alert[]; stored: Promise<void> } {
       const raised: Alert[] = [];
-      const stores: Promise<void>[] = [];
+      const stores: Promise<unknown>[] = [];
       for (const m of matches) {
-        const eventKey = `watchlist_hit|${event.id}|${m.entry.id}`;
-        if (byEvent.has(eventKey)) continue; // a redelivered or revised read of a track already alerted
-        const r = raise(
-          {
-            type: "watchlist_hit",
-            severity: severityFor({ type: "watchlist_hit", priority: m.entry.priority, matchKind: m.kind }),
-            cameraId: event.cameraId,
-            ts: event.ts,
-            eventId: event.id,
-            plate: m.entry.plate,
-            display: event.display,
-            matchKind: m.kind,
-            watchlistId: m.entry.id,
-            reason: m.entry.reason,
-            ...(event.snapshot ? { snapshot: event.snapshot } : {}),
-            ...(event.crop ? { crop: event.crop } : {}),
-          },
-          dedupeKey("watchlist_hit", event.cameraId, m.entry.plate),
-          eventKey,
-        );
-        if (r) {
-          raised.push(r.alert);
-          stores.push(r.stored);
+        const key = eventKey("watchlist_hit", event.id, m.entry.id);
+        if (byEvent.has(key)) continue; // a redelivered or revised read of a track already alerted
+        const severity = severityFor({ type: "watchlist_hit", priority: m.entry.priority, matchKind: m.kind });
+        const draft: Draft = {
+          type: "watchlist_hit",
+          severity,
+          cameraId: event.cameraId,
+          ts: event.ts,
+          eventId: event.id,
+          plate: m.entry.plate,
+          display: event.display,
+          matchKind: m.kind,
+          watchlistId: m.entry.id,
+          reason: m.entry.reason,
+          ...(event.snapshot ? { snapshot: event.snapshot } : {}),
+          ...(event.crop ? { crop: event.crop } : {}),
+        };
+        const covering = index.covering(conditionKey(draft), now());
+        if (covering) {
+          // Known at once, so a redelivery arriving before the update is saved is still skipped.
+          linkEvent(key, covering);
+          const occ: Occurrence = { at: event.ts, cameraId: event.cameraId, eventId: event.id, ...(event.snapshot ? { snapshot: event.snapshot } : {}), ...(event.crop ? { crop: event.crop } : {}) };
+          // An exact read of a vehicle first seen as a look-alike makes the alert exact (and as severe).
+          const merge = (a: Alert): Alert => ({ ...a, severity: maxSeverity(a.severity, severity), ...(m.kind === "exact" ? { matchKind: "exact" as const } : {}) });
+          stores.push(seenAgain(covering, draft, occ, { key }, merge));
+          continue;
         }
+        const r = raise(draft, { key });
+        raised.push(r.alert);
+        stores.push(r.stored);
       }
       return { raised, stored: Promise.all(stores).then(() => undefined) };
     },
 
     /**
-     * A fire/smoke event: a new id raises (subject to cooldown), a known id updates its alert in place
-     * (severity only rises; a possible smoke confirmed by a later revision leaves "possible").
+     * A fire/smoke event. A later revision of a known event, or a new event on a camera whose open
+     * alert saw fire less than the cooldown ago, counts on that alert (severity only rises; a possible
+     * smoke confirmed leaves "possible"; the picture is added, never swapped). A revision of an event
+     * whose alert was resolved means it is still burning: a new alert.
      */
     async onFireEvent(event: FireEvent): Promise<Alert | null> {
-      const eventKey = `${event.kind}|${event.id}`;
-      const knownId = byEvent.get(eventKey);
-      if (!knownId) return raiseFire(event, eventKey);
-      const known = await load(knownId);
-      if (!known) return null;
-      if (known.state === "resolved" && known.eventId === event.id && confirmsPossible(known, event)) {
-        // Closed while it was only a possible smoke, and now confirmed: a fresh alert, not a silent edit of a closed one.
-        byEvent.delete(eventKey);
-        return raiseFire(event, eventKey);
+      const key = eventKey(event.kind, event.id);
+      const revision = event.revision ?? 0;
+      const known = byEvent.get(key);
+      if (known && revision <= known.revision) return load(known.alertId); // a redelivery: nothing new
+      const alertId = known?.alertId ?? index.covering(conditionKey({ type: event.kind, cameraId: event.cameraId }), now());
+      if (!alertId) {
+        const r = raise(fireDraft(event), { key, revision });
+        await r.stored;
+        return r.alert;
       }
-      return updateFire(known, event);
+      // Known at once, so a redelivery arriving while this one is applied counts nothing.
+      linkEvent(key, alertId, revision);
+      return seenAgain(alertId, fireDraft(event), fireOccurrence(event), { key, revision }, (a) => applyFireRevision(a, event));
     },
 
     /** A camera offline longer than the threshold; returns the alert (or null when one is already open). */
     raiseCameraOffline(cameraId: string, sinceIso: string, error?: string): Alert | null {
-      const r = raise(
-        { type: "camera_offline", severity: severityFor({ type: "camera_offline" }), cameraId, ts: sinceIso, ...(error ? { reason: error.slice(0, 500) } : {}) },
-        dedupeKey("camera_offline", cameraId),
-      );
-      return r?.alert ?? null;
+      if (index.covering(conditionKey({ type: "camera_offline", cameraId }), now())) {
+        metrics.alertsSuppressed.inc({ type: "camera_offline" });
+        return null;
+      }
+      return raise({ type: "camera_offline", severity: severityFor({ type: "camera_offline" }), cameraId, ts: sinceIso, ...(error ? { reason: error.slice(0, 500) } : {}) }).alert;
     },
 
     /** The camera is back: its open offline alert resolves itself. */
@@ -243,7 +327,7 @@ export function createAlertService(deps: {
       return alert;
     },
     pendingSaves: () => pending.size,
-    prune: () => cooldown.prune(now()),
+    prune: () => index.prune(now()),
     async close(timeoutMs = 3_000): Promise<void> {
       await Promise.race([flushing ?? Promise.resolve(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
       closed = true;

@@ -36,7 +36,9 @@ export async function buildHttpServer(deps: RouteDeps, logger: Logger) {
     // PostgreSQL "data exception" (SQLSTATE class 22: a NUL byte in text, a value out of range) means the
     // client sent something the schema let through but the database cannot hold: a 400, not a 500.
     if (typeof err.code === "string" && /^22[0-9A-Z]{3}$/.test(err.code) && !err.statusCode) {
-      return reply.code(400).send({ error: "bad_request", message: `the database rejected a value: ${err.message}` });
+      // The database's own text stays in the log: it names tables and columns, which clients do not need.
+      req.log.info({ err }, "database rejected a request value");
+      return reply.code(400).send({ error: "bad_request", message: "the request holds a value the database cannot store (e.g. a NUL byte, or a number out of range)" });
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) req.log.error({ err }, "request failed");
@@ -44,6 +46,11 @@ export async function buildHttpServer(deps: RouteDeps, logger: Logger) {
       error: status === 429 ? "rate_limited" : status === 500 ? "internal" : (err.code ?? "bad_request").toLowerCase(),
       message: status === 500 ? "internal error" : err.message,
     });
+  });
+
+  // Plate reads, alerts and audit rows must not linger in browser or proxy caches after a logout.
+  app.addHook("onSend", async (req, reply) => {
+    if (req.url.startsWith("/api/") && !reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
   });
 
   await app.register(fastifyCookie);

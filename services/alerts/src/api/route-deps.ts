@@ -26,7 +26,8 @@ export interface RouteDeps {
   loginRateLimitPerMin: number;
   mediaDir: string;
   consoleDir: string | null;
-  ready(): Promise<{ database: boolean; broker: boolean }>;
+  /** `writer` is present only when pending plate reads have waited too long without a commit. */
+  ready(): Promise<{ database: boolean; broker: boolean; writer?: { stalledS: number; pending: number } }>;
 }
 
 /** Writes one audit entry for the request's user; auditing never blocks the reply on failure. */

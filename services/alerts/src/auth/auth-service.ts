@@ -16,7 +16,12 @@ let dummyHash: Promise<string> | undefined;
 
 export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: number; logger: Logger }) {
   const { users, logger } = deps;
+  /** Told when a session ends by logout (the socket server drops that session's connections). */
+  const endedListeners: Array<(tokenHash: string) => void> = [];
   return {
+    onSessionEnded(listener: (tokenHash: string) => void): void {
+      endedListeners.push(listener);
+    },
     /** Creates `admin` on first start. Returns the generated password when none was configured. */
     async ensureFirstAdmin(password: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
       if (await users.find("admin")) return { created: false };
@@ -52,6 +57,7 @@ export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: 
     },
     async logout(tokenHash: string): Promise<void> {
       await users.deleteSession(tokenHash);
+      for (const l of endedListeners) l(tokenHash);
     },
     async createUser(username: string, password: string, role: UserRole, by: string): Promise<boolean> {
       return users.create(username, await hashPassword(password), role, by);

@@ -8,9 +8,13 @@ export class CameraConflictError extends Error {}
 /** Topic where the camera list is kept retained for ingest (additive to SPEC's topics). */
 export const camerasConfigTopic = (prefix: string) => `${prefix}/config/cameras`;
 
+/** A camera id not in the cache is looked up in the database at most this often (other instances add cameras too). */
+const KNOWN_REFRESH_MS = 2_000;
+
 /**
  * Cameras live in the database; every change is pushed to ingest both as a retained MQTT message
- * (distributed deployments) and through the injected hook (`npm start`'s single process).
+ * (distributed deployments) and through the injected hook (`npm start`'s single process). The ids
+ * are cached for the consumer, which admits evidence only from registered cameras.
  */
 export function createCameraService(deps: {
   cameras: CamerasRepository;
@@ -18,8 +22,26 @@ export function createCameraService(deps: {
   publishConfig(cameras: CameraConfig[]): Promise<void>;
   onCamerasChanged?: (cameras: CameraConfig[]) => void | Promise<void>;
   logger: Logger;
+  now?: () => number;
 }) {
   const { cameras, status, logger } = deps;
+  const now = deps.now ?? Date.now;
+  let known = new Set<string>();
+  let knownAt = -Infinity;
+  let loading: Promise<void> | null = null;
+
+  function refreshKnown(): Promise<void> {
+    loading ??= cameras
+      .list()
+      .then((list) => {
+        known = new Set(list.map((c) => c.id));
+        knownAt = now();
+      })
+      .finally(() => {
+        loading = null;
+      });
+    return loading;
+  }
 
   async function pushed(): Promise<void> {
     const list = await cameras.list();
@@ -47,6 +69,7 @@ export function createCameraService(deps: {
     },
     async create(input: CameraConfig): Promise<CameraView> {
       if (!(await cameras.create(input))) throw new CameraConflictError(`camera "${input.id}" already exists`);
+      known.add(input.id);
       await pushed();
       return view(input);
     },
@@ -54,6 +77,9 @@ export function createCameraService(deps: {
       const current = await cameras.get(id);
       if (!current) return null;
       const next = cameraConfigSchema.parse({ ...current, ...patch, id });
+      if ((await cameras.sources()).get(id) === "file") {
+        logger.warn({ camera: id, fields: Object.keys(patch) }, "camera from the cameras file edited through the API: the change applies now, but the file wins again on the next start");
+      }
       await cameras.update(next);
       await pushed();
       return view(next);
@@ -61,15 +87,53 @@ export function createCameraService(deps: {
     async remove(id: string): Promise<boolean> {
       const ok = await cameras.remove(id);
       if (ok) {
+        known.delete(id);
         status.forget(id);
         await pushed();
       }
       return ok;
     },
-    /** Seeds cameras from CAMERAS_FILE on first start (existing rows win: the API may have edited them). */
+    /**
+     * Applies CAMERAS_FILE on start: the cameras it declares are the file's, so its version wins over
+     * the stored one (an edit to the file takes effect on the next start); cameras created through the
+     * API are not in the file and are kept. A camera whose stored version differs from the file's
+     * (edited in the console, or the file was changed) is logged once, saying the file wins.
+     * Runs before the consumer starts, so redelivered events of these cameras are admitted; `announce`
+     * pushes the list once the broker connection exists.
+     */
     async seed(list: CameraConfig[]): Promise<void> {
-      for (const c of list) await cameras.create(c);
-      await pushed();
+      const sources = await cameras.sources();
+      for (const c of list) {
+        const stored = sources.has(c.id) ? await cameras.get(c.id) : null;
+        if (stored && JSON.stringify(cameraConfigSchema.parse(stored)) !== JSON.stringify(cameraConfigSchema.parse(c))) {
+          const changed = Object.keys({ ...stored, ...c }).filter((k) => JSON.stringify(stored[k as keyof CameraConfig]) !== JSON.stringify(c[k as keyof CameraConfig]));
+          logger.warn(
+            { camera: c.id, fields: changed, storedBy: sources.get(c.id) === "api" ? "api" : "an earlier cameras file" },
+            "camera differs between the cameras file and the stored configuration: the cameras file wins (edit the file, or remove the camera from it to manage it in the console)",
+          );
+        }
+        await cameras.putFromFile(c);
+      }
+      await refreshKnown();
+    },
+    /** Pushes the current list to ingest (retained topic + hook). */
+    announce: pushed,
+    /** Loads the registered ids (startup; later misses reload them, see `isKnown`). */
+    refreshKnown,
+    /**
+     * Whether `id` is a registered camera: from the cache, or — for an id not in it — from the database
+     * when the cache is older than a few seconds (a camera just added through another instance).
+     */
+    isKnown(id: string): boolean | Promise<boolean> {
+      if (known.has(id)) return true;
+      if (now() - knownAt < KNOWN_REFRESH_MS) return false;
+      return refreshKnown().then(
+        () => known.has(id),
+        (err: unknown) => {
+          logger.warn({ err }, "loading the camera ids failed; treating the camera as unknown");
+          return false;
+        },
+      );
     },
   };
 }

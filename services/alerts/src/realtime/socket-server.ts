@@ -32,12 +32,21 @@ export async function startSocketServer(deps: {
   redisUrl?: string;
   /** Redis channel prefix: instances of one deployment share it (the MQTT topic prefix). */
   redisKey?: string;
+  /**
+   * Browser origins allowed to open a socket besides the console's own (same host). A handshake
+   * without an Origin (a server-side client) is judged by its session alone.
+   */
+  allowedOrigins?: string[];
+  /** How often every socket's session is checked again (revoked elsewhere, disabled user); default 30 s. */
+  recheckMs?: number;
 }) {
   const { auth, logger } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(deps.httpServer, {
     serveClient: false,
     cors: { origin: false },
     pingInterval: 20_000,
+    // Cross-site WebSocket hijacking: a page on another site must not ride the operator's cookie.
+    allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host, deps.allowedOrigins ?? [])),
   });
   let redisClose: (() => Promise<void>) | null = null;
   if (deps.redisUrl) {
@@ -58,6 +67,8 @@ export async function startSocketServer(deps: {
       (session) => {
         if (!session) return next(new Error("unauthorized"));
         socket.data.session = session;
+        // Bound to its session: dropped at logout (any instance, through the adapter) and at expiry.
+        void socket.join(sessionRoom(session.tokenHash));
         next();
       },
       () => next(new Error("unavailable")),
@@ -68,7 +79,12 @@ export async function startSocketServer(deps: {
     const { user } = socket.data.session;
     for (const r of ROLE_ORDER) if (roleAtLeast(user.role, r)) void socket.join(roomOf(r));
     deps.metrics.socketClients.inc();
-    socket.on("disconnect", () => deps.metrics.socketClients.dec());
+    const untilExpiry = Date.parse(socket.data.session.expiresAt) - Date.now();
+    const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(untilExpiry, 2 ** 31 - 1)));
+    socket.on("disconnect", () => {
+      clearTimeout(expiry);
+      deps.metrics.socketClients.dec();
+    });
     socket.on("alert:ack", (request, reply) => {
       const respond = typeof reply === "function" ? reply : () => undefined;
       const parsed = ackRequest.safeParse(request);
@@ -91,6 +107,19 @@ export async function startSocketServer(deps: {
     });
   });
 
+  auth.onSessionEnded((tokenHash) => io.in(sessionRoom(tokenHash)).disconnectSockets(true));
+  // Sessions also end where this instance is not told (another instance, an expired row, a disabled
+  // user): every connection's session is checked again periodically.
+  const recheck = setInterval(() => {
+    void (async () => {
+      for (const s of await io.local.fetchSockets()) {
+        const current = await auth.authenticateHash(s.data.session.tokenHash).catch(() => undefined);
+        if (current === null) s.disconnect(true);
+      }
+    })().catch((err: unknown) => logger.warn({ err }, "socket session re-check failed"));
+  }, deps.recheckMs ?? 30_000);
+  recheck.unref();
+
   return {
     io,
     emit<E extends keyof ServerToClientEvents>(event: E, minRole: UserRole, ...args: Parameters<ServerToClientEvents[E]>): void {
@@ -98,6 +127,7 @@ export async function startSocketServer(deps: {
     },
     async close(): Promise<void> {
       // Not io.close(): that would also close the HTTP server, which fastify owns and closes itself.
+      clearInterval(recheck);
       io.disconnectSockets(true);
       io.engine.close();
       await redisClose?.();
@@ -105,3 +135,17 @@ export async function startSocketServer(deps: {
   };
 }
 export type SocketServer = Awaited<ReturnType<typeof startSocketServer>>;
+
+const sessionRoom = (tokenHash: string) => `session:${tokenHash}`;
+
+/** Same host as the request (the console's own page), or listed; no Origin at all: not a browser page. */
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  if (!origin) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return !!host && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+

@@ -1,4 +1,4 @@
-import type { Alert, AlertHistoryEntry, AlertState, AlertType } from "@vigil/contracts";
+import { alertSeverity, alertState, type Alert, type AlertHistoryEntry, type AlertState, type AlertType } from "@vigil/contracts";
 import type { Queryable } from "./database.js";
 
 interface AlertRow {
@@ -22,10 +22,35 @@ interface AlertRow {
   resolve_reason: Alert["resolveReason"] | null;
   possible: boolean | null;
   boxes: Alert["boxes"] | null;
+  occurrences: number;
+  last_seen_at: string | null;
+  raised_at: string | null;
+  evidence: Alert["evidence"] | null;
+  history: Alert["history"] | null;
+}
+
+interface HistoryRow {
+  state: AlertState;
+  at: string;
+  by: string | null;
+  note: string | null;
+  kind: "state" | "occurrence";
+  reason: AlertHistoryEntry["reason"] | null;
+  occurrence: number | null;
+  camera_id: string | null;
+  event_id: string | null;
 }
 
 const COLUMNS =
-  "id, type, severity, camera_id, ts, state, event_id, plate, display, match_kind, watchlist_id, reason, snapshot, crop, updated_at, updated_by, note, resolve_reason, possible, boxes";
+  "id, type, severity, camera_id, ts, state, event_id, plate, display, match_kind, watchlist_id, reason, snapshot, crop, updated_at, updated_by, note, resolve_reason, possible, boxes, occurrences, last_seen_at, raised_at, evidence, history";
+
+/**
+ * The queue order of `compareAlertsForQueue` (contracts) in SQL: state, then severity (the ranks come
+ * from the same enums), then the latest of last seen and raised.
+ */
+const QUEUE_ORDER = `array_position(ARRAY['${alertState.options.join("','")}'], state),
+  array_position(ARRAY['${alertSeverity.options.join("','")}'], severity) DESC,
+  GREATEST(COALESCE(last_seen_at, ts), COALESCE(raised_at, ts)) DESC, id`;
 
 export function rowToAlert(r: AlertRow): Alert {
   const opt = <K extends string, V>(k: K, v: V | null) => (v === null || v === undefined ? {} : ({ [k]: v } as Record<K, V>));
@@ -51,6 +76,25 @@ export function rowToAlert(r: AlertRow): Alert {
     ...opt("resolveReason", r.resolve_reason),
     ...opt("possible", r.possible),
     ...opt("boxes", r.boxes),
+    ...(r.occurrences > 1 || r.last_seen_at ? { occurrences: r.occurrences } : {}),
+    ...opt("lastSeenAt", r.last_seen_at),
+    ...opt("raisedAt", r.raised_at),
+    ...opt("evidence", r.evidence),
+    ...opt("history", r.history),
+  };
+}
+
+function rowToHistory(r: HistoryRow): AlertHistoryEntry {
+  return {
+    state: r.state,
+    at: r.at,
+    by: r.by,
+    note: r.note,
+    ...(r.kind === "occurrence" ? { kind: "occurrence" as const } : {}),
+    ...(r.reason ? { reason: r.reason } : {}),
+    ...(r.occurrence ? { occurrence: r.occurrence } : {}),
+    ...(r.camera_id ? { cameraId: r.camera_id } : {}),
+    ...(r.event_id ? { eventId: r.event_id } : {}),
   };
 }
 
@@ -60,6 +104,7 @@ export interface AlertListFilter {
   from?: string;
   to?: string;
   limit: number;
+  order?: "queue" | "newest";
 }
 
 export function createAlertsRepository(db: Queryable) {
@@ -67,45 +112,53 @@ export function createAlertsRepository(db: Queryable) {
     /** Writes the alert's current state and its history entries; idempotent (safe to replay after an outage). */
     async save(alert: Alert, history: AlertHistoryEntry[], tx: Queryable = db): Promise<void> {
       await tx.query(
-        `INSERT INTO alerts (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
+        `INSERT INTO alerts (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
          ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, ts = excluded.ts, state = excluded.state,
-           event_id = excluded.event_id, snapshot = excluded.snapshot, crop = excluded.crop, updated_at = excluded.updated_at,
-           updated_by = excluded.updated_by, note = excluded.note, resolve_reason = excluded.resolve_reason,
-           possible = excluded.possible, boxes = excluded.boxes`,
+           event_id = excluded.event_id, match_kind = excluded.match_kind, snapshot = excluded.snapshot, crop = excluded.crop,
+           updated_at = excluded.updated_at, updated_by = excluded.updated_by, note = excluded.note, resolve_reason = excluded.resolve_reason,
+           possible = excluded.possible, boxes = excluded.boxes, occurrences = excluded.occurrences, last_seen_at = excluded.last_seen_at,
+           raised_at = excluded.raised_at, evidence = excluded.evidence, history = excluded.history`,
         [
           alert.id, alert.type, alert.severity, alert.cameraId, alert.ts, alert.state, alert.eventId ?? null, alert.plate ?? null,
           alert.display ?? null, alert.matchKind ?? null, alert.watchlistId ?? null, alert.reason ?? null, alert.snapshot ?? null,
           alert.crop ?? null, alert.updatedAt ?? null, alert.updatedBy ?? null, alert.note ?? null, alert.resolveReason ?? null,
-          alert.possible ?? null, alert.boxes ? JSON.stringify(alert.boxes) : null,
+          alert.possible ?? null, alert.boxes ? JSON.stringify(alert.boxes) : null, alert.occurrences ?? 1, alert.lastSeenAt ?? null,
+          alert.raisedAt ?? null, alert.evidence ? JSON.stringify(alert.evidence) : null, alert.history ? JSON.stringify(alert.history) : null,
         ],
       );
       for (const h of history) {
-        await tx.query("INSERT INTO alert_history (alert_id, state, at, by, note) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", [
-          alert.id, h.state, h.at, h.by, h.note,
-        ]);
+        await tx.query(
+          `INSERT INTO alert_history (alert_id, state, at, by, note, kind, reason, occurrence, camera_id, event_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+          [alert.id, h.state, h.at, h.by, h.note, h.kind ?? "state", h.reason ?? null, h.occurrence ?? null, h.cameraId ?? null, h.eventId ?? null],
+        );
       }
     },
     async get(id: string): Promise<Alert | null> {
       const { rows } = await db.query<AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE id = $1`, [id]);
       return rows[0] ? rowToAlert(rows[0]) : null;
     },
+    /** The full log, in the order it was recorded (an occurrence's `at` is its event's time, which may be older). */
     async history(id: string): Promise<AlertHistoryEntry[]> {
-      const { rows } = await db.query<AlertHistoryEntry>("SELECT state, at, by, note FROM alert_history WHERE alert_id = $1 ORDER BY at, id", [id]);
-      return rows;
+      const { rows } = await db.query<HistoryRow>(
+        "SELECT state, at, by, note, kind, reason, occurrence, camera_id, event_id FROM alert_history WHERE alert_id = $1 ORDER BY id",
+        [id],
+      );
+      return rows.map(rowToHistory);
     },
     async list(f: AlertListFilter): Promise<Alert[]> {
       const { rows } = await db.query<AlertRow>(
         `SELECT ${COLUMNS} FROM alerts
           WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR type = $2)
             AND ($3::timestamptz IS NULL OR ts >= $3) AND ($4::timestamptz IS NULL OR ts <= $4)
-          ORDER BY ts DESC LIMIT $5`,
+          ORDER BY ${f.order === "newest" ? "ts DESC, id" : QUEUE_ORDER} LIMIT $5`,
         [f.state ?? null, f.type ?? null, f.from ?? null, f.to ?? null, f.limit],
       );
       return rows.map(rowToAlert);
     },
-    /** Open alerts, to rebuild the in-memory de-duplication state at start. */
+    /** Open alerts and those raised or seen since `sinceIso`, to rebuild the in-memory de-duplication state at start. */
     async listOpenSince(sinceIso: string): Promise<Alert[]> {
-      const { rows } = await db.query<AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE ts >= $1 OR state <> 'resolved' ORDER BY ts`, [sinceIso]);
+      const { rows } = await db.query<AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE ts >= $1 OR last_seen_at >= $1 OR state <> 'resolved' ORDER BY ts`, [sinceIso]);
       return rows.map(rowToAlert);
     },
   };

@@ -20,6 +20,18 @@ export function createCamerasRepository(db: Queryable) {
       const { rows } = await db.query("INSERT INTO cameras (id, config) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id", [camera.id, JSON.stringify(camera)]);
       return rows.length > 0;
     },
+    /** Where each camera was declared (the cameras file or the API). */
+    async sources(): Promise<Map<string, "file" | "api">> {
+      const { rows } = await db.query<{ id: string; source: "file" | "api" }>("SELECT id, source FROM cameras");
+      return new Map(rows.map((r) => [r.id, r.source]));
+    },
+    /** The cameras file's version of a camera: inserted or replaced, and marked as the file's. */
+    async putFromFile(camera: CameraConfig): Promise<void> {
+      await db.query(
+        "INSERT INTO cameras (id, config, source) VALUES ($1, $2, 'file') ON CONFLICT (id) DO UPDATE SET config = excluded.config, source = 'file', updated_at = now()",
+        [camera.id, JSON.stringify(camera)],
+      );
+    },
     async upsert(camera: CameraConfig): Promise<void> {
       await db.query(
         "INSERT INTO cameras (id, config) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET config = excluded.config, updated_at = now()",

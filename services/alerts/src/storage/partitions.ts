@@ -11,12 +11,21 @@ export function utcDayStart(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
 }
 
+export interface PartitionManagerOptions {
+  /**
+   * The event times (ms) for which a day partition may be created on demand; rows outside it go to the
+   * DEFAULT partition. Without it any day may get one — including year 9999, whose partition bound
+   * PostgreSQL cannot even represent (`time zone displacement out of range`).
+   */
+  onDemandWindow?(): { fromMs: number; toMs: number };
+}
+
 /**
  * Day partitions of `plate_reads` (native partitioning only; a TimescaleDB hypertable manages its own
  * chunks). Keeps a cache of days known to exist so the batch writer pays for a catalogue lookup only
  * the first time it sees a day.
  */
-export function createPartitionManager(db: Database) {
+export function createPartitionManager(db: Database, options: PartitionManagerOptions = {}) {
   const known = new Set<number>();
   let timescale: boolean | undefined;
 
@@ -47,8 +56,12 @@ export function createPartitionManager(db: Database) {
     isTimescale,
     /** Makes sure every UTC day touched by `timestamps` (ms) has its partition. */
     async ensureFor(timestamps: Iterable<number>): Promise<void> {
+      const window = options.onDemandWindow?.();
       const days = new Set<number>();
-      for (const t of timestamps) days.add(utcDayStart(t));
+      for (const t of timestamps) {
+        if (!Number.isFinite(t) || (window && (t < window.fromMs || t > window.toMs))) continue;
+        days.add(utcDayStart(t));
+      }
       for (const d of days) await ensureDay(d);
     },
     /** Creates today's partition and the next `daysAhead`. */
@@ -59,6 +72,8 @@ export function createPartitionManager(db: Database) {
     /** Drops day partitions wholly older than the retention window (and old rows in DEFAULT). */
     async applyRetention(retentionDays: number, now = Date.now()): Promise<string[]> {
       const cutoff = utcDayStart(now) - retentionDays * DAY_MS;
+      // Superseded revisions (migration 007) follow the reads' retention.
+      await db.query("DELETE FROM plate_read_revisions WHERE ts < $1", [new Date(cutoff).toISOString()]);
       if (await isTimescale()) {
         await db.query(`SELECT drop_chunks('plate_reads', older_than => $1::timestamptz)`, [new Date(cutoff).toISOString()]);
         return [];

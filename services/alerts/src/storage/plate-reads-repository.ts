@@ -55,7 +55,8 @@ export function decodeCursor(cursor: string): { ts: string; id: string } | null 
 }
 
 export interface PlateSearch {
-  q: string;
+  /** Absent: every read inside from/to (and cameraId), newest first. */
+  q?: string;
   match: PlateMatchMode;
   from?: string;
   to?: string;
@@ -65,12 +66,16 @@ export interface PlateSearch {
   fuzzyThreshold: number;
 }
 
-/** Keeps the highest revision of each event id (ON CONFLICT cannot touch a row twice in one statement). */
+/**
+ * Keeps the highest revision of each event id (ON CONFLICT cannot touch a row twice in one statement),
+ * with the rules the table applies: the first message of a revision wins over a copy sent later, and
+ * only the camera that made a read revises it.
+ */
 export function latestRevisions(events: PlateEvent[]): PlateEvent[] {
   const byId = new Map<string, PlateEvent>();
   for (const e of events) {
     const prev = byId.get(e.id);
-    if (!prev || (e.revision ?? 0) >= (prev.revision ?? 0)) byId.set(e.id, e);
+    if (!prev || ((e.revision ?? 0) > (prev.revision ?? 0) && e.cameraId === prev.cameraId)) byId.set(e.id, e);
   }
   return [...byId.values()];
 }
@@ -87,15 +92,18 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
 
   return {
     /**
-     * Stores a batch in one statement. Idempotent by event id: a redelivery changes nothing, a higher
-     * revision replaces the row (even when its timestamp moved, by up to a day, into another partition),
-     * a lower one is ignored. First readings (revision 0) skip the look-up of earlier revisions.
+     * Stores a batch in one statement; reads are immutable. Idempotent by event id: a redelivery — or
+     * anyone re-sending an existing id + ts — changes nothing (counted as a duplicate). A higher
+     * revision from the same camera becomes the current row (even when its timestamp moved, by up to
+     * a day, into another partition) and the row it supersedes is appended to plate_read_revisions; a
+     * lower or equal one is ignored. First readings (revision 0) skip the look-up of earlier revisions.
      */
-    async insertBatch(events: PlateEvent[], tx: Queryable = db): Promise<void> {
+    async insertBatch(events: PlateEvent[], tx: Queryable = db): Promise<{ stored: number; duplicates: number }> {
       const batch = latestRevisions(events);
-      if (!batch.length) return;
+      if (!batch.length) return { stored: 0, duplicates: events.length };
       await partitions.ensureFor(batch.map((e) => Date.parse(e.ts)));
-      await tx.query(
+      const near = "p.id = i.id AND p.ts BETWEEN i.ts - interval '1 day' AND i.ts + interval '1 day'";
+      const { rows } = await tx.query<{ id: string }>(
         `WITH incoming AS (
            SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[],
                                 $8::real[], $9::text[], $10::int[], $11::text[], $12::text[], $13::int[])
@@ -103,23 +111,29 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
          ), keys AS (
            INSERT INTO plate_keys (plate, plate_folded)
            SELECT DISTINCT plate, plate_folded FROM incoming ORDER BY plate ON CONFLICT DO NOTHING -- sorted: concurrent batches lock keys in one order
+         ), superseded AS (
+           INSERT INTO plate_read_revisions (id, ts, camera_id, plate, display, rows, confidence, bbox, frames, snapshot, crop, revision, received_at)
+           SELECT p.id, p.ts, p.camera_id, p.plate, p.display, p.rows, p.confidence, p.bbox, p.frames, p.snapshot, p.crop, p.revision, p.received_at
+             FROM plate_reads p JOIN incoming i ON ${near}
+            WHERE i.revision > 0 AND p.revision < i.revision AND p.camera_id = i.camera_id
+           ON CONFLICT DO NOTHING
          ), moved AS (
            DELETE FROM plate_reads p USING incoming i
-            WHERE i.revision > 0 AND p.id = i.id AND p.ts BETWEEN i.ts - interval '1 day' AND i.ts + interval '1 day'
-              AND p.ts <> i.ts AND p.revision <= i.revision RETURNING p.id
+            WHERE i.revision > 0 AND ${near} AND p.ts <> i.ts AND p.revision < i.revision AND p.camera_id = i.camera_id RETURNING p.id
          )
          INSERT INTO plate_reads (id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, snapshot, crop, revision)
          SELECT i.id, i.ts, i.camera_id, i.plate, i.plate_folded, i.display, i.rows, i.confidence, i.bbox::real[], i.frames,
                 i.snapshot, i.crop, i.revision
            FROM incoming i
           WHERE i.revision = 0 OR NOT EXISTS (
-                  SELECT 1 FROM plate_reads p WHERE p.id = i.id AND p.ts BETWEEN i.ts - interval '1 day' AND i.ts + interval '1 day'
-                     AND p.ts <> i.ts AND p.revision > i.revision)
+                  SELECT 1 FROM plate_reads p WHERE ${near} AND p.ts <> i.ts AND (p.revision >= i.revision OR p.camera_id <> i.camera_id))
          ON CONFLICT (id, ts) DO UPDATE SET
            camera_id = excluded.camera_id, plate = excluded.plate, plate_folded = excluded.plate_folded,
            display = excluded.display, rows = excluded.rows, confidence = excluded.confidence, bbox = excluded.bbox,
-           frames = excluded.frames, snapshot = excluded.snapshot, crop = excluded.crop, revision = excluded.revision
-          WHERE plate_reads.revision <= excluded.revision`,
+           frames = excluded.frames, snapshot = excluded.snapshot, crop = excluded.crop, revision = excluded.revision,
+           received_at = now()
+          WHERE plate_reads.revision < excluded.revision AND plate_reads.camera_id = excluded.camera_id
+         RETURNING id`,
         [
           batch.map((e) => e.id),
           batch.map((e) => e.ts),
@@ -136,14 +150,18 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
           batch.map((e) => e.revision ?? 0),
         ],
       );
+      return { stored: rows.length, duplicates: events.length - rows.length };
     },
 
     async search(s: PlateSearch): Promise<{ items: PlateRead[]; nextCursor: string | null }> {
-      const key = toPlateKey(s.q);
+      const key = s.q === undefined ? "" : toPlateKey(s.q);
+      const match = s.q === undefined ? "browse" : s.match;
       const params: unknown[] = [];
       const p = (v: unknown) => `$${params.push(v)}`;
-      const where: string[] = [];
-      switch (s.match) {
+      const where: string[] = ["true"];
+      switch (match) {
+        case "browse":
+          break;
         case "exact":
           where.push(`plate = ${p(key)}`);
           break;
@@ -165,17 +183,17 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
       if (s.to) where.push(`ts <= ${p(s.to)}`);
       if (s.cameraId) where.push(`camera_id = ${p(s.cameraId)}`);
       if (s.cursor) where.push(`(ts, id) < (${p(s.cursor.ts)}::timestamptz, ${p(s.cursor.id)}::uuid)`);
-      const fetch = s.match === "fuzzy" ? s.limit * 4 : s.limit + 1;
+      const fetch = match === "fuzzy" ? s.limit * 4 : s.limit + 1;
       const select = `SELECT ${COLUMNS} FROM plate_reads WHERE ${where.join(" AND ")}`;
       // A prefix of 4+ characters matches few rows: collect them through the prefix index first, or the
       // planner may walk the time index backwards through millions of rows looking for them.
       const sql =
-        s.match === "prefix" && key.length >= 4
+        match === "prefix" && key.length >= 4
           ? `WITH c AS MATERIALIZED (${select}) SELECT * FROM c ORDER BY ts DESC, id DESC LIMIT ${fetch}`
           : `${select} ORDER BY ts DESC, id DESC LIMIT ${fetch}`;
       // Each prefix is its own SQL text: run it unnamed rather than caching one statement per prefix.
-      const { rows } = await db.query<PlateReadRow>(sql, params, { oneShot: s.match === "prefix" });
-      if (s.match !== "fuzzy") {
+      const { rows } = await db.query<PlateReadRow>(sql, params, { oneShot: match === "prefix" });
+      if (match !== "fuzzy") {
         const more = rows.length > s.limit;
         const page = rows.slice(0, s.limit);
         const last = page.at(-1);

@@ -35,6 +35,18 @@ describe("revisions in one batch", () => {
     expect(out).toHaveLength(2);
     expect(out.find((e) => e.id === a.id)?.plate).toBe("51F12345");
   });
+
+  it("keeps the first copy of a revision, and ignores a revision from another camera", () => {
+    const base = { schemaVersion: 1, cameraId: "c", ts: "2026-01-01T00:00:00Z", plate: "51F12345", display: "51F-123.45", rows: 1, confidence: 0.9, bbox: [0, 0, 0.1, 0.1], frames: 3 } as const;
+    const id = crypto.randomUUID();
+    const out = latestRevisions([
+      { ...base, id },
+      { ...base, id, plate: "99Z99999", display: "99Z-999.99" }, // re-sent id + ts: not an overwrite
+      { ...base, id, cameraId: "other", revision: 5, plate: "99Z99998", display: "99Z-999.98" },
+    ] as PlateEvent[]);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ plate: "51F12345", cameraId: "c" });
+  });
 });
 
 describe("media paths", () => {

@@ -1,10 +1,11 @@
-import type { WatchlistEntry, WatchlistPriority } from "@vigil/contracts";
+import type { WatchlistEntry, WatchlistMatchType, WatchlistPriority } from "@vigil/contracts";
 import type { Queryable } from "./database.js";
 
 interface WatchlistRow {
   id: string;
   plate: string;
   display: string;
+  match: WatchlistMatchType;
   reason: string;
   priority: WatchlistPriority;
   expires_at: string | null;
@@ -18,6 +19,7 @@ function toEntry(r: WatchlistRow): WatchlistEntry {
     id: r.id,
     plate: r.plate,
     display: r.display,
+    match: r.match,
     reason: r.reason,
     priority: r.priority,
     expiresAt: r.expires_at,
@@ -32,6 +34,7 @@ export interface NewWatchlistEntry {
   plate: string;
   plateFolded: string;
   display: string;
+  match: WatchlistMatchType;
   reason: string;
   priority: WatchlistPriority;
   expiresAt: string | null;
@@ -43,7 +46,7 @@ export function createWatchlistRepository(db: Queryable) {
     /** Entries not deleted (expired ones included, so the console can show them greyed out). */
     async list(): Promise<WatchlistEntry[]> {
       const { rows } = await db.query<WatchlistRow>(
-        `SELECT w.id, w.plate, w.display, w.reason, w.priority, w.expires_at, w.created_at, w.created_by,
+        `SELECT w.id, w.plate, w.display, w.match, w.reason, w.priority, w.expires_at, w.created_at, w.created_by,
                 (SELECT count(*)::int FROM alerts a WHERE a.watchlist_id = w.id) AS hits
            FROM watchlist w WHERE w.deleted_at IS NULL ORDER BY w.created_at DESC`,
       );
@@ -51,17 +54,17 @@ export function createWatchlistRepository(db: Queryable) {
     },
     async create(e: NewWatchlistEntry): Promise<WatchlistEntry> {
       const { rows } = await db.query<WatchlistRow>(
-        `INSERT INTO watchlist (id, plate, plate_folded, display, reason, priority, expires_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         RETURNING id, plate, display, reason, priority, expires_at, created_at, created_by`,
-        [e.id, e.plate, e.plateFolded, e.display, e.reason, e.priority, e.expiresAt, e.createdBy],
+        `INSERT INTO watchlist (id, plate, plate_folded, display, match, reason, priority, expires_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         RETURNING id, plate, display, match, reason, priority, expires_at, created_at, created_by`,
+        [e.id, e.plate, e.plateFolded, e.display, e.match, e.reason, e.priority, e.expiresAt, e.createdBy],
       );
       return toEntry(rows[0]!);
     },
     async remove(id: string, by: string): Promise<WatchlistEntry | null> {
       const { rows } = await db.query<WatchlistRow>(
         `UPDATE watchlist SET deleted_at = now(), deleted_by = $2 WHERE id = $1 AND deleted_at IS NULL
-         RETURNING id, plate, display, reason, priority, expires_at, created_at, created_by`,
+         RETURNING id, plate, display, match, reason, priority, expires_at, created_at, created_by`,
         [id, by],
       );
       return rows[0] ? toEntry(rows[0]) : null;

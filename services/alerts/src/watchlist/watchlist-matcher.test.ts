@@ -54,4 +54,14 @@ describe("watchlist matching", () => {
     expect(normaliseWatchlistPlate("51F-l23.45")).toEqual({ key: "51F12345", display: "51F-123.45" });
     expect(normaliseWatchlistPlate("59-X1 234.56").key).toBe("59X123456");
   });
+
+  it("a partial pattern matches every read that contains its fragment, and nothing else", () => {
+    const partial = [entry("K25", { match: "partial" })];
+    expect(matchPlate(partial, "51K25678", NOW, 0.92).map((m) => m.kind)).toEqual(["partial"]);
+    expect(matchPlate(partial, "30K-251.01", NOW, 0.92)).toHaveLength(1);
+    expect(matchPlate(partial, "51K12345", NOW, 0.92)).toHaveLength(0);
+    // A full-plate entry is never matched as a fragment: 51F12345 inside a longer read is not a hit.
+    expect(matchPlate([entry("1F12345")], "51F12345", NOW, 0.99)).toHaveLength(0);
+  });
 });
+

@@ -14,7 +14,8 @@ export function isActive(entry: WatchlistEntry, nowMs: number): boolean {
 /**
  * Matches a plate read against the watchlist: exact on the alphanumeric key, else OCR-aware fuzzy
  * (look-alike substitutions cost little, so `51F-l23.45` hits `51F-123.45` while a real different
- * digit does not). Expired entries never match. Pure: the caller owns the entry list.
+ * digit does not); a partial entry matches any read that contains its fragment. Expired entries never
+ * match. Pure: the caller owns the entry list.
  */
 export function createWatchlistMatcher(options: { threshold: number }) {
   let entries: WatchlistEntry[] = [];
@@ -37,6 +38,10 @@ export function matchPlate(entries: readonly WatchlistEntry[], plate: string, no
   const out: WatchlistMatch[] = [];
   for (const entry of entries) {
     if (!isActive(entry, nowMs)) continue;
+    if (entry.match === "partial") {
+      if (key.includes(entry.plate)) out.push({ entry, kind: "partial", score: entry.plate.length / key.length });
+      continue;
+    }
     if (entry.plate === key) {
       out.push({ entry, kind: "exact", score: 1 });
       continue;

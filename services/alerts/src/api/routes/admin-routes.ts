@@ -32,8 +32,10 @@ export function adminRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       const full = safeMediaPath(deps.mediaDir, rel);
       const info = full ? await stat(full).catch(() => null) : null;
       if (!full || !info?.isFile()) return reply.code(404).send({ error: "not_found", message: "no such media file" });
+      // Evidence is personal data: browsers may keep it, shared caches (proxies) may not. fastify-static
+      // would otherwise write its own "public" header over this one.
       reply.header("cache-control", "private, max-age=3600");
-      return reply.sendFile(full.slice(resolve(deps.mediaDir).length + 1), resolve(deps.mediaDir));
+      return reply.sendFile(full.slice(resolve(deps.mediaDir).length + 1), resolve(deps.mediaDir), { cacheControl: false });
     });
   };
 }

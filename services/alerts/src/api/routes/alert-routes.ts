@@ -13,16 +13,37 @@ export function alertRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
 
     app.get("/api/v1/alerts", {
       onRequest: operator,
-      schema: { tags: ["alerts"], summary: "Alerts, newest first", querystring: alertListQuerySchema, response: { 200: alertListResponseSchema } },
+      schema: {
+        tags: ["alerts"],
+        summary: "The alert queue",
+        description: "order=queue (default): new, then acknowledged, then resolved; most severe first; then by the latest occurrence (lastSeenAt, or raisedAt when later). order=newest: by ts.",
+        querystring: alertListQuerySchema,
+        response: { 200: alertListResponseSchema },
+      },
     }, async (req) => ({ items: await deps.alertsRepo.list(req.query) }));
 
     app.get("/api/v1/alerts/:id", {
       onRequest: operator,
-      schema: { tags: ["alerts"], summary: "One alert with its state history", params: idParams, response: { 200: z.object({ alert: alertSchema, history: z.array(alertHistoryEntrySchema) }), 404: errorResponseSchema } },
+      schema: { tags: ["alerts"], summary: "One alert with its full history (raised, acknowledged, each occurrence, resolved)", params: idParams, response: { 200: z.object({ alert: alertSchema, history: z.array(alertHistoryEntrySchema) }), 404: errorResponseSchema } },
     }, async (req, reply) => {
       const alert = await deps.alertsRepo.get(req.params.id);
       if (!alert) return reply.code(404).send({ error: "not_found", message: "no such alert" });
       return { alert, history: await deps.alertsRepo.history(req.params.id) };
+    });
+
+    app.get("/api/v1/alerts/:id/history", {
+      onRequest: operator,
+      schema: {
+        tags: ["alerts"],
+        summary: "An alert's full history, in the order it happened",
+        description: "Raised, acknowledged (by, note), each occurrence (the condition seen again: camera, event), resolved (by, reason, note). The alert itself carries a bounded copy.",
+        params: idParams,
+        response: { 200: z.object({ items: z.array(alertHistoryEntrySchema) }), 404: errorResponseSchema },
+      },
+    }, async (req, reply) => {
+      const alert = await deps.alertsRepo.get(req.params.id);
+      if (!alert) return reply.code(404).send({ error: "not_found", message: "no such alert" });
+      return { items: await deps.alertsRepo.history(req.params.id) };
     });
 
     const transitionError = (err: unknown) => {

@@ -6,10 +6,18 @@ export function healthRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get("/healthz", { schema: { tags: ["health"], summary: "Liveness", response: { 200: z.object({ status: z.literal("ok") }) } } }, async () => ({ status: "ok" as const }));
 
-    const readiness = z.object({ status: z.enum(["ready", "not_ready"]), database: z.boolean(), broker: z.boolean() });
-    app.get("/readyz", { schema: { tags: ["health"], summary: "Readiness: database and broker reachable", response: { 200: readiness, 503: readiness } } }, async (_req, reply) => {
+    const readiness = z.object({
+      status: z.enum(["ready", "not_ready"]),
+      database: z.boolean(),
+      broker: z.boolean(),
+      writer: z
+        .object({ stalledS: z.number(), pending: z.number() })
+        .optional()
+        .describe("Present (and not ready) when plate reads have been pending this long without anything stored"),
+    });
+    app.get("/readyz", { schema: { tags: ["health"], summary: "Readiness: database and broker reachable, plate storage not stuck", response: { 200: readiness, 503: readiness } } }, async (_req, reply) => {
       const r = await deps.ready();
-      const ok = r.database && r.broker;
+      const ok = r.database && r.broker && !r.writer;
       return reply.code(ok ? 200 : 503).send({ status: ok ? "ready" : "not_ready", ...r });
     });
 

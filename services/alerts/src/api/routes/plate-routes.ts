@@ -14,19 +14,19 @@ export function plateRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       onRequest: viewer,
       schema: {
         tags: ["plates"],
-        summary: "Search plate history; `reason` is required and written to the audit log",
+        summary: "Search plate history, or browse every read of a time window (no `q`; optionally one camera); `reason` is required and written to the audit log",
         querystring: plateSearchQuerySchema,
         response: { 200: plateSearchResponseSchema, 400: errorResponseSchema },
       },
     }, async (req, reply) => {
       const q = req.query;
-      if (toPlateKey(q.q).length === 0) return reply.code(400).send({ error: "bad_request", message: "q must contain letters or digits" });
+      if (q.q !== undefined && toPlateKey(q.q).length === 0) return reply.code(400).send({ error: "bad_request", message: "q must contain letters or digits" });
       const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
       if (cursor === null) return reply.code(400).send({ error: "bad_request", message: "invalid cursor" });
       if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) return reply.code(400).send({ error: "bad_request", message: "from is after to" });
-      await audit(deps, req, "plates.search", q.q, { reason: q.reason, match: q.match, from: q.from, to: q.to, cameraId: q.cameraId });
+      await audit(deps, req, "plates.search", q.q ?? null, { reason: q.reason, match: q.match, from: q.from, to: q.to, cameraId: q.cameraId });
       return deps.plateReads.search({
-        q: q.q,
+        ...(q.q !== undefined ? { q: q.q } : {}),
         match: q.match,
         limit: q.limit,
         fuzzyThreshold: deps.fuzzyThreshold,
@@ -41,9 +41,9 @@ export function plateRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       onRequest: viewer,
       schema: {
         tags: ["plates"],
-        summary: "A vehicle's sightings in time order with camera positions",
+        summary: "A vehicle's sightings in time order with camera positions; `reason` is required and written to the audit log",
         params: z.object({ plate: z.string().min(1).max(20) }),
-        querystring: plateTrackQuerySchema.extend({ reason: z.string().max(500).optional() }),
+        querystring: plateTrackQuerySchema,
         response: { 200: plateTrackResponseSchema, 400: errorResponseSchema },
       },
     }, async (req, reply) => {
