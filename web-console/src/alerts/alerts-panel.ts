@@ -198,7 +198,7 @@ export class AlertsPanel {
       "article",
       {
         class: `alert-card sev-${alert.severity} state-${alert.state}${selected ? " selected" : ""}`,
-        attrs: { "data-alert-id": alert.id, role: "listitem", tabindex: -1 },
+        attrs: { "data-alert-id": alert.id, "data-type": alert.type, role: "listitem", tabindex: -1 },
         on: { click: (e) => (e.target as HTMLElement).closest("textarea,button,fieldset") || this.select(alert.id) },
       },
       head,

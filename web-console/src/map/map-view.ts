@@ -5,6 +5,7 @@ import { addOfflineBasemap } from "./basemap.js";
 import { configuredTileUrl } from "./tile-config.js";
 import { CameraLayer } from "./camera-layer.js";
 import { TrackLayer } from "./track-layer.js";
+import { t } from "../i18n/index.js";
 
 /** The demo area: central Hồ Chí Minh City. */
 export const DEFAULT_CENTER: L.LatLngTuple = [10.776, 106.7];
@@ -32,7 +33,7 @@ export function createMap(container: HTMLElement, onCameraSelect: (cameraId: str
   map.attributionControl.setPrefix(false);
   const tileUrl = configuredTileUrl(window.location.search, safeStorage());
   if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 19 }).addTo(map);
-  else map.attributionControl.addAttribution("Vigil offline outlines (approximate)");
+  else map.attributionControl.addAttribution(t("map.offlineCredit"));
   void addOfflineBasemap(map, { overTiles: tileUrl !== null });
   const zoomClass = () => {
     const z = map.getZoom();
