@@ -49,8 +49,8 @@ beforeAll(async () => {
   h = await startAlertsHarness("feedback", { alertCooldownMs: 300_000 });
   mqtt = await connectTestMqtt();
   admin = (await login(h.base, "admin", ADMIN_PASSWORD)).token;
-  await api(h.base, "POST", "/api/v1/users", { token: admin, body: { username: "sup", password: "supervisor-password", role: "supervisor" } });
-  supervisor = (await login(h.base, "sup", "supervisor-password")).token;
+  await api(h.base, "POST", "/api/v1/users", { token: admin, body: { username: "sup", password: "fire-desk-secret-1", role: "supervisor" } });
+  supervisor = (await login(h.base, "sup", "fire-desk-secret-1")).token;
 });
 
 afterAll(async () => {

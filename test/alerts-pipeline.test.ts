@@ -28,10 +28,10 @@ beforeAll(async () => {
   deadLetters = await collectMessages(mqtt, `${h.prefix}/deadletter`);
   admin = (await login(h.base, "admin", ADMIN_PASSWORD)).token;
   for (const role of ["operator", "supervisor"] as const) {
-    await api(h.base, "POST", "/api/v1/users", { token: admin, body: { username: role, password: `${role}-password`, role } });
+    await api(h.base, "POST", "/api/v1/users", { token: admin, body: { username: role, password: `${role[0]}-test-secret-1`, role } });
   }
-  operator = (await login(h.base, "operator", "operator-password")).token;
-  supervisor = (await login(h.base, "supervisor", "supervisor-password")).token;
+  operator = (await login(h.base, "operator", "o-test-secret-1")).token;
+  supervisor = (await login(h.base, "supervisor", "s-test-secret-1")).token;
   await api(h.base, "POST", "/api/v1/cameras/cam-1", { token: admin, body: { name: "Nguyễn Huệ", url: "rtsp://10.0.0.1/a", lat: 10.7745, lon: 106.7038 } });
   await api(h.base, "POST", "/api/v1/cameras/cam-2", { token: admin, body: { name: "Lê Lợi", url: "rtsp://10.0.0.2/a", lat: 10.7730, lon: 106.7000 } });
   socket = connectSocket(h.base, { auth: { token: operator }, transports: ["websocket"], reconnection: false });
@@ -288,7 +288,7 @@ describe("bad input and sockets", () => {
       });
     expect(await tryConnect({})).toBe("unauthorized");
     expect(await tryConnect({ auth: { token: "forged" } })).toBe("unauthorized");
-    const s = await login(h.base, "operator", "operator-password");
+    const s = await login(h.base, "operator", "o-test-secret-1");
     expect(await tryConnect({ extraHeaders: { cookie: s.cookie } })).toBe("connected");
   });
 });

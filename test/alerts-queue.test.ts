@@ -36,10 +36,10 @@ beforeAll(async () => {
   mqtt = await connectTestMqtt();
   admin = (await login(h.base, "admin", ADMIN_PASSWORD)).token;
   for (const role of ["operator", "supervisor"] as const) {
-    await api(h.base, "POST", "/api/v1/users", { token: admin, body: { username: role, password: `${role}-password`, role } });
+    await api(h.base, "POST", "/api/v1/users", { token: admin, body: { username: role, password: `${role[0]}-test-secret-1`, role } });
   }
-  operator = (await login(h.base, "operator", "operator-password")).token;
-  supervisor = (await login(h.base, "supervisor", "supervisor-password")).token;
+  operator = (await login(h.base, "operator", "o-test-secret-1")).token;
+  supervisor = (await login(h.base, "supervisor", "s-test-secret-1")).token;
 });
 
 afterAll(async () => {

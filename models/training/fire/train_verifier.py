@@ -15,14 +15,18 @@ Steps (everything cached under work/verifier/, gitignored):
    fire-vs-normal/normal give the hard negatives; fire-smoke boxes and labelled fire/smoke windows of the
    fire clips give positives; operator feedback (FIRE_FEEDBACK_DIR/index.jsonl, resolved "false alarm")
    gives extra negatives; 10 % of negative crops get a drawn flame (the demo's renderer) pasted in.
-4. Training from scratch (AdamW, cosine, --minutes budget), thresholds calibrated on held-back calib
-   clips + the calib photos, ONNX export + JSON sidecar (crop geometry, thresholds) into models/fire/.
+4. Training from scratch (AdamW, cosine within --minutes, EMA of the weights, label smoothing, crop-jitter /
+   colour / blur / noise / JPEG augmentation), epoch, score fusion with the grid and thresholds chosen by an
+   image-level simulation of the chain on held-back calib clips + the calib photos (Chain.calibrate), ONNX
+   export + JSON sidecar (crop geometry, fusion, thresholds) into models/fire/.
 The test split (splits/cctv-test.txt, splits/test.txt) and vn-plate-frames are never read here.
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
+import io
 import json
 import os
 import random
@@ -37,6 +41,7 @@ import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from PIL import Image  # noqa: E402
+from torchvision.ops import roi_align  # noqa: E402
 
 from train import conv_bn  # noqa: E402  (the grid model's conv + batch norm + ReLU block)
 
@@ -51,12 +56,17 @@ MIN_SIDE = 0.08  # smallest crop side, fraction of the frame's shorter side
 FRAME_FPS = 3
 FRAME_WIDTH = 1280
 # Clips of cctv-train held back from training to choose the thresholds on footage (by clip).
+# Street and parking clips dominate on purpose: they are what the chain must not fire on.
 CALIB_CLIPS = {
+    "negatives/neg08_dhaka_street_day_buses.mp4",
     "negatives/neg13_intersection_cctv_day.mp4",
     "negatives/neg16_corridor_cctv_ir_b.mp4",
+    "negatives/neg19_parking_lot_topdown_cars.mp4",
     "negatives/neg28_indoor_window_glare.mp4",
+    "negatives/neg30_parking_handheld_white_cars.mp4",
     "fire/fire07_industrial_fire_aerial_smoke.mp4",
 }
+MAX_CANDIDATES_PER_LABEL = 4  # = fire-vigil-chain.ts: the chain verifies at most 4 candidates per class
 SYNTHETIC_SEEDS = [201, 202, 203, 204, 205, 206]
 UNKNOWN = -1
 
@@ -114,11 +124,11 @@ def crop_box(bbox, width: int, height: int, scale: float) -> tuple[int, int, int
     x, y, w, h = bbox
     side = max(w * width, h * height) * CONTEXT * scale
     side = max(side, MIN_SIDE * min(width, height) * scale, 16)
-    side = min(side, min(width, height))
+    side = int(round(min(side, min(width, height))))  # whole pixels first: the crop never passes the frame's edge
     cx, cy = (x + w / 2) * width, (y + h / 2) * height
     left = int(round(min(max(cx - side / 2, 0), width - side)))
     top = int(round(min(max(cy - side / 2, 0), height - side)))
-    return left, top, left + int(round(side)), top + int(round(side))
+    return left, top, left + side, top + side
 
 
 def coverage(a, b) -> float:
@@ -142,23 +152,40 @@ def read_yolo(data: Path, rel: str) -> list[tuple[int, list[float]]]:
 
 
 class CropSet:
-    """Crops (uint8 STORE x STORE x 3), targets [fire, smoke] in {1, 0, -1} and a source tag."""
+    """Crops (uint8, training: STORE x STORE x 3 with extra context; chain: CROP x CROP x 3, exactly the
+    inference crop), targets [fire, smoke] in {1, 0, -1}, a source tag, the image id, and for grid
+    candidates their label (0 fire, 1 smoke; -1 for boxes and random crops) and grid confidence.
+    `truth` holds the image-level truth [fire, smoke] of every image seen, candidates or not (the
+    chain's image-level false-positive rate counts the frames where the grid proposed nothing)."""
 
-    def __init__(self):
+    def __init__(self, chain: bool = False):
+        self.chain = chain
         self.crops: list[np.ndarray] = []
         self.targets: list[tuple[int, int]] = []
         self.sources: list[str] = []
         self.images: list[str] = []
+        self.labels: list[int] = []
+        self.grid: list[float] = []
+        self.truth: dict[str, tuple[int, int]] = {}
 
-    def add(self, img: Image.Image, bbox, fire: int, smoke: int, source: str, image_id: str) -> None:
-        box = crop_box(bbox, img.width, img.height, STORE / CROP)
-        self.crops.append(np.asarray(img.crop(box).resize((STORE, STORE), Image.BILINEAR), dtype=np.uint8))
+    def add(self, img: Image.Image, bbox, fire: int, smoke: int, source: str, image_id: str, cand: dict | None = None) -> None:
+        size, scale = (CROP, 1.0) if self.chain else (STORE, STORE / CROP)
+        box = crop_box(bbox, img.width, img.height, scale)
+        self.crops.append(np.asarray(img.crop(box).resize((size, size), Image.BILINEAR), dtype=np.uint8))
         self.targets.append((fire, smoke))
         self.sources.append(source)
         self.images.append(image_id)
+        self.labels.append(-1 if cand is None else (0 if cand["label"] == "fire" else 1))
+        self.grid.append(-1.0 if cand is None else float(cand["confidence"]))
+
+    def see(self, image_id: str, fire: int, smoke: int) -> None:
+        self.truth[image_id] = (fire, smoke)
 
     def arrays(self):
-        return np.stack(self.crops), np.array(self.targets, dtype=np.int64), np.array(self.sources), np.array(self.images)
+        ids = sorted(self.truth)
+        return (np.stack(self.crops), np.array(self.targets, dtype=np.int64), np.array(self.sources), np.array(self.images),
+                np.array(self.labels, dtype=np.int64), np.array(self.grid, dtype=np.float32),
+                np.array(ids), np.array([self.truth[i] for i in ids], dtype=np.int64).reshape(-1, 2))
 
 
 def random_box(rng: random.Random) -> list[float]:
@@ -168,13 +195,18 @@ def random_box(rng: random.Random) -> list[float]:
     return [rng.uniform(0, 1 - w), rng.uniform(0, 1 - h), w, h]
 
 
-def frame_candidates(rec: dict, top: int = 6) -> list[dict]:
-    return sorted(rec["candidates"], key=lambda c: -c["confidence"])[:top]
+def frame_candidates(rec: dict) -> list[dict]:
+    """What the chain verifies: the grid's candidates, at most MAX_CANDIDATES_PER_LABEL per class, best first."""
+    out = []
+    for label in ("fire", "smoke"):
+        out += sorted([c for c in rec["candidates"] if c["label"] == label], key=lambda c: -c["confidence"])[:MAX_CANDIDATES_PER_LABEL]
+    return out
 
 
 def build_crops(data: Path, threshold: float, feedback_dir: Path | None) -> dict[str, CropSet]:
     rng = random.Random(7)
-    sets = {"train": CropSet(), "calib": CropSet()}
+    # train: crops with context for augmentation; calib: only the chain's candidates, cut exactly as at inference
+    sets = {"train": CropSet(), "calib": CropSet(chain=True)}
     windows = read_windows(data)
 
     # --- photos (the grid model's own splits; test.txt is never read)
@@ -188,7 +220,10 @@ def build_crops(data: Path, threshold: float, feedback_dir: Path | None) -> dict
             cs = sets[split]
             if rel.startswith("fire-smoke/"):
                 gts = read_yolo(data, rel)
-                for cls, box in gts:
+                # image-level truth as eval-fire.ts counts it: recall over images with a box of the class;
+                # fire-smoke photos never count as negatives (eval's FPR is on fire-vs-normal/normal)
+                cs.see(rel, 1 if any(c == 0 for c, _ in gts) else UNKNOWN, 1 if any(c == 1 for c, _ in gts) else UNKNOWN)
+                for cls, box in gts if not cs.chain else []:
                     other = [b for c, b in gts if c != cls]
                     covered_other = any(coverage(box, b) >= 0.3 for b in other)
                     t = [UNKNOWN, UNKNOWN]
@@ -201,17 +236,19 @@ def build_crops(data: Path, threshold: float, feedback_dir: Path | None) -> dict
                         cov = max([coverage(c["bbox"], b) for k, b in gts if k == cls] or [0.0])
                         any_cov = max([coverage(c["bbox"], b) for _, b in gts] or [0.0])
                         t.append(1 if cov >= 0.3 else 0 if any_cov < 0.05 else UNKNOWN)
-                    if t != [UNKNOWN, UNKNOWN]:
-                        cs.add(img, c["bbox"], t[0], t[1], "photo-cand", rel)
+                    if t != [UNKNOWN, UNKNOWN] or cs.chain:
+                        cs.add(img, c["bbox"], t[0], t[1], "photo-cand", rel, c)
             elif rel.startswith("fire-vs-normal/normal/"):
+                cs.see(rel, 0, 0)
                 for c in frame_candidates(rec):
-                    cs.add(img, c["bbox"], 0, 0, "normal-cand", rel)
-                for _ in range(2):
+                    cs.add(img, c["bbox"], 0, 0, "normal-cand", rel, c)
+                for _ in range(0 if cs.chain else 2):
                     cs.add(img, random_box(rng), 0, 0, "normal-random", rel)
             else:  # fire-vs-normal/fire: no boxes; a confident grid fire candidate is (weakly) fire
+                cs.see(rel, 1, UNKNOWN)
                 for c in frame_candidates(rec):
-                    if c["label"] == "fire" and c["confidence"] >= 0.5:
-                        cs.add(img, c["bbox"], 1, UNKNOWN, "fvn-fire-cand", rel)
+                    if cs.chain or (c["label"] == "fire" and c["confidence"] >= 0.5):
+                        cs.add(img, c["bbox"], 1 if c["label"] == "fire" else UNKNOWN, UNKNOWN, "fvn-fire-cand", rel, c)
 
     # --- cctv-video train clips (frames at 3 fps), split into train and calib by clip
     clips = [ln for ln in (SPLITS / "cctv-train.txt").read_text().splitlines() if ln]
@@ -225,23 +262,27 @@ def build_crops(data: Path, threshold: float, feedback_dir: Path | None) -> dict
         img = Image.open(f).convert("RGB")
         rec = cands[str(f)]
         win = windows.get(clip, [])
-        tag = f"cctv:{clip}"
+        tag = f"cctv:{clip}#{f.stem}"  # one image per frame (the clip is kept in the tag for grouping)
         if not win:
+            cs.see(tag, 0, 0)
             for c in frame_candidates(rec):
-                cs.add(img, c["bbox"], 0, 0, "cctv-neg-cand", tag)
-            cs.add(img, random_box(rng), 0, 0, "cctv-neg-random", tag)
+                cs.add(img, c["bbox"], 0, 0, "cctv-neg-cand", tag, c)
+            if not cs.chain:
+                cs.add(img, random_box(rng), 0, 0, "cctv-neg-random", tag)
             continue
         tf, ts = window_target(win, "fire", t), window_target(win, "smoke", t)
+        # image-level: positive inside a window; elsewhere in a fire clip unknown (small or hidden flames)
+        cs.see(tag, 1 if tf == 1 else UNKNOWN, 1 if ts == 1 else UNKNOWN)
         for c in frame_candidates(rec):
             mine_kind = 0 if c["label"] == "fire" else 1
             target = tf if mine_kind == 0 else ts
-            if target == 1 and c["confidence"] < 0.6:
+            if not cs.chain and target == 1 and c["confidence"] < 0.6:
                 continue  # a weak candidate in a fire window may be anything: skip, not a label
-            if target == UNKNOWN:
+            if not cs.chain and target == UNKNOWN:
                 continue
             t2 = [UNKNOWN, UNKNOWN]
             t2[mine_kind] = target
-            cs.add(img, c["bbox"], t2[0], t2[1], "cctv-fire-cand", tag)
+            cs.add(img, c["bbox"], t2[0], t2[1], "cctv-fire-cand", tag, c)
 
     # --- synthetic demo street (never seed 1)
     syn_dir = WORK / "synthetic"
@@ -257,15 +298,15 @@ def build_crops(data: Path, threshold: float, feedback_dir: Path | None) -> dict
         img = Image.open(f).convert("RGB")
         fire_box = fire["box"] if fire and fire["startS"] + 0.5 <= t < fire["endS"] else None
         near = fire is not None and fire["startS"] - 0.5 <= t < fire["endS"] + 0.5
-        tag = f"synthetic:{seed}"
+        tag = f"synthetic:{seed}#{f.stem}"
         if fire_box:
             sets["train"].add(img, fire_box, 1, 0, "synthetic-fire-box", tag)
         for c in frame_candidates(cands[str(f)]):
             cov = coverage(c["bbox"], fire_box) if fire_box else 0.0
             if fire_box and cov >= 0.3:
-                sets["train"].add(img, c["bbox"], 1 if c["label"] == "fire" else UNKNOWN, UNKNOWN if c["label"] == "fire" else 0, "synthetic-cand", tag)
+                sets["train"].add(img, c["bbox"], 1 if c["label"] == "fire" else UNKNOWN, UNKNOWN if c["label"] == "fire" else 0, "synthetic-cand", tag, c)
             elif not near or (fire_box and coverage(c["bbox"], fire_box) < 0.02):
-                sets["train"].add(img, c["bbox"], 0, 0, "synthetic-neg-cand", tag)
+                sets["train"].add(img, c["bbox"], 0, 0, "synthetic-neg-cand", tag, c)
 
     # --- operator feedback: frames resolved as "false alarm" (extra hard negatives)
     if feedback_dir and (feedback_dir / "index.jsonl").exists():
@@ -288,7 +329,7 @@ def build_crops(data: Path, threshold: float, feedback_dir: Path | None) -> dict
 class Verifier(nn.Module):
     """64x64 crop → fire and smoke logits. Small on purpose: it runs only on the grid's candidates."""
 
-    def __init__(self, w: int = 24):
+    def __init__(self, w: int = 24, dropout: float = 0.3):
         super().__init__()
         self.body = nn.Sequential(
             conv_bn(3, w, 2),  # 32
@@ -299,7 +340,7 @@ class Verifier(nn.Module):
             conv_bn(4 * w, 4 * w),
             conv_bn(4 * w, 6 * w, 2),  # 4
         )
-        self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(12 * w, 2))
+        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(12 * w, 2))
 
     def forward(self, x):
         f = self.body(x)
@@ -325,35 +366,65 @@ def load_flames(count: int = 240) -> np.ndarray:
     return np.frombuffer(path.read_bytes(), dtype=np.uint8).reshape(count, h, w, 4)
 
 
-def augment(crop: np.ndarray, rng: np.random.Generator, flame: np.ndarray | None) -> np.ndarray:
+def paste_flame(crop: np.ndarray, rng: np.random.Generator, flame: np.ndarray) -> np.ndarray:
     x = crop.astype(np.float32)
-    if flame is not None:
-        s = rng.uniform(0.35, 0.8)
-        fh = max(8, int(STORE * s))
-        fw = max(6, int(fh * flame.shape[1] / flame.shape[0]))
-        sprite = np.asarray(Image.fromarray(flame).resize((fw, fh), Image.BILINEAR), dtype=np.float32)
-        top = int(rng.integers(0, STORE - fh + 1))
-        left = int(rng.integers(0, STORE - fw + 1))
-        a = sprite[..., 3:4] / 255.0
-        x[top : top + fh, left : left + fw] = x[top : top + fh, left : left + fw] * (1 - a) + sprite[..., :3] * a
-    oy, ox = rng.integers(0, STORE - CROP + 1, size=2)
-    x = x[oy : oy + CROP, ox : ox + CROP]
-    if rng.random() < 0.5:
-        x = x[:, ::-1]
-    # brightness/contrast; a small per-channel gain only (a big hue shift turns glare into fire)
-    x = (x - 128) * rng.uniform(0.75, 1.25) + 128 + rng.uniform(-25, 25)
-    x = x * rng.uniform(0.94, 1.06, size=3)
-    if rng.random() < 0.15:  # greyscale, as night IR cameras give
-        x = np.repeat(x.mean(2, keepdims=True), 3, 2)
-    if rng.random() < 0.3:
-        x = x + rng.normal(0, rng.uniform(2, 8), x.shape)
-    return np.clip(x, 0, 255) / 255.0
+    s = rng.uniform(0.35, 0.8)
+    fh = max(8, int(STORE * s))
+    fw = max(6, int(fh * flame.shape[1] / flame.shape[0]))
+    sprite = np.asarray(Image.fromarray(flame).resize((fw, fh), Image.BILINEAR), dtype=np.float32)
+    top = int(rng.integers(0, STORE - fh + 1))
+    left = int(rng.integers(0, STORE - fw + 1))
+    a = sprite[..., 3:4] / 255.0
+    x[top : top + fh, left : left + fw] = x[top : top + fh, left : left + fw] * (1 - a) + sprite[..., :3] * a
+    return np.clip(x, 0, 255).astype(np.uint8)
+
+
+def jpeg(crop: np.ndarray, quality: int) -> np.ndarray:
+    buf = io.BytesIO()
+    Image.fromarray(crop).save(buf, "JPEG", quality=quality)
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), dtype=np.uint8)
+
+
+BLUR = torch.tensor([1.0, 2.0, 1.0]).outer(torch.tensor([1.0, 2.0, 1.0])).div(16).expand(3, 1, 3, 3).contiguous()
+
+
+def augment_batch(raw: np.ndarray, rng: np.random.Generator) -> torch.Tensor:
+    """Stored STORE-px crops (B, STORE, STORE, 3) uint8 → augmented CROP-px batch (B, 3, CROP, CROP) in 0..1.
+    Geometry: a random square window of 54..72 px (the candidate's crop context jittered by about ±15 %, shifted
+    by up to a few pixels), flips. Colour: brightness/contrast, saturation, only a ±6 % per-channel gain (a big
+    hue shift turns glare into fire), greyscale (IR cameras), blur, noise; JPEG artefacts are applied before."""
+    b = len(raw)
+    x = torch.from_numpy(raw).permute(0, 3, 1, 2).float().div(255)
+    side = rng.uniform(54, STORE, size=b)
+    x0 = rng.uniform(0, 1, size=b) * (STORE - side)
+    y0 = rng.uniform(0, 1, size=b) * (STORE - side)
+    boxes = torch.from_numpy(np.stack([np.arange(b), x0, y0, x0 + side, y0 + side], 1)).float()
+    x = roi_align(x, boxes, output_size=CROP, spatial_scale=1.0, sampling_ratio=2, aligned=True)
+    flip = torch.from_numpy(rng.random(b) < 0.5)
+    x[flip] = x[flip].flip(3)
+
+    def col(lo, hi):
+        return torch.from_numpy(rng.uniform(lo, hi, size=(b, 1, 1, 1))).float()
+
+    x = (x - 0.5) * col(0.7, 1.3) + 0.5 + col(-0.1, 0.1)
+    grey = x.mean(1, keepdim=True)
+    x = grey + (x - grey) * col(0.6, 1.3)
+    x = x * torch.from_numpy(rng.uniform(0.94, 1.06, size=(b, 3, 1, 1))).float()
+    g = torch.from_numpy(rng.random(b) < 0.15)
+    x[g] = x[g].mean(1, keepdim=True).expand(-1, 3, -1, -1)
+    bl = torch.from_numpy(rng.random(b) < 0.25)
+    if bl.any():
+        x[bl] = F.conv2d(F.pad(x[bl], (1, 1, 1, 1), mode="replicate"), BLUR, groups=3)
+    nz = torch.from_numpy(rng.random(b) < 0.3)
+    if nz.any():
+        x[nz] = x[nz] + torch.randn_like(x[nz]) * col(0.005, 0.03)[nz]
+    return x.clamp(0, 1)
 
 
 def predict(net: nn.Module, crops: np.ndarray, batch: int = 256) -> np.ndarray:
-    """Probabilities on the centre CROP window of stored crops (= the inference crop)."""
+    """Probabilities on the centre CROP window of stored crops (= the inference crop; chain crops are CROP px already)."""
     net.eval()
-    o = (STORE - CROP) // 2
+    o = (crops.shape[1] - CROP) // 2
     out = []
     with torch.no_grad():
         for i in range(0, len(crops), batch):
@@ -362,31 +433,80 @@ def predict(net: nn.Module, crops: np.ndarray, batch: int = 256) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros((0, 2), np.float32)
 
 
-def image_level(probs: np.ndarray, targets: np.ndarray, images: np.ndarray, cls: int, thr: float):
-    """Per image: positive if any crop of the class passes. Returns (recall over images with a positive
-    crop, FPR over images whose crops are all negatives)."""
-    pos_imgs, neg_imgs, hit = set(), set(), set()
-    for p, t, im in zip(probs[:, cls], targets[:, cls], images):
-        if t == 1:
-            pos_imgs.add(im)
-        if p >= thr:
-            hit.add(im)
-    for t, im in zip(targets[:, cls], images):
-        if t == 0 and im not in pos_imgs:
-            neg_imgs.add(im)
-    neg_imgs -= {im for t, im in zip(targets[:, cls], images) if t == UNKNOWN}
-    rec = len(pos_imgs & hit) / max(1, len(pos_imgs))
-    fpr = len(neg_imgs & hit) / max(1, len(neg_imgs))
-    return rec, fpr, len(pos_imgs), len(neg_imgs)
+# ------------------------------------------------------------------------- chain calibration
+GRID_WEIGHTS = (0.0, 0.25, 0.5, 0.75)  # fusion: score = verifier^(1-w) * grid^w, w chosen per class on calib
+THRESHOLDS = np.round(np.arange(0.05, 0.995, 0.01), 2)
 
 
-def calibrate(probs, targets, images, cls: int, max_fpr: float) -> float:
-    """Lowest threshold whose image-level FPR on the calib negatives is ≤ max_fpr."""
-    for thr in np.arange(0.05, 0.99, 0.01):
-        _, fpr, _, _ = image_level(probs, targets, images, cls, float(thr))
-        if fpr <= max_fpr:
-            return float(round(thr, 2))
-    return 0.99
+def fused(probs: np.ndarray, grid: np.ndarray, cls: int, weight: float) -> np.ndarray:
+    v = np.clip(probs[:, cls], 1e-6, 1.0)
+    return np.exp((1 - weight) * np.log(v) + weight * np.log(np.clip(grid, 1e-6, 1.0)))
+
+
+class Chain:
+    """Image-level simulation of fire-vigil-chain.ts on the calib set: an image says `fire` when one of its fire
+    candidates (grid ≥ candidateThreshold, the best 4) scores at or above the fire threshold; same for smoke."""
+
+    def __init__(self, labels, grid, images, ids, truth, groups):
+        self.labels, self.grid, self.truth = labels, grid, truth
+        pos = {im: k for k, im in enumerate(ids)}
+        self.row = np.array([pos[im] for im in images])
+        self.groups = groups  # name → boolean mask over ids (negative image groups with their own FPR limit)
+
+    def image_scores(self, probs: np.ndarray, weights: tuple[float, float]) -> np.ndarray:
+        out = np.zeros((len(self.truth), 2), np.float32)
+        for cls in (0, 1):
+            m = self.labels == cls
+            np.maximum.at(out[:, cls], self.row[m], fused(probs[m], self.grid[m], cls, weights[cls]))
+        return out
+
+    def rates(self, scores: np.ndarray, thr_fire: float, thr_smoke: float) -> dict:
+        says = np.stack([scores[:, 0] >= thr_fire, scores[:, 1] >= thr_smoke], 1)
+        r = {}
+        for cls, name in ((0, "fire"), (1, "smoke")):
+            pos = self.truth[:, cls] == 1
+            r[f"{name}_recall"] = float(says[pos, cls].mean()) if pos.any() else 0.0
+            r[f"{name}_pos"] = int(pos.sum())
+        neg = (self.truth[:, 0] == 0) & (self.truth[:, 1] == 0)
+        for g, mask in self.groups.items():
+            m = neg & mask
+            r[f"{g}_any_fp"] = int((says[m].any(1)).sum())
+            r[f"{g}_n"] = int(m.sum())
+        return r
+
+    def calibrate(self, probs: np.ndarray, weights: tuple[float, float], max_fpr: float) -> tuple[float, float, dict]:
+        """The rule: the threshold pair with the best fire + smoke recall such that on every negative group
+        (calib photos, calib footage frames) the images with any fire or smoke are at most max_fpr of the group
+        plus one image (so a single outlier does not set the threshold)."""
+        scores = self.image_scores(probs, weights)
+        neg = (self.truth[:, 0] == 0) & (self.truth[:, 1] == 0)
+        limits = {g: int(np.floor(max_fpr * (neg & m).sum())) + 1 for g, m in self.groups.items()}
+        fire_hit = scores[:, 0][:, None] >= THRESHOLDS[None, :]  # images x thresholds
+        smoke_hit = scores[:, 1][:, None] >= THRESHOLDS[None, :]
+        pos_f, pos_s = self.truth[:, 0] == 1, self.truth[:, 1] == 1
+        rec_f = fire_hit[pos_f].mean(0)
+        rec_s = smoke_hit[pos_s].mean(0)
+        ok = np.ones((len(THRESHOLDS), len(THRESHOLDS)), bool)
+        for g, m in self.groups.items():
+            mm = neg & m
+            fp = (fire_hit[mm][:, :, None] | smoke_hit[mm][:, None, :]).sum(0)
+            ok &= fp <= limits[g]
+        obj = rec_f[:, None] + rec_s[None, :]
+        obj = np.where(ok, obj - 1e-4 * (1 - THRESHOLDS[:, None] + 1 - THRESHOLDS[None, :]), -1)  # ties: higher thresholds
+        i, j = np.unravel_index(int(np.argmax(obj)), obj.shape)
+        tf, ts = float(THRESHOLDS[i]), float(THRESHOLDS[j])
+        best = self.rates(scores, tf, ts)
+        best["objective"] = float(rec_f[i] + rec_s[j]) if ok[i, j] else 0.0
+        best["limits"] = limits
+        return tf, ts, best
+
+    def curve(self, probs: np.ndarray, weights: tuple[float, float], thr_fire: float, thr_smoke: float) -> list[dict]:
+        scores = self.image_scores(probs, weights)
+        out = []
+        for df in (-0.2, -0.1, -0.05, 0.0, 0.03, 0.06):
+            tf, ts = min(0.99, max(0.05, thr_fire + df)), min(0.99, max(0.05, thr_smoke + df))
+            out.append({"fire": round(tf, 2), "smoke": round(ts, 2), **self.rates(scores, tf, ts)})
+        return out
 
 
 def main() -> None:
@@ -395,15 +515,23 @@ def main() -> None:
     ap.add_argument("--feedback", default=os.environ.get("FIRE_FEEDBACK_DIR", str(REPO / "data" / "fire-feedback")),
                     help="operator false-alarm samples (index.jsonl + JPEGs), used as extra negatives")
     ap.add_argument("--candidate-threshold", type=float, default=0.3, help="grid threshold for mining")
-    ap.add_argument("--minutes", type=float, default=15.0)
-    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--minutes", type=float, default=40.0)
+    ap.add_argument("--epochs", type=int, default=60)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--weight-decay", type=float, default=0.02)
+    ap.add_argument("--dropout", type=float, default=0.3)
+    ap.add_argument("--label-smoothing", type=float, default=0.05)
+    ap.add_argument("--ema", type=float, default=0.998, help="decay of the weight average that is evaluated and exported")
+    ap.add_argument("--hard-repeat", type=int, default=3, help="times per epoch each hard negative (grid candidate on fire-free images) is shown")
+    ap.add_argument("--width", type=int, default=24)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1234)
-    ap.add_argument("--fire-max-fpr", type=float, default=0.01)
-    ap.add_argument("--smoke-max-fpr", type=float, default=0.02)
+    ap.add_argument("--max-fpr", type=float, default=0.02,
+                    help="calib rule: images with any fire/smoke ≤ this fraction (+1 image) of each calib negative group")
+    ap.add_argument("--calibrate-only", action="store_true", help="reload work/verifier/verifier-best.pt, recalibrate and export")
     ap.add_argument("--out", default=str(REPO / "models" / "fire" / "vigil-fire-verifier.onnx"))
+    ap.add_argument("--report", default=str(HERE / "last-verifier-report.json"))
     args = ap.parse_args()
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -413,91 +541,118 @@ def main() -> None:
     data = Path(args.data).resolve()
     WORK.mkdir(parents=True, exist_ok=True)
     t_build = time.time()
-    cache = WORK / "crops.npz"
+    cache = WORK / "crops-v2.npz"
+    keys = "xtsilgIT"  # crops, targets, sources, image ids, candidate label, grid confidence, truth ids, truth
     if cache.exists():
         z = np.load(cache)
-        arrays = {k: (z[f"{k}_x"], z[f"{k}_t"], z[f"{k}_s"], z[f"{k}_i"]) for k in ("train", "calib")}
+        arrays = {k: tuple(z[f"{k}_{n}"] for n in keys) for k in ("train", "calib")}
     else:
         sets = build_crops(data, args.candidate_threshold, Path(args.feedback))
         arrays = {k: v.arrays() for k, v in sets.items()}
-        np.savez(cache, **{f"{k}_{n}": a for k, v in arrays.items() for n, a in zip("xtsi", v)})
-    xs, ts, ss, _ = arrays["train"]
-    print(f"crops: train {len(xs)}, calib {len(arrays['calib'][0])} ({time.time() - t_build:.0f} s)", flush=True)
+        np.savez(cache, **{f"{k}_{n}": a for k, v in arrays.items() for n, a in zip(keys, v)})
+    xs, ts, ss, _, _, _, _, _ = arrays["train"]
+    cx, _, cs_, ci, cl, cg, cids, ctruth = arrays["calib"]
+    groups = {"photos": np.array([not i.startswith("cctv:") for i in cids]), "footage": np.array([i.startswith("cctv:") for i in cids])}
+    chain = Chain(cl, cg, ci, cids, ctruth, groups)
+    neg = (ctruth[:, 0] == 0) & (ctruth[:, 1] == 0)
+    print(f"crops: train {len(xs)}, calib {len(cx)} chain candidates on {len(cids)} images "
+          f"({int((ctruth[:, 0] == 1).sum())} fire, {int((ctruth[:, 1] == 1).sum())} smoke, "
+          f"{int((neg & groups['photos']).sum())} negative photos, {int((neg & groups['footage']).sum())} negative footage frames) "
+          f"({time.time() - t_build:.0f} s)", flush=True)
     for src in sorted(set(ss)):
         m = ss == src
         print(f"  {src:20s} {m.sum():6d}  fire+ {int((ts[m, 0] == 1).sum()):5d} fire- {int((ts[m, 0] == 0).sum()):5d}"
               f"  smoke+ {int((ts[m, 1] == 1).sum()):5d} smoke- {int((ts[m, 1] == 0).sum()):5d}", flush=True)
 
-    flames = load_flames()
-    # Hard negatives from real footage are what this stage is for: show them 3x an epoch.
-    hard = np.where(np.isin(ss, ["cctv-neg-cand", "normal-cand", "feedback", "synthetic-neg-cand"]))[0]
-    index = np.concatenate([np.arange(len(xs)), hard, hard])
-    negatives = (ts[:, 0] == 0)
-    net = Verifier().to(device)
+    def evaluate(model) -> tuple[float, float, float, float, dict]:
+        probs = predict(model, cx)
+        best = None
+        for w in [(wf, ws) for wf in GRID_WEIGHTS for ws in GRID_WEIGHTS]:
+            tf, tsm, r = chain.calibrate(probs, w, args.max_fpr)
+            if best is None or r["objective"] > best[4]["objective"] + 1e-9:
+                best = (w, tf, tsm, probs, r)
+        return best
+
+    net = Verifier(args.width, args.dropout).to(device)
     params = sum(p.numel() for p in net.parameters())
-    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=5e-4)
-    rng = np.random.default_rng(args.seed)
-    steps = int(np.ceil(len(index) / args.batch))
-    total_steps = steps * args.epochs
+    ema = copy.deepcopy(net).eval()
     t0 = time.time()
-    budget = args.minutes * 60
-    cx, ct, _, ci = arrays["calib"]
-    best = (-1.0, None, 0)
     history = []
-    step_no = 0
-    for epoch in range(args.epochs):
-        net.train()
-        order = rng.permutation(index)
-        loss_sum = 0.0
-        for s in range(steps):
-            idx = order[s * args.batch : (s + 1) * args.batch]
-            batch, tgt = [], []
-            for i in idx:
-                paste = bool(negatives[i] and rng.random() < 0.1)
-                batch.append(augment(xs[i], rng, flames[rng.integers(len(flames))] if paste else None))
-                t = ts[i].copy()
-                if paste:
-                    t[0] = 1
-                tgt.append(t)
-            x = torch.from_numpy(np.stack(batch)).permute(0, 3, 1, 2).float().to(device)
-            t = torch.from_numpy(np.stack(tgt)).to(device)
-            progress = min(1.0, max(step_no / total_steps, (time.time() - t0) / budget))
-            lr = args.lr * min(1.0, step_no / 100) * 0.5 * (1 + np.cos(np.pi * progress))
-            for g in opt.param_groups:
-                g["lr"] = max(lr, args.lr * 0.01)
-            logits = net(x)
-            known = t >= 0
-            loss = F.binary_cross_entropy_with_logits(logits[known], t[known].float())
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            loss_sum += float(loss)
-            step_no += 1
+    best = (-1.0, None, 0)
+    if args.calibrate_only:
+        ema.load_state_dict(torch.load(WORK / "verifier-best.pt"))
+        prev = json.loads(Path(args.report).read_text()) if Path(args.report).exists() else {}
+        best = (0.0, ema.state_dict(), prev.get("best_epoch", 0))
+        history = prev.get("history", [])
+    else:
+        flames = load_flames()
+        hard = np.where(np.isin(ss, ["cctv-neg-cand", "normal-cand", "feedback", "synthetic-neg-cand"]))[0]
+        index = np.concatenate([np.arange(len(xs))] + [hard] * (args.hard_repeat - 1))
+        negatives = (ts[:, 0] == 0)
+        opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+        rng = np.random.default_rng(args.seed)
+        steps = int(np.ceil(len(index) / args.batch))
+        total_steps = steps * args.epochs
+        budget = args.minutes * 60
+        step_no = 0
+        eps = args.label_smoothing
+        for epoch in range(args.epochs):
+            net.train()
+            order = rng.permutation(index)
+            loss_sum = 0.0
+            for s in range(steps):
+                idx = order[s * args.batch : (s + 1) * args.batch]
+                raw = xs[idx].copy()
+                tgt = ts[idx].copy()
+                for k, i in enumerate(idx):
+                    if negatives[i] and rng.random() < 0.1:
+                        raw[k] = paste_flame(raw[k], rng, flames[rng.integers(len(flames))])
+                        tgt[k, 0] = 1
+                    if rng.random() < 0.25:
+                        raw[k] = jpeg(raw[k], int(rng.integers(25, 80)))
+                x = augment_batch(raw, rng).to(device)
+                t = torch.from_numpy(tgt).to(device)
+                progress = min(1.0, max(step_no / total_steps, (time.time() - t0) / budget))
+                lr = args.lr * min(1.0, step_no / 200) * 0.5 * (1 + np.cos(np.pi * progress))
+                for g in opt.param_groups:
+                    g["lr"] = max(lr, args.lr * 0.01)
+                logits = net(x)
+                known = t >= 0
+                soft = t[known].float() * (1 - eps) + eps / 2
+                loss = F.binary_cross_entropy_with_logits(logits[known], soft)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                with torch.no_grad():
+                    d = min(args.ema, (1 + step_no) / (10 + step_no))
+                    for pe, p in zip(ema.parameters(), net.parameters()):
+                        pe.mul_(d).add_(p.detach(), alpha=1 - d)
+                    for be, b in zip(ema.buffers(), net.buffers()):
+                        be.copy_(b)
+                loss_sum += float(loss)
+                step_no += 1
+                if progress >= 1.0:
+                    break
+            w, tf, tsm, _, r = evaluate(ema)
+            history.append({"epoch": epoch + 1, "loss": round(loss_sum / max(1, s + 1), 4), "grid_weight": list(w), "thresholds": [tf, tsm],
+                            "calib": {k: v for k, v in r.items() if k != "limits"}})
+            print(f"epoch {epoch + 1} loss {loss_sum / max(1, s + 1):.4f} calib (w {w}, thr {tf}/{tsm}) fire {r['fire_recall']:.3f} "
+                  f"smoke {r['smoke_recall']:.3f} fp photos {r['photos_any_fp']}/{r['photos_n']} footage {r['footage_any_fp']}/{r['footage_n']} "
+                  f"{time.time() - t0:.0f}s", flush=True)
+            if r["objective"] > best[0]:
+                best = (r["objective"], {k: v.detach().clone() for k, v in ema.state_dict().items()}, epoch + 1)
+                torch.save(best[1], WORK / "verifier-best.pt")
             if progress >= 1.0:
                 break
-        probs = predict(net, cx)
-        fr = image_level(probs, ct, ci, 0, 0.5)
-        sr = image_level(probs, ct, ci, 1, 0.5)
-        score = fr[0] - 4 * fr[1] + 0.5 * (sr[0] - 4 * sr[1])
-        history.append({"epoch": epoch + 1, "loss": loss_sum / max(1, s + 1), "calib_fire@0.5": fr[:2], "calib_smoke@0.5": sr[:2]})
-        print(f"epoch {epoch + 1} loss {loss_sum / max(1, s + 1):.4f} calib fire rec/fpr {fr[0]:.3f}/{fr[1]:.3f} "
-              f"smoke {sr[0]:.3f}/{sr[1]:.3f} {time.time() - t0:.0f}s", flush=True)
-        if score > best[0]:
-            best = (score, {k: v.detach().clone() for k, v in net.state_dict().items()}, epoch + 1)
-        if progress >= 1.0:
-            break
     net.load_state_dict(best[1])
-    torch.save(best[1], WORK / "verifier-best.pt")
-    probs = predict(net, cx)
-    thr_fire = calibrate(probs, ct, ci, 0, args.fire_max_fpr)
-    thr_smoke = calibrate(probs, ct, ci, 1, args.smoke_max_fpr)
-    fr = image_level(probs, ct, ci, 0, thr_fire)
-    sr = image_level(probs, ct, ci, 1, thr_smoke)
-    print(f"thresholds fire {thr_fire} (calib recall {fr[0]:.3f}, FPR {fr[1]:.3f}; {fr[2]} pos / {fr[3]} neg images), "
-          f"smoke {thr_smoke} (recall {sr[0]:.3f}, FPR {sr[1]:.3f}; {sr[2]} / {sr[3]})", flush=True)
+    net.eval()
+    weight, thr_fire, thr_smoke, probs, cal = evaluate(net)
+    curve = chain.curve(probs, weight, thr_fire, thr_smoke)
+    print(f"best epoch {best[2]}: grid weight {weight}, thresholds fire {thr_fire}, smoke {thr_smoke}: {cal}", flush=True)
+    for c in curve:
+        print(f"  curve {c}", flush=True)
 
     out = Path(args.out)
-    net.eval()
     torch.onnx.export(Exported(net).cpu(), torch.zeros(1, 3, CROP, CROP), str(out), input_names=["crops"], output_names=["probs"],
                       dynamic_axes={"crops": {0: "n"}, "probs": {0: "n"}}, opset_version=13, do_constant_folding=True)
     meta = {
@@ -505,22 +660,27 @@ def main() -> None:
         "output": {"name": "probs", "meaning": "per crop [fire, smoke] probability"},
         "labels": ["fire", "smoke"],
         "crop": {"context": CONTEXT, "minSide": MIN_SIDE, "minSidePx": 16},
+        # a candidate's score = verifier^(1 - gridWeight[label]) * grid^gridWeight[label], compared with the thresholds
+        "fusion": {"gridWeight": {"fire": weight[0], "smoke": weight[1]}},
         "thresholds": {"fire": thr_fire, "smoke": thr_smoke},
         # the grid threshold the chain proposes candidates at (= the mining threshold)
         "candidateThreshold": args.candidate_threshold,
+        "maxCandidatesPerLabel": MAX_CANDIDATES_PER_LABEL,
     }
     out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
     report = {
-        "parameters": params, "train_minutes": round((time.time() - t0) / 60, 1), "best_epoch": best[2],
+        "parameters": params, "width": args.width,
+        "train_minutes": round((time.time() - t0) / 60, 1) if not args.calibrate_only else json.loads(Path(args.report).read_text()).get("train_minutes"),
+        "best_epoch": best[2],
         "hardware": torch.cuda.get_device_name(0) if device.type == "cuda" else f"CPU, {args.threads} threads ({os.cpu_count()} cores)",
-        "crops": {"train": int(len(xs)), "calib": int(len(cx))},
+        "options": {k: v for k, v in vars(args).items() if k not in ("data", "feedback", "out", "report")},
+        "crops": {"train": int(len(xs)), "calib_chain_candidates": int(len(cx)), "calib_images": int(len(cids))},
         "sources": {str(src): int((ss == src).sum()) for src in sorted(set(ss))},
-        "thresholds": meta["thresholds"],
-        "calib": {"fire_recall": fr[0], "fire_fpr": fr[1], "fire_pos_images": fr[2], "fire_neg_images": fr[3],
-                  "smoke_recall": sr[0], "smoke_fpr": sr[1], "smoke_pos_images": sr[2], "smoke_neg_images": sr[3]},
+        "calib_rule": f"best fire+smoke image recall with images showing any fire/smoke ≤ {args.max_fpr:.0%} (+1 image) of each calib negative group",
+        "fusion": meta["fusion"], "thresholds": meta["thresholds"], "calib": cal, "calib_curve": curve,
         "calib_clips": sorted(CALIB_CLIPS), "history": history,
     }
-    (HERE / "last-verifier-report.json").write_text(json.dumps(report, indent=2) + "\n")
+    Path(args.report).write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {out} and {out.with_suffix('.json')}", flush=True)
 
 

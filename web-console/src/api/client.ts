@@ -56,6 +56,10 @@ export class ApiClient {
     return this.request("POST", path, schema, body ?? {});
   }
 
+  patch<S extends z.ZodType>(path: string, schema: S, body: unknown): Promise<z.output<S>> {
+    return this.request("PATCH", path, schema, body);
+  }
+
   delete<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
     return this.request("DELETE", path, schema);
   }

@@ -7,7 +7,7 @@ import type { CameraStore } from "../cameras/camera-store.js";
 import type { MapController } from "../map/map-view.js";
 import type { Emitter } from "./emitter.js";
 
-export type ViewName = "alerts" | "search" | "watchlist" | "cameras" | "audit";
+export type ViewName = "alerts" | "search" | "watchlist" | "cameras" | "audit" | "users";
 
 /** What every view gets: the API, the live stores, the map and a way to switch views. Built once in main.ts. */
 export interface AppContext {

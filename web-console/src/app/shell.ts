@@ -15,6 +15,7 @@ import { createMap } from "../map/map-view.js";
 import { SearchView } from "../search/search-view.js";
 import { PlateTicker } from "../ticker/plate-ticker.js";
 import { h } from "../ui/dom.js";
+import { UsersView } from "../users/users-view.js";
 import { WatchlistView } from "../watchlist/watchlist-view.js";
 import { canFor, type AppContext, type ViewName } from "./context.js";
 import { Emitter } from "./emitter.js";
@@ -75,6 +76,8 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
   if (can("admin")) {
     const audit = new AuditView(ctx);
     views.set("audit", { element: audit.element, onShow: () => void audit.refresh(), width: "wide" });
+    const users = new UsersView(ctx);
+    views.set("users", { element: users.element, onShow: () => void users.refresh(), width: "wide" });
   }
   const navButtons = new Map<ViewName, HTMLButtonElement>();
   [...views.keys()].forEach((name, i) => {
@@ -125,13 +128,18 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
     { class: "topbar" },
     h("span", { class: "brand" }, "VIGIL"),
     nav,
-    h("span", { class: "spacer" }),
-    live,
-    clock,
-    mute,
-    languageSwitch(),
-    h("span", { class: "user", attrs: { "data-role": user.role } }, `${user.username} · ${t(`role.${user.role}`)}`),
-    logout,
+    // One group, kept whole and to the right: on a narrow screen it wraps below the navigation
+    // instead of pushing "log out" off the edge.
+    h(
+      "div",
+      { class: "topbar-tools" },
+      live,
+      clock,
+      mute,
+      languageSwitch(),
+      h("span", { class: "user", attrs: { "data-role": user.role } }, `${user.username} · ${t(`role.${user.role}`)}`),
+      logout,
+    ),
   );
   const ticker = new PlateTicker(cameras, (plate) => {
     show("search");

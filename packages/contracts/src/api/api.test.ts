@@ -21,6 +21,10 @@ import {
   plateSearchResponseSchema,
   plateTrackQuerySchema,
   plateTrackResponseSchema,
+  userListResponseSchema,
+  userPatchResponseSchema,
+  userPatchSchema,
+  userSessionsRevokedResponseSchema,
   watchlistCreateResponseSchema,
   watchlistCreateSchema,
 } from "./resources.js";
@@ -35,6 +39,9 @@ const reasonOf = (schema: z.ZodType, value: unknown) => {
 const RESPONSES: Array<[string, z.ZodType, unknown]> = [
   ["login response", loginResponseSchema, { token: "t0k", user: { username: "admin", role: "admin" }, csrfToken: "c", expiresAt: ts }],
   ["me response", meResponseSchema, { user: { username: "op1", role: "operator" } }],
+  ["user list", userListResponseSchema, { items: [{ username: "admin", role: "admin", disabled: false, createdAt: ts, createdBy: null, lastLoginAt: ts }, { username: "op1", role: "operator", disabled: true, createdAt: ts, createdBy: "admin", lastLoginAt: null }] }],
+  ["user patch response", userPatchResponseSchema, { user: { username: "op1", role: "supervisor", disabled: false, createdAt: ts, createdBy: "admin", lastLoginAt: null }, sessionsRevoked: 2 }],
+  ["sessions revoked", userSessionsRevokedResponseSchema, { username: "op1", revoked: 3 }],
   ["error response", errorResponseSchema, { error: "not_found", message: "camera cam-9 does not exist", details: { id: "cam-9" } }],
   [
     "camera view",
@@ -120,6 +127,14 @@ describe("auth bodies", () => {
     expect(reasonOf(createUserBodySchema, { username: "a b", password: "correct-horse", role: "operator" })).toContain("→ at username");
     expect(reasonOf(createUserBodySchema, { username: "abc", password: "short", role: "operator" })).toContain("→ at password");
     expect(reasonOf(createUserBodySchema, { username: "abc", password: "correct-horse", role: "root" })).toContain("→ at role");
+  });
+
+  it("patches users with at least one of role, disabled, password, and nothing else", () => {
+    expect(userPatchSchema.parse({ disabled: true })).toEqual({ disabled: true });
+    expect(userPatchSchema.safeParse({ role: "admin", password: "a new pass phrase" }).success).toBe(true);
+    expect(reasonOf(userPatchSchema, {})).toContain("at least one of role, disabled, password");
+    expect(userPatchSchema.safeParse({ disabled: true, username: "other" }).success).toBe(false);
+    expect(reasonOf(userPatchSchema, { role: "root" })).toContain("→ at role");
   });
 
   it("orders roles: admin ⊃ supervisor ⊃ operator", () => {

@@ -3,6 +3,7 @@ import { alertResolveReason, alertSchema, alertState, alertType } from "../messa
 import { cameraAnalytic, cameraConfigSchema } from "../messages/camera-config.js";
 import { cameraStatusSchema } from "../messages/camera-status.js";
 import { isoTimestamp, normalisedBox, plateRows } from "../messages/common.js";
+import { userRole } from "./auth.js";
 
 export const errorResponseSchema = z.object({ error: z.string(), message: z.string(), details: z.unknown().optional() });
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;
@@ -155,3 +156,28 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export const auditListResponseSchema = z.object({ items: z.array(auditEntrySchema) });
+
+// Users -------------------------------------------------------------------------
+/** A user as admins see them: never the password hash. `lastLoginAt` is null until their first login. */
+export const userViewSchema = z.object({
+  username: z.string(),
+  role: userRole,
+  disabled: z.boolean(),
+  createdAt: isoTimestamp,
+  createdBy: z.string().nullable(),
+  lastLoginAt: isoTimestamp.nullable(),
+});
+export type UserView = z.infer<typeof userViewSchema>;
+export const userListResponseSchema = z.object({ items: z.array(userViewSchema) });
+export const usernameParamsSchema = z.object({ username: z.string().min(1).max(64) });
+/**
+ * PATCH /api/v1/users/{username}: any of role, disabled, a new password (a reset). Disabling,
+ * resetting the password or lowering the role ends every session of that user.
+ */
+export const userPatchSchema = z
+  .object({ role: userRole.optional(), disabled: z.boolean().optional(), password: z.string().min(1).max(256).optional() })
+  .strict()
+  .refine((p) => p.role !== undefined || p.disabled !== undefined || p.password !== undefined, "give at least one of role, disabled, password");
+export type UserPatch = z.infer<typeof userPatchSchema>;
+export const userPatchResponseSchema = z.object({ user: userViewSchema, sessionsRevoked: z.number().int().nonnegative() });
+export const userSessionsRevokedResponseSchema = z.object({ username: z.string(), revoked: z.number().int().nonnegative() });

@@ -11,6 +11,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import type { Logger } from "@vigil/contracts/node";
 import type { RouteDeps } from "./route-deps.js";
 import { authRoutes } from "./routes/auth-routes.js";
+import { usersRoutes } from "./routes/users-routes.js";
 import { cameraRoutes } from "./routes/camera-routes.js";
 import { plateRoutes } from "./routes/plate-routes.js";
 import { watchlistRoutes } from "./routes/watchlist-routes.js";
@@ -85,6 +86,7 @@ export async function buildHttpServer(deps: RouteDeps, logger: Logger) {
 
   await app.register(healthRoutes(deps));
   await app.register(authRoutes(deps));
+  await app.register(usersRoutes(deps));
   await app.register(cameraRoutes(deps));
   await app.register(plateRoutes(deps));
   await app.register(watchlistRoutes(deps));

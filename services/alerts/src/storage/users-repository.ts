@@ -1,12 +1,8 @@
-import type { UserRole } from "@vigil/contracts";
-import type { Queryable } from "./database.js";
+import type { UserRole, UserView } from "@vigil/contracts";
+import type { Database, Queryable } from "./database.js";
 
-export interface UserRecord {
-  username: string;
-  role: UserRole;
+export interface UserRecord extends UserView {
   passwordHash: string;
-  disabled: boolean;
-  createdAt: string;
 }
 
 export interface SessionRecord {
@@ -16,31 +12,84 @@ export interface SessionRecord {
   expiresAt: string;
 }
 
-export function createUsersRepository(db: Queryable) {
-  return {
-    async find(username: string): Promise<UserRecord | null> {
-      const { rows } = await db.query<{ username: string; role: UserRole; password_hash: string; disabled: boolean; created_at: string }>(
-        "SELECT username, role, password_hash, disabled, created_at FROM users WHERE username = $1",
-        [username],
-      );
-      const r = rows[0];
-      return r ? { username: r.username, role: r.role, passwordHash: r.password_hash, disabled: r.disabled, createdAt: r.created_at } : null;
+export interface UserUpdate {
+  role?: UserRole;
+  disabled?: boolean;
+  passwordHash?: string;
+}
+
+export interface UsersRepository {
+  /** Usernames are matched ignoring case (unique that way since migration 011); the stored spelling comes back. */
+  find(username: string): Promise<UserRecord | null>;
+  /** Same, locking the row until the surrounding transaction ends. */
+  findForUpdate(username: string): Promise<UserRecord | null>;
+  /** Enabled admins, locked: two admins demoting each other at once cannot both pass the last-admin check. */
+  lockActiveAdmins(): Promise<string[]>;
+  list(): Promise<UserView[]>;
+  /** Returns false when the username is taken (in any letter case). */
+  create(username: string, passwordHash: string, role: UserRole, createdBy: string | null): Promise<boolean>;
+  update(username: string, change: UserUpdate): Promise<void>;
+  recordLogin(username: string): Promise<void>;
+  createSession(tokenHash: string, username: string, csrfToken: string, expiresAt: Date): Promise<void>;
+  /** A live session of an enabled user, or null (expired sessions are never returned). */
+  findSession(tokenHash: string): Promise<SessionRecord | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+  /** Ends every session of `username` (but `keepTokenHash`); returns the ended sessions' token hashes. */
+  deleteSessionsOf(username: string, keepTokenHash?: string): Promise<string[]>;
+  deleteExpiredSessions(): Promise<number>;
+  /** Runs `fn` on a repository bound to one transaction (inside one already: on this one). */
+  inTransaction<T>(fn: (tx: UsersRepository) => Promise<T>): Promise<T>;
+}
+
+interface UserRow {
+  username: string;
+  role: UserRole;
+  password_hash: string;
+  disabled: boolean;
+  created_at: string;
+  created_by: string | null;
+  last_login_at: string | null;
+}
+
+const USER_COLUMNS = "username, role, password_hash, disabled, created_at, created_by, last_login_at";
+const toView = (r: UserRow): UserView => ({ username: r.username, role: r.role, disabled: r.disabled, createdAt: r.created_at, createdBy: r.created_by, lastLoginAt: r.last_login_at });
+const toRecord = (r: UserRow): UserRecord => ({ ...toView(r), passwordHash: r.password_hash });
+
+export function createUsersRepository(db: Queryable & Partial<Pick<Database, "transaction">>): UsersRepository {
+  const findBy = async (username: string, lock: boolean): Promise<UserRecord | null> => {
+    const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE lower(username) = lower($1)${lock ? " FOR UPDATE" : ""}`, [username]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  };
+  const repo: UsersRepository = {
+    find: (username) => findBy(username, false),
+    findForUpdate: (username) => findBy(username, true),
+    async lockActiveAdmins() {
+      const { rows } = await db.query<{ username: string }>("SELECT username FROM users WHERE role = 'admin' AND NOT disabled ORDER BY username FOR UPDATE");
+      return rows.map((r) => r.username);
     },
-    async list(): Promise<{ username: string; role: UserRole; disabled: boolean; createdAt: string }[]> {
-      const { rows } = await db.query<{ username: string; role: UserRole; disabled: boolean; created_at: string }>(
-        "SELECT username, role, disabled, created_at FROM users ORDER BY username",
-      );
-      return rows.map((r) => ({ username: r.username, role: r.role, disabled: r.disabled, createdAt: r.created_at }));
+    async list() {
+      const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY lower(username)`);
+      return rows.map(toView);
     },
-    /** Returns false when the username is taken. */
-    async create(username: string, passwordHash: string, role: UserRole, createdBy: string | null): Promise<boolean> {
+    async create(username, passwordHash, role, createdBy) {
+      // ON CONFLICT without a target also covers the lower(username) unique index.
       const { rows } = await db.query(
         "INSERT INTO users (username, password_hash, role, created_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING username",
         [username, passwordHash, role, createdBy],
       );
       return rows.length > 0;
     },
-    async createSession(tokenHash: string, username: string, csrfToken: string, expiresAt: Date): Promise<void> {
+    async update(username, change) {
+      await db.query(
+        `UPDATE users SET role = coalesce($2, role), disabled = coalesce($3, disabled), password_hash = coalesce($4, password_hash)
+          WHERE username = $1`,
+        [username, change.role ?? null, change.disabled ?? null, change.passwordHash ?? null],
+      );
+    },
+    async recordLogin(username) {
+      await db.query("UPDATE users SET last_login_at = now() WHERE username = $1", [username]);
+    },
+    async createSession(tokenHash, username, csrfToken, expiresAt) {
       await db.query("INSERT INTO sessions (token_hash, username, csrf_token, expires_at) VALUES ($1, $2, $3, $4)", [
         tokenHash,
         username,
@@ -48,8 +97,7 @@ export function createUsersRepository(db: Queryable) {
         expiresAt.toISOString(),
       ]);
     },
-    /** A live session of an enabled user, or null (expired sessions are never returned). */
-    async findSession(tokenHash: string): Promise<SessionRecord | null> {
+    async findSession(tokenHash) {
       const { rows } = await db.query<{ username: string; role: UserRole; csrf_token: string; expires_at: string }>(
         `SELECT s.username, u.role, s.csrf_token, s.expires_at FROM sessions s JOIN users u USING (username)
           WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT u.disabled`,
@@ -58,13 +106,23 @@ export function createUsersRepository(db: Queryable) {
       const r = rows[0];
       return r ? { username: r.username, role: r.role, csrfToken: r.csrf_token, expiresAt: r.expires_at } : null;
     },
-    async deleteSession(tokenHash: string): Promise<void> {
+    async deleteSession(tokenHash) {
       await db.query("DELETE FROM sessions WHERE token_hash = $1", [tokenHash]);
     },
-    async deleteExpiredSessions(): Promise<number> {
+    async deleteSessionsOf(username, keepTokenHash) {
+      const { rows } = await db.query<{ token_hash: string }>(
+        "DELETE FROM sessions WHERE username = $1 AND ($2::text IS NULL OR token_hash <> $2) RETURNING token_hash",
+        [username, keepTokenHash ?? null],
+      );
+      return rows.map((r) => r.token_hash);
+    },
+    async deleteExpiredSessions() {
       const { rows } = await db.query("DELETE FROM sessions WHERE expires_at <= now() RETURNING 1");
       return rows.length;
     },
+    async inTransaction(fn) {
+      return db.transaction ? db.transaction((tx) => fn(createUsersRepository(tx))) : fn(repo);
+    },
   };
+  return repo;
 }
-export type UsersRepository = ReturnType<typeof createUsersRepository>;

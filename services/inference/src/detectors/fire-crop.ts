@@ -15,12 +15,13 @@ export function cropSquare(bbox: NormalisedBox, width: number, height: number, g
   const [x, y, w, h] = bbox;
   let side = Math.max(w * width, h * height) * g.context;
   side = Math.max(side, g.minSide * Math.min(width, height), g.minSidePx);
-  side = Math.min(side, Math.min(width, height));
+  // whole pixels first, so that left + side never passes the frame's edge (rounding both could by one)
+  const px = Math.round(Math.min(side, Math.min(width, height)));
   const cx = (x + w / 2) * width;
   const cy = (y + h / 2) * height;
-  const left = Math.round(Math.min(Math.max(cx - side / 2, 0), width - side));
-  const top = Math.round(Math.min(Math.max(cy - side / 2, 0), height - side));
-  return [left, top, Math.round(side)];
+  const left = Math.round(Math.min(Math.max(cx - px / 2, 0), width - px));
+  const top = Math.round(Math.min(Math.max(cy - px / 2, 0), height - px));
+  return [left, top, px];
 }
 
 /**

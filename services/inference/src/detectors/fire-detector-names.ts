@@ -4,4 +4,4 @@
  */
 export const FIRE_DETECTOR_NAMES = ["vigil-fire-chain", "vigil-fire-grid", "fire-yolov8-baseline"] as const;
 export type FireDetectorName = (typeof FIRE_DETECTOR_NAMES)[number];
-export const DEFAULT_FIRE_DETECTOR: FireDetectorName = "vigil-fire-grid";
+export const DEFAULT_FIRE_DETECTOR: FireDetectorName = "vigil-fire-chain";

@@ -17,6 +17,12 @@ const verifierMeta = z.object({
   crop: z.object({ context: z.number().positive(), minSide: z.number().min(0).max(1), minSidePx: z.number().min(1) }),
   thresholds: z.object({ fire: z.number().min(0).max(1), smoke: z.number().min(0).max(1) }),
   candidateThreshold: z.number().min(0).max(1),
+  /** Candidates verified per class and frame (bounds the cost on a busy frame); older sidecars: 4. */
+  maxCandidatesPerLabel: z.number().int().min(1).max(32).default(4),
+  /** Score fusion chosen on calib, per label: score = verifier^(1 - w) × grid^w; older sidecars: the verifier alone. */
+  fusion: z
+    .object({ gridWeight: z.object({ fire: z.number().min(0).max(1), smoke: z.number().min(0).max(1) }) })
+    .default({ gridWeight: { fire: 0, smoke: 0 } }),
 });
 export type FireVerifierMeta = z.infer<typeof verifierMeta>;
 

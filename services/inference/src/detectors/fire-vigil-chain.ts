@@ -1,19 +1,17 @@
-import type { Detection, DetectionSensitivity, Detector, DetectorLoadOptions, DetectOptions, RgbImage } from "./detector.js";
+import { thresholdForSensitivity, type Detection, type DetectionSensitivity, type Detector, type DetectorLoadOptions, type DetectOptions, type RgbImage } from "./detector.js";
 import { VIGIL_FIRE_MODEL_PATH } from "./fire-onnx.js";
 import { FireCropVerifier, VIGIL_FIRE_VERIFIER_PATH, type FireVerifierMeta } from "./fire-verifier.js";
 import { VigilFireGridDetector } from "./fire-vigil-grid.js";
 
-/** Candidates verified per class and frame: bounds the verifier's cost on a busy frame. */
-const MAX_CANDIDATES_PER_LABEL = 4;
-
 /**
- * The threshold a camera's sensitivity puts on the verifier's calibrated one: "low" halves the
- * distance to 1 (fewer, surer alarms), "high" takes 30 % off (earlier, more false alarms).
+ * A candidate's score: the verifier's probability, optionally fused with the grid's cell probability as a
+ * weighted geometric mean, verifier^(1 - gridWeight) × grid^gridWeight (the weight, per label, is chosen on
+ * calib data by train_verifier.py and stored in the sidecar). The calibrated thresholds apply to this score.
  */
-export function thresholdForSensitivity(calibrated: number, sensitivity: DetectionSensitivity = "normal"): number {
-  if (sensitivity === "low") return calibrated + (1 - calibrated) * 0.5;
-  if (sensitivity === "high") return calibrated * 0.7;
-  return calibrated;
+export function fuseScores(verifier: number, grid: number, gridWeight: number): number {
+  if (gridWeight <= 0) return verifier;
+  const v = Math.max(verifier, 1e-6), g = Math.max(grid, 1e-6);
+  return Math.exp((1 - gridWeight) * Math.log(v) + gridWeight * Math.log(g));
 }
 
 export interface VigilFireChainOptions {
@@ -24,7 +22,7 @@ export interface VigilFireChainOptions {
 /**
  * Vigil's fire & smoke detector as the service runs it (models/fire/MODEL_CARD.md): the grid model
  * proposes regions at a low threshold, the crop verifier looks at each again and only what it
- * confirms is a detection; its probability is the detection's confidence. Temporal confirmation
+ * confirms is a detection; the fused score (see fuseScores) is the detection's confidence. Temporal confirmation
  * (fire/fire-confirmer.ts) comes on top, per camera.
  */
 export class VigilFireChainDetector implements Detector {
@@ -51,18 +49,34 @@ export class VigilFireChainDetector implements Detector {
     return thresholdForSensitivity(this.meta.thresholds[label], sensitivity);
   }
 
-  async detect(image: RgbImage, options: DetectOptions = {}): Promise<Detection[]> {
+  /**
+   * Every candidate the chain verifies (the grid's best per class at the candidate threshold) with its fused
+   * score as confidence, before the verifier threshold: detect() keeps those at or above it; evaluations
+   * sweep the threshold over these.
+   */
+  async scored(image: RgbImage): Promise<Detection[]> {
     if (!this.grid || !this.meta) throw new Error(`${this.name}: load() first`);
+    const meta = this.meta;
     const proposed = await this.grid.detect(image);
-    const candidates = this.labels.flatMap((label) => proposed.filter((d) => d.label === label).slice(0, MAX_CANDIDATES_PER_LABEL));
+    const candidates = this.labels.flatMap((label) =>
+      proposed
+        .filter((d) => d.label === label)
+        .sort((a, b) => b.confidence - a.confidence)
+        .slice(0, meta.maxCandidatesPerLabel),
+    );
     const scores = await this.verifier.score(image, candidates);
-    const out: Detection[] = [];
-    candidates.forEach((c, i) => {
+    return candidates.map((c, i) => {
       const label = c.label as "fire" | "smoke";
       const p = scores[i]![label === "fire" ? 0 : 1];
-      if (p >= this.threshold(label, options.sensitivity)) out.push({ label, confidence: p, bbox: c.bbox });
+      return { label, confidence: fuseScores(p, c.confidence, meta.fusion.gridWeight[label]), bbox: c.bbox };
     });
-    return out.sort((a, b) => b.confidence - a.confidence);
+  }
+
+  async detect(image: RgbImage, options: DetectOptions = {}): Promise<Detection[]> {
+    const scored = await this.scored(image);
+    return scored
+      .filter((d) => d.confidence >= this.threshold(d.label as "fire" | "smoke", options.sensitivity))
+      .sort((a, b) => b.confidence - a.confidence);
   }
 
   async close(): Promise<void> {

@@ -76,6 +76,23 @@ interface ModelResult {
   streetFireFp: number;
   streetSmokeFp: number;
   streetN: number;
+  /** Hard negatives (fire-vs-normal/normal) with any fire or smoke detection. */
+  anyFpr: number;
+  /** Chain only: per image, the best fused score per label before the verifier threshold (for the threshold curve). */
+  scores?: ImageScores[];
+}
+
+interface ImageScores {
+  kind: "fire" | "smoke" | "fire+smoke" | "normal" | "other" | "street";
+  fire: number;
+  smoke: number;
+}
+
+/** Best score per label among a chain's verified candidates (0 when the grid proposed none). */
+async function chainScores(chain: VigilFireChainDetector, image: RgbImage): Promise<{ fire: number; smoke: number }> {
+  const scored = await chain.scored(image);
+  const best = (label: string) => Math.max(0, ...scored.filter((d) => d.label === label).map((d) => d.confidence));
+  return { fire: best("fire"), smoke: best("smoke") };
 }
 
 /** The held-out street negatives: vn-plate-frames/images and vn-plate-frames/street (never trained or tuned on). */
@@ -92,12 +109,18 @@ const ratio = (hits: number, n: number) => (n > 0 ? hits / n : 0);
 async function evaluate(detector: Detector, truths: Truth[]): Promise<ModelResult> {
   const times: number[] = [];
   let fireHit = 0, fireFsHit = 0, fireFvnHit = 0, smokeHit = 0, fireFp = 0, smokeFp = 0;
-  let nFire = 0, nFireFs = 0, nFireFvn = 0, nSmoke = 0, nNormal = 0;
+  let nFire = 0, nFireFs = 0, nFireFvn = 0, nSmoke = 0, nNormal = 0, anyFp = 0;
+  const chain = detector instanceof VigilFireChainDetector ? detector : undefined;
+  const scores: ImageScores[] = [];
   for (const t of truths) {
     const image = await decode(path.join(env.DATASETS_DIR, t.rel));
     const start = performance.now();
     const detections = await detector.detect(image);
     times.push(performance.now() - start);
+    if (chain) {
+      const kind = t.normal ? "normal" : t.fire && t.smoke ? "fire+smoke" : t.fire ? "fire" : t.smoke ? "smoke" : "other";
+      scores.push({ kind, ...(await chainScores(chain, image)) });
+    }
     const saysFire = detections.some((d) => d.label === "fire");
     const saysSmoke = detections.some((d) => d.label === "smoke");
     if (t.fire) {
@@ -119,12 +142,15 @@ async function evaluate(detector: Detector, truths: Truth[]): Promise<ModelResul
       nNormal += 1;
       fireFp += Number(saysFire);
       smokeFp += Number(saysSmoke);
+      anyFp += Number(saysFire || saysSmoke);
     }
   }
   let streetFp = 0, streetFireFp = 0, streetSmokeFp = 0;
   const street = await streetFrames();
   for (const rel of street) {
-    const detections = await detector.detect(await decode(path.join(env.DATASETS_DIR, rel)));
+    const image = await decode(path.join(env.DATASETS_DIR, rel));
+    const detections = await detector.detect(image);
+    if (chain) scores.push({ kind: "street", ...(await chainScores(chain, image)) });
     const f = detections.some((d) => d.label === "fire"), sm = detections.some((d) => d.label === "smoke");
     streetFp += Number(f || sm);
     streetFireFp += Number(f);
@@ -136,6 +162,8 @@ async function evaluate(detector: Detector, truths: Truth[]): Promise<ModelResul
     streetFireFp,
     streetSmokeFp,
     streetN: street.length,
+    anyFpr: ratio(anyFp, nNormal),
+    ...(chain ? { scores } : {}),
     name: detector.name,
     fireRecall: ratio(fireHit, nFire),
     fireRecallFireSmoke: ratio(fireFsHit, nFireFs),
@@ -150,6 +178,25 @@ async function evaluate(detector: Detector, truths: Truth[]): Promise<ModelResul
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+
+/** The chain's held-out figures at other verifier thresholds (reported only; thresholds are chosen on calib). */
+function printThresholdCurve(scores: ImageScores[], calibrated: { fire: number; smoke: number }): void {
+  const rate = (kinds: string[], hit: (s: ImageScores) => boolean) => {
+    const sel = scores.filter((s) => kinds.includes(s.kind));
+    return pct(ratio(sel.filter(hit).length, sel.length));
+  };
+  console.log("\nChain threshold curve (held out, reported only; calibrated thresholds in bold):\n");
+  console.log("| fire thr | smoke thr | fire recall | smoke recall | street any fire/smoke | hard negatives any fire/smoke |");
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  for (const d of [-0.3, -0.2, -0.1, -0.05, 0, 0.03, 0.06]) {
+    const tf = Math.min(0.99, Math.max(0.05, calibrated.fire + d)), ts = Math.min(0.99, Math.max(0.05, calibrated.smoke + d));
+    const any = (s: ImageScores) => s.fire >= tf || s.smoke >= ts;
+    const b = (v: string) => (d === 0 ? `**${v}**` : v);
+    console.log(
+      `| ${b(tf.toFixed(2))} | ${b(ts.toFixed(2))} | ${rate(["fire", "fire+smoke"], (s) => s.fire >= tf)} | ${rate(["smoke", "fire+smoke"], (s) => s.smoke >= ts)} | ${rate(["street"], any)} | ${rate(["normal"], any)} |`,
+    );
+  }
+}
 
 async function main(): Promise<void> {
   const truths = await loadTestSplit();
@@ -171,12 +218,16 @@ async function main(): Promise<void> {
   row("smoke recall (image-level)", (r) => pct(r.smokeRecall));
   row("fire false-positive rate on hard negatives", (r) => pct(r.fireFpr));
   row("smoke false-positive rate on hard negatives", (r) => pct(r.smokeFpr));
+  row("hard negatives with any fire/smoke", (r) => pct(r.anyFpr));
   row("street frames with any fire/smoke (vn-plate-frames, held out)", (r) => `${pct(r.streetFpr)} (${r.streetFireFp} fire, ${r.streetSmokeFp} smoke of ${r.streetN})`);
   row("inference ms/frame, mean (incl. resize)", (r) => r.msMean.toFixed(1));
   row("inference ms/frame, p95", (r) => r.msP95.toFixed(1));
   console.log(
     "\nBox-level mAP50: not reported. Vigil's model is a grid classifier (16×16 cells of a 256² resize), its boxes are cell groups, so mAP50 against tight YOLO boxes measures the grid, not the model; image-level recall/FPR is the comparable figure for both.",
   );
+
+  const chain = detectors[0] as VigilFireChainDetector;
+  if (results[0]!.scores) printThresholdCurve(results[0]!.scores, { fire: chain.threshold("fire"), smoke: chain.threshold("smoke") });
 
   const video = await runFireVideoCheck(detectors[0]!, env.DATASETS_DIR, truths.map((t) => t.rel));
   console.log("\nVideo check (synthetic 12 s clip, real street photo + held-out real fire photo from 4.0 s, H.264, decoded at 2 fps, default confirmer):");

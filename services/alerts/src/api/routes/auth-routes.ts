@@ -1,12 +1,8 @@
 import { z } from "zod";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { createUserBodySchema, errorResponseSchema, loginBodySchema, loginResponseSchema, meResponseSchema, userRole } from "@vigil/contracts";
+import { errorResponseSchema, loginBodySchema, loginResponseSchema, meResponseSchema } from "@vigil/contracts";
 import { requireRole, SESSION_COOKIE } from "../auth-hooks.js";
 import { audit, type RouteDeps } from "../route-deps.js";
-
-const userListSchema = z.object({
-  items: z.array(z.object({ username: z.string(), role: userRole, disabled: z.boolean(), createdAt: z.string() })),
-});
 
 export function authRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -53,22 +49,5 @@ export function authRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       onRequest: requireRole(deps.auth, "operator"),
       schema: { tags: ["auth"], summary: "The current user and the CSRF token for cookie sessions", response: { 200: meResponseSchema } },
     }, async (req) => ({ user: req.session!.user, csrfToken: req.session!.csrfToken }));
-
-    app.get("/api/v1/users", {
-      onRequest: requireRole(deps.auth, "admin"),
-      schema: { tags: ["users"], summary: "List users (admin)", response: { 200: userListSchema } },
-    }, async () => ({ items: await deps.users.list() }));
-
-    app.post("/api/v1/users", {
-      onRequest: requireRole(deps.auth, "admin"),
-      schema: { tags: ["users"], summary: "Create a user (admin)", body: createUserBodySchema, response: { 201: z.object({ username: z.string(), role: userRole }), 409: errorResponseSchema } },
-    }, async (req, reply) => {
-      const { username, password, role } = req.body;
-      if (!(await deps.auth.createUser(username, password, role, req.session!.user.username))) {
-        return reply.code(409).send({ error: "conflict", message: `user "${username}" already exists` });
-      }
-      await audit(deps, req, "user.create", username, { role });
-      return reply.code(201).send({ username, role });
-    });
   };
 }
