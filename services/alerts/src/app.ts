@@ -67,7 +67,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
   const users = createUsersRepository(db);
   const audit = createAuditRepository(db);
   const alertsRepo = createAlertsRepository(db);
-  const auth = createAuthService({ users, sessionTtlMs: config.sessionTtlMs, logger: logger.child({ module: "auth" }) });
+  const auth = createAuthService({ users, sessionTtlMs: config.sessionTtlMs, ...(config.sessionIdleMs ? { sessionIdleMs: config.sessionIdleMs } : {}), logger: logger.child({ module: "auth" }) });
   const admin = await auth.ensureFirstAdmin(config.adminPassword);
   if (admin.generatedPassword) {
     if (deps.onGeneratedAdminPassword) deps.onGeneratedAdminPassword(admin.generatedPassword);
@@ -133,6 +133,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
       auth, users, audit, plateReads, alertsRepo, alerts, watchlist, cameras, metrics,
       fuzzyThreshold: config.fuzzySearchThreshold,
       sessionTtlMs: config.sessionTtlMs,
+      loginFailuresPerHour: config.loginFailuresPerHour ?? 100,
       cookieSecure: config.cookieSecure,
       loginRateLimitPerMin: config.loginRateLimitPerMin,
       mediaDir: config.mediaDir,

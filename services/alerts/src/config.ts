@@ -10,6 +10,10 @@ export interface AlertsConfig {
   sharedSubscription: "auto" | "true" | "false";
   retentionDays: number;
   sessionTtlMs: number;
+  /** Sessions unused this long end; absent: no idle timeout. */
+  sessionIdleMs?: number;
+  /** Failed logins per account per rolling hour before the account is locked out. */
+  loginFailuresPerHour?: number;
   alertCooldownMs: number;
   cameraOfflineAlertMs: number;
   fuzzyThreshold: number;
@@ -63,7 +67,9 @@ export function configFromEnv(env: AlertsEnv, hostname: string): AlertsConfig {
     eventClockSkewMs: env.EVENT_CLOCK_SKEW_S * 1000,
     writerStallMs: env.WRITER_STALL_S * 1000,
     loginRateLimitPerMin: env.LOGIN_RATE_LIMIT_PER_MIN,
-    cookieSecure: env.COOKIE_SECURE,
+    cookieSecure: env.COOKIE_SECURE ?? env.NODE_ENV === "production",
+    ...(env.SESSION_IDLE_MIN > 0 ? { sessionIdleMs: env.SESSION_IDLE_MIN * 60_000 } : {}),
+    loginFailuresPerHour: env.LOGIN_FAILURES_PER_HOUR,
     mediaDir: env.MEDIA_DIR,
     fireFeedbackDir: env.FIRE_FEEDBACK_DIR,
     consoleDir: env.CONSOLE_DIR,

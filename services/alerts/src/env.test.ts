@@ -21,6 +21,15 @@ describe("alert service configuration", () => {
     expect(() => loadAlertsEnv(env)).toThrow(message);
   });
 
+  it("sends Secure cookies by default in production only, has a 30 min idle timeout and a 100-failure account limit", () => {
+    expect(configFromEnv(loadAlertsEnv({}), "h")).toMatchObject({ cookieSecure: false, sessionIdleMs: 1_800_000, loginFailuresPerHour: 100 });
+    const prod = configFromEnv(loadAlertsEnv({ NODE_ENV: "production", VIGIL_ADMIN_PASSWORD: "a-long-production-secret" }), "h");
+    expect(prod.cookieSecure).toBe(true);
+    expect(configFromEnv(loadAlertsEnv({ NODE_ENV: "production", VIGIL_ADMIN_PASSWORD: "a-long-production-secret", COOKIE_SECURE: "false" }), "h").cookieSecure).toBe(false);
+    expect(configFromEnv(loadAlertsEnv({ SESSION_IDLE_MIN: "0" }), "h").sessionIdleMs).toBeUndefined();
+    expect(() => loadAlertsEnv({ LOGIN_FAILURES_PER_HOUR: "500" })).toThrow(/LOGIN_FAILURES_PER_HOUR/);
+  });
+
   it("bounds event times by a clock skew (default 5 min) and readiness by a writer stall (default 30 s)", () => {
     expect(configFromEnv(loadAlertsEnv({}), "h")).toMatchObject({ eventClockSkewMs: 300_000, writerStallMs: 30_000 });
     expect(configFromEnv(loadAlertsEnv({ EVENT_CLOCK_SKEW_S: "10", WRITER_STALL_S: "5" }), "h")).toMatchObject({ eventClockSkewMs: 10_000, writerStallMs: 5_000 });

@@ -47,7 +47,12 @@ const alertsEnvSchema = z
     /** "auto" uses `$share/vigil-alerts/…` when the broker speaks MQTT 5. */
     MQTT_SHARED_SUBSCRIPTION: z.enum(["auto", "true", "false"]).default("auto"),
     LOGIN_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(20),
-    COOKIE_SECURE: booleanFromEnv.default(false),
+    /** Default: on when NODE_ENV=production (HTTPS in front), off otherwise. */
+    COOKIE_SECURE: booleanFromEnv.optional(),
+    /** A session unused this long ends (an open console counts as use: its socket re-checks every 30 s). 0: no idle timeout. */
+    SESSION_IDLE_MIN: z.coerce.number().min(0).max(24 * 60).default(30),
+    /** Failed logins per account per rolling hour before it is locked out (ASVS 2.2.1: at most 100). */
+    LOGIN_FAILURES_PER_HOUR: z.coerce.number().int().min(1).max(100).default(100),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;

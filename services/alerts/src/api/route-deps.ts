@@ -22,6 +22,8 @@ export interface RouteDeps {
   metrics: AlertsMetrics;
   fuzzyThreshold: number;
   sessionTtlMs: number;
+  /** Failed logins per account per rolling hour before it is locked out. */
+  loginFailuresPerHour: number;
   cookieSecure: boolean;
   loginRateLimitPerMin: number;
   mediaDir: string;

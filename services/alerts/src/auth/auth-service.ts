@@ -30,7 +30,7 @@ const notFound = (username: string): AccountFailure => ({ ok: false, status: 404
 // A real hash to compare against when the user does not exist, so timing does not reveal usernames.
 let dummyHash: Promise<string> | undefined;
 
-export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: number; logger: Logger }) {
+export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: number; logger: Logger; /** Ends sessions unused for this long. */ sessionIdleMs?: number }) {
   const { users, logger } = deps;
   /** Told when a session ends (logout, revoked by an admin); the socket server drops that session's connections. */
   const endedListeners: Array<(tokenHash: string) => void> = [];
@@ -76,11 +76,11 @@ export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: 
     async authenticate(token: string): Promise<Session | null> {
       if (!token || token.length > 200) return null;
       const tokenHash = hashToken(token);
-      const s = await users.findSession(tokenHash);
+      const s = await users.findSession(tokenHash, deps.sessionIdleMs);
       return s ? { user: { username: s.username, role: s.role }, csrfToken: s.csrfToken, expiresAt: s.expiresAt, tokenHash } : null;
     },
     async authenticateHash(tokenHash: string): Promise<Session | null> {
-      const s = await users.findSession(tokenHash);
+      const s = await users.findSession(tokenHash, deps.sessionIdleMs);
       return s ? { user: { username: s.username, role: s.role }, csrfToken: s.csrfToken, expiresAt: s.expiresAt, tokenHash } : null;
     },
     async logout(tokenHash: string): Promise<void> {

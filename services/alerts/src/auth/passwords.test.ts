@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generatePassword, hashPassword, verifyPassword } from "./passwords.js";
+import { generatePassword, hashLoad, hashPassword, MAX_CONCURRENT_HASHES, verifyPassword } from "./passwords.js";
 
 const FAST = { N: 1 << 10, r: 8, p: 1 };
 
@@ -26,5 +26,20 @@ describe("scrypt password hashes", () => {
     const p = generatePassword();
     expect(p).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(generatePassword()).not.toBe(p);
+  });
+});
+
+describe("hashing concurrency bound", () => {
+  it("never runs more than MAX_CONCURRENT_HASHES scrypt hashes at once; the rest wait and all finish", async () => {
+    const cheap = { N: 1 << 12, r: 8, p: 1 };
+    let peak = 0;
+    const watcher = setInterval(() => (peak = Math.max(peak, hashLoad().running)), 1);
+    const hashes = await Promise.all(Array.from({ length: 12 }, (_, i) => hashPassword(`password-number-${i}`, cheap)));
+    clearInterval(watcher);
+    expect(new Set(hashes).size).toBe(12);
+    expect(peak).toBeLessThanOrEqual(MAX_CONCURRENT_HASHES);
+    expect(peak).toBeGreaterThan(0);
+    expect(hashLoad()).toEqual({ running: 0, waiting: 0 });
+    expect(await verifyPassword("password-number-3", hashes[3]!)).toBe(true);
   });
 });

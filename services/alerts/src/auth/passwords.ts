@@ -4,8 +4,35 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:c
 const PARAMS = { N: 1 << 15, r: 8, p: 1 } as const;
 const KEY_LEN = 32;
 
+/**
+ * At most this many hashes at once. scrypt runs on libuv's pool (4 threads by default), which file
+ * reads, DNS and zlib share: 40 simultaneous logins filled it and pushed `GET /` to 6 s. The rest wait
+ * their turn in a queue instead of taking every thread.
+ */
+export const MAX_CONCURRENT_HASHES = 2;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function withHashSlot<T>(fn: () => Promise<T>): Promise<T> {
+  // A finished hash hands its slot straight to the next in line, so the count never goes over.
+  if (running >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await fn();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 function scryptAsync(password: string, salt: Buffer, keyLen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(password, salt, keyLen, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  return withHashSlot(() => new Promise((resolve, reject) => scrypt(password, salt, keyLen, opts, (err, key) => (err ? reject(err) : resolve(key)))));
+}
+
+/** Hashes running and waiting now (for tests and metrics). */
+export function hashLoad(): { running: number; waiting: number } {
+  return { running, waiting: waiting.length };
 }
 
 /** `scrypt$N$r$p$salt$hash` (base64url) so the parameters can be raised later without breaking old hashes. */

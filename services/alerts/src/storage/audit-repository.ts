@@ -20,6 +20,14 @@ export function createAuditRepository(db: Queryable) {
         entry.ip ?? null,
       ]);
     },
+    /** Failed logins for this account (any letter case) within the last `withinMs`. */
+    async recentLoginFailures(username: string, withinMs: number): Promise<number> {
+      const { rows } = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM audit_log WHERE action = 'auth.login_failed' AND lower(username) = lower($1) AND ts > now() - $2::float8 * interval '1 millisecond'",
+        [username, withinMs],
+      );
+      return rows[0]?.n ?? 0;
+    },
     async list(filter: { limit: number; action?: string; username?: string; before?: number }): Promise<AuditEntry[]> {
       const { rows } = await db.query<{ id: number; ts: string; username: string | null; action: string; target: string | null; details: Record<string, unknown> | null; ip: string | null }>(
         `SELECT id, ts, username, action, target, details, ip FROM audit_log

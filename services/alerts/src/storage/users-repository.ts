@@ -31,8 +31,11 @@ export interface UsersRepository {
   update(username: string, change: UserUpdate): Promise<void>;
   recordLogin(username: string): Promise<void>;
   createSession(tokenHash: string, username: string, csrfToken: string, expiresAt: Date): Promise<void>;
-  /** A live session of an enabled user, or null (expired sessions are never returned). */
-  findSession(tokenHash: string): Promise<SessionRecord | null>;
+  /**
+   * A live session of an enabled user, or null (expired and idle sessions are never returned); marks
+   * it used, so it stays alive while it is used at least every `idleMs`.
+   */
+  findSession(tokenHash: string, idleMs?: number): Promise<SessionRecord | null>;
   deleteSession(tokenHash: string): Promise<void>;
   /** Ends every session of `username` (but `keepTokenHash`); returns the ended sessions' token hashes. */
   deleteSessionsOf(username: string, keepTokenHash?: string): Promise<string[]>;
@@ -97,13 +100,18 @@ export function createUsersRepository(db: Queryable & Partial<Pick<Database, "tr
         expiresAt.toISOString(),
       ]);
     },
-    async findSession(tokenHash) {
-      const { rows } = await db.query<{ username: string; role: UserRole; csrf_token: string; expires_at: string }>(
-        `SELECT s.username, u.role, s.csrf_token, s.expires_at FROM sessions s JOIN users u USING (username)
-          WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT u.disabled`,
-        [tokenHash],
+    async findSession(tokenHash, idleMs) {
+      const { rows } = await db.query<{ username: string; role: UserRole; csrf_token: string; expires_at: string; stale: boolean }>(
+        `SELECT s.username, u.role, s.csrf_token, s.expires_at, s.last_seen_at < now() - $3::float8 * interval '1 millisecond' AS stale
+           FROM sessions s JOIN users u USING (username)
+          WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT u.disabled
+            AND ($2::float8 IS NULL OR s.last_seen_at > now() - $2::float8 * interval '1 millisecond')`,
+        [tokenHash, idleMs ?? null, Math.min(30_000, (idleMs ?? 120_000) / 4)],
       );
       const r = rows[0];
+      // Written at most every 30 s (a quarter of the idle time if shorter) per session: a busy console
+      // does not turn every request into a write.
+      if (r?.stale) await db.query("UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1", [tokenHash]);
       return r ? { username: r.username, role: r.role, csrfToken: r.csrf_token, expiresAt: r.expires_at } : null;
     },
     async deleteSession(tokenHash) {

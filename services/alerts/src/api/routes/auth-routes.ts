@@ -16,12 +16,25 @@ export function authRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? "").toLowerCase().slice(0, 64)}`,
         },
       },
-      schema: { tags: ["auth"], summary: "Log in; sets the HttpOnly session cookie and returns a bearer token", body: loginBodySchema, response: { 200: loginResponseSchema, 401: errorResponseSchema } },
+      schema: { tags: ["auth"], summary: "Log in; sets the HttpOnly session cookie and returns a bearer token", body: loginBodySchema, response: { 200: loginResponseSchema, 401: errorResponseSchema, 429: errorResponseSchema } },
     }, async (req, reply) => {
+      // Per account, whatever the address (the per-IP limit above does not stop a distributed guess):
+      // past the limit the account is locked until its failures of the last hour fall below it, and
+      // before that each further guess waits longer.
+      const failures = await deps.audit.recentLoginFailures(req.body.username, 3_600_000);
+      if (failures >= deps.loginFailuresPerHour) {
+        deps.metrics.loginFailures.inc();
+        return reply.code(429).send({ error: "account_locked", message: "too many failed logins for this account in the last hour; try again later or ask an administrator" });
+      }
+      await new Promise((r) => setTimeout(r, loginDelayMs(failures)));
       const result = await deps.auth.login(req.body.username, req.body.password);
       if (!result) {
         deps.metrics.loginFailures.inc();
         await deps.audit.write({ username: req.body.username, action: "auth.login_failed", ip: req.ip });
+        if (failures + 1 === deps.loginFailuresPerHour) {
+          req.log.warn({ username: req.body.username }, "account locked after too many failed logins");
+          await deps.audit.write({ username: req.body.username, action: "auth.account_locked", ip: req.ip, details: { failuresLastHour: failures + 1 } });
+        }
         return reply.code(401).send({ error: "unauthorized", message: "wrong username or password" });
       }
       await deps.audit.write({ username: result.session.user.username, action: "auth.login", ip: req.ip });
@@ -51,3 +64,10 @@ export function authRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     }, async (req) => ({ user: req.session!.user, csrfToken: req.session!.csrfToken }));
   };
 }
+
+/** Progressive delay before checking a password: none for the first 5 failures of the hour, then doubling from 250 ms up to 8 s. */
+export function loginDelayMs(failuresLastHour: number): number {
+  if (failuresLastHour < 5) return 0;
+  return Math.min(8_000, 250 * 2 ** Math.floor((failuresLastHour - 5) / 5));
+}
+
