@@ -22,7 +22,12 @@ export interface AckHandle {
  * It wraps mqtt.js's internal `_sendPacket`, the single place PUBACKs leave the client.
  */
 export function deferPubacks(client: MqttClient) {
-  const target = client as unknown as { _sendPacket: SendPacket };
+  const target = client as unknown as { _sendPacket?: SendPacket };
+  // A private method: mqtt is pinned to an exact version in package.json; if an upgrade renames it, fail
+  // at start-up with the reason rather than acknowledging messages before they are stored.
+  if (typeof target._sendPacket !== "function") {
+    throw new Error("mqtt.js has no _sendPacket: the deferred-PUBACK hook (consumer/deferred-acks.ts) does not fit this mqtt version; pin mqtt to 5.16.0 or port the hook");
+  }
   const send = target._sendPacket.bind(client);
   // messageId → "held" (PUBACK not yet produced by mqtt.js), a held PUBACK, or "released" early.
   const held = new Map<number, "held" | "released" | PubackPacket>();
