@@ -29,7 +29,8 @@ describe("docker-compose.yml", () => {
       expect(svc.build).toBe(".");
       expect(svc.command).toEqual(["npm", "run", `start:${name}`]);
       expect(svc.environment?.DATABASE_URL).toMatch(/timescaledb:5432/);
-      expect(svc.environment?.MQTT_URL).toMatch(/^mqtt:\/\/vigil:.+@mosquitto:1883$/);
+      // Each service its own broker account (deploy/mosquitto/acl; test/broker-acl.test.ts).
+      expect(svc.environment?.MQTT_URL).toMatch(new RegExp(`^mqtt://vigil-${name}:.+@mosquitto:1883$`));
     }
     const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { scripts: Record<string, string> };
     for (const name of ["alerts", "inference", "ingest"]) expect(pkg.scripts[`start:${name}`]).toBeTruthy();
