@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_PASSWORD, api, login, startAlertsHarness, type AlertsHarness } from "./alerts-harness.js";
+import { ADMIN_PASSWORD, api, login, startAlertsHarness, type AlertsHarness, METRICS_TOKEN } from "./alerts-harness.js";
 import { collectMessages, connectTestMqtt } from "./support/mqtt.js";
 import type { MqttClient } from "mqtt";
 import type { CameraConfig } from "@vigil/contracts";
@@ -312,20 +312,28 @@ describe("media, health, docs, headers", () => {
   it("health, readiness and metrics", async () => {
     expect((await api(h.base, "GET", "/healthz")).body).toEqual({ status: "ok" });
     expect((await api(h.base, "GET", "/readyz")).body).toEqual({ status: "ready", database: true, broker: true });
-    const metrics = await api<string>(h.base, "GET", "/metrics");
+    const metrics = await api<string>(h.base, "GET", "/metrics", { token: METRICS_TOKEN });
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain("vigil_alerts_login_failures_total");
+    // Without the scraper token: an admin session, nothing less.
+    expect((await api(h.base, "GET", "/metrics")).status).toBe(401);
+    expect((await api(h.base, "GET", "/metrics", { token: "not-the-metrics-token-000" })).status).toBe(401);
+    expect((await api(h.base, "GET", "/metrics", { token: tokens.operator })).status).toBe(403);
+    expect((await api(h.base, "GET", "/metrics", { token: tokens.admin })).status).toBe(200);
   });
 
   it("documents every API route as OpenAPI", async () => {
-    const doc = await api(h.base, "GET", "/api/docs/json");
+    // The API's map needs an account (issue 15, finding 10).
+    expect((await api(h.base, "GET", "/api/docs/json")).status).toBe(401);
+    expect((await fetch(`${h.base}/api/docs/`)).status).toBe(401);
+    const doc = await api(h.base, "GET", "/api/docs/json", { token: tokens.operator });
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);
     for (const p of ["/api/v1/auth/login", "/api/v1/plates", "/api/v1/plates/{plate}/track", "/api/v1/watchlist/{id}", "/api/v1/alerts/{id}/resolve", "/api/v1/cameras/{id}", "/api/v1/audit", "/api/v1/users"]) {
       expect(doc.body.paths[p], p).toBeDefined();
     }
     expect(doc.body.paths["/api/v1/plates"].get.parameters.map((x: { name: string }) => x.name)).toEqual(expect.arrayContaining(["q", "match", "reason", "cursor"]));
-    expect((await fetch(`${h.base}/api/docs/`)).status).toBe(200);
+    expect((await fetch(`${h.base}/api/docs/`, { headers: { authorization: `Bearer ${tokens.operator}` } })).status).toBe(200);
   });
 
   it("serves the console at / with an SPA fallback, but never for API paths", async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MqttClient } from "mqtt";
 import sharp from "sharp";
 import type { Alert } from "@vigil/contracts";
-import { ADMIN_PASSWORD, api, login, startAlertsHarness, waitUntil, type AlertsHarness } from "./alerts-harness.js";
+import { ADMIN_PASSWORD, api, login, startAlertsHarness, waitUntil, type AlertsHarness, METRICS_TOKEN } from "./alerts-harness.js";
 import { connectTestMqtt } from "./support/mqtt.js";
 
 // The operator closes the loop: resolve reasons, false-alarm frames kept as hard negatives for the
@@ -94,7 +94,7 @@ describe("resolving with a reason", () => {
         boxes: event.boxes,
       },
     ]);
-    const metrics = await api<string>(h.base, "GET", "/metrics");
+    const metrics = await api<string>(h.base, "GET", "/metrics", { token: METRICS_TOKEN });
     expect(metrics.body).toMatch(/vigil_alerts_fire_feedback_total\{outcome="saved"\} 1/);
   });
 
@@ -121,7 +121,7 @@ describe("resolving with a reason", () => {
     const res = await api<Alert>(h.base, "POST", `/api/v1/alerts/${alert.id}/resolve`, { token: supervisor, body: { reason: "false_alarm", note: "mây" } });
     expect(res).toMatchObject({ status: 200, body: { state: "resolved", resolveReason: "false_alarm" } });
     expect(indexLines()).toHaveLength(1);
-    expect((await api<string>(h.base, "GET", "/metrics")).body).toMatch(/vigil_alerts_fire_feedback_total\{outcome="missing_snapshot"\} 1/);
+    expect((await api<string>(h.base, "GET", "/metrics", { token: METRICS_TOKEN })).body).toMatch(/vigil_alerts_fire_feedback_total\{outcome="missing_snapshot"\} 1/);
   });
 
   it("npm run fire:feedback lists the stored sample from FIRE_FEEDBACK_DIR", async () => {

@@ -9,6 +9,8 @@ import { createTestDatabase, type TestDatabase } from "./support/postgres.js";
 import { TEST_MQTT_URL, uniqueTopicPrefix } from "./support/mqtt.js";
 
 export const ADMIN_PASSWORD = "test-admin-password-1";
+/** One fixed key for every test instance: instances sharing a database (scale-out) read each other's rows. */
+export const TEST_CAMERA_SECRETS_KEY = Buffer.alloc(32, 0x5a);
 
 export interface AlertsHarness {
   service: AlertsService;
@@ -19,6 +21,9 @@ export interface AlertsHarness {
   base: string;
   close(): Promise<void>;
 }
+
+/** What the test services accept as a Prometheus scraper's bearer token on /metrics. */
+export const METRICS_TOKEN = "test-metrics-token-0123456789";
 
 export function testAlertsConfig(prefix: string, overrides: Partial<AlertsConfig> = {}): AlertsConfig {
   return {
@@ -33,6 +38,7 @@ export function testAlertsConfig(prefix: string, overrides: Partial<AlertsConfig
     alertCooldownMs: 300_000,
     cameraOfflineAlertMs: 60_000,
     fuzzyThreshold: 0.92,
+    metricsToken: METRICS_TOKEN,
     fuzzySearchThreshold: 0.8,
     batchMaxRows: 500,
     batchMaxWaitMs: 10,
@@ -44,6 +50,7 @@ export function testAlertsConfig(prefix: string, overrides: Partial<AlertsConfig
     adminPassword: ADMIN_PASSWORD,
     // Most tests publish for cameras they never register; the event-path security tests turn this off.
     acceptUnknownCameras: true,
+    cameraSecretsKey: TEST_CAMERA_SECRETS_KEY,
     ...overrides,
   };
 }

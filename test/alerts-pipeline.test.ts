@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MqttClient } from "mqtt";
 import { io as connectSocket, type Socket } from "socket.io-client";
 import { alertSchema, deadLetterSchema, type Alert, type ClientToServerEvents, type ServerToClientEvents } from "@vigil/contracts";
-import { ADMIN_PASSWORD, api, login, plateEvent, startAlertsHarness, waitUntil, type AlertsHarness } from "./alerts-harness.js";
+import { ADMIN_PASSWORD, api, login, plateEvent, startAlertsHarness, waitUntil, type AlertsHarness, METRICS_TOKEN } from "./alerts-harness.js";
 import { collectMessages, connectTestMqtt } from "./support/mqtt.js";
 
 // MQTT → storage → watchlist → alerts → REST and Socket.IO, against the real PostgreSQL and Mosquitto.
@@ -275,7 +275,7 @@ describe("bad input and sockets", () => {
     const ok = plateEvent({ plate: "99Z99999", display: "99Z-999.99" });
     await publish(plateTopic(), ok);
     await waitUntil(async () => (await h.db.query("SELECT 1 FROM plate_reads WHERE id = $1", [ok.id])).rows.length === 1);
-    const metrics = (await api<string>(h.base, "GET", "/metrics")).body;
+    const metrics = (await api<string>(h.base, "GET", "/metrics", { token: METRICS_TOKEN })).body;
     expect(metrics).toMatch(/vigil_alerts_messages_rejected_total\{kind="plate"\} 2/);
   });
 

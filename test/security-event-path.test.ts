@@ -9,7 +9,7 @@ import { EventRejectedError } from "../services/alerts/src/consumer/event-reject
 import { createPartitionManager } from "../services/alerts/src/storage/partitions.js";
 import { createPlateReadsRepository } from "../services/alerts/src/storage/plate-reads-repository.js";
 import { classifyStorageError } from "../services/alerts/src/storage/storage-errors.js";
-import { ADMIN_PASSWORD, api, login, plateEvent, startAlertsHarness, waitUntil, type AlertsHarness } from "./alerts-harness.js";
+import { ADMIN_PASSWORD, api, login, plateEvent, startAlertsHarness, waitUntil, type AlertsHarness, METRICS_TOKEN } from "./alerts-harness.js";
 import { collectMessages, connectTestMqtt } from "./support/mqtt.js";
 import { createTestDatabase, type TestDatabase } from "./support/postgres.js";
 
@@ -38,7 +38,7 @@ const partitions = async () =>
 const fireAlertFor = async (eventId: string) => (await h.db.query("SELECT id FROM alerts WHERE event_id = $1", [eventId])).rows.length > 0;
 const deadLetterFor = (id: string) => deadLetters.json<{ reason: string; payload: string }>().find((d) => d.payload.includes(id));
 const metric = async (name: string) => {
-  const text = (await api<string>(h.base, "GET", "/metrics")).body;
+  const text = (await api<string>(h.base, "GET", "/metrics", { token: METRICS_TOKEN })).body;
   return Number(new RegExp(`^${name.replace(/[{}"]/g, "\\$&")} (\\d+)`, "m").exec(text)?.[1] ?? 0);
 };
 /** Published, dead-lettered with a reason matching `reason`, never stored. */

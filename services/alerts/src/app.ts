@@ -1,13 +1,15 @@
 import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
-import { alertMessage, encodePayload, type CameraConfig, type PlateEvent } from "@vigil/contracts";
+import { alertMessage, camerasConfigMessage, encodePayload, type CameraConfig, type PlateEvent } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { AlertsConfig } from "./config.js";
 import type { Database } from "./storage/database.js";
 import { migrate } from "./storage/migrate.js";
 import { createPartitionManager } from "./storage/partitions.js";
 import { createPlateReadsRepository } from "./storage/plate-reads-repository.js";
-import { createCamerasRepository } from "./storage/cameras-repository.js";
+import { createCamerasRepository, sealStoredCameraUrls } from "./storage/cameras-repository.js";
+import { createCameraSecrets, type CameraSecrets } from "./cameras/camera-secrets.js";
+import { loadOrCreateSecretsKeyFile } from "./cameras/secrets-key-file.js";
 import { createUsersRepository } from "./storage/users-repository.js";
 import { createAuditRepository } from "./storage/audit-repository.js";
 import { createWatchlistRepository } from "./storage/watchlist-repository.js";
@@ -18,7 +20,7 @@ import { createAlertService, type AlertNotifier } from "./alerting/alert-service
 import { createCameraStatusTracker } from "./alerting/camera-status-tracker.js";
 import { createWatchlistMatcher } from "./watchlist/watchlist-matcher.js";
 import { createWatchlistService } from "./watchlist/watchlist-service.js";
-import { camerasConfigTopic, createCameraService } from "./cameras/camera-service.js";
+import { createCameraService } from "./cameras/camera-service.js";
 import { createBatchWriter } from "./consumer/batch-writer.js";
 import { createEventAdmission, eventTimeWindow, type AdmissionPolicy } from "./consumer/event-admission.js";
 import { classifyStorageError } from "./storage/storage-errors.js";
@@ -42,6 +44,18 @@ export interface StartAlertsDeps {
 
 const HOUR_MS = 3_600_000;
 
+/** The configured key, else the key file's (created on first start); previous keys only decrypt. */
+async function cameraSecretsFrom(config: AlertsConfig, logger: Logger): Promise<CameraSecrets> {
+  let key = config.cameraSecretsKey;
+  if (!key && config.cameraSecretsKeyFile) {
+    const file = await loadOrCreateSecretsKeyFile(config.cameraSecretsKeyFile);
+    if (file.created) logger.warn({ file: config.cameraSecretsKeyFile }, "generated the key that encrypts camera credentials in the database; keep this file (without it they cannot be read), or set CAMERA_SECRETS_KEY");
+    key = file.key;
+  }
+  if (!key) throw new Error("the alert service needs cameraSecretsKey or cameraSecretsKeyFile (CAMERA_SECRETS_KEY)");
+  return createCameraSecrets(key, config.cameraSecretsPreviousKeys ?? []);
+}
+
 /**
  * Builds and starts the alert service: migrations → repositories → alerting → HTTP + Socket.IO →
  * MQTT consumer. `close()` stops them in reverse order within a bounded time.
@@ -53,6 +67,10 @@ export async function startAlerts(deps: StartAlertsDeps) {
 
   const migrated = await migrate(db);
   if (migrated.applied.length) logger.info({ applied: migrated.applied }, "database migrations applied");
+  // Camera URLs with credentials are encrypted at rest: rows from before that, or under a rotated key, are sealed now.
+  const cameraSecrets = await cameraSecretsFrom(config, logger);
+  const sealing = await sealStoredCameraUrls(db, cameraSecrets);
+  if (sealing.sealed.length || sealing.resealed.length) logger.info({ encrypted: sealing.sealed, reencrypted: sealing.resealed, keyId: cameraSecrets.keyId }, "camera credentials encrypted in the database");
   const admissionPolicy: AdmissionPolicy = {
     retentionDays: config.retentionDays,
     maxFutureSkewMs: config.eventClockSkewMs ?? 300_000,
@@ -101,12 +119,15 @@ export async function startAlerts(deps: StartAlertsDeps) {
     onOfflineTooLong: (s, since) => void alerts.raiseCameraOffline(s.cameraId, since, s.error),
     onBackOnline: (id) => void alerts.cameraBackOnline(id),
   });
+  const cameraLogger = logger.child({ module: "cameras" });
   const cameras = createCameraService({
-    cameras: createCamerasRepository(db),
+    cameras: createCamerasRepository(db, cameraSecrets, (camera, err) => cameraLogger.error({ camera, err }, "a camera's stored credentials cannot be decrypted; it is served without them")),
     status,
-    logger: logger.child({ module: "cameras" }),
+    logger: cameraLogger,
+    // Credential-free (the camera service strips them): any broker client can read this retained message.
     publishConfig: async (list) => {
-      await consumer?.publish(camerasConfigTopic(config.topicPrefix), JSON.stringify({ schemaVersion: 1, ts: new Date().toISOString(), cameras: list }), { qos: 1, retain: true });
+      const message = encodePayload(camerasConfigMessage.schema, { schemaVersion: 1, ts: new Date().toISOString(), cameras: list });
+      await consumer?.publish(camerasConfigMessage.topic(config.topicPrefix), message, { qos: camerasConfigMessage.qos, retain: camerasConfigMessage.retain });
     },
     ...(deps.onCamerasChanged ? { onCamerasChanged: deps.onCamerasChanged } : {}),
   });
@@ -134,10 +155,12 @@ export async function startAlerts(deps: StartAlertsDeps) {
       fuzzyThreshold: config.fuzzySearchThreshold,
       sessionTtlMs: config.sessionTtlMs,
       loginFailuresPerHour: config.loginFailuresPerHour ?? 100,
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       cookieSecure: config.cookieSecure,
       loginRateLimitPerMin: config.loginRateLimitPerMin,
       mediaDir: config.mediaDir,
       consoleDir: config.consoleDir,
+      ...(config.ingestApiToken ? { ingestApiToken: config.ingestApiToken } : {}),
       async ready() {
         const database = await Promise.race([
           db.query("SELECT 1").then(() => true, () => false),

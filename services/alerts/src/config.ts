@@ -10,6 +10,8 @@ export interface AlertsConfig {
   sharedSubscription: "auto" | "true" | "false";
   retentionDays: number;
   sessionTtlMs: number;
+  /** Bearer token for /metrics scrapers. */
+  metricsToken?: string;
   /** Sessions unused this long end; absent: no idle timeout. */
   sessionIdleMs?: number;
   /** Failed logins per account per rolling hour before the account is locked out. */
@@ -42,6 +44,14 @@ export interface AlertsConfig {
   redisUrl?: string;
   /** Browser origins allowed on the socket besides the console's own host. */
   socketAllowedOrigins?: string[];
+  /** Encrypts camera URLs with credentials at rest (AES-256-GCM, 32 bytes). Either this or `cameraSecretsKeyFile`. */
+  cameraSecretsKey?: Buffer;
+  /** Earlier keys: they still decrypt, and rows under them are re-encrypted with `cameraSecretsKey` on start. */
+  cameraSecretsPreviousKeys?: Buffer[];
+  /** Without `cameraSecretsKey`: the key is read from this file, or generated into it (0600) on first start. */
+  cameraSecretsKeyFile?: string;
+  /** Service token for ingest's GET /api/v1/internal/cameras; absent: the route does not exist. */
+  ingestApiToken?: string;
 }
 
 export const DEFAULT_MQTT_URL = "mqtt://127.0.0.1:1883";
@@ -70,11 +80,15 @@ export function configFromEnv(env: AlertsEnv, hostname: string): AlertsConfig {
     cookieSecure: env.COOKIE_SECURE ?? env.NODE_ENV === "production",
     ...(env.SESSION_IDLE_MIN > 0 ? { sessionIdleMs: env.SESSION_IDLE_MIN * 60_000 } : {}),
     loginFailuresPerHour: env.LOGIN_FAILURES_PER_HOUR,
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     mediaDir: env.MEDIA_DIR,
     fireFeedbackDir: env.FIRE_FEEDBACK_DIR,
     consoleDir: env.CONSOLE_DIR,
     ...(env.VIGIL_ADMIN_PASSWORD ? { adminPassword: env.VIGIL_ADMIN_PASSWORD } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     ...(env.SOCKET_ALLOWED_ORIGINS.length ? { socketAllowedOrigins: env.SOCKET_ALLOWED_ORIGINS } : {}),
+    ...(env.CAMERA_SECRETS_KEY ? { cameraSecretsKey: env.CAMERA_SECRETS_KEY } : { cameraSecretsKeyFile: env.CAMERA_SECRETS_KEY_FILE }),
+    ...(env.CAMERA_SECRETS_KEY_PREVIOUS.length ? { cameraSecretsPreviousKeys: env.CAMERA_SECRETS_KEY_PREVIOUS } : {}),
+    ...(env.INGEST_API_TOKEN ? { ingestApiToken: env.INGEST_API_TOKEN } : {}),
   };
 }

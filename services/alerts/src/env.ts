@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { booleanFromEnv, commonEnvShape, parseEnv } from "@vigil/contracts/node";
+import { decodeSecretsKey } from "./cameras/camera-secrets.js";
 
 /** Passwords that must never guard a production deployment. */
 export const DEFAULT_ADMIN_PASSWORDS = new Set(["admin", "password", "changeme", "vigil", "vigil-admin"]);
@@ -9,6 +10,10 @@ export const DEFAULT_ADMIN_PASSWORDS = new Set(["admin", "password", "changeme",
  * fire model's training). One definition for the service and for `npm run fire:feedback`.
  */
 const fireFeedbackShape = { FIRE_FEEDBACK_DIR: z.string().default("data/fire-feedback") };
+
+const secretsKey = z
+  .string()
+  .transform((v, ctx) => decodeSecretsKey(v) ?? (ctx.addIssue({ code: "custom", message: "must be 32 random bytes, base64 (openssl rand -base64 32)" }), z.NEVER));
 
 const alertsEnvSchema = z
   .object({
@@ -47,15 +52,32 @@ const alertsEnvSchema = z
     /** "auto" uses `$share/vigil-alerts/…` when the broker speaks MQTT 5. */
     MQTT_SHARED_SUBSCRIPTION: z.enum(["auto", "true", "false"]).default("auto"),
     LOGIN_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** Prometheus's bearer token for /metrics (which otherwise needs an admin session). */
+    METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
     /** Default: on when NODE_ENV=production (HTTPS in front), off otherwise. */
     COOKIE_SECURE: booleanFromEnv.optional(),
     /** A session unused this long ends (an open console counts as use: its socket re-checks every 30 s). 0: no idle timeout. */
     SESSION_IDLE_MIN: z.coerce.number().min(0).max(24 * 60).default(30),
     /** Failed logins per account per rolling hour before it is locked out (ASVS 2.2.1: at most 100). */
     LOGIN_FAILURES_PER_HOUR: z.coerce.number().int().min(1).max(100).default(100),
+    /** AES-256-GCM key for camera URLs with credentials in the database. Required in production. */
+    CAMERA_SECRETS_KEY: secretsKey.optional(),
+    /** Comma-separated earlier keys (rotation): they still decrypt; rows under them are re-encrypted on start. */
+    CAMERA_SECRETS_KEY_PREVIOUS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(secretsKey)),
+    /** Outside production, without CAMERA_SECRETS_KEY: the key is kept in (or first generated into) this file, mode 0600. */
+    CAMERA_SECRETS_KEY_FILE: z.string().default("data/camera-secrets.key"),
+    /** Shared with ingest: it fetches the camera list with credentials from GET /api/v1/internal/cameras with this token. */
+    INGEST_API_TOKEN: z.string().min(32, "use at least 32 characters (openssl rand -hex 32)").optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
+    if (!env.CAMERA_SECRETS_KEY) {
+      ctx.addIssue({ code: "custom", path: ["CAMERA_SECRETS_KEY"], message: "required in production (encrypts camera credentials in the database; openssl rand -base64 32)" });
+    }
     if (!env.VIGIL_ADMIN_PASSWORD) {
       ctx.addIssue({ code: "custom", path: ["VIGIL_ADMIN_PASSWORD"], message: "required in production (the first admin's password)" });
     } else if (DEFAULT_ADMIN_PASSWORDS.has(env.VIGIL_ADMIN_PASSWORD) || env.VIGIL_ADMIN_PASSWORD.length < 10) {

@@ -9,6 +9,7 @@ import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Logger } from "@vigil/contracts/node";
+import { requireRole } from "./auth-hooks.js";
 import type { RouteDeps } from "./route-deps.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { usersRoutes } from "./routes/users-routes.js";
@@ -18,6 +19,7 @@ import { watchlistRoutes } from "./routes/watchlist-routes.js";
 import { alertRoutes } from "./routes/alert-routes.js";
 import { adminRoutes } from "./routes/admin-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
+import { internalRoutes } from "./routes/internal-routes.js";
 
 /** The alert service's HTTP API, OpenAPI docs, evidence media and the console's static files. */
 export async function buildHttpServer(deps: RouteDeps, logger: Logger) {
@@ -80,7 +82,8 @@ export async function buildHttpServer(deps: RouteDeps, logger: Logger) {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: true });
+  // The API's map is for people with an account (the JSON too): log in first, the cookie carries it.
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: true, uiHooks: { onRequest: requireRole(deps.auth, "operator") } });
   // sendFile for /media; the console's files are served below with their own root.
   await app.register(fastifyStatic, { root: resolve(deps.mediaDir), serve: false });
 
@@ -92,6 +95,7 @@ export async function buildHttpServer(deps: RouteDeps, logger: Logger) {
   await app.register(watchlistRoutes(deps));
   await app.register(alertRoutes(deps));
   await app.register(adminRoutes(deps));
+  if (deps.ingestApiToken) await app.register(internalRoutes({ cameras: deps.cameras, token: deps.ingestApiToken }));
 
   const consoleDir = deps.consoleDir ? resolve(deps.consoleDir) : null;
   if (consoleDir && existsSync(resolve(consoleDir, "index.html"))) {

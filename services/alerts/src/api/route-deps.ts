@@ -23,11 +23,15 @@ export interface RouteDeps {
   fuzzyThreshold: number;
   sessionTtlMs: number;
   /** Failed logins per account per rolling hour before it is locked out. */
+  /** Bearer token that lets a metrics scraper read /metrics without a session. */
+  metricsToken?: string;
   loginFailuresPerHour: number;
   cookieSecure: boolean;
   loginRateLimitPerMin: number;
   mediaDir: string;
   consoleDir: string | null;
+  /** The service token ingest sends for the full camera list (INGEST_API_TOKEN); absent: no internal route. */
+  ingestApiToken?: string;
   /** `writer` is present only when pending plate reads have waited too long without a commit. */
   ready(): Promise<{ database: boolean; broker: boolean; writer?: { stalledS: number; pending: number } }>;
 }

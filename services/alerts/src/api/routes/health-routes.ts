@@ -1,5 +1,8 @@
 import { z } from "zod";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { requireRole } from "../auth-hooks.js";
 import type { RouteDeps } from "../route-deps.js";
 
 export function healthRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
@@ -21,7 +24,15 @@ export function healthRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       return reply.code(ok ? 200 : 503).send({ status: ok ? "ready" : "not_ready", ...r });
     });
 
-    app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
+    // Prometheus sends the configured METRICS_TOKEN as a bearer token; a person needs an admin session.
+    const admin = requireRole(deps.auth, "admin");
+    const expected = deps.metricsToken ? createHash("sha256").update(deps.metricsToken).digest() : null;
+    const scraper = async (req: FastifyRequest, reply: FastifyReply) => {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+      if (expected && bearer && timingSafeEqual(createHash("sha256").update(bearer).digest(), expected)) return;
+      return admin(req, reply);
+    };
+    app.get("/metrics", { schema: { hide: true }, onRequest: scraper }, async (_req, reply) => {
       reply.header("content-type", deps.metrics.registry.contentType);
       return deps.metrics.registry.metrics();
     });
