@@ -168,7 +168,7 @@ describe("console", () => {
     expect(await supervisor.evaluate(() => Number(document.documentElement.dataset["alarms"]))).toBe(alarmsBefore.supervisor + 1);
     await supervisor.keyboard.press("m");
     // The supervisor takes the second one (button instead of the keyboard).
-    await secondCard.click();
+    await secondCard.locator(".alert-title").click(); // the title: a click on the picture opens the viewer
     await secondCard.locator("[data-action=ack]").click();
     await poll(() => operator.locator(".alert-card.state-acknowledged", { hasText: "30A-888.88" }).count()).toBe(1);
   });
@@ -201,7 +201,7 @@ describe("console", () => {
     // An operator has no resolve button or reasons; a supervisor does, and needs a reason and a note.
     expect(await opCard.locator("[data-action=resolve]").count()).toBe(0);
     expect(await opCard.locator(".resolve-reasons").count()).toBe(0);
-    await supCard.click();
+    await supCard.locator(".alert-title").click();
     expect(await supCard.locator(".resolve-reasons label").allTextContents()).toEqual(["Xác nhận đúng", "Báo động giả", "Trùng lặp", "Thử nghiệm", "Khác"]);
     await supCard.locator("textarea.note").fill("Đã dừng xe, bàn giao đội điều tra");
     await supCard.locator("[data-action=resolve]").click();
@@ -247,7 +247,7 @@ describe("console", () => {
     await poll(() => alarms(operator)).toBe(before + 1);
     await operator.locator(".alarm-banner:not([hidden])").waitFor();
     // The supervisor calls it a false alarm: the hint says the frame is kept, and it is.
-    await card(supervisor).click();
+    await card(supervisor).locator(".alert-title").click();
     await card(supervisor).locator(".resolve-reasons [data-reason=false_alarm]").click();
     await card(supervisor).locator(".feedback-hint:not([hidden])").waitFor();
     await card(supervisor).locator("textarea.note").fill("Hơi nước từ quán phở");
