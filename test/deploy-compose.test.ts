@@ -37,7 +37,17 @@ describe("docker-compose.yml", () => {
     expect(readFileSync(new URL("Dockerfile", root), "utf8")).toMatch(/AS runtime/);
   });
 
-  it("keeps data in named volumes", () => {
+  it("keeps camera credentials off the bus and encrypted: a secrets key on alerts, ingest fetching them with a service token", () => {
+    const alerts = compose.services.alerts!.environment!;
+    const ingest = compose.services.ingest!.environment!;
+    expect(alerts.CAMERA_SECRETS_KEY).toMatch(/CAMERA_SECRETS_KEY:\?/);
+    expect(alerts.INGEST_API_TOKEN).toMatch(/INGEST_API_TOKEN:\?/);
+    expect(ingest.INGEST_API_TOKEN).toBe(alerts.INGEST_API_TOKEN);
+    expect(ingest.ALERTS_URL).toBe("http://alerts:8080");
+    expect(alerts.HOST).toBe("0.0.0.0");
+  });
+
+    it("keeps data in named volumes", () => {
     expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(["pgdata", "media"]));
   });
 

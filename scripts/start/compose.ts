@@ -77,6 +77,8 @@ export async function composeVigil(o: ComposeOptions): Promise<Composition> {
       PGLITE_DIR: env.PGLITE_DIR ?? join(o.dataDir, "pglite"),
       OUTBOX_DIR: env.OUTBOX_DIR ?? join(o.dataDir, "outbox"),
       FIRE_FEEDBACK_DIR: env.FIRE_FEEDBACK_DIR ?? join(o.dataDir, "fire-feedback"),
+      // Without CAMERA_SECRETS_KEY the key that encrypts camera credentials is generated once and kept here (0600).
+      CAMERA_SECRETS_KEY_FILE: env.CAMERA_SECRETS_KEY_FILE ?? join(o.dataDir, "camera-secrets.key"),
       MODELS_DIR: o.modelsDir,
       FRAMES_FROM_MQTT: "false",
       CAMERAS_FILE: o.camerasSource,

@@ -1,5 +1,6 @@
 export * from "./messages/common.js";
 export * from "./messages/camera-config.js";
+export * from "./messages/cameras-config.js";
 export * from "./messages/fire-zones.js";
 export * from "./messages/camera-status.js";
 export * from "./messages/plate-event.js";

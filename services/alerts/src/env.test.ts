@@ -3,6 +3,10 @@ import { EnvError } from "@vigil/contracts/node";
 import { loadAlertsEnv } from "./env.js";
 import { configFromEnv } from "./config.js";
 
+/** A production environment with every required secret (each test varies one thing). */
+const CAMERA_SECRETS_KEY = Buffer.alloc(32, 3).toString("base64");
+const PROD = { NODE_ENV: "production", VIGIL_ADMIN_PASSWORD: "a-long-production-secret", CAMERA_SECRETS_KEY };
+
 describe("alert service configuration", () => {
   it("has working defaults outside production", () => {
     const env = loadAlertsEnv({});
@@ -23,9 +27,9 @@ describe("alert service configuration", () => {
 
   it("sends Secure cookies by default in production only, has a 30 min idle timeout and a 100-failure account limit", () => {
     expect(configFromEnv(loadAlertsEnv({}), "h")).toMatchObject({ cookieSecure: false, sessionIdleMs: 1_800_000, loginFailuresPerHour: 100 });
-    const prod = configFromEnv(loadAlertsEnv({ NODE_ENV: "production", VIGIL_ADMIN_PASSWORD: "a-long-production-secret" }), "h");
+    const prod = configFromEnv(loadAlertsEnv(PROD), "h");
     expect(prod.cookieSecure).toBe(true);
-    expect(configFromEnv(loadAlertsEnv({ NODE_ENV: "production", VIGIL_ADMIN_PASSWORD: "a-long-production-secret", COOKIE_SECURE: "false" }), "h").cookieSecure).toBe(false);
+    expect(configFromEnv(loadAlertsEnv({ ...PROD, COOKIE_SECURE: "false" }), "h").cookieSecure).toBe(false);
     expect(configFromEnv(loadAlertsEnv({ SESSION_IDLE_MIN: "0" }), "h").sessionIdleMs).toBeUndefined();
     expect(() => loadAlertsEnv({ LOGIN_FAILURES_PER_HOUR: "500" })).toThrow(/LOGIN_FAILURES_PER_HOUR/);
   });
@@ -38,7 +42,26 @@ describe("alert service configuration", () => {
   });
 
   it("accepts a strong production password", () => {
-    expect(loadAlertsEnv({ NODE_ENV: "production", VIGIL_ADMIN_PASSWORD: "a-long-unique-secret" }).VIGIL_ADMIN_PASSWORD).toBe("a-long-unique-secret");
+    expect(loadAlertsEnv({ ...PROD, VIGIL_ADMIN_PASSWORD: "a-long-unique-secret" }).VIGIL_ADMIN_PASSWORD).toBe("a-long-unique-secret");
+  });
+
+  it("encrypts camera credentials with CAMERA_SECRETS_KEY: required in production, a key file otherwise", () => {
+    expect(() => loadAlertsEnv({ ...PROD, CAMERA_SECRETS_KEY: undefined })).toThrow(/CAMERA_SECRETS_KEY: required in production/);
+    expect(() => loadAlertsEnv({ CAMERA_SECRETS_KEY: "c2hvcnQ=" })).toThrow(/CAMERA_SECRETS_KEY: must be 32 random bytes/);
+    expect(() => loadAlertsEnv({ CAMERA_SECRETS_KEY_PREVIOUS: `${CAMERA_SECRETS_KEY},nope` })).toThrow(/CAMERA_SECRETS_KEY_PREVIOUS/);
+    const prod = configFromEnv(loadAlertsEnv({ ...PROD, CAMERA_SECRETS_KEY_PREVIOUS: Buffer.alloc(32, 4).toString("base64") }), "h");
+    expect(prod.cameraSecretsKey).toEqual(Buffer.alloc(32, 3));
+    expect(prod.cameraSecretsPreviousKeys).toEqual([Buffer.alloc(32, 4)]);
+    expect(prod.cameraSecretsKeyFile).toBeUndefined();
+    const dev = configFromEnv(loadAlertsEnv({}), "h");
+    expect(dev.cameraSecretsKey).toBeUndefined();
+    expect(dev.cameraSecretsKeyFile).toBe("data/camera-secrets.key");
+  });
+
+  it("takes INGEST_API_TOKEN for the internal camera route (long enough to resist guessing)", () => {
+    expect(configFromEnv(loadAlertsEnv({}), "h").ingestApiToken).toBeUndefined();
+    expect(configFromEnv(loadAlertsEnv({ INGEST_API_TOKEN: "t".repeat(32) }), "h").ingestApiToken).toBe("t".repeat(32));
+    expect(() => loadAlertsEnv({ INGEST_API_TOKEN: "short" })).toThrow(/INGEST_API_TOKEN/);
   });
 
   it("lists every problem at once", () => {

@@ -5,3 +5,4 @@ export { createPgDatabase, createPgliteDatabase, type Database } from "./storage
 export { migrate } from "./storage/migrate.js";
 export { createAlertsMetrics } from "./metrics.js";
 export { camerasConfigTopic } from "./cameras/camera-service.js";
+export { createCameraSecrets, decodeSecretsKey, generateSecretsKey, CameraSecretError, type CameraSecrets } from "./cameras/camera-secrets.js";

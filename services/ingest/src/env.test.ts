@@ -26,3 +26,13 @@ describe("ingest env", () => {
     }
   });
 });
+
+describe("ingest env: the alert service's internal camera route", () => {
+  it("takes ALERTS_URL and INGEST_API_TOKEN together", () => {
+    const token = "t".repeat(32);
+    expect(loadIngestEnv({ CAMERAS_FILE: "c", ALERTS_URL: "http://alerts:8080", INGEST_API_TOKEN: token })).toMatchObject({ ALERTS_URL: "http://alerts:8080", INGEST_API_TOKEN: token });
+    expect(() => loadIngestEnv({ CAMERAS_FILE: "c", ALERTS_URL: "http://alerts:8080" })).toThrow(/INGEST_API_TOKEN/);
+    expect(() => loadIngestEnv({ CAMERAS_FILE: "c", INGEST_API_TOKEN: token })).toThrow(/ALERTS_URL/);
+    expect(() => loadIngestEnv({ CAMERAS_FILE: "c", ALERTS_URL: "ftp://alerts", INGEST_API_TOKEN: token })).toThrow(/ALERTS_URL/);
+  });
+});

@@ -31,9 +31,20 @@ export const ingestEnvSchema = z
     FFMPEG_PATH: z.string().optional(),
     /** Follow the camera list the alert service keeps retained on {prefix}/config/cameras. */
     CAMERAS_FROM_MQTT: booleanFromEnv.default(true),
+    /**
+     * The alert service (http://alerts:8080): the MQTT list carries no credentials, so for cameras
+     * that have some ingest fetches the full list from its internal route with INGEST_API_TOKEN.
+     */
+    ALERTS_URL: z.url({ protocol: /^https?$/, error: "must be the alert service's http(s):// URL" }).optional(),
+    INGEST_API_TOKEN: z.string().min(32, "use at least 32 characters (the alert service's INGEST_API_TOKEN)").optional(),
     PATH: z.string().optional(),
   })
-  .loose();
+  .loose()
+  .superRefine((env, ctx) => {
+    if (Boolean(env.ALERTS_URL) === Boolean(env.INGEST_API_TOKEN)) return;
+    const missing = env.ALERTS_URL ? "INGEST_API_TOKEN" : "ALERTS_URL";
+    ctx.addIssue({ code: "custom", path: [missing], message: "ALERTS_URL and INGEST_API_TOKEN go together (ingest fetches camera credentials from the alert service with the token)" });
+  });
 
 export type IngestEnv = z.output<typeof ingestEnvSchema>;
 

@@ -1,25 +1,29 @@
-import { cameraConfigSchema, redactUrl, type CameraConfig, type CameraPatch, type CameraView } from "@vigil/contracts";
+import { camerasConfigMessage, cameraConfigSchema, publishedCamera, redactUrl, type CameraConfig, type CameraPatch, type CameraView, type PublishedCamera } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { CamerasRepository } from "../storage/cameras-repository.js";
 import type { CameraStatusTracker } from "../alerting/camera-status-tracker.js";
 
 export class CameraConflictError extends Error {}
 
-/** Topic where the camera list is kept retained for ingest (additive to SPEC's topics). */
-export const camerasConfigTopic = (prefix: string) => `${prefix}/config/cameras`;
+/** Topic where the camera list is kept retained for ingest (additive to SPEC's topics; contracts owns it). */
+export const camerasConfigTopic = (prefix: string) => camerasConfigMessage.topic(prefix);
 
 /** A camera id not in the cache is looked up in the database at most this often (other instances add cameras too). */
 const KNOWN_REFRESH_MS = 2_000;
 
 /**
  * Cameras live in the database; every change is pushed to ingest both as a retained MQTT message
- * (distributed deployments) and through the injected hook (`npm start`'s single process). The ids
+ * (distributed deployments) and through the injected hook (`npm start`'s single process). The
+ * message never carries credentials (any broker client reads it): URLs go without their user-info
+ * and with `hasCredentials`, and ingest fetches the full list from `listForIngest` over the
+ * internal, token-authenticated route. The hook stays in-process and gets the full list. The ids
  * are cached for the consumer, which admits evidence only from registered cameras.
  */
 export function createCameraService(deps: {
   cameras: CamerasRepository;
   status: CameraStatusTracker;
-  publishConfig(cameras: CameraConfig[]): Promise<void>;
+  /** Publishes the list on the bus: already stripped of credentials here. */
+  publishConfig(cameras: PublishedCamera[]): Promise<void>;
   onCamerasChanged?: (cameras: CameraConfig[]) => void | Promise<void>;
   logger: Logger;
   now?: () => number;
@@ -45,7 +49,7 @@ export function createCameraService(deps: {
 
   async function pushed(): Promise<void> {
     const list = await cameras.list();
-    await deps.publishConfig(list).catch((err: unknown) => logger.warn({ err }, "publishing the camera list failed"));
+    await deps.publishConfig(list.map(publishedCamera)).catch((err: unknown) => logger.warn({ err }, "publishing the camera list failed"));
     try {
       await deps.onCamerasChanged?.(list);
     } catch (err) {
@@ -62,6 +66,10 @@ export function createCameraService(deps: {
   return {
     async list(): Promise<CameraView[]> {
       return (await cameras.list()).map(view);
+    },
+    /** The full list with credentials: for ingest only (the in-process hook, or the internal route). */
+    listForIngest(): Promise<CameraConfig[]> {
+      return cameras.list();
     },
     async get(id: string): Promise<CameraView | null> {
       const c = await cameras.get(id);

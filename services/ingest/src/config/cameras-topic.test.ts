@@ -9,6 +9,11 @@ describe("cameras config message", () => {
     expect(r).toMatchObject({ ok: true, cameras: [{ id: "c1", analytics: ["plates", "fire"] }] });
   });
 
+  it("keeps the flag of a camera whose credentials were withheld", () => {
+    const r = decodeCamerasConfig(JSON.stringify({ schemaVersion: 1, ts: "2026-01-01T00:00:00.000Z", cameras: [{ ...cam, hasCredentials: true }] }));
+    expect(r).toMatchObject({ ok: true, cameras: [{ id: "c1", url: "rtsp://10.0.0.2/s", hasCredentials: true }] });
+  });
+
   it.each([
     ["empty", ""],
     ["not JSON", "{"],
