@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { cropSquare } from "./fire-crop.js";
 import { thresholdForSensitivity } from "./detector.js";
-import { fuseScores } from "./fire-vigil-chain.js";
+import { fuseScores, splitAtThreshold, SUSTAINED_FIRE_FLOOR_SHARE } from "./fire-vigil-chain.js";
+import type { Detection } from "./detector.js";
 
 describe("fuseScores", () => {
   it("is the verifier's probability when the grid weight is 0", () => {
@@ -17,6 +18,18 @@ describe("fuseScores", () => {
   it("stays finite for a zero probability", () => {
     expect(fuseScores(0, 0.9, 0.5)).toBeGreaterThanOrEqual(0);
     expect(fuseScores(0, 0.9, 0.5)).toBeLessThan(0.01);
+  });
+});
+
+describe("splitAtThreshold", () => {
+  it("keeps detections at the threshold, hands on fire between the sustained floor and it as candidates, drops the rest", () => {
+    const d = (label: string, confidence: number): Detection => ({ label, confidence, bbox: [0.1, 0.1, 0.1, 0.1] });
+    const thresholds = { fire: 0.8, smoke: 0.6 };
+    const floor = 0.8 * SUSTAINED_FIRE_FLOOR_SHARE;
+    const { detections, candidates } = splitAtThreshold([d("fire", 0.5), d("fire", 0.85), d("smoke", 0.5), d("smoke", 0.7), d("fire", floor - 0.01), d("fire", 0.79)], (l) => thresholds[l]);
+    expect(detections.map((x) => [x.label, x.confidence])).toEqual([["fire", 0.85], ["smoke", 0.7]]);
+    // Smoke below its threshold is never a candidate (the sustained rule is for fire).
+    expect(candidates.map((x) => [x.label, x.confidence])).toEqual([["fire", 0.79], ["fire", 0.5]]);
   });
 });
 

@@ -14,6 +14,29 @@ export function fuseScores(verifier: number, grid: number, gridWeight: number): 
   return Math.exp((1 - gridWeight) * Math.log(v) + gridWeight * Math.log(g));
 }
 
+/**
+ * Decision parameter of the temporal path (fire/fire-confirmer.ts, sustained rule): fire candidates whose fused
+ * score is at least this share of the fire threshold in force are handed to the confirmer as sub-threshold
+ * candidates (half of it: 0.87 → 0.435 at normal sensitivity). They count only when they persist at one place and
+ * flicker; single frames (the analyze API, evaluations) never see them.
+ */
+export const SUSTAINED_FIRE_FLOOR_SHARE = 0.5;
+
+/**
+ * Scored candidates → detections (at or above the label's threshold) and sustained-fire candidates (fire between
+ * SUSTAINED_FIRE_FLOOR_SHARE × threshold and the threshold), each by confidence, highest first.
+ */
+export function splitAtThreshold(scored: readonly Detection[], threshold: (label: "fire" | "smoke") => number): { detections: Detection[]; candidates: Detection[] } {
+  const detections: Detection[] = [];
+  const candidates: Detection[] = [];
+  for (const d of [...scored].sort((a, b) => b.confidence - a.confidence)) {
+    const t = threshold(d.label as "fire" | "smoke");
+    if (d.confidence >= t) detections.push(d);
+    else if (d.label === "fire" && d.confidence >= t * SUSTAINED_FIRE_FLOOR_SHARE) candidates.push(d);
+  }
+  return { detections, candidates };
+}
+
 export interface VigilFireChainOptions {
   gridModelPath?: string;
   verifierModelPath?: string;
@@ -73,10 +96,16 @@ export class VigilFireChainDetector implements Detector {
   }
 
   async detect(image: RgbImage, options: DetectOptions = {}): Promise<Detection[]> {
+    return (await this.detectWithCandidates(image, options)).detections;
+  }
+
+  /**
+   * detect()'s detections, plus the fire candidates between the sustained floor (SUSTAINED_FIRE_FLOOR_SHARE of
+   * the threshold) and the threshold, for the temporal confirmer (fire/fire-pipeline.ts). One model pass.
+   */
+  async detectWithCandidates(image: RgbImage, options: DetectOptions = {}): Promise<{ detections: Detection[]; candidates: Detection[] }> {
     const scored = await this.scored(image);
-    return scored
-      .filter((d) => d.confidence >= this.threshold(d.label as "fire" | "smoke", options.sensitivity))
-      .sort((a, b) => b.confidence - a.confidence);
+    return splitAtThreshold(scored, (label) => this.threshold(label, options.sensitivity));
   }
 
   async close(): Promise<void> {

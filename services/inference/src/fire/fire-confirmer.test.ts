@@ -83,10 +83,11 @@ describe("fire confirmer", () => {
   });
 
   it("uses a slower window for smoke, and raises smoke without flame as possible", () => {
+    // Smoke alone needs 6 of the last 8 frames (smokeAlone), so the sixth sighting raises it.
     const frames = Array.from({ length: 8 }, (_, i) => [smoke(0.7 + 0.02 * (i % 3))]);
     const { emitted } = run(frames);
     expect(emitted).toHaveLength(1);
-    expect(emitted[0]).toMatchObject({ kind: "smoke", frame: 4, confirmedFrames: 5, possible: true });
+    expect(emitted[0]).toMatchObject({ kind: "smoke", frame: 5, confirmedFrames: 6, possible: true });
   });
 
   it("ignores static haze (smoke of constant area and confidence)", () => {
@@ -137,7 +138,82 @@ describe("fire confirmer", () => {
     expect(confirmer.activeCount()).toBe(0);
   });
 
+  describe("sustained fire (sub-threshold candidates)", () => {
+    /** A small flame the model half-believes in: candidate scores 0.45–0.65, box flickering a little. */
+    const weak = (i: number): Detection => ({ label: "fire", confidence: 0.55 + 0.1 * Math.sin(i * 1.9), bbox: [0.44, 0.63, 0.06, 0.06 + 0.01 * (i % 2)] });
+    const feed = (frames: Array<{ dets?: Detection[]; cands?: Detection[] }>, options: Partial<FireConfirmerOptions> = {}) => {
+      let n = 0;
+      const confirmer = createFireConfirmer({ newId: () => `id-${++n}`, ...options });
+      const out: Array<FireConfirmation & { frame: number }> = [];
+      frames.forEach((f, frame) => {
+        for (const c of confirmer.observe("cam-1", 1_000_000 + frame * FRAME_MS, f.dets ?? [], f.cands ?? [])) out.push({ ...c, frame });
+      });
+      return out;
+    };
+
+    it("confirms a candidate seen at one place in 4 of the last 5 frames, flickering, on the fourth sighting", () => {
+      const out = feed(Array.from({ length: 6 }, (_, i) => ({ cands: [weak(i)] })));
+      expect(out).toHaveLength(1);
+      expect(out[0]).toMatchObject({ kind: "fire", revision: 0, confirmedFrames: 4, frame: 3 });
+    });
+
+    it("needs more than the plain rule's 3 of 5 from candidates", () => {
+      const frames = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => ({ cands: i % 5 < 3 ? [weak(i)] : [] }));
+      expect(feed(frames)).toEqual([]);
+    });
+
+    it("counts detections and candidates at the same place together", () => {
+      const strong = (i: number): Detection => ({ ...weak(i), confidence: 0.9 + 0.02 * (i % 2) });
+      // Two detections (not enough for 3 of 5) plus two candidates at the same place.
+      const out = feed([{ dets: [strong(0)] }, { cands: [weak(1)] }, { dets: [strong(2)] }, { cands: [weak(3)] }]);
+      expect(out.map((e) => [e.kind, e.frame, e.confirmedFrames])).toEqual([["fire", 3, 4]]);
+    });
+
+    it("ignores steady candidates (a sign the model half-believes in) and candidates that move", () => {
+      const steady = Array.from({ length: 20 }, () => ({ cands: [{ label: "fire", confidence: 0.6, bbox: [0.4, 0.4, 0.05, 0.05] } as Detection] }));
+      expect(feed(steady)).toEqual([]);
+      const moving = Array.from({ length: 10 }, (_, i) => ({ cands: [{ ...weak(i), bbox: [0.05 + 0.09 * i, 0.5, 0.04, 0.04] } as Detection] }));
+      expect(feed(moving)).toEqual([]);
+    });
+
+    it("is off without a sustained rule, and never applies to smoke", () => {
+      const frames = Array.from({ length: 8 }, (_, i) => ({ cands: [weak(i)] }));
+      expect(feed(frames, { fire: { window: 5, minHits: 3, minVariation: 0.02 } })).toEqual([]);
+      const smokeCands = Array.from({ length: 12 }, (_, i) => ({ cands: [smoke(0.5 + 0.05 * (i % 3))] }));
+      expect(feed(smokeCands)).toEqual([]);
+    });
+  });
+
+  describe("smoke alone (no confirmed fire on the camera)", () => {
+    it("does not raise smoke that comes and goes near the threshold (glare, lighting changes)", () => {
+      // 5 of 8 frames (the plain smoke rule would raise it), at 0.56–0.6.
+      const frames = Array.from({ length: 24 }, (_, i) => (i % 8 < 5 ? [smoke(0.56 + 0.02 * (i % 3))] : []));
+      expect(run(frames).emitted).toEqual([]);
+    });
+
+    it("does not raise steady smoke whose mean confidence stays low", () => {
+      expect(run(Array.from({ length: 16 }, (_, i) => [smoke(0.57 + 0.03 * (i % 3))])).emitted).toEqual([]);
+    });
+
+    it("raises smoke in 5 of 8 frames as confirmed once a fire is confirmed on the camera", () => {
+      const frames = Array.from({ length: 8 }, (_, i) => [...flicker(i), ...(i % 8 < 5 ? [smoke(0.58 + 0.02 * (i % 3))] : [])]);
+      const smokeOut = run(frames).emitted.filter((e) => e.kind === "smoke");
+      expect(smokeOut).toHaveLength(1);
+      expect(smokeOut[0]).toMatchObject({ frame: 4, confirmedFrames: 5, possible: false });
+    });
+
+    it("stays possible when it grows but was seen in under 75 % of the frames since it started", () => {
+      // Seen steadily for 3.5 s (raised as possible), then in only every other frame while it grows.
+      const frames = Array.from({ length: 40 }, (_, i) => (i < 7 || i % 2 === 0 ? [smoke(0.7 + 0.02 * (i % 3), 0.2 + 0.01 * i)] : []));
+      const { emitted } = run(frames, { updateIntervalMs: 60_000 });
+      expect(emitted.map((e) => [e.revision, e.possible])).toEqual([[0, true]]);
+      // The same growth seen in every frame escalates (see "confirms possible smoke at once …").
+    });
+  });
+
   it("rejects impossible rules", () => {
     expect(() => createFireConfirmer({ fire: { window: 3, minHits: 4, minVariation: 0 } })).toThrow(/minHits/);
+    expect(() => createFireConfirmer({ fire: { window: 5, minHits: 3, minVariation: 0, sustained: { minHits: 6, minVariation: 0 } } })).toThrow(/sustained/);
+    expect(() => createFireConfirmer({ smokeAlone: { minHits: 9, minMeanConfidence: 0.6, escalatePresence: 0.5 } })).toThrow(/smoke-alone/);
   });
 });

@@ -19,6 +19,19 @@ import type { Detection } from "../detectors/detector.js";
  * - smoke without flame is raised as `possible` (a lower-severity alert) until it has persisted
  *   for `smokeEscalateMs` and grown by `smokeGrowth`, or a fire is confirmed on the camera; then
  *   one update at once says it is confirmed.
+ *
+ * Two rules weigh evidence over time rather than per frame (real footage, bench/fire-false-alarms.ts):
+ * - sustained fire: a detector may hand in sub-threshold candidates next to its detections (see
+ *   `observe`). A flame the model only half-believes in (small, distant, smoky) is still there frame
+ *   after frame: a candidate at one place in `fire.sustained.minHits` of the last `window` frames,
+ *   flickering on the logit scale by `minVariation`, confirms a fire as well. A glint or a
+ *   reflection rarely stays at one place in 4 of 5 frames; a lamp or sign that does is a fixture
+ *   (the fixture map learns from candidates too).
+ * - smoke alone must be steady: without a confirmed fire on the camera, smoke must be seen in
+ *   `smokeAlone.minHits` of the last `smoke.window` frames at a mean confidence of at least
+ *   `smokeAlone.minMeanConfidence` before "possible smoke" is raised, and it escalates only when it
+ *   has also been seen in `smokeAlone.escalatePresence` of the frames since it started. Glare,
+ *   haze and lighting changes come and go near the threshold; real smoke stays well above it.
  */
 export interface KindRule {
   /** Frames considered (the last M sampled frames). */
@@ -30,6 +43,21 @@ export interface KindRule {
    * (confidence range). 0 disables the check.
    */
   minVariation: number;
+  /**
+   * Fire only: a second, slower path for sub-threshold candidates (see `observe`): a candidate or
+   * detection at the same place in `minHits` of the last `window` frames with at least this variation.
+   */
+  sustained?: { minHits: number; minVariation: number };
+}
+
+/** Stricter evidence for smoke while no fire is confirmed on the camera ("possible smoke"). */
+export interface SmokeAloneRule {
+  /** Frames of the smoke window that must contain it (instead of `smoke.minHits`). */
+  minHits: number;
+  /** Mean confidence of those sightings. */
+  minMeanConfidence: number;
+  /** Escalation also needs it seen in this share of the frames since the event started. */
+  escalatePresence: number;
 }
 
 export interface FireConfirmerOptions {
@@ -43,6 +71,8 @@ export interface FireConfirmerOptions {
   smokeEscalateMs: number;
   /** … and its area has grown by this factor (mean of the last 3 sightings over the first 3). */
   smokeGrowth: number;
+  /** Smoke without a confirmed fire needs steadier evidence (undefined: the plain smoke rule). */
+  smokeAlone?: SmokeAloneRule;
   /** At most one update of an ongoing event per this interval. */
   updateIntervalMs: number;
   /** An event ends once its kind has not been seen for this long; the next sighting is a new event. */
@@ -52,14 +82,19 @@ export interface FireConfirmerOptions {
   newId: () => string;
 }
 
-/** Sampling at ~2 fps: fire in 3 of the last 5 frames (≈2.5 s), smoke in 5 of the last 8 (≈4 s). */
+/**
+ * Sampling at ~2 fps: fire in 3 of the last 5 frames (≈2.5 s), or a sub-threshold candidate in 4 of
+ * the last 5 flickering clearly; smoke in 5 of the last 8 (≈4 s) once a fire is confirmed, smoke alone
+ * in 6 of the last 8 at a mean confidence ≥ 0.65.
+ */
 export const DEFAULT_FIRE_CONFIRMER_OPTIONS: FireConfirmerOptions = {
-  fire: { window: 5, minHits: 3, minVariation: 0.02 },
+  fire: { window: 5, minHits: 3, minVariation: 0.02, sustained: { minHits: 4, minVariation: 0.05 } },
   smoke: { window: 8, minHits: 5, minVariation: 0.02 },
   fixtureTauMs: 30 * 60_000,
   fixtureCover: 0.6,
   smokeEscalateMs: 8_000,
   smokeGrowth: 1.2,
+  smokeAlone: { minHits: 6, minMeanConfidence: 0.65, escalatePresence: 0.75 },
   updateIntervalMs: 10_000,
   clearAfterMs: 30_000,
   minConfidence: 0,
@@ -88,6 +123,8 @@ interface Observation {
   area: number;
   confidence: number;
   boxes: FireBox[];
+  /** The same over detections and sub-threshold candidates together (the sustained rule's evidence). */
+  any: { seen: boolean; area: number; confidence: number; boxes: FireBox[] };
 }
 
 interface ActiveEvent {
@@ -100,6 +137,9 @@ interface ActiveEvent {
   possible: boolean;
   /** Areas of its sightings (first few and last few are what growth compares). */
   areas: number[];
+  /** Frames observed since it started, and those that contained it (for smoke's presence share). */
+  framesSinceStart: number;
+  framesSeen: number;
 }
 
 interface KindState {
@@ -163,8 +203,12 @@ function samePlace(a: readonly FireBox[], b: readonly FireBox[]): boolean {
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 export interface FireConfirmer {
-  /** Feeds one sampled frame's detections (any labels; non-fire ones are ignored). */
-  observe(cameraId: string, ts: number, detections: readonly Detection[]): FireConfirmation[];
+  /**
+   * Feeds one sampled frame's detections (any labels; non-fire ones are ignored). `candidates` are
+   * what the detector saw below its own threshold (optional): they never raise anything on their own
+   * account except through the sustained fire rule, keep an ongoing event alive, and mark fixtures.
+   */
+  observe(cameraId: string, ts: number, detections: readonly Detection[], candidates?: readonly Detection[]): FireConfirmation[];
   /** Drops a camera's state (camera removed or restarted). */
   forget(cameraId: string): void;
   /** Ongoing events, for metrics and tests. */
@@ -194,17 +238,23 @@ export function variation(observations: readonly Observation[]): number {
   return Math.max(areaVar, Math.max(...confs) - Math.min(...confs), 0.1 * (Math.max(...logits) - Math.min(...logits)));
 }
 
-function observationFor(kind: FireKind, ts: number, detections: readonly Detection[], minConfidence: number): Observation {
-  const mine = detections.filter((d) => d.label === kind && d.confidence >= minConfidence);
-  const boxes = mine.map((d) => ({ bbox: d.bbox, confidence: Math.min(1, Math.max(0, d.confidence)) })).slice(0, 100);
+function summarise(mine: readonly Detection[]): { seen: boolean; area: number; confidence: number; boxes: FireBox[] } {
   return {
-    ts,
     seen: mine.length > 0,
     area: mine.reduce((sum, d) => sum + d.bbox[2] * d.bbox[3], 0),
     confidence: mine.reduce((best, d) => Math.max(best, d.confidence), 0),
-    boxes,
+    boxes: mine.map((d) => ({ bbox: d.bbox, confidence: Math.min(1, Math.max(0, d.confidence)) })).slice(0, 100),
   };
 }
+
+function observationFor(kind: FireKind, ts: number, detections: readonly Detection[], candidates: readonly Detection[], minConfidence: number): Observation {
+  const mine = detections.filter((d) => d.label === kind && d.confidence >= minConfidence);
+  const weak = candidates.filter((d) => d.label === kind);
+  return { ts, ...summarise(mine), any: weak.length ? summarise([...mine, ...weak]) : summarise(mine) };
+}
+
+/** The sustained rule looks at an observation through its candidates as well. */
+const asAny = (o: Observation): Observation => ({ ...o, ...o.any });
 
 export function createFireConfirmer(overrides: Partial<FireConfirmerOptions> = {}): FireConfirmer {
   const options: FireConfirmerOptions = { ...DEFAULT_FIRE_CONFIRMER_OPTIONS, ...overrides };
@@ -213,6 +263,10 @@ export function createFireConfirmer(overrides: Partial<FireConfirmerOptions> = {
     const rule = options[kind];
     if (rule.window < 1 || rule.minHits < 1 || rule.minHits > rule.window) {
       throw new Error(`fire confirmer: ${kind} needs 1 ≤ minHits ≤ window (got ${rule.minHits} of ${rule.window})`);
+    }
+    const extra = rule.sustained?.minHits ?? (kind === "smoke" ? options.smokeAlone?.minHits : undefined);
+    if (extra !== undefined && (extra < 1 || extra > rule.window)) {
+      throw new Error(`fire confirmer: ${kind} needs 1 ≤ minHits ≤ window for its sustained / smoke-alone rule too (got ${extra} of ${rule.window})`);
     }
   }
   const cameras = new Map<string, Record<FireKind, KindState>>();
@@ -231,11 +285,13 @@ export function createFireConfirmer(overrides: Partial<FireConfirmerOptions> = {
     const rule = options[kind];
     state.history.push(obs);
     if (state.history.length > rule.window) state.history.shift();
-    state.fixture.update(obs.ts, obs.boxes);
+    // Candidates mark the map too: a sign the model half-believes in at one spot all day is a fixture.
+    state.fixture.update(obs.ts, obs.any.boxes);
     const active = state.active;
 
     if (active) {
-      if (!obs.seen) {
+      active.framesSinceStart += 1;
+      if (!obs.any.seen) {
         if (obs.ts - active.lastSeenTs >= options.clearAfterMs) {
           state.active = undefined;
           state.history = [];
@@ -244,47 +300,62 @@ export function createFireConfirmer(overrides: Partial<FireConfirmerOptions> = {
       }
       active.lastSeenTs = obs.ts;
       active.confirmedFrames += 1;
-      active.areas.push(obs.area);
+      active.framesSeen += 1;
+      active.areas.push(obs.any.area);
       if (active.areas.length > 40) active.areas.splice(3, 1); // keep the first 3 and a recent run
       const escalated = active.possible && (fireActive || grownAndPersisted(active, obs.ts));
       if (escalated) active.possible = false;
       if (!escalated && obs.ts - active.lastEmitTs < options.updateIntervalMs) return undefined;
       active.revision += 1;
       active.lastEmitTs = obs.ts;
-      return { id: active.id, kind, revision: active.revision, confidence: obs.confidence, boxes: obs.boxes, confirmedFrames: active.confirmedFrames, ts: obs.ts, ...(kind === "smoke" ? { possible: active.possible } : {}) };
+      const seen = obs.seen ? obs : asAny(obs);
+      return { id: active.id, kind, revision: active.revision, confidence: seen.confidence, boxes: seen.boxes, confirmedFrames: active.confirmedFrames, ts: obs.ts, ...(kind === "smoke" ? { possible: active.possible } : {}) };
     }
 
-    if (!obs.seen) return undefined;
-    // Only sightings at the current one's place count (a crossing headlight is never twice at one spot).
-    const here = state.history.filter((o) => o.seen && samePlace(o.boxes, obs.boxes));
-    const hits = here.length;
-    if (hits < rule.minHits) return undefined;
-    if (rule.minVariation > 0 && variation(here) < rule.minVariation) return undefined;
-    if (state.fixture.fixtureShare(obs.boxes) >= options.fixtureCover) {
+    const possible = kind === "smoke" && !fireActive;
+    const alone = possible ? options.smokeAlone : undefined;
+    // The plain rule over detections; then, for fire, the sustained rule over detections + candidates.
+    let here = obs.seen ? confirmedHere(state.history, obs, alone?.minHits ?? rule.minHits, rule.minVariation) : undefined;
+    if (here && alone && mean(here.map((o) => o.confidence)) < alone.minMeanConfidence) here = undefined;
+    if (!here && rule.sustained && obs.any.seen) here = confirmedHere(state.history.map(asAny), asAny(obs), rule.sustained.minHits, rule.sustained.minVariation);
+    if (!here) return undefined;
+    const current = here[here.length - 1]!;
+    if (state.fixture.fixtureShare(current.boxes) >= options.fixtureCover) {
       suppressed += 1;
       return undefined;
     }
+    const hits = here.length;
     const id = options.newId();
-    const possible = kind === "smoke" && !fireActive;
-    state.active = { id, revision: 0, confirmedFrames: hits, startTs: here[0]!.ts, lastSeenTs: obs.ts, lastEmitTs: obs.ts, possible, areas: here.map((o) => o.area) };
+    state.active = { id, revision: 0, confirmedFrames: hits, startTs: here[0]!.ts, lastSeenTs: obs.ts, lastEmitTs: obs.ts, possible, areas: here.map((o) => o.area), framesSinceStart: state.history.filter((o) => o.ts >= here![0]!.ts).length, framesSeen: hits };
     const confidence = here.reduce((sum, o) => sum + o.confidence, 0) / hits;
-    return { id, kind, revision: 0, confidence: Math.min(1, confidence), boxes: obs.boxes, confirmedFrames: hits, ts: obs.ts, ...(kind === "smoke" ? { possible } : {}) };
+    return { id, kind, revision: 0, confidence: Math.min(1, confidence), boxes: current.boxes, confirmedFrames: hits, ts: obs.ts, ...(kind === "smoke" ? { possible } : {}) };
+  }
+
+  /** The window's sightings at the current one's place, if they are enough and vary enough. */
+  function confirmedHere(history: readonly Observation[], obs: Observation, minHits: number, minVariation: number): Observation[] | undefined {
+    // Only sightings at the current one's place count (a crossing headlight is never twice at one spot).
+    const here = history.filter((o) => o.seen && samePlace(o.boxes, obs.boxes));
+    if (here.length < minHits) return undefined;
+    if (minVariation > 0 && variation(here) < minVariation) return undefined;
+    return here;
   }
 
   function grownAndPersisted(active: ActiveEvent, ts: number): boolean {
     if (ts - active.startTs < options.smokeEscalateMs || active.areas.length < 6) return false;
+    // Persisted means seen in most frames since it started, not now and then near the threshold.
+    if (options.smokeAlone && active.framesSeen < options.smokeAlone.escalatePresence * active.framesSinceStart) return false;
     const first = mean(active.areas.slice(0, 3));
     const last = mean(active.areas.slice(-3));
     return first > 0 && last >= first * options.smokeGrowth;
   }
 
   return {
-    observe(cameraId, ts, detections) {
+    observe(cameraId, ts, detections, candidates = []) {
       const state = stateFor(cameraId);
       const out: FireConfirmation[] = [];
       // Fire first: a confirmed fire makes the camera's smoke a confirmed smoke, not a possible one.
       for (const kind of ["fire", "smoke"] as const) {
-        const emitted = step(kind, state[kind], observationFor(kind, ts, detections, options.minConfidence), state.fire.active !== undefined);
+        const emitted = step(kind, state[kind], observationFor(kind, ts, detections, candidates, options.minConfidence), state.fire.active !== undefined);
         if (emitted) out.push(emitted);
       }
       return out;

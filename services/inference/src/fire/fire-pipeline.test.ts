@@ -96,6 +96,27 @@ describe("fire pipeline", () => {
     expect(without.published.some((e) => e.boxes.some((b) => b.bbox[0] >= 0.55))).toBe(true);
   });
 
+  it("hands a detector's sub-threshold candidates to the confirmer, outside the exclusion zones only", async () => {
+    // The model only half-believes in a small flame (0.45–0.65): no detection, but a candidate every frame.
+    const weak = (i: number): Detection => ({ label: "fire", confidence: 0.55 + 0.1 * Math.sin(i * 1.9), bbox: [0.1, 0.6, 0.06, 0.06 + 0.01 * (i % 2)] });
+    const run = async (zones: Array<Array<[number, number]>>) => {
+      let i = 0;
+      const detector: Detector = { ...scriptedDetector([]), detect: async () => [] };
+      const withCandidates = Object.assign(detector, { detectWithCandidates: async () => ({ detections: [], candidates: [weak(i++)] }) });
+      const published: FireEvent[] = [];
+      const pipeline = createFirePipeline({ detector: withCandidates, confirmer: createFireConfirmer(), publish: async (e) => void published.push(e), logger: pino({ level: "silent" }) });
+      const seen: Detection[][] = [];
+      for (let f = 0; f < 6; f++) seen.push((await pipeline.processWithDetections("cam-3", image, 1_700_000_000_000 + f * 500, { zones, sensitivity: "normal" })).detections);
+      return { published, seen };
+    };
+    const open = await run([]);
+    expect(open.published.map((e) => [e.kind, e.confirmedFrames])).toEqual([["fire", 4]]);
+    // Candidates are not detections: the frame's raw detections stay empty.
+    expect(open.seen.flat()).toEqual([]);
+    const zoned = await run([[[0, 0.5], [0.3, 0.5], [0.3, 0.8], [0, 0.8]]]);
+    expect(zoned.published).toEqual([]);
+  });
+
   it("hands the camera's sensitivity to the detector", async () => {
     const asked: Array<DetectOptions | undefined> = [];
     const detector: Detector = { ...scriptedDetector([]), detect: async (_img, options) => (asked.push(options), []) };

@@ -1,6 +1,6 @@
 import { fireEventSchema, isExcludedByFireZones, type FireBox, type FireEvent, type FireKind, type FrameFireControls, SCHEMA_VERSION } from "@vigil/contracts";
 import type { Logger } from "pino";
-import type { Detection, Detector, RgbImage } from "../detectors/detector.js";
+import type { Detection, DetectOptions, Detector, RgbImage } from "../detectors/detector.js";
 import type { FireConfirmer } from "./fire-confirmer.js";
 
 /**
@@ -15,6 +15,18 @@ export type FireEvidenceWriter = (
 ) => Promise<string | undefined>;
 /** Publishes a validated event (the caller's MQTT outbox, `vigil/events/fire`). */
 export type FireEventPublisher = (event: FireEvent) => Promise<void>;
+
+/**
+ * A detector that can also say what it saw below its threshold (VigilFireChainDetector): the pipeline then
+ * hands those candidates to the confirmer, whose sustained rule weighs them over time. Others just detect().
+ */
+export interface CandidateFireDetector {
+  detectWithCandidates(image: RgbImage, options?: DetectOptions): Promise<{ detections: Detection[]; candidates: Detection[] }>;
+}
+
+function hasCandidates(detector: Detector): detector is Detector & CandidateFireDetector {
+  return typeof (detector as Partial<CandidateFireDetector>).detectWithCandidates === "function";
+}
 
 export interface FirePipelineDeps {
   detector: Detector;
@@ -59,8 +71,12 @@ export function createFirePipeline({ detector, confirmer, evidence, publish, log
     const zones = controls?.zones ?? [];
     // Zones drop detections before the confirmer sees them: a lamp inside a zone neither raises an
     // event nor counts towards one, nor marks the fixture map.
-    const detections = (await detector.detect(image, controls ? { sensitivity: controls.sensitivity } : {})).filter((d) => !isExcludedByFireZones(d.bbox, zones));
-    const confirmations = confirmer.observe(cameraId, ts, detections);
+    const options: DetectOptions = controls ? { sensitivity: controls.sensitivity } : {};
+    const found = hasCandidates(detector) ? await detector.detectWithCandidates(image, options) : { detections: await detector.detect(image, options), candidates: [] };
+    const outside = (d: Detection) => !isExcludedByFireZones(d.bbox, zones);
+    const detections = found.detections.filter(outside);
+    const candidates = found.candidates.filter(outside);
+    const confirmations = confirmer.observe(cameraId, ts, detections, candidates);
     const events: FireEvent[] = [];
     for (const c of confirmations) {
       let snapshot: string | undefined;

@@ -9,7 +9,7 @@
  * `/api/v1/analyze` uses `detector.detect(image)` directly (single image, no temporal confirmation).
  */
 export { createFireConfirmer, DEFAULT_FIRE_CONFIRMER_OPTIONS } from "./fire-confirmer.js";
-export type { FireConfirmer, FireConfirmerOptions, FireConfirmation, KindRule } from "./fire-confirmer.js";
+export type { FireConfirmer, FireConfirmerOptions, FireConfirmation, KindRule, SmokeAloneRule } from "./fire-confirmer.js";
 export { createFirePipeline } from "./fire-pipeline.js";
-export type { FirePipeline, FirePipelineDeps, FireEvidenceWriter, FireEventPublisher } from "./fire-pipeline.js";
+export type { CandidateFireDetector, FirePipeline, FirePipelineDeps, FireEvidenceWriter, FireEventPublisher } from "./fire-pipeline.js";
 export { createFireDetector, DEFAULT_FIRE_DETECTOR, FIRE_DETECTORS, type FireDetectorName } from "../detectors/fire-registry.js";
