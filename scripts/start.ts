@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     dataDir,
     mediaDir,
     modelsDir: env.MODELS_DIR,
-    ...(env.MQTT_URL ? { mqttUrl: env.MQTT_URL } : {}),
+    ...(env.MQTT_URL ? { mqttUrl: env.MQTT_URL } : { mqttPort: env.MQTT_PORT }),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     camerasSource: env.CAMERAS_FILE ?? "(demo)",
     cameras,

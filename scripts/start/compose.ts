@@ -24,6 +24,8 @@ export interface ComposeOptions {
   mediaDir: string;
   modelsDir: string;
   mqttUrl?: string;
+  /** Port for the embedded broker when `mqttUrl` is absent (0: a free one). */
+  mqttPort?: number;
   databaseUrl?: string;
   /** Shown to the services as CAMERAS_FILE (the file's path, or "(demo)"). */
   camerasSource: string;
@@ -62,7 +64,7 @@ export async function composeVigil(o: ComposeOptions): Promise<Composition> {
   try {
     let mqttUrl = o.mqttUrl;
     if (!mqttUrl) {
-      const broker = await startEmbeddedBroker();
+      const broker = await startEmbeddedBroker(o.mqttPort ?? 0);
       stops.push({ name: "broker", stop: () => broker.close() });
       mqttUrl = broker.url;
       logger.info({ url: mqttUrl }, "embedded MQTT broker (aedes, MQTT 3.1.1) started");

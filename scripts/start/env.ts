@@ -10,6 +10,8 @@ const startEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   INFERENCE_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(8082),
+  /** Port of the embedded broker (MQTT_URL unset); 0 = a free one. */
+  MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
   CAMERAS_FILE: z.string().optional(),
   /** Where the embedded database, evidence, outbox and demo videos live. */
