@@ -50,7 +50,7 @@ export interface Composition {
   close(): Promise<void>;
 }
 
-async function connectMqtt(url: string, name: string): Promise<MqttClient> {
+export async function connectMqtt(url: string, name: string): Promise<MqttClient> {
   // The random suffix lets two compositions (tests) share one broker without taking each other's session.
   return mqtt.connectAsync(url, { clientId: `vigil-${name}-${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`.slice(0, 64), reconnectPeriod: 1000, connectTimeout: 10_000 });
 }

@@ -17,14 +17,12 @@
  * The services are composed by scripts/start/compose.ts, the function `npm start` runs.
  */
 import { writeFile } from "node:fs/promises";
-import { hostname } from "node:os";
 import { join } from "node:path";
-import mqtt, { type MqttClient } from "mqtt";
 import { io, type Socket } from "socket.io-client";
 import { decodePayload, DEFAULT_SAMPLE_FPS, fireEventMessage, type Alert, type CameraConfig, type ClientToServerEvents, type FireEvent, type FrameSink, type ServerToClientEvents } from "@vigil/contracts";
 import { createLogger, type Logger } from "@vigil/contracts/node";
 import { loadCamerasFile } from "@vigil/ingest";
-import { composeVigil } from "../../scripts/start/compose.js";
+import { composeVigil, connectMqtt } from "../../scripts/start/compose.js";
 import { getFreePort } from "./ports.js";
 
 export const PIPELINE_ADMIN_PASSWORD = "real-pipeline-admin-1";
@@ -106,9 +104,6 @@ interface ActivePlay {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function connectMqtt(url: string, name: string): Promise<MqttClient> {
-  return mqtt.connectAsync(url, { clientId: `vigil-${name}-${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`.slice(0, 64), reconnectPeriod: 1000, connectTimeout: 10_000 });
-}
 
 export async function startRealPipeline(o: RealPipelineOptions): Promise<RealPipeline> {
   const logger: Logger = createLogger({ name: "vigil", level: o.logLevel ?? "warn", destination: o.logDestination ?? process.stderr });

@@ -4,6 +4,7 @@ export * from "./messages/cameras-config.js";
 export * from "./messages/fire-zones.js";
 export * from "./messages/camera-status.js";
 export * from "./messages/plate-event.js";
+export * from "./messages/media-url.js";
 export * from "./messages/fire-event.js";
 export * from "./messages/alert.js";
 export * from "./messages/deadletter.js";

@@ -4,5 +4,4 @@ export { loadAlertsEnv, type AlertsEnv } from "./env.js";
 export { createPgDatabase, createPgliteDatabase, type Database } from "./storage/database.js";
 export { migrate } from "./storage/migrate.js";
 export { createAlertsMetrics } from "./metrics.js";
-export { camerasConfigTopic } from "./cameras/camera-service.js";
 export { createCameraSecrets, decodeSecretsKey, generateSecretsKey, CameraSecretError, type CameraSecrets } from "./cameras/camera-secrets.js";

@@ -10,5 +10,5 @@ export { resolveFfmpegPath } from "./source/ffmpeg-binary.js";
 export { ingestConfigFromEnv } from "./config/ingest-config.js";
 export { loadIngestEnv, type IngestEnv } from "./env.js";
 export { generateStreetVideo, type GenerateOptions, type GenerateResult, type GroundTruth, type PlateTruth } from "./synthetic/generate.js";
-export { camerasConfigTopic, decodeCamerasConfig, camerasConfigMessageSchema } from "./config/cameras-topic.js";
+export { decodeCamerasConfig } from "./config/cameras-topic.js";
 export { createCamerasFollower, internalCamerasFetcher, type CamerasFollower } from "./config/cameras-follower.js";

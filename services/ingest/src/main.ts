@@ -5,10 +5,11 @@
  * `{prefix}/frames/{shard}`, camera status retained on MQTT, /metrics and /healthz on INGEST_PORT.
  */
 import mqtt from "mqtt";
+import { camerasConfigMessage } from "@vigil/contracts";
 import { createLogger, loadEnvOrExit } from "@vigil/contracts/node";
 import { loadIngestEnv } from "./env.js";
 import { loadCamerasFile, watchCamerasFile } from "./config/cameras-file.js";
-import { camerasConfigTopic, decodeCamerasConfig } from "./config/cameras-topic.js";
+import { decodeCamerasConfig } from "./config/cameras-topic.js";
 import { createCamerasFollower, internalCamerasFetcher } from "./config/cameras-follower.js";
 import { createMqttFrameSink } from "./handoff/mqtt-frame-sink.js";
 import { IngestMetrics } from "./health/ingest-metrics.js";
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     logger: logger.child({ module: "camera-list" }),
   });
   if (env.CAMERAS_FROM_MQTT) {
-    const topic = camerasConfigTopic(env.MQTT_TOPIC_PREFIX);
+    const topic = camerasConfigMessage.topic(env.MQTT_TOPIC_PREFIX);
     client.on("message", (t, payload) => {
       if (t !== topic) return;
       const r = decodeCamerasConfig(payload);

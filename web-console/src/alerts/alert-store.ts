@@ -1,4 +1,4 @@
-import { alertSeverityRank, compareAlertsForQueue, type Alert, type AlertSeverity, type AlertState, type AlertType } from "@vigil/contracts";
+import { alertSeverityRank, compareAlertsForQueue, type Alert, type AlertState, type AlertType } from "@vigil/contracts";
 
 export interface AlertFilter {
   /** Empty = every type. */
@@ -12,10 +12,6 @@ export type UpsertResult = "new" | "updated" | "stale";
 /** Sounds, banners and flashing markers are for these. */
 export function isUrgent(alert: Pick<Alert, "severity">): boolean {
   return alertSeverityRank(alert.severity) >= alertSeverityRank("high");
-}
-
-export function severityRank(severity: AlertSeverity): number {
-  return alertSeverityRank(severity);
 }
 
 /** When the alert last changed: updates carry `updatedAt`; a fresh alert only has `ts`. */

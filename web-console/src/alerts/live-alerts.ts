@@ -1,9 +1,9 @@
-import { alertListResponseSchema, type Alert } from "@vigil/contracts";
+import { alertListResponseSchema, alertSeverityRank, type Alert } from "@vigil/contracts";
 import type { AppContext } from "../app/context.js";
 import { formatClock } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
 import { h, replaceChildren } from "../ui/dom.js";
-import { isUrgent, severityRank } from "./alert-store.js";
+import { isUrgent } from "./alert-store.js";
 import { alertHeadline, lastSeenCamera } from "./alert-text.js";
 import type { AlertsPanel } from "./alerts-panel.js";
 
@@ -77,7 +77,7 @@ export class LiveAlerts {
       this.reminder = undefined;
       return;
     }
-    const top = urgent.reduce((a, b) => (severityRank(b.severity) > severityRank(a.severity) ? b : a), urgent[0] as Alert);
+    const top = urgent.reduce((a, b) => (alertSeverityRank(b.severity) > alertSeverityRank(a.severity) ? b : a), urgent[0] as Alert);
     const latest = urgent[0] as Alert;
     replaceChildren(
       this.banner,

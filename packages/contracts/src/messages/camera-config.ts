@@ -62,11 +62,15 @@ export function parseCamerasFile(raw: unknown, source: string): CamerasFile {
 
 export const DEFAULT_SAMPLE_FPS = 2;
 
+/** A URL's scheme and user-info (`user:password@`), up to the last '@' before the path (see redactUrl). */
+export const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/\s]+)@/i;
+
 /**
  * Replaces the user:password part of an RTSP URL; use it whenever a URL may reach a log or an API reply.
  * The user-info runs to the LAST '@' before the path: cameras are often configured with a raw '@'
  * in the password (`rtsp://admin:p@ss@host`), and stopping at the first '@' would leak the rest.
  */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/\s]+)@/i, "$1***:***@");
+  return url.replace(URL_USERINFO, "$1***:***@");
 }
+

@@ -1,12 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_TOPIC_PREFIX, isoTimestamp, SCHEMA_VERSION, schemaVersionField } from "./common.js";
-import { cameraConfigSchema, type CameraConfig } from "./camera-config.js";
-
-/**
- * The user-info of a URL (`user:password@`), up to the LAST '@' before the path, as `redactUrl`
- * does: a raw '@' in a password must not leave the rest of it behind.
- */
-const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/\s]+)@/i;
+import { cameraConfigSchema, URL_USERINFO as USERINFO, type CameraConfig } from "./camera-config.js";
 
 /** Whether a camera URL carries credentials (`rtsp://user:pass@host/…`); file paths never do. */
 export function urlHasCredentials(url: string): boolean {

@@ -31,5 +31,3 @@ export const plateEventMessage = {
   topic: (prefix = DEFAULT_TOPIC_PREFIX) => `${prefix}/events/plate`,
 };
 
-/** Evidence paths (`snapshot`, `crop`) are this system's `/media/…` URLs; consumers and the console check them. */
-export { isMediaUrlPath } from "./media-url.js";

@@ -2,6 +2,7 @@ import {
   ALERT_EVIDENCE_LIMIT,
   ALERT_HISTORY_LIMIT,
   alertSeverity,
+  alertSeverityRank,
   type Alert,
   type AlertEvidence,
   type AlertHistoryEntry,
@@ -20,13 +21,13 @@ function lower(s: AlertSeverity): AlertSeverity {
 }
 
 export function maxSeverity(a: AlertSeverity, b: AlertSeverity): AlertSeverity {
-  return SEVERITIES.indexOf(b) > SEVERITIES.indexOf(a) ? b : a;
+  return alertSeverityRank(b) > alertSeverityRank(a) ? b : a;
 }
 
 /**
  * Severity of a new alert. Watchlist hits take the entry's priority, one step lower for a fuzzy match
  * (an OCR look-alike is likelier to be a false hit); fire is critical when confident, smoke one step
- * below fire; an offline camera is medium (a blind spot, not an incident).
+ * below fire; an offline camera is high (a blind spot, or tampering: the operator must look).
  */
 export function severityFor(
   rule: { type: "watchlist_hit"; priority: WatchlistPriority; matchKind: WatchlistMatchKind } | { type: "fire" | "smoke"; confidence: number; possible?: boolean } | { type: "camera_offline" },

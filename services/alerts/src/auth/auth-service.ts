@@ -41,6 +41,11 @@ export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: 
     const problem = passwordProblem(password, username);
     return problem ? { ok: false, status: 400, error: `password_${problem.rule}`, message: problem.message } : null;
   };
+  /** The live session behind a token hash (the socket server keeps hashes, not tokens), or null. */
+  const authenticateHash = async (tokenHash: string): Promise<Session | null> => {
+    const s = await users.findSession(tokenHash, deps.sessionIdleMs);
+    return s ? { user: { username: s.username, role: s.role }, csrfToken: s.csrfToken, expiresAt: s.expiresAt, tokenHash } : null;
+  };
   return {
     onSessionEnded(listener: (tokenHash: string) => void): void {
       endedListeners.push(listener);
@@ -75,14 +80,9 @@ export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: 
     },
     async authenticate(token: string): Promise<Session | null> {
       if (!token || token.length > 200) return null;
-      const tokenHash = hashToken(token);
-      const s = await users.findSession(tokenHash, deps.sessionIdleMs);
-      return s ? { user: { username: s.username, role: s.role }, csrfToken: s.csrfToken, expiresAt: s.expiresAt, tokenHash } : null;
+      return authenticateHash(hashToken(token));
     },
-    async authenticateHash(tokenHash: string): Promise<Session | null> {
-      const s = await users.findSession(tokenHash, deps.sessionIdleMs);
-      return s ? { user: { username: s.username, role: s.role }, csrfToken: s.csrfToken, expiresAt: s.expiresAt, tokenHash } : null;
-    },
+    authenticateHash,
     async logout(tokenHash: string): Promise<void> {
       await users.deleteSession(tokenHash);
       sessionsEnded([tokenHash]);

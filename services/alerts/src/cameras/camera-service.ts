@@ -1,4 +1,4 @@
-import { camerasConfigMessage, cameraConfigSchema, publishedCamera, redactUrl, type CameraConfig, type CameraPatch, type CameraView, type PublishedCamera } from "@vigil/contracts";
+import { cameraConfigSchema, publishedCamera, redactUrl, type CameraConfig, type CameraPatch, type CameraView, type PublishedCamera } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { CamerasRepository } from "../storage/cameras-repository.js";
 import type { CameraStatusTracker } from "../alerting/camera-status-tracker.js";
@@ -6,7 +6,6 @@ import type { CameraStatusTracker } from "../alerting/camera-status-tracker.js";
 export class CameraConflictError extends Error {}
 
 /** Topic where the camera list is kept retained for ingest (additive to SPEC's topics; contracts owns it). */
-export const camerasConfigTopic = (prefix: string) => camerasConfigMessage.topic(prefix);
 
 /** A camera id not in the cache is looked up in the database at most this often (other instances add cameras too). */
 const KNOWN_REFRESH_MS = 2_000;
@@ -111,8 +110,9 @@ export function createCameraService(deps: {
      */
     async seed(list: CameraConfig[]): Promise<void> {
       const sources = await cameras.sources();
+      const storedById = new Map((await cameras.list()).map((c) => [c.id, c]));
       for (const c of list) {
-        const stored = sources.has(c.id) ? await cameras.get(c.id) : null;
+        const stored = storedById.get(c.id) ?? null;
         if (stored && JSON.stringify(cameraConfigSchema.parse(stored)) !== JSON.stringify(cameraConfigSchema.parse(c))) {
           const changed = Object.keys({ ...stored, ...c }).filter((k) => JSON.stringify(stored[k as keyof CameraConfig]) !== JSON.stringify(c[k as keyof CameraConfig]));
           logger.warn(

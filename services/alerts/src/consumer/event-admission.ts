@@ -1,5 +1,5 @@
-import { isMediaUrlPath, toPlateKey, type FireEvent, type PlateEvent } from "@vigil/contracts";
-import { MEDIA_URL_PREFIX, safeMediaPath } from "../evidence/media-path.js";
+import { isMediaUrlPath, MEDIA_URL_PREFIX, toPlateKey, type FireEvent, type PlateEvent } from "@vigil/contracts";
+import { safeMediaPath } from "../evidence/media-path.js";
 
 const DAY_MS = 86_400_000;
 

@@ -1,8 +1,6 @@
 import { realpath } from "node:fs/promises";
 import { resolve, sep } from "node:path";
-
-/** The URL prefix evidence paths carry (`/media/snap/cam-1/….jpg`), served from the media dir. */
-export const MEDIA_URL_PREFIX = "/media/";
+import { MEDIA_URL_PREFIX } from "@vigil/contracts";
 
 /** Resolves a /media path inside `root`, or null for anything that would escape it. */
 export function safeMediaPath(root: string, requested: string): string | null {

@@ -1,4 +1,4 @@
-import { camerasConfigMessage, camerasConfigMessageSchema, decodePayload, type PublishedCamera } from "@vigil/contracts";
+import { camerasConfigMessageSchema, decodePayload, type PublishedCamera } from "@vigil/contracts";
 
 /**
  * The camera list the alert service keeps retained on `{prefix}/config/cameras` (cameras edited
@@ -6,8 +6,6 @@ import { camerasConfigMessage, camerasConfigMessageSchema, decodePayload, type P
  * added in the console starts on whichever ingest shard owns it. The schema lives in contracts;
  * URLs there carry no credentials (see cameras-follower.ts for where those come from).
  */
-export const camerasConfigTopic = (prefix: string) => camerasConfigMessage.topic(prefix);
-export { camerasConfigMessageSchema };
 
 export type CamerasConfigDecode = { ok: true; cameras: PublishedCamera[] } | { ok: false; reason: string };
 
