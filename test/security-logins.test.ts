@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashLoad } from "../services/alerts/src/auth/passwords.js";
 import { ADMIN_PASSWORD, api, login, startAlertsHarness, type AlertsHarness } from "./alerts-harness.js";
 
 // Issue 15, findings 6 and 9, against the real alert service on PostgreSQL: a per-account limit on
@@ -7,7 +11,10 @@ let h: AlertsHarness;
 let admin = "";
 
 beforeAll(async () => {
-  h = await startAlertsHarness("logins", { loginFailuresPerHour: 8, loginRateLimitPerMin: 1_000, sessionIdleMs: 2_000 });
+  // A console directory, so `GET /` is a real static file read (it shares libuv's pool with scrypt).
+  const consoleDir = mkdtempSync(join(tmpdir(), "vigil-console-"));
+  writeFileSync(join(consoleDir, "index.html"), `<!doctype html><title>Vigil</title>${"<p>x</p>".repeat(5_000)}`);
+  h = await startAlertsHarness("logins", { loginFailuresPerHour: 8, loginRateLimitPerMin: 1_000, sessionIdleMs: 2_000, consoleDir });
   admin = (await login(h.base, "admin", ADMIN_PASSWORD)).token;
   expect((await api(h.base, "POST", "/api/v1/users", { token: admin, body: { username: "duty1", password: "Trực-ca-đêm-2026", role: "operator" } })).status).toBe(201);
 });
@@ -33,6 +40,58 @@ describe("per-account failed-login limit (finding 6)", () => {
     expect(audit.body.items[0]).toMatchObject({ username: "DUTY1", details: { failuresLastHour: 8 } });
     // Another account still logs in.
     expect((await api(h.base, "POST", "/api/v1/auth/login", { body: { username: "admin", password: ADMIN_PASSWORD } })).status).toBe(200);
+  });
+
+  it("tells administrators with a system alert, which operators do not see; guesses at made-up names raise none", async () => {
+    admin = (await login(h.base, "admin", ADMIN_PASSWORD)).token;
+    const system = await api(h.base, "GET", "/api/v1/alerts?type=system", { token: admin });
+    expect(system.body.items).toHaveLength(1);
+    expect(system.body.items[0]).toMatchObject({ type: "system", systemCode: "account_locked", subject: "DUTY1", severity: "high", state: "new" });
+    const id = system.body.items[0].id as string;
+
+    expect((await api(h.base, "POST", "/api/v1/users", { token: admin, body: { username: "watch2", password: "Ca-sáng-2026-Bến", role: "operator" } })).status).toBe(201);
+    const operator = (await login(h.base, "watch2", "Ca-sáng-2026-Bến")).token;
+    expect((await api(h.base, "GET", "/api/v1/alerts", { token: operator })).body.items.some((a: { type: string }) => a.type === "system")).toBe(false);
+    expect((await api(h.base, "GET", `/api/v1/alerts/${id}`, { token: operator })).status).toBe(404);
+    expect((await api(h.base, "POST", `/api/v1/alerts/${id}/ack`, { token: operator, body: {} })).status).toBe(404);
+
+    // 8 wrong guesses at an account that does not exist: locked in the audit, but no alert for it.
+    for (let i = 0; i < 8; i++) expect((await api(h.base, "POST", "/api/v1/auth/login", { body: { username: "nobody-here", password: `g${i}` } })).status).toBe(401);
+    expect((await api(h.base, "POST", "/api/v1/auth/login", { body: { username: "nobody-here", password: "g" } })).status).toBe(429);
+    admin = (await login(h.base, "admin", ADMIN_PASSWORD)).token;
+    expect((await api(h.base, "GET", "/api/v1/alerts?type=system", { token: admin })).body.items).toHaveLength(1);
+  });
+});
+
+describe("a flood of logins under made-up usernames (finding 6)", () => {
+  it("does not queue real logins behind it or slow the console's pages", async () => {
+    const timed = async <T>(fn: () => Promise<T>) => {
+      const t0 = performance.now();
+      const value = await fn();
+      return { value, ms: performance.now() - t0 };
+    };
+    const quiet = await timed(() => api(h.base, "POST", "/api/v1/auth/login", { body: { username: "admin", password: ADMIN_PASSWORD } }));
+    expect(quiet.value.status).toBe(200);
+
+    let peakHashes = 0;
+    const sampler = setInterval(() => (peakHashes = Math.max(peakHashes, hashLoad().running + hashLoad().waiting)), 5);
+    const flood = Promise.all(Array.from({ length: 40 }, (_, i) => api(h.base, "POST", "/api/v1/auth/login", { body: { username: `made-up-${i}-${Date.now()}`, password: "guess-123456" } })));
+    await new Promise((r) => setTimeout(r, 20));
+    const page = await timed(() => fetch(`${h.base}/`).then(async (r) => ({ status: r.status, text: await r.text() })));
+    const real = await timed(() => api(h.base, "POST", "/api/v1/auth/login", { body: { username: "admin", password: ADMIN_PASSWORD } }));
+    const answers = await flood;
+    clearInterval(sampler);
+
+    expect(answers.every((a) => a.status === 401)).toBe(true);
+    expect(page.value.status).toBe(200);
+    expect(real.value.status).toBe(200);
+    // Made-up names cost no hash: only the real login's own check used a slot (before: 40 queued).
+    expect(peakHashes).toBeLessThanOrEqual(1);
+    // Measured before the fix: GET / 6 s, a real login 4 s behind 40 made-up logins.
+    expect(page.ms).toBeLessThan(1_000);
+    // (The flood's 40 requests still each read and write the audit, so the real login is not free.)
+    expect(real.ms).toBeLessThan(quiet.ms + 2_500);
+    console.log(`login flood: GET / ${page.ms.toFixed(0)} ms, real login ${real.ms.toFixed(0)} ms (quiet ${quiet.ms.toFixed(0)} ms), peak hashes ${peakHashes}`);
   });
 });
 

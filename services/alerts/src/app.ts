@@ -98,13 +98,15 @@ export async function startAlerts(deps: StartAlertsDeps) {
   const publishAlert = (a: Parameters<AlertNotifier["alertNew"]>[0]) => {
     consumer?.publish(alertMessage.topic(config.topicPrefix), encodePayload(alertMessage.schema, a), { qos: alertMessage.qos }).catch((err: unknown) => logger.warn({ err }, "publishing an alert failed"));
   };
+  // System alerts (a locked account, failed integrity) are for administrators only.
+  const audience = (a: Parameters<AlertNotifier["alertNew"]>[0]) => (a.type === "system" ? "admin" : "operator");
   const notifier: AlertNotifier = {
     alertNew(a) {
-      socket?.emit("alert:new", "operator", a);
+      socket?.emit("alert:new", audience(a), a);
       publishAlert(a);
     },
     alertUpdate(a) {
-      socket?.emit("alert:update", "operator", a);
+      socket?.emit("alert:update", audience(a), a);
       publishAlert(a);
     },
   };

@@ -15,6 +15,9 @@ export function alertHeadline(alert: Alert): string {
       return t(alert.possible === true ? "alert.headline.possible_smoke" : "alert.headline.smoke");
     case "camera_offline":
       return t("alert.headline.camera_offline");
+    case "system":
+      if (alert.systemCode === "account_locked" || alert.systemCode === "integrity_failure") return t(`alert.headline.system.${alert.systemCode}`, { subject: alert.subject ?? "—" });
+      return t("alert.headline.system", { reason: alert.reason ?? alert.systemCode ?? "—" });
   }
 }
 

@@ -2,8 +2,15 @@ import { z } from "zod";
 import { cameraId, isoTimestamp, schemaVersionField, SCHEMA_VERSION, DEFAULT_TOPIC_PREFIX } from "./common.js";
 import { fireBoxSchema } from "./fire-event.js";
 
-export const alertType = z.enum(["watchlist_hit", "fire", "smoke", "camera_offline"]);
+/**
+ * `system`: something about Vigil itself that an administrator must see (an account locked after too
+ * many failed logins, evidence or audit that fails its integrity check). Only admins receive these.
+ */
+export const alertType = z.enum(["watchlist_hit", "fire", "smoke", "camera_offline", "system"]);
 export type AlertType = z.infer<typeof alertType>;
+/** What a system alert is about; the console words each. Other codes are shown with their `reason`. */
+export const systemAlertCode = z.enum(["account_locked", "integrity_failure"]).or(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/));
+export type SystemAlertCode = z.infer<typeof systemAlertCode>;
 export const alertSeverity = z.enum(["low", "medium", "high", "critical"]);
 export type AlertSeverity = z.infer<typeof alertSeverity>;
 export const alertState = z.enum(["new", "acknowledged", "resolved"]);
@@ -83,6 +90,10 @@ export const alertSchema = z.object({
    * severity low). false: it was possible and has since been confirmed. Absent: never possible.
    */
   possible: z.boolean().optional(),
+  /** System alerts: what it is about (`account_locked`, `integrity_failure`, …). */
+  systemCode: systemAlertCode.optional(),
+  /** System alerts: the thing concerned (the locked account's username, the broken file or audit row). */
+  subject: z.string().max(300).optional(),
   /** Fire/smoke: the boxes of the event's latest revision. */
   boxes: z.array(fireBoxSchema).max(100).optional(),
   /** How many times the condition was seen while this alert was open (1 = only the raising event). Absent on old alerts: 1. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cameraId } from "./common.js";
+import { cameraId, SYSTEM_ALERT_CAMERA_ID } from "./common.js";
 import { fireSensitivity, fireZonesSchema } from "./fire-zones.js";
 
 export const cameraAnalytic = z.enum(["plates", "fire"]);
@@ -8,7 +8,7 @@ export type CameraAnalytic = z.infer<typeof cameraAnalytic>;
 /** One camera as written in CAMERAS_FILE or sent to POST /api/v1/cameras. */
 export const cameraConfigSchema = z
   .object({
-    id: cameraId,
+    id: cameraId.refine((id) => id.toLowerCase() !== SYSTEM_ALERT_CAMERA_ID, { message: `camera id "${SYSTEM_ALERT_CAMERA_ID}" is reserved for system alerts` }),
     name: z.string().min(1).max(200),
     url: z
       .string()

@@ -20,6 +20,12 @@ export const cameraId = z
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "camera id must be letters, digits, '-' or '_'");
 
+/**
+ * A system alert is not about a camera, but `cameraId` is required on every alert (consumers rely on
+ * it): system alerts carry this one, which the cameras file and API refuse as a real camera's id.
+ */
+export const SYSTEM_ALERT_CAMERA_ID = "vigil-system";
+
 /** Rows of a plate: 1 (cars) or 2 (motorbikes, square plates). One literal set so errors read "expected one of 1|2". */
 export const plateRows = z.literal([1, 2]);
 

@@ -94,8 +94,11 @@ export function eventKey(type: AlertType, eventId: string, watchlistId?: string)
  * The condition an alert stands for, one open alert per key: a wanted vehicle (the watchlist entry,
  * whatever camera sees it), or fire, smoke or an outage at one camera.
  */
-export function conditionKey(alert: Pick<Alert, "type" | "cameraId" | "watchlistId">): string {
-  return alert.type === "watchlist_hit" ? `watchlist_hit|${alert.watchlistId ?? ""}` : `${alert.type}|${alert.cameraId}`;
+export function conditionKey(alert: Pick<Alert, "type" | "cameraId" | "watchlistId" | "systemCode" | "subject">): string {
+  if (alert.type === "watchlist_hit") return `watchlist_hit|${alert.watchlistId ?? ""}`;
+  // One open system alert per problem and thing concerned (one per locked account, one per broken file).
+  if (alert.type === "system") return `system|${alert.systemCode ?? ""}|${alert.subject ?? ""}`;
+  return `${alert.type}|${alert.cameraId}`;
 }
 
 /**

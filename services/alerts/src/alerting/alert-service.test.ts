@@ -258,3 +258,20 @@ describe("a fire that keeps burning", () => {
     expect(c!.occurrences).toBe(1);
   });
 });
+
+describe("system alerts", () => {
+  it("raise one alert per code and subject; a repeat while open counts on it, after resolve raises afresh", async () => {
+    const { service, pushed } = setUp();
+    const first = await service.raiseSystemAlert({ code: "account_locked", severity: "high", subject: "duty1", reason: "100 failed logins" });
+    expect(first).toMatchObject({ type: "system", systemCode: "account_locked", subject: "duty1", severity: "high", cameraId: "vigil-system", state: "new" });
+    const again = await service.raiseSystemAlert({ code: "account_locked", severity: "high", subject: "duty1", reason: "100 failed logins" });
+    expect(again).toMatchObject({ id: first.id, occurrences: 2 });
+    // Another account is another alert.
+    const other = await service.raiseSystemAlert({ code: "account_locked", severity: "high", subject: "duty2", reason: "100 failed logins" });
+    expect(other.id).not.toBe(first.id);
+    await service.resolve(first.id, "admin", "unlocked after a call", "true_hit");
+    const afterResolve = await service.raiseSystemAlert({ code: "account_locked", severity: "high", subject: "duty1", reason: "again" });
+    expect(afterResolve.id).not.toBe(first.id);
+    expect(pushed.filter((p) => p.kind === "new").map((p) => p.alert.subject)).toEqual(["duty1", "duty2", "duty1"]);
+  });
+});

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { alertSchema, type Alert, type AlertHistoryEntry, type AlertResolveReason, type AlertState, type AlertType, type FireEvent, type PlateEvent } from "@vigil/contracts";
+import { alertSchema, SYSTEM_ALERT_CAMERA_ID, type Alert, type AlertSeverity, type AlertHistoryEntry, type AlertResolveReason, type AlertState, type AlertType, type FireEvent, type PlateEvent } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { AlertsRepository } from "../storage/alerts-repository.js";
 import type { AlertsMetrics } from "../metrics.js";
@@ -308,6 +308,31 @@ export function createAlertService(deps: {
         return null;
       }
       return raise({ type: "camera_offline", severity: severityFor({ type: "camera_offline" }), cameraId, ts: sinceIso, ...(error ? { reason: error.slice(0, 500) } : {}) }).alert;
+    },
+
+    /**
+     * Something about Vigil itself that administrators must see. While one is open for the same code
+     * and subject, a repeat counts on it (occurrences, last seen) instead of raising another.
+     */
+    async raiseSystemAlert(input: { code: string; severity: AlertSeverity; reason: string; subject?: string }): Promise<Alert> {
+      const t = now();
+      const draft: Draft = {
+        type: "system",
+        severity: input.severity,
+        cameraId: SYSTEM_ALERT_CAMERA_ID,
+        ts: iso(t),
+        systemCode: input.code,
+        reason: input.reason.slice(0, 500),
+        ...(input.subject ? { subject: input.subject.slice(0, 300) } : {}),
+      };
+      const key = conditionKey(draft);
+      const open = index.covering(key, t);
+      if (!open) {
+        const r = raise(draft);
+        await r.stored;
+        return r.alert;
+      }
+      return seenAgain(open, draft, { at: draft.ts, cameraId: SYSTEM_ALERT_CAMERA_ID }, { key });
     },
 
     /** The camera is back: its open offline alert resolves itself. */

@@ -2,7 +2,7 @@ import type { PublicUser, UserPatch, UserRole, UserView } from "@vigil/contracts
 import type { Logger } from "@vigil/contracts/node";
 import type { UsersRepository } from "../storage/users-repository.js";
 import { accountChangeRefusal, changeEndsSessions, type AccountChange } from "./account-rules.js";
-import { generatePassword, hashPassword, verifyPassword } from "./passwords.js";
+import { generatePassword, hashPassword, verifyPassword, waitLikeAPasswordCheck } from "./passwords.js";
 import { passwordProblem } from "./password-policy.js";
 import { hashToken, newCsrfToken, newSessionToken } from "./tokens.js";
 
@@ -26,9 +26,6 @@ export type UpdateUserResult = { ok: true; user: UserView; sessionsRevoked: numb
 export type RevokeSessionsResult = { ok: true; username: string; revoked: number } | AccountFailure;
 
 const notFound = (username: string): AccountFailure => ({ ok: false, status: 404, error: "not_found", message: `no user "${username}"` });
-
-// A real hash to compare against when the user does not exist, so timing does not reveal usernames.
-let dummyHash: Promise<string> | undefined;
 
 export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: number; logger: Logger; /** Ends sessions unused for this long. */ sessionIdleMs?: number }) {
   const { users, logger } = deps;
@@ -63,8 +60,9 @@ export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: 
     async login(username: string, password: string): Promise<{ token: string; session: Session } | null> {
       const user = await users.find(username);
       if (!user || user.disabled) {
-        dummyHash ??= hashPassword("not-a-real-password");
-        await verifyPassword(password, await dummyHash);
+        // As long as a real check would take, without spending a hash on it: a flood of logins under
+        // made-up usernames must not queue real users' logins behind it (hash slots are few).
+        await waitLikeAPasswordCheck();
         return null;
       }
       if (!(await verifyPassword(password, user.passwordHash))) return null;
@@ -83,6 +81,11 @@ export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: 
       return authenticateHash(hashToken(token));
     },
     authenticateHash,
+    /** An enabled account of that name (any letter case). */
+    async accountExists(username: string): Promise<boolean> {
+      const user = await users.find(username);
+      return !!user && !user.disabled;
+    },
     async logout(tokenHash: string): Promise<void> {
       await users.deleteSession(tokenHash);
       sessionsEnded([tokenHash]);

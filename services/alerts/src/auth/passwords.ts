@@ -42,7 +42,29 @@ export async function hashPassword(password: string, params: { N: number; r: num
   return ["scrypt", params.N, params.r, params.p, salt.toString("base64url"), key.toString("base64url")].join("$");
 }
 
+/** How long a password check takes here (exponential average of real checks, queueing included). */
+let typicalCheckMs = 60;
+
+/**
+ * Waits about as long as a real password check, spending no hash: the answer for an unknown or
+ * disabled account takes the same time as a wrong password (no username probing by timing), and a
+ * flood of made-up usernames cannot fill the hash slots that real users' logins need.
+ */
+export async function waitLikeAPasswordCheck(): Promise<void> {
+  const jitter = 0.9 + Math.random() * 0.2;
+  await new Promise((r) => setTimeout(r, typicalCheckMs * jitter));
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const started = performance.now();
+  try {
+    return await checkPassword(password, stored);
+  } finally {
+    typicalCheckMs = 0.8 * typicalCheckMs + 0.2 * Math.min(10_000, performance.now() - started);
+  }
+}
+
+async function checkPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split("$");
   if (parts.length !== 6 || parts[0] !== "scrypt") return false;
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];

@@ -27,6 +27,8 @@ interface AlertRow {
   raised_at: string | null;
   evidence: Alert["evidence"] | null;
   history: Alert["history"] | null;
+  system_code: string | null;
+  subject: string | null;
 }
 
 interface HistoryRow {
@@ -42,7 +44,7 @@ interface HistoryRow {
 }
 
 const COLUMNS =
-  "id, type, severity, camera_id, ts, state, event_id, plate, display, match_kind, watchlist_id, reason, snapshot, crop, updated_at, updated_by, note, resolve_reason, possible, boxes, occurrences, last_seen_at, raised_at, evidence, history";
+  "id, type, severity, camera_id, ts, state, event_id, plate, display, match_kind, watchlist_id, reason, snapshot, crop, updated_at, updated_by, note, resolve_reason, possible, boxes, occurrences, last_seen_at, raised_at, evidence, history, system_code, subject";
 
 /**
  * The queue order of `compareAlertsForQueue` (contracts) in SQL: state, then severity (the ranks come
@@ -78,6 +80,8 @@ export function rowToAlert(r: AlertRow): Alert {
     ...opt("boxes", r.boxes),
     ...(r.occurrences > 1 || r.last_seen_at ? { occurrences: r.occurrences } : {}),
     ...opt("lastSeenAt", r.last_seen_at),
+    ...opt("systemCode", r.system_code),
+    ...opt("subject", r.subject),
     ...opt("raisedAt", r.raised_at),
     ...opt("evidence", r.evidence),
     ...opt("history", r.history),
@@ -105,6 +109,8 @@ export interface AlertListFilter {
   to?: string;
   limit: number;
   order?: "queue" | "newest";
+  /** System alerts are for administrators: false leaves them out. */
+  withSystem?: boolean;
 }
 
 export function createAlertsRepository(db: Queryable) {
@@ -112,7 +118,7 @@ export function createAlertsRepository(db: Queryable) {
     /** Writes the alert's current state and its history entries; idempotent (safe to replay after an outage). */
     async save(alert: Alert, history: AlertHistoryEntry[], tx: Queryable = db): Promise<void> {
       await tx.query(
-        `INSERT INTO alerts (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
+        `INSERT INTO alerts (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27)
          ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, ts = excluded.ts, state = excluded.state,
            event_id = excluded.event_id, match_kind = excluded.match_kind, snapshot = excluded.snapshot, crop = excluded.crop,
            updated_at = excluded.updated_at, updated_by = excluded.updated_by, note = excluded.note, resolve_reason = excluded.resolve_reason,
@@ -124,6 +130,7 @@ export function createAlertsRepository(db: Queryable) {
           alert.crop ?? null, alert.updatedAt ?? null, alert.updatedBy ?? null, alert.note ?? null, alert.resolveReason ?? null,
           alert.possible ?? null, alert.boxes ? JSON.stringify(alert.boxes) : null, alert.occurrences ?? 1, alert.lastSeenAt ?? null,
           alert.raisedAt ?? null, alert.evidence ? JSON.stringify(alert.evidence) : null, alert.history ? JSON.stringify(alert.history) : null,
+          alert.systemCode ?? null, alert.subject ?? null,
         ],
       );
       for (const h of history) {
@@ -151,8 +158,9 @@ export function createAlertsRepository(db: Queryable) {
         `SELECT ${COLUMNS} FROM alerts
           WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR type = $2)
             AND ($3::timestamptz IS NULL OR ts >= $3) AND ($4::timestamptz IS NULL OR ts <= $4)
+            AND ($6::boolean OR type <> 'system')
           ORDER BY ${f.order === "newest" ? "ts DESC, id" : QUEUE_ORDER} LIMIT $5`,
-        [f.state ?? null, f.type ?? null, f.from ?? null, f.to ?? null, f.limit],
+        [f.state ?? null, f.type ?? null, f.from ?? null, f.to ?? null, f.limit, f.withSystem ?? true],
       );
       return rows.map(rowToAlert);
     },

@@ -1,11 +1,16 @@
 import { z } from "zod";
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { alertAckBodySchema, alertHistoryEntrySchema, alertListQuerySchema, alertListResponseSchema, alertResolveBodySchema, alertSchema, errorResponseSchema } from "@vigil/contracts";
+import { alertAckBodySchema, alertHistoryEntrySchema, alertListQuerySchema, alertListResponseSchema, alertResolveBodySchema, alertSchema, errorResponseSchema, type Alert } from "@vigil/contracts";
 import { requireRole } from "../auth-hooks.js";
 import { audit, type RouteDeps } from "../route-deps.js";
 import { AlertTransitionError } from "../../alerting/alert-service.js";
 
 const idParams = z.object({ id: z.uuid() });
+
+/** System alerts (a locked account, failed integrity) are for administrators only. */
+const isAdmin = (req: FastifyRequest) => req.session?.user.role === "admin";
+const visible = (req: FastifyRequest, alert: Pick<Alert, "type">) => alert.type !== "system" || isAdmin(req);
 
 export function alertRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -20,14 +25,14 @@ export function alertRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
         querystring: alertListQuerySchema,
         response: { 200: alertListResponseSchema },
       },
-    }, async (req) => ({ items: await deps.alertsRepo.list(req.query) }));
+    }, async (req) => ({ items: await deps.alertsRepo.list({ ...req.query, withSystem: isAdmin(req) }) }));
 
     app.get("/api/v1/alerts/:id", {
       onRequest: operator,
       schema: { tags: ["alerts"], summary: "One alert with its full history (raised, acknowledged, each occurrence, resolved)", params: idParams, response: { 200: z.object({ alert: alertSchema, history: z.array(alertHistoryEntrySchema) }), 404: errorResponseSchema } },
     }, async (req, reply) => {
       const alert = await deps.alertsRepo.get(req.params.id);
-      if (!alert) return reply.code(404).send({ error: "not_found", message: "no such alert" });
+      if (!alert || !visible(req, alert)) return reply.code(404).send({ error: "not_found", message: "no such alert" });
       return { alert, history: await deps.alertsRepo.history(req.params.id) };
     });
 
@@ -42,9 +47,15 @@ export function alertRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       },
     }, async (req, reply) => {
       const alert = await deps.alertsRepo.get(req.params.id);
-      if (!alert) return reply.code(404).send({ error: "not_found", message: "no such alert" });
+      if (!alert || !visible(req, alert)) return reply.code(404).send({ error: "not_found", message: "no such alert" });
       return { items: await deps.alertsRepo.history(req.params.id) };
     });
+
+    /** Only admins see, acknowledge and resolve system alerts; to anyone else they do not exist. */
+    const mayHandle = async (req: FastifyRequest, id: string) => {
+      const alert = await deps.alertsRepo.get(id);
+      return !alert || visible(req, alert);
+    };
 
     const transitionError = (err: unknown) => {
       if (!(err instanceof AlertTransitionError)) throw err;
@@ -55,6 +66,7 @@ export function alertRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       onRequest: operator,
       schema: { tags: ["alerts"], summary: "Acknowledge (operator)", params: idParams, body: alertAckBodySchema.optional(), response: { 200: alertSchema, 404: errorResponseSchema, 409: errorResponseSchema } },
     }, async (req, reply) => {
+      if (!(await mayHandle(req, req.params.id))) return reply.code(404).send({ error: "not_found", message: "no such alert" });
       try {
         const alert = await deps.alerts.acknowledge(req.params.id, req.session!.user.username, req.body?.note);
         await audit(deps, req, "alert.ack", req.params.id, req.body?.note ? { note: req.body.note } : undefined);
@@ -76,6 +88,7 @@ export function alertRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
         response: { 200: alertSchema, 404: errorResponseSchema, 409: errorResponseSchema },
       },
     }, async (req, reply) => {
+      if (!(await mayHandle(req, req.params.id))) return reply.code(404).send({ error: "not_found", message: "no such alert" });
       try {
         const { reason, note } = req.body;
         const alert = await deps.alerts.resolve(req.params.id, req.session!.user.username, note, reason);

@@ -34,6 +34,16 @@ export function authRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
         if (failures + 1 === deps.loginFailuresPerHour) {
           req.log.warn({ username: req.body.username }, "account locked after too many failed logins");
           await deps.audit.write({ username: req.body.username, action: "auth.account_locked", ip: req.ip, details: { failuresLastHour: failures + 1 } });
+          // Administrators must hear of it (a guessing attack, or a colleague who cannot work) — for
+          // real accounts only: guesses at made-up names must not be able to fill the admins' queue.
+          if (await deps.auth.accountExists(req.body.username)) await deps.alerts
+            .raiseSystemAlert({
+              code: "account_locked",
+              severity: "high",
+              subject: req.body.username.slice(0, 64),
+              reason: `${failures + 1} failed logins in the last hour from ${req.ip}`,
+            })
+            .catch((err: unknown) => req.log.warn({ err }, "raising the account-locked alert failed"));
         }
         return reply.code(401).send({ error: "unauthorized", message: "wrong username or password" });
       }
