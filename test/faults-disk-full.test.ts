@@ -80,6 +80,10 @@ describe("evidence disk full", () => {
     const processedAtFailure = await counter("vigil_inference_frames_processed_total");
     await waitUntil(async () => (await counter("vigil_inference_frames_processed_total")) >= processedAtFailure + 6, 20_000, "frames still processed after the failures");
     await alerts.waitFor((m) => m.some((x) => (JSON.parse(x.payload.toString()) as { type: string }).type === "watchlist_hit"), 30_000);
+    // What this camera costs, by stage, on /metrics (relayed from the analysis worker threads).
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/vigil_inference_camera_busy_ms_total\{camera="disk-cam",stage="plates"\} [1-9]/);
+    expect(text).toMatch(/vigil_inference_camera_cost_ms_per_s\{camera="disk-cam",stage="decode"\} \d/);
     await ingest.close();
     await inference.flush();
 

@@ -185,6 +185,9 @@ describe.concurrent("ingest at run time", () => {
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toMatch(/vigil_ingest_frames_sampled_total\{camera="main-1"\} [1-9]/);
       expect(metrics).toMatch(/vigil_ingest_frames_dropped_total/);
+      // The per-camera cost line: its decoder's CPU per second (read from /proc at each scrape).
+      const again = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(again).toMatch(/vigil_ingest_camera_decode_cpu_ms_per_s\{camera="main-1"\} \d/);
 
       writeFileSync(file, stringify({ cameras: [camera("main-1", cam.url), camera("main-2", cam.url)] }));
       let ids: string[] = [];

@@ -72,7 +72,7 @@ class AnalysisWorker {
         metrics.count(message.counter, message.labels);
         return;
       case "stage":
-        metrics.observeStage(message.stage, message.ms);
+        metrics.observeStage(message.stage, message.ms, message.camera);
         return;
       case "publish": {
         const done = message.kind === "plate" ? this.deps.publishPlate(message.event) : this.deps.publishFire(message.event);

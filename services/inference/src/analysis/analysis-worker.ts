@@ -18,7 +18,7 @@ const post = (message: FromWorker) => port.postMessage(message);
 
 const metrics: AnalysisMetrics = {
   count: (counter, labels) => post({ type: "count", counter, ...(labels ? { labels } : {}) }),
-  observeStage: (stage, ms) => post({ type: "stage", stage, ms }),
+  observeStage: (stage, ms, camera) => post({ type: "stage", stage, ms, ...(camera ? { camera } : {}) }),
 };
 
 let nextPublishId = 1;

@@ -99,6 +99,8 @@ export async function createFrameAnalysis(config: FrameAnalysisConfig, deps: Fra
 
   async function process(frame: Frame): Promise<void> {
     let image: RgbImage;
+    const camera = frame.cameraId;
+    const decodeStart = performance.now();
     try {
       image = await frameToRgb(frame);
     } catch (err) {
@@ -107,9 +109,18 @@ export async function createFrameAnalysis(config: FrameAnalysisConfig, deps: Fra
       return;
     }
     const t0 = performance.now();
+    metrics.observeStage("decode", t0 - decodeStart, camera);
     try {
-      if (frame.analytics.includes("plates")) await plates.process(frame.cameraId, image, frame.captureTs);
-      if (fire && frame.analytics.includes("fire")) await fire.process(frame.cameraId, image, frame.captureTs, frame.fire);
+      if (frame.analytics.includes("plates")) {
+        const p0 = performance.now();
+        await plates.process(frame.cameraId, image, frame.captureTs);
+        metrics.observeStage("plates", performance.now() - p0, camera);
+      }
+      if (fire && frame.analytics.includes("fire")) {
+        const f0 = performance.now();
+        await fire.process(frame.cameraId, image, frame.captureTs, frame.fire);
+        metrics.observeStage("fire", performance.now() - f0, camera);
+      }
       metrics.count("framesProcessed", { camera: frame.cameraId });
     } catch (err) {
       metrics.count("errors", { stage: "frame" });

@@ -19,4 +19,4 @@ export type FromWorker =
   | { type: "publish"; id: number; kind: "plate"; event: PlateEvent }
   | { type: "publish"; id: number; kind: "fire"; event: FireEvent }
   | { type: "count"; counter: AnalysisCounter; labels?: Record<string, string> }
-  | { type: "stage"; stage: string; ms: number };
+  | { type: "stage"; stage: string; ms: number; camera?: string };

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { DecoderCpuMeter } from "./process-cpu.js";
 
 /**
  * Prometheus metrics of one ingest instance. A registry is passed in (not the global one) so that
@@ -17,6 +18,10 @@ export class IngestMetrics {
   readonly configRejected: Counter;
   readonly unconsumed: Counter<"camera">;
   readonly serviceStatusRejected: Counter;
+  /** Each camera's decoder process, for the per-camera cost line. */
+  readonly decoderCpu = new DecoderCpuMeter();
+  readonly decoderCpuTotal: Counter<"camera">;
+  readonly decoderCost: Gauge<"camera">;
 
   constructor(readonly registry: Registry = new Registry()) {
     const registers = [registry];
@@ -38,11 +43,28 @@ export class IngestMetrics {
     this.configRejected = new Counter({ name: "vigil_ingest_config_rejected_total", help: "Camera lists from MQTT that failed validation", registers });
     this.unconsumed = new Counter({ name: "vigil_ingest_frames_unconsumed_total", help: "Frames published while no inference worker was online for their shard (not analysed)", labelNames: ["camera"], registers });
     this.serviceStatusRejected = new Counter({ name: "vigil_ingest_service_status_rejected_total", help: "Inference status messages that failed validation (ignored)", registers });
+    this.decoderCpuTotal = new Counter({ name: "vigil_ingest_camera_decode_cpu_ms_total", help: "CPU milliseconds (user + system) used by the camera's ffmpeg decoder, as read at each scrape", labelNames: ["camera"], registers });
+    const meter = this.decoderCpu;
+    const total = this.decoderCpuTotal;
+    this.decoderCost = new Gauge({
+      name: "vigil_ingest_camera_decode_cpu_ms_per_s",
+      help: "What a camera costs ingest: its ffmpeg decoder's CPU milliseconds per second since the previous scrape (1000 = one core)",
+      labelNames: ["camera"],
+      registers,
+      collect() {
+        this.reset();
+        for (const r of meter.sample()) {
+          this.set({ camera: r.camera }, Math.round(r.msPerS * 10) / 10);
+          total.inc({ camera: r.camera }, r.cpuMsDelta);
+        }
+      },
+    });
   }
 
   /** Forgets a removed camera's series so /metrics does not list it forever. */
   removeCamera(camera: string): void {
-    for (const m of [this.decoded, this.sampled, this.dropped, this.restarts, this.sinkErrors, this.unconsumed, this.decodeLag, this.cameraUp, this.cameraFps, this.handoff]) {
+    this.decoderCpu.untrack(camera);
+    for (const m of [this.decoded, this.sampled, this.dropped, this.restarts, this.sinkErrors, this.unconsumed, this.decodeLag, this.cameraUp, this.cameraFps, this.handoff, this.decoderCpuTotal, this.decoderCost]) {
       m.remove({ camera });
     }
   }

@@ -144,6 +144,7 @@ export class CameraWorker {
       return;
     }
     this.proc = proc;
+    if (proc.pid !== undefined) this.deps.metrics.decoderCpu.track(camera.id, proc.pid);
     this.runStartedAt = Date.now();
     this.runFirstFrameAt = null;
     this.runFrames = 0;
@@ -169,6 +170,7 @@ export class CameraWorker {
     });
     proc.on("close", (code, signal) => {
       if (this.proc === proc) this.proc = null;
+      this.deps.metrics.decoderCpu.untrack(camera.id, proc.pid);
       if (this.stopped) return;
       const reason = this.killReason ?? classifyFfmpegError(stderr, code, signal);
       if (!this.killReason && stderr.trim()) this.log.debug({ stderr: scrubUrls(stderr.slice(-1000)) }, "ffmpeg stderr");
