@@ -8,7 +8,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { generateStreetVideo, type GroundTruth } from "@vigil/ingest";
+import { generateStreetVideo, type GroundTruth } from "@vigil/synthetic";
 
 const run = promisify(execFile);
 

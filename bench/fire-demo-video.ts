@@ -1,6 +1,6 @@
 /**
  * The `npm start` demo's fire, end to end: generates the ingest helper's synthetic street video
- * with its drawn fire (services/ingest/src/synthetic), decodes it at 2 fps and runs Vigil's fire
+ * with its drawn fire (packages/synthetic/src), decodes it at 2 fps and runs Vigil's fire
  * pipeline (grid model + default confirmer). Prints when the fire is confirmed relative to the
  * ground truth, and any event outside the fire segment.
  * Run: npx tsx bench/fire-demo-video.ts [seed] [model.onnx]   (seed 1 is the demo's; it is never trained on)
@@ -13,7 +13,7 @@ import { VigilFireGridDetector } from "../services/inference/src/detectors/fire-
 import { createFireConfirmer } from "../services/inference/src/fire/fire-confirmer.js";
 import { createFirePipeline } from "../services/inference/src/fire/fire-pipeline.js";
 import { decodeSampledFrames } from "../services/inference/src/fire/fire-video-check.js";
-import { generateStreetVideo } from "../services/ingest/src/synthetic/generate.js";
+import { generateStreetVideo } from "@vigil/synthetic";
 
 const seed = Number(process.argv[2] ?? 1);
 const dir = await mkdtemp(path.join(os.tmpdir(), "vigil-fire-demo-"));

@@ -1,6 +1,6 @@
 /**
  * Does Vigil's fire model see the demo's procedurally drawn flame? Composites renderFlame()
- * (services/ingest/src/synthetic/procedural-flame.ts) over real street photos at several sizes
+ * (packages/synthetic/src/procedural-flame.ts) over real street photos at several sizes
  * and animation instants, and prints the fraction of frames with a fire detection, next to the
  * same frames without the flame (false positives). Run: npx tsx bench/fire-drawn-flame.ts
  */
@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { VigilFireGridDetector } from "../services/inference/src/detectors/fire-vigil-grid.js";
-import { renderFlame } from "../services/ingest/src/synthetic/procedural-flame.js";
+import { renderFlame } from "@vigil/synthetic";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const streetDir = path.resolve(process.env.DATASETS_DIR ?? path.resolve(repo, "../shared/datasets"), "vn-plate-frames/street");

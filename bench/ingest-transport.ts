@@ -13,12 +13,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import mqtt from "mqtt";
 import sharp from "sharp";
-import type { Frame } from "@vigil/contracts";
-import { decodeFrameMessage, encodeFrameMessage } from "../services/ingest/src/handoff/frame-codec.js";
+import { decodeFrameMessage, encodeFrameMessage, type Frame } from "@vigil/contracts";
 import { FrameQueue } from "../services/ingest/src/handoff/frame-queue.js";
 import { buildFfmpegArgs } from "../services/ingest/src/source/ffmpeg-args.js";
 import { PpmFrameReader } from "../services/ingest/src/source/ppm-frame-reader.js";
-import { generateStreetVideo } from "../services/ingest/src/synthetic/generate.js";
+import { generateStreetVideo } from "@vigil/synthetic";
 import { clip1080, cpuOf, median } from "./ingest-support/bench-util.js";
 
 const MQTT_URL = process.env.MQTT_URL ?? "mqtt://127.0.0.1:1883";

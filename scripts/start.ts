@@ -10,38 +10,15 @@
  * and lets ingest hand RGB frames to inference by reference instead of through a socket.
  */
 import { chmod, mkdir, writeFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
-import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { toPlateKey, type CameraConfigInput } from "@vigil/contracts";
-import { createLogger, EnvError, type Logger } from "@vigil/contracts/node";
-import { loadAlertsEnv } from "@vigil/alerts";
-import { loadCamerasFile } from "@vigil/ingest";
+import { createLogger, createStopStack, EnvError, loadCamerasFile, stopOnSignals } from "@vigil/contracts/node";
+import { ensureConsoleBuilt } from "@vigil/web-console/ensure-built";
 import { composeVigil } from "./start/compose.js";
 import { prepareDemoCameras } from "./start/demo.js";
 import { loadStartEnv } from "./start/env.js";
 
 const startedAt = Date.now();
-
-/** Builds web-console/dist with Vite when it is missing (first run after `npm ci`). */
-async function ensureConsoleBuilt(consoleDir: string, logger: Logger): Promise<void> {
-  if (existsSync(join(consoleDir, "index.html"))) return;
-  const started = Date.now();
-  await new Promise<void>((resolveBuild) => {
-    const child = spawn(process.execPath, [resolve("node_modules", "vite", "bin", "vite.js"), "build", "--logLevel", "warn"], { cwd: resolve("web-console"), stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", (e) => {
-      logger.warn({ err: e }, "could not build the console");
-      resolveBuild();
-    });
-    child.on("exit", (code) => {
-      if (code === 0) logger.info({ ms: Date.now() - started }, "console built");
-      else logger.warn({ code, stderr: err.slice(-2000) }, "console build failed; the API still runs");
-      resolveBuild();
-    });
-  });
-}
 
 async function main(): Promise<void> {
   const { env, passThrough } = loadStartEnv();
@@ -50,30 +27,15 @@ async function main(): Promise<void> {
   const mediaDir = passThrough.MEDIA_DIR ?? join(dataDir, "media");
   await mkdir(mediaDir, { recursive: true });
 
-  // Shutdown steps in the reverse order of start-up, each bounded in time.
-  const stops: { name: string; stop: () => Promise<unknown> }[] = [];
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "stopping Vigil");
-    const force = setTimeout(() => {
-      logger.error("shutdown took longer than 20 s; exiting");
-      process.exit(1);
-    }, 20_000);
-    force.unref();
-    for (const step of stops.reverse()) {
-      await step.stop().catch((err: unknown) => logger.warn({ err, step: step.name }, "stop step failed"));
-    }
-    clearTimeout(force);
-    process.stdout.write("Vigil stopped cleanly\n");
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void shutdown("SIGINT")); // `on`, not `once`: tsx relays a terminal Ctrl-C, so it can arrive twice
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  // Shutdown steps in the reverse order of start-up, bounded in time.
+  const stops = createStopStack(logger);
+  stopOnSignals({ logger, stop: () => stops.stopAll(), forceAfterMs: 20_000, onStopped: () => process.stdout.write("Vigil stopped cleanly\n") });
 
-  // A fresh checkout has no built console: build it in the background while the services start.
-  const consoleBuilt = ensureConsoleBuilt(loadAlertsEnv({ ...passThrough, CAMERAS_FILE: undefined }).CONSOLE_DIR, logger);
+  // A fresh checkout has no built console, or one older than its sources: build it in the background while the services start.
+  const consoleBuilt = ensureConsoleBuilt({ root: resolve("web-console") }).then(
+    (r) => (r.built ? logger.info({ ms: r.ms }, "console built") : undefined),
+    (err: unknown) => logger.warn({ err }, "console build failed; the API still runs"),
+  );
 
   // Cameras: the file when given, otherwise the generated demo scenes.
   const cameras: CameraConfigInput[] = env.CAMERAS_FILE ? await loadCamerasFile(env.CAMERAS_FILE) : await prepareDemoCameras(dataDir, env.DEMO_WANTED_PLATE, logger);
@@ -91,7 +53,7 @@ async function main(): Promise<void> {
     logger,
     onGeneratedAdminPassword: (p) => (generatedPassword = p),
   });
-  stops.push({ name: "vigil", stop: () => vigil.close() });
+  stops.push("vigil", () => vigil.close());
   const { alerts, alertsEnv, inferenceEnv } = vigil;
 
   // The demo's wanted plate.

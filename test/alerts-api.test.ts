@@ -73,7 +73,7 @@ describe("auth", () => {
     const cookie = cookieHeader.split(";")[0]!;
     const me = await api(h.base, "GET", "/api/v1/me", { cookie });
     expect(me.status).toBe(200);
-    expect(me.body.user).toEqual({ username: "supervisor1", role: "supervisor" });
+    expect(me.body.user).toEqual({ username: "supervisor1", role: "supervisor", unitId: "root" });
     expect(me.body.csrfToken).toBe(res.body.csrfToken);
     const body = { plate: "29A-111.11", reason: "csrf test", priority: "low" };
     expect((await api(h.base, "POST", "/api/v1/watchlist", { cookie, body })).status).toBe(403);
@@ -126,7 +126,12 @@ describe("role matrix", () => {
     { method: "DELETE", path: () => "/api/v1/cameras/does-not-exist", min: "admin", ok: 404 },
     { method: "GET", path: () => "/api/v1/users", min: "admin", ok: 200 },
     { method: "POST", path: () => "/api/v1/users", body: () => ({ username: `u${++n}x`, password: "long-enough-pw", role: "operator" }), min: "admin", ok: 201 },
-    { method: "GET", path: () => "/api/v1/audit", min: "admin", ok: 200 },
+    // Supervisors read their units' audit rows (#18), admins all of them.
+    { method: "GET", path: () => "/api/v1/audit", min: "supervisor", ok: 200 },
+    { method: "GET", path: () => "/api/v1/units", min: "operator", ok: 200 },
+    { method: "POST", path: () => "/api/v1/units", body: () => ({ id: `matrix-${++n}`, name: "Đơn vị thử" }), min: "admin", ok: 201 },
+    { method: "PATCH", path: () => "/api/v1/units/does-not-exist", body: () => ({ name: "x" }), min: "admin", ok: 404 },
+    { method: "DELETE", path: () => "/api/v1/units/does-not-exist", min: "admin", ok: 404 },
   ];
   const cases = routes.flatMap((r) => (["none", "operator", "supervisor", "admin"] as const).map((role) => ({ ...r, role, expected: role === "none" ? 401 : RANK[role] < RANK[r.min] ? 403 : r.ok })));
   it.each(cases.map((c) => ({ ...c, name: `${c.method} ${c.path().replace(/[0-9a-f-]{36}/, ":id")}` })))("$name as $role → $expected", async ({ method, path, body, role, expected }) => {
@@ -355,6 +360,98 @@ describe("media, health, docs, headers", () => {
     expect(res.headers.get("content-security-policy")).toMatch(/default-src 'self'/);
     expect(res.headers.get("content-security-policy")).toMatch(/img-src 'self' data: blob:/);
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+});
+
+describe("camera uptime over 24 h, and the audited plate export (issue 14)", () => {
+  const hoursAgo = (n: number) => new Date(Date.now() - n * 3_600_000).toISOString();
+  const statusTopic = (id: string) => `${h.prefix}/cameras/${id}/status`;
+
+  it("records state changes from the status topic and shows each camera's uptime; unknown is null, not 0", async () => {
+    for (const id of ["uptime-1", "uptime-2"]) {
+      expect((await api(h.base, "POST", `/api/v1/cameras/${id}`, { token: tokens.admin, body: { name: `Uptime ${id}`, url: "/videos/a.mp4", lat: 10, lon: 106 } })).status).toBe(201);
+    }
+    // Online from 12 h ago, offline 6 h → 3 h ago, online since (a degraded spell counts as up): 9 of 12 known hours.
+    const changes: [string, number][] = [["online", 12], ["online", 11], ["offline", 6], ["degraded", 3], ["online", 2]];
+    for (const [state, ago] of changes) {
+      await mqtt.publishAsync(statusTopic("uptime-1"), JSON.stringify({ schemaVersion: 1, cameraId: "uptime-1", state, ts: hoursAgo(ago), fps: state === "offline" ? 0 : 2, lastFrameTs: hoursAgo(ago) }), { qos: 1, retain: true });
+    }
+    // A status for a camera nobody registered is not logged.
+    await mqtt.publishAsync(statusTopic("rogue-cam"), JSON.stringify({ schemaVersion: 1, cameraId: "rogue-cam", state: "online", ts: hoursAgo(1), fps: 2, lastFrameTs: null }), { qos: 1, retain: true });
+    let cams: { id: string; uptime24h?: number | null }[] = [];
+    for (let i = 0; i < 100; i++) {
+      cams = (await api(h.base, "GET", "/api/v1/cameras", { token: tokens.operator })).body.items;
+      if (cams.find((c) => c.id === "uptime-1")?.uptime24h === 0.75) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(cams.find((c) => c.id === "uptime-1")?.uptime24h).toBeCloseTo(0.75, 3);
+    expect(cams.find((c) => c.id === "uptime-2")).toMatchObject({ uptime24h: null });
+    expect((await api(h.base, "GET", "/api/v1/cameras/uptime-1", { token: tokens.operator })).body.uptime24h).toBeCloseTo(0.75, 3);
+    // Five statuses, four changes (online twice in a row is one); nothing for the rogue camera.
+    const { rows } = await h.db.query<{ camera_id: string; state: string }>("SELECT camera_id, state FROM camera_state_log WHERE camera_id IN ('uptime-1', 'rogue-cam') ORDER BY ts");
+    expect(rows.map((r) => r.state)).toEqual(["online", "offline", "degraded", "online"]);
+    for (const id of ["uptime-1", "rogue-cam"]) await mqtt.publishAsync(statusTopic(id), "", { qos: 1, retain: true });
+  });
+
+  it("prunes log rows older than the retention, keeping each camera's state at the cut", async () => {
+    await h.db.query("INSERT INTO camera_state_log (camera_id, ts, state) VALUES ('uptime-2', $1, 'offline'), ('uptime-2', $2, 'online'), ('gone-cam', $1, 'online')", [
+      new Date(Date.now() - 100 * 86_400_000).toISOString(),
+      new Date(Date.now() - 95 * 86_400_000).toISOString(),
+    ]);
+    await h.service.cameraUptime.prune(h.config.retentionDays);
+    const { rows } = await h.db.query<{ camera_id: string; state: string }>("SELECT camera_id, state FROM camera_state_log WHERE camera_id IN ('uptime-2', 'gone-cam') ORDER BY ts");
+    // The 95-day-old "online" stays (uptime-2 has been online since); the older change and the removed camera's row go.
+    expect(rows).toEqual([{ camera_id: "uptime-2", state: "online" }]);
+    const cam = (await api(h.base, "GET", "/api/v1/cameras/uptime-2", { token: tokens.operator })).body;
+    expect(cam.uptime24h).toBe(1);
+  });
+
+  it("exports the search as CSV with absolute evidence links, neutralised formulas, and one audit row", async () => {
+    const snapshot = "/media/export/e1.jpg";
+    const events = [
+      { id: "8a4b6c1e-0d6f-4c36-9a53-0f1e2d3c4b01", display: "51F-123.45", plate: "51F12345", ts: hoursAgo(2), snapshot, crop: "/media/export/e1-crop.jpg" },
+      { id: "8a4b6c1e-0d6f-4c36-9a53-0f1e2d3c4b02", display: "51F-123.45", plate: "51F12345", ts: hoursAgo(1), cameraId: "uptime-2" },
+    ];
+    // An admin-typed camera name is text from outside: in a spreadsheet it must stay text.
+    expect((await api(h.base, "PATCH", "/api/v1/cameras/uptime-2", { token: tokens.admin, body: { name: '=HYPERLINK("http://evil.example","Cầu")' } })).status).toBe(200);
+    for (const e of events) {
+      await mqtt.publishAsync(`${h.prefix}/events/plate`, JSON.stringify({ schemaVersion: 1, cameraId: "uptime-1", rows: 1, confidence: 0.9, bbox: [0.1, 0.1, 0.2, 0.1], frames: 3, ...e }), { qos: 1 });
+    }
+    const path = "/api/v1/plates/export?q=51F-123.45&reason=%20H%E1%BB%93%20s%C6%A1%20145%2F2026%20";
+    let res = await api<string>(h.base, "GET", path, { token: tokens.operator });
+    for (let i = 0; i < 100 && !(res.status === 200 && res.headers.get("x-export-rows") === "2"); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      res = await api<string>(h.base, "GET", path, { token: tokens.operator });
+    }
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="vigil-plates-51F12345-\d{8}-\d{4}\.csv"$/);
+    const lines = res.body.replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+    expect(lines[0]).toBe("Thời gian (giờ VN),Biển số,Biển số và tỉnh/thành,Mã camera,Camera,Độ tin cậy,Ảnh,Ảnh biển số,Mã bản ghi");
+    expect(lines).toHaveLength(3);
+    // Newest first: the formula-like camera name is a quoted text cell; the older read links its evidence absolutely.
+    expect(lines[1]).toMatch(/^[^,]+\+07:00,51F-123\.45,51F-123\.45 · TP\. Hồ Chí Minh,uptime-2,"'=HYPERLINK\(""http:\/\/evil\.example"",""Cầu""\)",0\.900,,,/);
+    const media = `${h.base}/media/export/`;
+    expect(lines[2]).toContain(`,51F-123.45,51F-123.45 · TP. Hồ Chí Minh,uptime-1,Uptime uptime-1,0.900,${media}e1.jpg,${media}e1-crop.jpg,${events[0]!.id}`);
+    const audited = async () => (await api(h.base, "GET", "/api/v1/audit?action=plates.export&username=operator1", { token: tokens.admin })).body.items;
+    const before = (await audited()).length;
+    // Without TRUST_PROXY a forwarded host is not believed.
+    const forged = await api<string>(h.base, "GET", path, { token: tokens.operator, headers: { "x-forwarded-host": "forged.example", "x-forwarded-proto": "https" } });
+    expect(forged.body).toContain(`${media}e1.jpg`);
+    expect(forged.body).not.toContain("forged.example");
+    // One audit row per export, with the trimmed reason, the filter and the row count.
+    const audit = await audited();
+    expect(audit).toHaveLength(before + 1);
+    expect(audit[0]).toMatchObject({ action: "plates.export", target: "51F-123.45", details: { reason: "Hồ sơ 145/2026", match: "exact", rows: 2, truncated: false } });
+  });
+
+  it("refuses an export without a reason, or with a bad filter, and audits nothing then", async () => {
+    const before = (await api(h.base, "GET", "/api/v1/audit?action=plates.export", { token: tokens.admin })).body.items.length;
+    for (const path of ["/api/v1/plates/export?q=51F12345", "/api/v1/plates/export?q=51F12345&reason=%20ab%20", "/api/v1/plates/export?q=---&reason=case%201", "/api/v1/plates/export?reason=case%201", "/api/v1/plates/export?q=51F12345&reason=case%201&lang=fr"]) {
+      expect((await api(h.base, "GET", path, { token: tokens.operator })).status, path).toBe(400);
+    }
+    expect((await api(h.base, "GET", "/api/v1/plates/export?q=51F12345&reason=case%201")).status).toBe(401);
+    expect((await api(h.base, "GET", "/api/v1/audit?action=plates.export", { token: tokens.admin })).body.items.length).toBe(before);
   });
 });
 

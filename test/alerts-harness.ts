@@ -51,6 +51,8 @@ export function testAlertsConfig(prefix: string, overrides: Partial<AlertsConfig
     // Most tests publish for cameras they never register; the event-path security tests turn this off.
     acceptUnknownCameras: true,
     cameraSecretsKey: TEST_CAMERA_SECRETS_KEY,
+    // Case exports are signed with a key of this test instance's own (#19).
+    exportSigningKeyFile: join(mkdtempSync(join(tmpdir(), "vigil-export-key-")), "export-signing.key"),
     ...overrides,
   };
 }

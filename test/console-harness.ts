@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CameraConfig, CameraConfigInput, CameraStatus, PlateEvent } from "@vigil/contracts";
+import type { AlertsConfig } from "@vigil/alerts";
 import { cameraConfigSchema, cameraStatusMessage, cameraStatusSchema, encodePayload, plateEventMessage, plateEventSchema } from "@vigil/contracts";
 import type { MqttClient } from "mqtt";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -80,10 +81,10 @@ export interface ConsoleEnv {
   close(): Promise<void>;
 }
 
-export async function startConsoleEnv(label = "console"): Promise<ConsoleEnv> {
+export async function startConsoleEnv(label = "console", overrides: Partial<AlertsConfig> = {}): Promise<ConsoleEnv> {
   await ensureConsoleBuilt();
   const cameras = demoCameras();
-  const alerts = await startAlertsHarness(label, { consoleDir: CONSOLE_DIST_DIR, alertCooldownMs: 0 }, { cameras });
+  const alerts = await startAlertsHarness(label, { consoleDir: CONSOLE_DIST_DIR, alertCooldownMs: 0, ...overrides }, { cameras });
   const base = alerts.base;
   const admin = await login(base, USERS.admin.username, USERS.admin.password);
   for (const role of ["operator", "supervisor"] as const) {

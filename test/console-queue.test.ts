@@ -179,6 +179,32 @@ describe("the alert queue in the console", () => {
     expect(closed).toMatchObject({ state: "resolved", snapshot: first, evidence: [expect.objectContaining({ snapshot: first })] });
   });
 
+  it("a focused button on the open card keeps focus, on the same element, when a new alert arrives over the socket", async () => {
+    // The fire above is critical, so it was selected (opened) on arrival: focus its acknowledge button.
+    const open = operator.locator(".alert-card.selected");
+    const ack = open.locator("[data-action=ack]");
+    await ack.focus();
+    const openId = (await open.getAttribute("data-alert-id"))!;
+    await operator.evaluate(() => {
+      const w = window as unknown as { keyedFocus?: Element | null; keyedCards?: Element[] };
+      w.keyedFocus = document.activeElement;
+      w.keyedCards = Array.from(document.querySelectorAll(".alert-card"));
+    });
+    // A medium-priority hit: not urgent, so it joins the queue quietly and the selection stays put.
+    expect((await api(env.base, "POST", "/api/v1/watchlist", { token: env.adminToken, body: { plate: "59C-135.79", reason: "Xe cần xác minh", priority: "medium" } })).status).toBe(201);
+    await env.publishPlate({ id: randomUUID(), cameraId: "q4-khanh-hoi", ts: new Date().toISOString(), plate: "59C13579", display: "59C-135.79", rows: 1, confidence: 0.9, bbox: [0.4, 0.6, 0.15, 0.08], frames: 4 });
+    await operator.locator(".alert-card", { hasText: "59C-135.79" }).waitFor();
+    const after = await operator.evaluate(() => {
+      const w = window as unknown as { keyedFocus?: Element | null; keyedCards?: Element[] };
+      const before = new Set(w.keyedCards);
+      const cards = Array.from(document.querySelectorAll(".alert-card"));
+      return { focusKept: document.activeElement === w.keyedFocus, action: (document.activeElement as HTMLElement | null)?.dataset["action"], kept: cards.filter((c) => before.has(c)).length, before: before.size, cards: cards.length };
+    });
+    // Every card already shown is the same DOM node (keyed by alert id); only the new one was added.
+    expect(after).toEqual({ focusKept: true, action: "ack", kept: after.before, before: after.before, cards: after.before + 1 });
+    expect(await operator.locator(".alert-card.selected").getAttribute("data-alert-id")).toBe(openId);
+  });
+
   it("fits at 1024×768, and speaks English when switched", async () => {
     await operator.setViewportSize({ width: 1024, height: 768 });
     const card = operator.locator(`.alert-card[data-alert-id="${hitId}"]`);

@@ -6,6 +6,11 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import sharp from "sharp";
+import { EvidenceWriter } from "../services/inference/src/evidence/evidence-writer.js";
+import { checkCaseExport } from "../services/alerts/src/export/case-manifest.js";
+import { unzipSync } from "fflate";
+import { vi } from "../web-console/src/i18n/vi.js";
 import { api, waitUntil } from "./alerts-harness.js";
 import { artifact, launchChromium, loginPage, pageErrors, startConsoleEnv, writeEvidence, type ConsoleEnv } from "./console-harness.js";
 
@@ -23,6 +28,49 @@ const poll = <T>(fn: () => T | Promise<T>, timeout = 5_000) => expect.poll(fn, {
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
 /** Markers visible on their own plus the cameras inside cluster bubbles. */
+/** A camera frame with smooth gradients and large blocks: resampling barely changes it, a sheared copy does. */
+function testFrame(width: number, height: number): { data: Buffer; width: number; height: number } {
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      data[i] = Math.round((x / width) * 255);
+      data[i + 1] = Math.round((y / height) * 255);
+      data[i + 2] = (Math.floor(x / (width / 4)) + Math.floor(y / (height / 3))) % 2 ? 220 : 40;
+    }
+  }
+  return { data, width, height };
+}
+
+/** The picture an <img> shows, scaled to w×h in the page (RGB), as the operator's browser decoded it. */
+function shownPixels(page: Page, selector: string, w: number, h: number): Promise<number[]> {
+  return page.locator(selector).first().evaluate(
+    (img: HTMLImageElement, [cw, ch]) => {
+      const canvas = document.createElement("canvas");
+      canvas.width = cw!;
+      canvas.height = ch!;
+      const g = canvas.getContext("2d")!;
+      g.imageSmoothingQuality = "high";
+      g.drawImage(img, 0, 0, cw!, ch!);
+      return Array.from(g.getImageData(0, 0, cw!, ch!).data).filter((_, i) => i % 4 !== 3);
+    },
+    [w, h],
+  );
+}
+
+/** Mean absolute difference (grey levels) between two RGB grids, skipping cells where `skip(x, y)`. */
+function meanAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, w: number, skip: (x: number, y: number) => boolean = () => false): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    const px = Math.floor(i / 3);
+    if (skip(px % w, Math.floor(px / w))) continue;
+    sum += Math.abs(a[i]! - b[i]!);
+    n++;
+  }
+  return sum / n;
+}
+
 async function camerasOnMap(page: Page): Promise<number> {
   return page.evaluate(() => {
     const single = document.querySelectorAll(".leaflet-marker-pane .cam-marker").length;
@@ -173,6 +221,31 @@ describe("console", () => {
     await poll(() => operator.locator(".alert-card.state-acknowledged", { hasText: "30A-888.88" }).count()).toBe(1);
   });
 
+  it("exports the opened alert as a signed case ZIP after asking for a reason, and audits it (#19)", async () => {
+    // A console of its own: the operator's page keeps its selection for the keyboard cases below.
+    const { context, page: officer } = await loginPage(browser, env.base, "operator");
+    const c = officer.locator(`.alert-card[data-alert-id="${hitAlertId}"]`);
+    await c.locator(".alert-title").click();
+    const button = c.locator("[data-action=export-case]");
+    await poll(() => button.textContent()).toBe(vi["caseExport.button"]);
+    let asked = "";
+    officer.once("dialog", (d) => {
+      asked = d.message();
+      void d.accept("  Hồ sơ 19/2026  ");
+    });
+    const download = officer.waitForEvent("download");
+    await button.click();
+    const file = await (await download).path();
+    expect(asked).toBe(vi["caseExport.reasonPrompt"]);
+    const check = checkCaseExport(unzipSync(new Uint8Array(readFileSync(file))));
+    expect(check.problems).toEqual([]);
+    expect(check.manifest).toMatchObject({ reason: "Hồ sơ 19/2026", exportedBy: "operator1", alert: { id: hitAlertId } });
+    await officer.locator(".toast", { hasText: vi["caseExport.done"] }).waitFor();
+    await context.close();
+    const audit = await api<{ items: { target: string; details: { reason?: string } }[] }>(env.base, "GET", "/api/v1/audit?action=alert.export", { token: env.adminToken });
+    expect(audit.body.items).toEqual([expect.objectContaining({ target: hitAlertId, details: { reason: "Hồ sơ 19/2026" } })]);
+  });
+
   it("acknowledging changes the state for a second browser too; a supervisor resolves with a note", async () => {
     const opCard = operator.locator(`.alert-card[data-alert-id="${hitAlertId}"]`);
     const supCard = supervisor.locator(`.alert-card[data-alert-id="${hitAlertId}"]`);
@@ -301,13 +374,20 @@ describe("console", () => {
     await poll(() => rows.count()).toBe(4);
     await poll(() => rows.first().locator("img.thumb-img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(240);
 
+    // The export is built and audited by the server: absolute links to the evidence, the reason in the audit log.
     const [download] = await Promise.all([operator.waitForEvent("download"), operator.locator("[data-action=csv]").click()]);
+    expect(download.suggestedFilename()).toMatch(/^vigil-plates-51F12345-\d{8}-\d{4}\.csv$/);
     const csv = readFileSync((await download.path())!, "utf8");
     const lines = csv.replace(/^\uFEFF/, "").trimEnd().split("\r\n");
     expect(csv.startsWith("\uFEFF")).toBe(true);
-    expect(lines[0]).toBe("Thời gian (giờ VN),Biển số,Biển số và tỉnh/thành,Mã camera,Camera,Độ tin cậy,Ảnh");
+    expect(lines[0]).toBe("Thời gian (giờ VN),Biển số,Biển số và tỉnh/thành,Mã camera,Camera,Độ tin cậy,Ảnh,Ảnh biển số,Mã bản ghi");
     expect(lines).toHaveLength(5);
     expect(lines.slice(1).every((l) => l.includes(",51F-123.45,51F-123.45 · TP. Hồ Chí Minh,"))).toBe(true);
+    const crops = lines.slice(1).map((l) => l.split(",")[7]);
+    expect(crops.every((u) => u?.startsWith(`${env.base}/media/evidence/`) && u.endsWith("-plate.jpg"))).toBe(true);
+    // The link works as it is, for a signed-in user.
+    expect((await operator.request.get(crops[0]!)).headers()["content-type"]).toBe("image/jpeg");
+    await poll(() => operator.locator(".search-status").textContent()).toBe("Đã xuất 4 lượt ghi nhận ra CSV (đã ghi vào nhật ký)");
 
     await rows.first().click();
     const markers = operator.locator(".leaflet-marker-pane .track-marker");
@@ -323,7 +403,141 @@ describe("console", () => {
 
     // The search and the track were audited with the reason given.
     const audit = await api<{ items: { action: string; details: { reason?: string } | null }[] }>(env.base, "GET", "/api/v1/audit", { token: env.adminToken });
-    expect(audit.body.items.filter((e) => e.details?.reason === "Hồ sơ vụ việc 123/2026").map((e) => e.action)).toEqual(expect.arrayContaining(["plates.search", "plates.track"]));
+    expect(audit.body.items.filter((e) => e.details?.reason === "Hồ sơ vụ việc 123/2026").map((e) => e.action)).toEqual(expect.arrayContaining(["plates.search", "plates.track", "plates.export"]));
+    expect(audit.body.items.find((e) => e.action === "plates.export")?.details).toMatchObject({ reason: "Hồ sơ vụ việc 123/2026", rows: 4, truncated: false });
+  });
+
+  it("shortcut 2 opens the search with the plate field focused, and the next keys are typed into it", async () => {
+    await operator.locator("[data-nav=alerts]").click();
+    await operator.locator(".map").click({ position: { x: 50, y: 400 } });
+    const plate = operator.locator("form.search-form input[name=q]");
+    await operator.keyboard.press("2");
+    await poll(() => operator.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe("q");
+    // Typed at an operator's speed, straight after the shortcut: nothing is swallowed, and keys that are
+    // shortcuts elsewhere (a, r, m, j, k, 1–5, ?) are just letters in the field.
+    await operator.keyboard.type("51F");
+    await poll(() => plate.inputValue()).toBe("51F");
+    await operator.keyboard.type("-2am?");
+    expect(await plate.inputValue()).toBe("51F-2am?");
+    expect(await operator.locator("[data-nav=search].on").count()).toBe(1);
+    expect(await operator.locator(".help-overlay").isHidden()).toBe(true);
+    expect(await operator.locator("[data-action=mute]").textContent()).not.toContain("Đã tắt tiếng");
+    await plate.fill("");
+  });
+
+  it("shows the evidence the inference writes as the camera saw it: snapshot and crop decoded in the browser match the frame (#14.1)", async () => {
+    // The same writer the inference service uses, on a 1280×720 frame; the alert card shows what it wrote.
+    const frame = testFrame(1280, 720);
+    const box: [number, number, number, number] = [0.4, 0.55, 0.2, 0.1];
+    const [cx, cy, cw, ch] = [512, 396, 256, 72];
+    const cropData = Buffer.alloc(cw * ch * 3);
+    for (let y = 0; y < ch; y++) frame.data.copy(cropData, y * cw * 3, ((cy + y) * 1280 + cx) * 3, ((cy + y) * 1280 + cx + cw) * 3);
+    const id = randomUUID();
+    const written = await new EvidenceWriter({ mediaDir: env.alerts.config.mediaDir }).write("q1-hai-ba-trung", id, new Date(), frame, box, { data: cropData, width: cw, height: ch });
+    expect(written.snapshot && written.crop).toBeTruthy();
+    expect((await api(env.base, "POST", "/api/v1/watchlist", { token: env.adminToken, body: { plate: "43A-135.79", reason: "Xe liên quan vụ việc 88/2026", priority: "high" } })).status).toBe(201);
+    await operator.locator("[data-nav=alerts]").click();
+    await env.publishPlate({ id, cameraId: "q1-hai-ba-trung", ts: new Date().toISOString(), plate: "43A13579", display: "43A-135.79", rows: 1, confidence: 0.93, bbox: box, frames: 5, ...written });
+    const card = operator.locator(".alert-card", { hasText: "43A-135.79" });
+    await card.locator("img.evidence.snapshot").waitFor();
+    await poll(() => card.locator("img.evidence.snapshot").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(960);
+    await poll(() => card.locator("img.evidence.crop").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(cw);
+    const [gw, gh] = [96, 54];
+    const expected = await sharp(frame.data, { raw: { width: 1280, height: 720, channels: 3 } }).resize(gw, gh, { fit: "fill" }).raw().toBuffer();
+    const shown = await shownPixels(operator, ".alert-card img.evidence.snapshot[src*='" + id + "']", gw, gh);
+    // Outside the drawn box (and a cell around it) the picture is the frame, within JPEG and scaling noise.
+    const inBox = (x: number, y: number) => x >= box[0] * gw - 2 && x <= (box[0] + box[2]) * gw + 2 && y >= box[1] * gh - 2 && y <= (box[1] + box[3]) * gh + 2;
+    const sceneDiff = meanAbsDiff(shown, expected, gw, inBox);
+    const expectedCrop = await sharp(cropData, { raw: { width: cw, height: ch, channels: 3 } }).resize(64, 18, { fit: "fill" }).raw().toBuffer();
+    const cropDiff = meanAbsDiff(await shownPixels(operator, ".alert-card img.evidence.crop[src*='" + id + "']", 64, 18), expectedCrop, 64);
+    console.log(`evidence as shown vs the frame: snapshot ${sceneDiff.toFixed(2)}, crop ${cropDiff.toFixed(2)} grey levels mean absolute difference`);
+    expect(sceneDiff).toBeLessThan(6);
+    expect(cropDiff).toBeLessThan(6);
+    // The plate's box is drawn in red, at its place: the top edge's midpoint at the picture's own size.
+    const edge = await card.locator("img.evidence.snapshot").evaluate((img: HTMLImageElement, [x, y]) => {
+      const canvas = document.createElement("canvas");
+      [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+      const g = canvas.getContext("2d")!;
+      g.drawImage(img, 0, 0);
+      return Array.from(g.getImageData(Math.round(x! * img.naturalWidth), Math.round(y! * img.naturalHeight) - 3, 1, 7).data);
+    }, [box[0] + box[2] / 2, box[1]]);
+    const isRed = (i: number) => edge[i]! > 180 && edge[i + 1]! < 90 && edge[i + 2]! < 90;
+    expect([0, 4, 8, 12, 16, 20, 24].some(isRed), JSON.stringify(edge)).toBe(true);
+  });
+
+  it("a camera going offline is an urgent, sounding alert; its problem reads in Vietnamese on the cameras page (#14.6)", async () => {
+    // The duty officer has taken the open urgent alerts: the banner is down, and its 30 s reminder with it.
+    const open = await api<{ items: { id: string; severity: string }[] }>(env.base, "GET", "/api/v1/alerts?state=new", { token: env.adminToken });
+    for (const a of open.body.items) await api(env.base, "POST", `/api/v1/alerts/${a.id}/ack`, { token: env.adminToken, body: { note: "Đã tiếp nhận" } });
+    await operator.locator(".alarm-banner").waitFor({ state: "hidden" });
+    const alarms = () => operator.evaluate(() => Number(document.documentElement.dataset["alarms"] ?? 0));
+    const before = await alarms();
+    await env.publishStatus({ cameraId: "q4-khanh-hoi", state: "offline", ts: new Date().toISOString(), fps: 0, lastFrameTs: minutesAgo(3), errorCode: "timeout", error: "RTSP read timeout after 10 s" });
+    const card = operator.locator(".alert-card.state-new[data-type=camera_offline]", { hasText: "Cầu Khánh Hội" });
+    await card.waitFor();
+    expect(await card.getAttribute("class")).toContain("sev-high");
+    await poll(() => alarms()).toBe(before + 1);
+    await operator.locator(".alarm-banner:not([hidden])").waitFor();
+    await operator.locator("[data-nav=cameras]").click();
+    const row = operator.locator(".cameras-panel tr[data-camera-id=q4-khanh-hoi]");
+    await poll(() => row.innerText()).toContain(vi["camera.problem.timeout"]);
+    expect(await row.innerText()).not.toContain("RTSP read timeout");
+    // Uptime over 24 h from the state log, as loaded at login: online or degraded since the first status
+    // is 100 %, offline since is 0 %, a camera that never reported is unknown rather than down.
+    const uptime = (id: string) => operator.locator(`.cameras-panel tr[data-camera-id=${id}] td.uptime`).getAttribute("data-uptime");
+    expect([await uptime("q1-nguyen-hue"), await uptime("q1-ben-thanh"), await uptime("q5-tran-hung-dao"), await uptime("grid-000")]).toEqual(["1", "1", "0", null]);
+    await operator.locator("[data-nav=alerts]").click();
+  });
+
+  it("the watchlist refuses a fragment as a plate, in Vietnamese, and takes it as an explicit partial pattern (#14.7)", async () => {
+    await supervisor.locator("[data-nav=watchlist]").click();
+    const form = supervisor.locator("form.watchlist-form");
+    await form.locator("input[name=plate]").fill("51K25");
+    await form.locator("input[name=reason]").fill("Nhân chứng thấy biển 51K…25, vụ 90/2026");
+    await form.locator("button[type=submit]").click();
+    await poll(() => supervisor.locator(".watchlist-panel .form-status").textContent()).toBe(vi["watchlist.invalidPlate"]);
+    expect(await supervisor.locator(".watchlist-panel tr[data-plate='51K25']").count()).toBe(0);
+    await form.locator("select[name=match]").selectOption("partial");
+    await form.locator("button[type=submit]").click();
+    const row = supervisor.locator(".watchlist-panel tr[data-plate='51K25']");
+    await row.waitFor();
+    expect(await row.locator(".plate-pattern[data-match=partial]").textContent()).toContain("*51K25*");
+    supervisor.once("dialog", (d) => void d.accept());
+    await row.locator("[data-action=remove]").click();
+    await row.waitFor({ state: "detached" });
+  });
+
+  it("fits at 1600×900, 1024×768 and 800×600 with alerts on screen: nothing scrolls sideways, “Đăng xuất” is in view (#14.8)", async () => {
+    await operator.locator("[data-nav=alerts]").click();
+    await operator.locator(".alarm-banner:not([hidden])").waitFor();
+    for (const [width, height] of [[1600, 900], [1024, 768], [800, 600]] as const) {
+      await operator.setViewportSize({ width, height });
+      await operator.waitForTimeout(500); // Leaflet and the layout settle
+      const file = artifact(`09-main-alerts-${width}x${height}.png`);
+      await operator.screenshot({ path: file });
+      const layout = await operator.evaluate(() => {
+        const problems: string[] = [];
+        const vw = document.documentElement.clientWidth;
+        const vh = window.innerHeight;
+        if (document.documentElement.scrollWidth > vw) problems.push(`page is ${document.documentElement.scrollWidth}px wide in ${vw}px`);
+        const logout = document.querySelector("[data-action=logout]")!.getBoundingClientRect();
+        if (logout.width === 0 || logout.left < 0 || logout.top < 0 || logout.right > vw || logout.bottom > vh) problems.push(`logout at ${Math.round(logout.left)},${Math.round(logout.top)}–${Math.round(logout.right)},${Math.round(logout.bottom)} outside ${vw}×${vh}`);
+        for (const el of Array.from(document.querySelectorAll<HTMLElement>(".topbar > *, .topbar-tools > *, .alarm-banner > *"))) {
+          const r = el.getBoundingClientRect();
+          if (r.width && r.right > vw + 0.5) problems.push(`${el.className || el.tagName} ends at ${Math.round(r.right)}px`);
+        }
+        const side = document.querySelector<HTMLElement>(".side")!;
+        if (side.scrollWidth > side.clientWidth + 1) problems.push(`side panel content ${side.scrollWidth}px in ${side.clientWidth}px`);
+        for (const card of Array.from(document.querySelectorAll<HTMLElement>(".alert-card"))) {
+          const r = card.getBoundingClientRect();
+          if (r.right > side.getBoundingClientRect().right + 1) problems.push(`alert card ends at ${Math.round(r.right)}px`);
+        }
+        return { problems, cards: document.querySelectorAll(".alert-card").length };
+      });
+      expect(layout.cards, `${width}×${height}`).toBeGreaterThan(0);
+      expect(layout.problems, `${width}×${height} (${file})`).toEqual([]);
+    }
+    await operator.setViewportSize({ width: 1600, height: 900 });
   });
 
   it("lets a supervisor add and remove watchlist entries, and not an operator", async () => {

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { generateStreetVideo } from "@vigil/ingest";
+import { generateStreetVideo } from "@vigil/synthetic";
 
 export const REPO = path.resolve(import.meta.dirname, "..");
 export const MODELS_DIR = path.resolve(process.env.MODELS_DIR ?? path.join(REPO, "..", "shared", "models"));

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodePayload, plateEventSchema, type PlateEvent } from "@vigil/contracts";
 import { createLogger } from "@vigil/contracts/node";
 import { startInference, type Inference } from "@vigil/inference";
-import { generateStreetVideo, type GenerateResult } from "@vigil/ingest";
+import { generateStreetVideo, type GenerateResult } from "@vigil/synthetic";
 import { collectMessages, connectTestMqtt, uniqueTopicPrefix } from "./support/mqtt.js";
 
 // The demo street video of `npm start` (ingest's generator, with a watchlisted plate), decoded at

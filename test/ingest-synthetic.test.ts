@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { toPlateKey } from "@vigil/contracts";
-import { generateStreetVideo, type GenerateResult } from "../services/ingest/src/synthetic/generate.js";
+import { generateStreetVideo, type GenerateResult } from "@vigil/synthetic";
 import { LineReader } from "./ingest-ocr.js";
 
 const run = promisify(execFile);

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { CameraConfigInput } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
-import { generateStreetVideo } from "@vigil/ingest";
+import { generateStreetVideo } from "@vigil/synthetic";
 
 /** Bump when the demo scenes change so cached videos are regenerated. */
 const DEMO_VERSION = 1;

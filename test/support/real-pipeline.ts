@@ -14,14 +14,14 @@
  * - observers: a logged-in Socket.IO client (the console's view of alerts) and an MQTT subscriber on
  *   `{prefix}/events/fire` (for the confidence behind each alert, which alerts do not carry).
  *
- * The services are composed by scripts/start/compose.ts, the function `npm start` runs.
+ * The services are composed by scripts/start/compose.ts, the function `npm start` runs (itself the
+ * services' own composeAlerts / composeInference / composeIngest).
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { io, type Socket } from "socket.io-client";
 import { decodePayload, DEFAULT_SAMPLE_FPS, fireEventMessage, type Alert, type CameraConfig, type ClientToServerEvents, type FireEvent, type FrameSink, type ServerToClientEvents } from "@vigil/contracts";
-import { createLogger, type Logger } from "@vigil/contracts/node";
-import { loadCamerasFile } from "@vigil/ingest";
+import { createLogger, createStopStack, loadCamerasFile, type Logger } from "@vigil/contracts/node";
 import { composeVigil, connectMqtt } from "../../scripts/start/compose.js";
 import { getFreePort } from "./ports.js";
 
@@ -107,10 +107,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startRealPipeline(o: RealPipelineOptions): Promise<RealPipeline> {
   const logger: Logger = createLogger({ name: "vigil", level: o.logLevel ?? "warn", destination: o.logDestination ?? process.stderr });
-  const stops: { name: string; stop: () => Promise<unknown> }[] = [];
-  const close = async () => {
-    for (const step of stops.splice(0).reverse()) await step.stop().catch((err: unknown) => logger.warn({ err, step: step.name }, "stop step failed"));
-  };
+  const stops = createStopStack(logger);
+  const close = () => stops.stopAll();
   try {
     const camerasFile = join(o.dataDir, "cameras.json");
     await writeFile(camerasFile, JSON.stringify(o.cameras, null, 2));
@@ -121,6 +119,7 @@ export async function startRealPipeline(o: RealPipelineOptions): Promise<RealPip
       ...o.env,
       PORT: String(await getFreePort()),
       INFERENCE_PORT: String(await getFreePort()),
+      INGEST_PORT: String(await getFreePort()),
       VIGIL_ADMIN_PASSWORD: PIPELINE_ADMIN_PASSWORD,
       ...(o.topicPrefix ? { MQTT_TOPIC_PREFIX: o.topicPrefix } : {}),
     };
@@ -155,7 +154,7 @@ export async function startRealPipeline(o: RealPipelineOptions): Promise<RealPip
         },
       }),
     });
-    stops.push({ name: "vigil", stop: () => vigil.close() });
+    stops.push("vigil", () => vigil.close());
     const { alerts, inference, ingest, inferenceEnv, mqttUrl } = vigil;
 
     // Observers: the console's view (Socket.IO, logged in) and the fire events on the broker.
@@ -176,9 +175,9 @@ export async function startRealPipeline(o: RealPipelineOptions): Promise<RealPip
       socket.once("connect", () => resolve());
       socket.once("connect_error", reject);
     });
-    stops.push({ name: "socket", stop: async () => socket.close() });
+    stops.push("socket", () => socket.close());
     const watcher = await connectMqtt(mqttUrl, "fire-watch");
-    stops.push({ name: "fire-watch", stop: () => watcher.endAsync() });
+    stops.push("fire-watch", () => watcher.endAsync());
     const fireEvents: FireEvent[] = [];
     const fireTopic = fireEventMessage.topic(inferenceEnv.MQTT_TOPIC_PREFIX);
     watcher.on("message", (topic, payload) => {

@@ -1,11 +1,11 @@
 /**
  * Writes procedurally drawn flame sprites for training augmentation, using the very renderer the
- * demo street uses (services/ingest/src/synthetic/procedural-flame.ts), so the model has seen it.
+ * demo street uses (packages/synthetic/src/procedural-flame.ts), so the model has seen it.
  * Output: raw uint8 [count, height, width, 4] RGBA, row-major. Usage:
  *   npx tsx models/training/fire/render-flames.ts <out.bin> [count] [width] [height]
  */
 import { writeFileSync } from "node:fs";
-import { renderFlame } from "../../../services/ingest/src/synthetic/procedural-flame.js";
+import { renderFlame } from "@vigil/synthetic";
 
 const [out, countArg = "240", widthArg = "64", heightArg = "96"] = process.argv.slice(2);
 if (!out) {

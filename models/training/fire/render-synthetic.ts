@@ -1,5 +1,5 @@
 /**
- * Frames of the demo's synthetic street (services/ingest/src/synthetic) for training: the cartoon
+ * Frames of the demo's synthetic street (packages/synthetic/src) for training: the cartoon
  * street has yellow helmets and large flat grey road that a model trained only on photos mistakes
  * for fire and smoke, and its drawn fire must be recognised. Renders short clips for the given
  * seeds (every other one with a fire segment), decodes them at 256×256 and writes
@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { generateStreetVideo } from "../../../services/ingest/src/synthetic/generate.js";
+import { generateStreetVideo } from "@vigil/synthetic";
 
 const [outPrefix, ...seedArgs] = process.argv.slice(2);
 if (!outPrefix || seedArgs.length === 0) {

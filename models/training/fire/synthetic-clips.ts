@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { generateStreetVideo } from "../../../services/ingest/src/synthetic/generate.js";
+import { generateStreetVideo } from "@vigil/synthetic";
 
 const [outDir, ...seedArgs] = process.argv.slice(2);
 if (!outDir || seedArgs.length === 0) {

@@ -1,10 +1,14 @@
 import type { Alert } from "./messages/alert.js";
+import type { AlertTakenDetails } from "./api/alert-workflow.js";
 import type { CameraStatus } from "./messages/camera-status.js";
 import type { PlateEvent } from "./messages/plate-event.js";
 
 export interface AckResult {
   ok: boolean;
   error?: string;
+  /** Why it failed: "not_found", "invalid_transition", or "already_acknowledged" (then `taken` says by whom and when). */
+  code?: string;
+  taken?: AlertTakenDetails;
   alert?: Alert;
 }
 

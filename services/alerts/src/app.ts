@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
-import { alertMessage, camerasConfigMessage, encodePayload, type CameraConfig, type PlateEvent } from "@vigil/contracts";
+import { alertMessage, camerasConfigMessage, encodePayload, ROOT_UNIT_ID, type Alert, type CameraConfig, type PlateEvent } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { AlertsConfig } from "./config.js";
 import type { Database } from "./storage/database.js";
@@ -17,10 +17,17 @@ import { createAlertsRepository } from "./storage/alerts-repository.js";
 import { createAlertsMetrics, type AlertsMetrics } from "./metrics.js";
 import { createAuthService } from "./auth/auth-service.js";
 import { createAlertService, type AlertNotifier } from "./alerting/alert-service.js";
+import { alertInUnitTree, parentUnitEscalation } from "./alerting/escalation-target.js";
+import { createWebhookService } from "./webhooks/webhook-service.js";
+import { createWebhooksRepository } from "./webhooks/webhooks-repository.js";
+import { createFetchSender } from "./webhooks/webhook-sender.js";
+import { DEFAULT_BACKOFF } from "./webhooks/webhook-backoff.js";
 import { createCameraStatusTracker } from "./alerting/camera-status-tracker.js";
 import { createWatchlistMatcher } from "./watchlist/watchlist-matcher.js";
 import { createWatchlistService } from "./watchlist/watchlist-service.js";
 import { createCameraService } from "./cameras/camera-service.js";
+import { createCameraUptime } from "./cameras/camera-uptime.js";
+import { createCameraStateLogRepository } from "./storage/camera-state-log-repository.js";
 import { createBatchWriter } from "./consumer/batch-writer.js";
 import { createEventAdmission, eventTimeWindow, type AdmissionPolicy } from "./consumer/event-admission.js";
 import { classifyStorageError } from "./storage/storage-errors.js";
@@ -28,6 +35,16 @@ import { startMqttConsumer, type MqttConsumer } from "./consumer/mqtt-consumer.j
 import { buildHttpServer } from "./api/http-server.js";
 import { startSocketServer, type SocketServer } from "./realtime/socket-server.js";
 import { createFireFeedbackStore } from "./feedback/fire-feedback-store.js";
+import { createUnitsRepository } from "./storage/units-repository.js";
+import { createUnitService } from "./units/unit-service.js";
+import { closeMapTiles, openMapTiles, type MapTiles } from "./map/map-tiles.js";
+import { createMediaHashesRepository } from "./storage/media-hashes-repository.js";
+import { mediaHashesOf } from "./evidence/evidence-hashes.js";
+import { createMediaIntegrity } from "./evidence/media-integrity.js";
+import { applyAuditRetention } from "./integrity/audit-chain.js";
+import { createIntegrityChecker, startIntegritySelfCheck } from "./integrity/integrity-check.js";
+import { loadOrCreateExportSigningKey } from "./export/signing-key.js";
+import { buildCaseExport } from "./export/case-export.js";
 
 export interface StartAlertsDeps {
   config: AlertsConfig;
@@ -64,6 +81,8 @@ export async function startAlerts(deps: StartAlertsDeps) {
   const { config, logger, db } = deps;
   const metrics = deps.metrics ?? createAlertsMetrics();
   await mkdir(config.mediaDir, { recursive: true });
+  // First: a MAP_TILES_FILE that cannot be served stops the start before anything else is touched.
+  const mapTiles: MapTiles = config.mapTiles ? openMapTiles(config.mapTiles, logger.child({ module: "map" })) : { kind: "none" };
 
   const migrated = await migrate(db);
   if (migrated.applied.length) logger.info({ applied: migrated.applied }, "database migrations applied");
@@ -84,7 +103,16 @@ export async function startAlerts(deps: StartAlertsDeps) {
   const plateReads = createPlateReadsRepository(db, partitions);
   const users = createUsersRepository(db);
   const audit = createAuditRepository(db);
+  // Evidence hashes (#19): what /media, the integrity check and case exports compare files with.
+  const mediaHashes = createMediaHashesRepository(db);
+  const mediaIntegrity = createMediaIntegrity({ recordedHash: (url) => mediaHashes.get(url) });
+  // Audit is kept longer than plate reads (AUDIT_RETENTION_DAYS); the oldest rows go as a chain prefix.
+  const auditRetentionDays = config.auditRetentionDays ?? 365;
+  await applyAuditRetention(db, auditRetentionDays);
+  const exportKey = config.exportSigningKeyFile ? await loadOrCreateExportSigningKey(config.exportSigningKeyFile) : undefined;
+  if (exportKey?.created) logger.warn({ file: config.exportSigningKeyFile, fingerprint: exportKey.fingerprint }, "generated the Ed25519 key that signs case exports; keep this file, and publish its public key (GET /api/v1/export-key)");
   const alertsRepo = createAlertsRepository(db);
+  const units = createUnitService({ units: createUnitsRepository(db) });
   const auth = createAuthService({ users, sessionTtlMs: config.sessionTtlMs, ...(config.sessionIdleMs ? { sessionIdleMs: config.sessionIdleMs } : {}), logger: logger.child({ module: "auth" }) });
   const admin = await auth.ensureFirstAdmin(config.adminPassword);
   if (admin.generatedPassword) {
@@ -98,31 +126,64 @@ export async function startAlerts(deps: StartAlertsDeps) {
   const publishAlert = (a: Parameters<AlertNotifier["alertNew"]>[0]) => {
     consumer?.publish(alertMessage.topic(config.topicPrefix), encodePayload(alertMessage.schema, a), { qos: alertMessage.qos }).catch((err: unknown) => logger.warn({ err }, "publishing an alert failed"));
   };
+  // Whose consoles an alert reaches (unit-scope.ts): its camera's unit, its watchlist entry's, the unit
+  // it was given to. Bound once the camera and watchlist services exist (alerts restore before them).
+  let cameraUnit = (_cameraId: string): string => ROOT_UNIT_ID;
+  let entryUnit = (_watchlistId: string): string | undefined => undefined;
+  const alertUnits = (a: Alert): string[] => [cameraUnit(a.cameraId), a.watchlistId ? entryUnit(a.watchlistId) : undefined, a.assignedUnitId ?? undefined].filter((u): u is string => !!u);
   // System alerts (a locked account, failed integrity) are for administrators only.
-  const audience = (a: Parameters<AlertNotifier["alertNew"]>[0]) => (a.type === "system" ? "admin" : "operator");
+  const pushAlert = (event: "alert:new" | "alert:update", a: Alert) => (a.type === "system" ? socket?.emit(event, "admin", a) : socket?.emitToUnits(event, alertUnits(a), a));
   const notifier: AlertNotifier = {
     alertNew(a) {
-      socket?.emit("alert:new", audience(a), a);
+      pushAlert("alert:new", a);
       publishAlert(a);
     },
     alertUpdate(a) {
-      socket?.emit("alert:update", audience(a), a);
+      pushAlert("alert:update", a);
       publishAlert(a);
     },
   };
   const fireFeedback = createFireFeedbackStore({ dir: config.fireFeedbackDir, mediaDir: config.mediaDir, logger: logger.child({ module: "fire-feedback" }), metrics });
-  const alerts = createAlertService({ alerts: alertsRepo, notifier, cooldownMs: config.alertCooldownMs, logger: logger.child({ module: "alerting" }), metrics, resolved: fireFeedback });
+  // Outbound webhooks: alert events queue deliveries in the database; secrets sealed like camera credentials.
+  const webhookTimeoutMs = config.webhooks?.timeoutMs ?? 10_000;
+  const webhooks = createWebhookService({
+    repo: createWebhooksRepository(db),
+    secrets: cameraSecrets,
+    send: createFetchSender({ timeoutMs: webhookTimeoutMs }),
+    logger: logger.child({ module: "webhooks" }),
+    backoff: { ...DEFAULT_BACKOFF, ...config.webhooks?.backoff },
+    leaseMs: webhookTimeoutMs + 5_000,
+    ...(config.webhooks?.pollMs ? { pollMs: config.webhooks.pollMs } : {}),
+    inUnit: alertInUnitTree(units),
+  });
+  await webhooks.start();
+  const alerts = createAlertService({
+    alerts: alertsRepo, notifier, cooldownMs: config.alertCooldownMs, logger: logger.child({ module: "alerting" }), metrics, resolved: fireFeedback,
+    events: webhooks,
+    // Unacknowledged too long: up to the supervisors of the unit above the alert's.
+    ...(config.escalationMs ? { escalation: { afterMs: config.escalationMs, target: parentUnitEscalation(units) } } : {}),
+  });
   await alerts.restore();
+  const integrity = createIntegrityChecker({ db, mediaDir: config.mediaDir, hashes: mediaHashes, metrics });
+  const selfCheck = config.integrityCheckIntervalMs
+    ? startIntegritySelfCheck({ checker: integrity, intervalMs: config.integrityCheckIntervalMs, raiseSystemAlert: (a) => alerts.raiseSystemAlert(a), logger: logger.child({ module: "integrity" }) })
+    : undefined;
   const matcher = createWatchlistMatcher({ threshold: config.fuzzyThreshold });
   const watchlist = createWatchlistService({ watchlist: createWatchlistRepository(db), plateReads, matcher, alerts, threshold: config.fuzzyThreshold });
   await watchlist.reload();
+  entryUnit = (id) => watchlist.unitOf(id);
   const status = createCameraStatusTracker({
     offlineAlertMs: config.cameraOfflineAlertMs,
     onOfflineTooLong: (s, since) => void alerts.raiseCameraOffline(s.cameraId, since, s.error),
     onBackOnline: (id) => void alerts.cameraBackOnline(id),
   });
   const cameraLogger = logger.child({ module: "cameras" });
+  // Registered cameras only: `cameras` exists by the time the first status arrives.
+  const uptime = createCameraUptime({ log: createCameraStateLogRepository(db), isKnown: (id) => cameras.isKnown(id), logger: cameraLogger });
+  await uptime.load();
+  await uptime.prune(config.retentionDays);
   const cameras = createCameraService({
+    uptime,
     cameras: createCamerasRepository(db, cameraSecrets, (camera, err) => cameraLogger.error({ camera, err }, "a camera's stored credentials cannot be decrypted; it is served without them")),
     status,
     logger: cameraLogger,
@@ -133,10 +194,12 @@ export async function startAlerts(deps: StartAlertsDeps) {
     },
     ...(deps.onCamerasChanged ? { onCamerasChanged: deps.onCamerasChanged } : {}),
   });
+  cameraUnit = (id) => cameras.unitOf(id);
 
   const writer = createBatchWriter<PlateEvent>({
     async write(events) {
       const { stored, duplicates } = await plateReads.insertBatch(events);
+      await mediaHashes.record(events.flatMap(mediaHashesOf));
       metrics.platesStored.inc(stored);
       metrics.platesDuplicate.inc(duplicates);
     },
@@ -153,7 +216,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
 
   const app = await buildHttpServer(
     {
-      auth, users, audit, plateReads, alertsRepo, alerts, watchlist, cameras, metrics,
+      auth, users, audit, plateReads, alertsRepo, alerts, watchlist, cameras, units, metrics, webhooks,
       fuzzyThreshold: config.fuzzySearchThreshold,
       sessionTtlMs: config.sessionTtlMs,
       loginFailuresPerHour: config.loginFailuresPerHour ?? 100,
@@ -161,7 +224,15 @@ export async function startAlerts(deps: StartAlertsDeps) {
       cookieSecure: config.cookieSecure,
       loginRateLimitPerMin: config.loginRateLimitPerMin,
       mediaDir: config.mediaDir,
+      mediaIntegrity,
+      integrity,
+      ...(exportKey
+        ? { caseExport: { key: exportKey, build: (input) => buildCaseExport({ db, mediaDir: config.mediaDir, key: exportKey, recordedHashes: (paths) => mediaHashes.getMany(paths) }, input) } }
+        : {}),
+      ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+      ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       consoleDir: config.consoleDir,
+      mapTiles,
       ...(config.ingestApiToken ? { ingestApiToken: config.ingestApiToken } : {}),
       async ready() {
         const database = await Promise.race([
@@ -178,10 +249,14 @@ export async function startAlerts(deps: StartAlertsDeps) {
     logger,
   );
   await app.listen({ host: config.host, port: config.port });
-  socket = await startSocketServer({ httpServer: app.server, auth, alerts, audit, metrics, logger: logger.child({ module: "socket" }), ...(config.redisUrl ? { redisUrl: config.redisUrl, redisKey: config.topicPrefix } : {}), ...(config.socketAllowedOrigins ? { allowedOrigins: config.socketAllowedOrigins } : {}) });
+  socket = await startSocketServer({ httpServer: app.server, auth, alerts, audit, metrics, units, alertsRepo, logger: logger.child({ module: "socket" }), ...(config.redisUrl ? { redisUrl: config.redisUrl, redisKey: config.topicPrefix } : {}), ...(config.socketAllowedOrigins ? { allowedOrigins: config.socketAllowedOrigins } : {}) });
 
   // Registered before the consumer starts: redelivered events of seeded cameras are admitted.
   if (deps.cameras?.length) await cameras.seed(deps.cameras);
+  const unitTree = await units.tree();
+  const unitless = (deps.cameras ?? []).filter((c) => c.unitId && !unitTree.has(c.unitId));
+  // Still served, but only to those who see everything until the unit exists (admins, the root unit).
+  if (unitless.length) logger.warn({ cameras: unitless.map((c) => `${c.id} → ${c.unitId}`) }, "cameras in the cameras file name units that do not exist; create them on the units page");
   else await cameras.refreshKnown();
   const admission = createEventAdmission({
     policy: admissionPolicy,
@@ -193,7 +268,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
     { url: config.mqttUrl, clientId: config.mqttClientId, topicPrefix: config.topicPrefix, sharedSubscription: config.sharedSubscription, logger: logger.child({ module: "mqtt" }), metrics, admission },
     {
       async plate(event) {
-        socket?.emit("plate:read", "operator", event);
+        socket?.emitToUnits("plate:read", [cameras.unitOf(event.cameraId)], event);
         const matches = matcher.matchEvent(event, Date.now());
         const raised = matches.length ? alerts.onWatchlistMatches(event, matches) : null;
         metrics.pendingWrites.inc();
@@ -205,11 +280,13 @@ export async function startAlerts(deps: StartAlertsDeps) {
         }
       },
       async fire(event) {
+        await mediaHashes.record(mediaHashesOf(event));
         await alerts.onFireEvent(event);
       },
       status(s) {
         status.update(s);
-        socket?.emit("camera:status", "operator", s);
+        void uptime.record(s);
+        socket?.emitToUnits("camera:status", [cameras.unitOf(s.cameraId)], s);
       },
     },
   );
@@ -220,7 +297,10 @@ export async function startAlerts(deps: StartAlertsDeps) {
       await partitions.createAhead();
       await partitions.applyRetention(config.retentionDays);
       await users.deleteExpiredSessions();
+      await applyAuditRetention(db, auditRetentionDays);
+      await uptime.prune(config.retentionDays);
       alerts.prune();
+      await webhooks.prune();
     })().catch((err: unknown) => logger.warn({ err }, "housekeeping failed"));
   }, HOUR_MS);
   housekeeping.unref();
@@ -237,8 +317,16 @@ export async function startAlerts(deps: StartAlertsDeps) {
     /** Exposed for `npm start` (the demo's watchlist entry) and tests. */
     watchlist,
     cameras,
+    /** The unit tree (tests, tools). */
+    units,
+    /** Outbound webhooks (tests: flush the queue). */
+    webhooks,
+    /** Exposed for tests: the camera state log behind `uptime24h`. */
+    cameraUptime: uptime,
     /** Exposed for tests and tools: where false-alarm frames are kept. */
     fireFeedback,
+    /** Exposed for tests and tools: the audit-chain and evidence-hash check. */
+    integrity,
     writer,
     consumer,
     socket,
@@ -246,13 +334,16 @@ export async function startAlerts(deps: StartAlertsDeps) {
       if (closed) return;
       closed = true;
       clearInterval(housekeeping);
+      await selfCheck?.close();
       status.close();
       await consumer?.close().catch(() => undefined);
       await writer.close(3_000);
       await alerts.close(2_000);
+      await webhooks.close(2_000);
       await fireFeedback.close();
       await socket?.close().catch(() => undefined);
       await app.close();
+      closeMapTiles(mapTiles);
     },
   };
 }

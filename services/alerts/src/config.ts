@@ -1,4 +1,7 @@
 import type { AlertsEnv } from "./env.js";
+import type { EscalationTimes } from "./alerting/alert-rules.js";
+import type { BackoffPolicy } from "./webhooks/webhook-backoff.js";
+import type { MapTilesOptions } from "./map/map-tiles.js";
 
 /** The alert service's settings, as plain values (the composition root maps env → config). */
 export interface AlertsConfig {
@@ -9,6 +12,12 @@ export interface AlertsConfig {
   topicPrefix: string;
   sharedSubscription: "auto" | "true" | "false";
   retentionDays: number;
+  /** Audit rows older than this are removed, oldest first, with an anchor the chain then starts from (default 365). */
+  auditRetentionDays?: number;
+  /** The integrity self-check's interval; absent or 0: off. */
+  integrityCheckIntervalMs?: number;
+  /** The Ed25519 key that signs case exports (PKCS#8 PEM), generated here (0600) when absent; absent: exports unavailable. */
+  exportSigningKeyFile?: string;
   sessionTtlMs: number;
   /** Bearer token for /metrics scrapers. */
   metricsToken?: string;
@@ -18,6 +27,13 @@ export interface AlertsConfig {
   loginFailuresPerHour?: number;
   alertCooldownMs: number;
   cameraOfflineAlertMs: number;
+  /**
+   * How long an alert of each severity may stay unacknowledged before it is escalated (env: critical
+   * 60 s, high 5 min). Absent: no escalation (test rigs that do not look at it).
+   */
+  escalationMs?: EscalationTimes;
+  /** Outbound webhooks' retry policy and per-try timeout (defaults: 5 tries over ~10 min, 10 s). */
+  webhooks?: { backoff?: Partial<BackoffPolicy>; timeoutMs?: number; pollMs?: number };
   fuzzyThreshold: number;
   fuzzySearchThreshold: number;
   batchMaxRows: number;
@@ -36,6 +52,10 @@ export interface AlertsConfig {
   loginRateLimitPerMin: number;
   cookieSecure: boolean;
   mediaDir: string;
+  /** Where users reach the service; export links to evidence start with it (else the request's host). */
+  publicBaseUrl?: string;
+  /** Proxies whose X-Forwarded-* headers are believed (fastify `trustProxy`); absent: none. */
+  trustProxy?: boolean | number | string[];
   /** Hard negatives from fire/smoke alerts resolved as false alarms (see feedback/fire-feedback-store.ts). */
   fireFeedbackDir: string;
   consoleDir: string | null;
@@ -52,6 +72,8 @@ export interface AlertsConfig {
   cameraSecretsKeyFile?: string;
   /** Service token for ingest's GET /api/v1/internal/cameras; absent: the route does not exist. */
   ingestApiToken?: string;
+  /** The console's street map: a tile server, a tiles file, or a directory to find one in (map/map-tiles.ts); absent: outlines only. */
+  mapTiles?: MapTilesOptions;
 }
 
 export const DEFAULT_MQTT_URL = "mqtt://127.0.0.1:1883";
@@ -66,9 +88,14 @@ export function configFromEnv(env: AlertsEnv, hostname: string): AlertsConfig {
     topicPrefix: env.MQTT_TOPIC_PREFIX,
     sharedSubscription: env.MQTT_SHARED_SUBSCRIPTION,
     retentionDays: env.RETENTION_DAYS,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    integrityCheckIntervalMs: env.INTEGRITY_CHECK_INTERVAL_H * 3_600_000,
+    exportSigningKeyFile: env.EXPORT_SIGNING_KEY_FILE,
     sessionTtlMs: env.SESSION_TTL_H * 3_600_000,
     alertCooldownMs: env.ALERT_COOLDOWN_S * 1000,
     cameraOfflineAlertMs: env.CAMERA_OFFLINE_ALERT_S * 1000,
+    escalationMs: { critical: env.ESCALATE_CRITICAL_S * 1000, high: env.ESCALATE_HIGH_S * 1000, medium: env.ESCALATE_MEDIUM_S * 1000, low: env.ESCALATE_LOW_S * 1000 },
+    webhooks: { backoff: { attempts: env.WEBHOOK_ATTEMPTS, firstRetryMs: env.WEBHOOK_FIRST_RETRY_S * 1000 }, timeoutMs: env.WEBHOOK_TIMEOUT_S * 1000 },
     fuzzyThreshold: env.FUZZY_THRESHOLD,
     fuzzySearchThreshold: env.FUZZY_SEARCH_THRESHOLD,
     batchMaxRows: env.BATCH_MAX_ROWS,
@@ -82,6 +109,8 @@ export function configFromEnv(env: AlertsEnv, hostname: string): AlertsConfig {
     loginFailuresPerHour: env.LOGIN_FAILURES_PER_HOUR,
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     mediaDir: env.MEDIA_DIR,
+    ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
+    ...(env.TRUST_PROXY !== undefined ? { trustProxy: env.TRUST_PROXY } : {}),
     fireFeedbackDir: env.FIRE_FEEDBACK_DIR,
     consoleDir: env.CONSOLE_DIR,
     ...(env.VIGIL_ADMIN_PASSWORD ? { adminPassword: env.VIGIL_ADMIN_PASSWORD } : {}),
@@ -90,5 +119,11 @@ export function configFromEnv(env: AlertsEnv, hostname: string): AlertsConfig {
     ...(env.CAMERA_SECRETS_KEY ? { cameraSecretsKey: env.CAMERA_SECRETS_KEY } : { cameraSecretsKeyFile: env.CAMERA_SECRETS_KEY_FILE }),
     ...(env.CAMERA_SECRETS_KEY_PREVIOUS.length ? { cameraSecretsPreviousKeys: env.CAMERA_SECRETS_KEY_PREVIOUS } : {}),
     ...(env.INGEST_API_TOKEN ? { ingestApiToken: env.INGEST_API_TOKEN } : {}),
+    mapTiles: {
+      dir: env.MAP_DIR,
+      ...(env.MAP_TILES_URL ? { url: env.MAP_TILES_URL } : {}),
+      ...(env.MAP_TILES_FILE ? { file: env.MAP_TILES_FILE } : {}),
+      ...(env.MAP_TILES_ATTRIBUTION ? { attribution: env.MAP_TILES_ATTRIBUTION } : {}),
+    },
   };
 }

@@ -64,6 +64,17 @@ describe("alert service configuration", () => {
     expect(() => loadAlertsEnv({ INGEST_API_TOKEN: "short" })).toThrow(/INGEST_API_TOKEN/);
   });
 
+  it("finds the street map in MAP_DIR by default, or takes one tile server or one file", () => {
+    expect(configFromEnv(loadAlertsEnv({}), "h").mapTiles).toEqual({ dir: "data/map" });
+    const url = "https://tiles.ops.example.vn/{z}/{x}/{y}.png";
+    expect(configFromEnv(loadAlertsEnv({ MAP_TILES_URL: url, MAP_TILES_ATTRIBUTION: "Sở TN&MT" }), "h").mapTiles).toEqual({ dir: "data/map", url, attribution: "Sở TN&MT" });
+    expect(configFromEnv(loadAlertsEnv({ MAP_TILES_FILE: "/srv/map/hcmc.mbtiles" }), "h").mapTiles).toMatchObject({ file: "/srv/map/hcmc.mbtiles" });
+    for (const bad of ["https://tiles.example.vn/map.png", "/tiles/{z}/{x}/{y}.png", "//evil.example/{z}/{x}/{y}.png", "javascript:{z}{x}{y}"]) {
+      expect(() => loadAlertsEnv({ MAP_TILES_URL: bad }), bad).toThrow(/MAP_TILES_URL/);
+    }
+    expect(() => loadAlertsEnv({ MAP_TILES_URL: url, MAP_TILES_FILE: "x.mbtiles" })).toThrow(/not both/);
+  });
+
   it("lists every problem at once", () => {
     try {
       loadAlertsEnv({ PORT: "99999", DATABASE_URL: "mysql://x", RETENTION_DAYS: "0", MQTT_URL: "http://broker" });

@@ -1,3 +1,4 @@
+export { composeAlerts, openAlertsDatabase, type AlertsAdapters } from "./compose.js";
 export { startAlerts, type StartAlertsDeps, type AlertsService } from "./app.js";
 export { configFromEnv, DEFAULT_MQTT_URL, type AlertsConfig } from "./config.js";
 export { loadAlertsEnv, type AlertsEnv } from "./env.js";

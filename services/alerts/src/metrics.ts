@@ -29,6 +29,17 @@ export function createAlertsMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ["outcome"],
       registers: [registry],
     }),
+    evidenceTampered: new Counter({
+      name: "vigil_alerts_evidence_tampered_total",
+      help: "Evidence files refused because their bytes no longer match the SHA-256 recorded when they were written",
+      registers: [registry],
+    }),
+    integrityChecks: new Counter({
+      name: "vigil_alerts_integrity_checks_total",
+      help: "Audit-chain and media-hash checks (periodic self-check, npm run verify through the API), by result (ok, broken)",
+      labelNames: ["result"],
+      registers: [registry],
+    }),
   };
   return m;
 }

@@ -48,8 +48,8 @@ export async function loadFireStage(o: {
       await mkdir(dir, { recursive: true });
       const jpeg = await fireSnapshotJpeg(image, boxes, o.evidence);
       // A full disk leaves no half-written JPEG behind.
-      await writeAllOrNone([{ path: path.join(dir, name), data: async () => jpeg }]);
-      return `/media/${cameraId}/${day}/${name}`;
+      const [snapshotSha256] = await writeAllOrNone([{ path: path.join(dir, name), data: async () => jpeg }]);
+      return { snapshot: `/media/${cameraId}/${day}/${name}`, snapshotSha256: snapshotSha256! };
     },
   });
   return {

@@ -1,6 +1,6 @@
 import type { Alert } from "@vigil/contracts";
 import { describe, expect, it } from "vitest";
-import { AlertStore, isUrgent } from "./alert-store.js";
+import { AlertStore, isUrgent, type AlertChange } from "./alert-store.js";
 
 function alert(id: number, over: Partial<Alert> = {}): Alert {
   return {
@@ -71,6 +71,26 @@ describe("AlertStore", () => {
     expect(s.move(-10)).toBe(ids[0]);
     const onlyNone = { types: new Set<Alert["type"]>(["fire"]), states: new Set<Alert["state"]>() };
     expect(s.move(1, onlyNone)).toBeNull();
+  });
+
+  it("says which alerts changed: one event per upsert or page, none for a stale copy; selection moves name both ends", () => {
+    const s = new AlertStore();
+    const events: AlertChange[] = [];
+    s.changed.on((c) => events.push(c));
+    s.upsertMany([alert(1), alert(2), alert(3)]);
+    expect(events).toEqual([{ ids: [alert(1).id, alert(2).id, alert(3).id] }]);
+    s.upsert({ ...alert(2), state: "acknowledged", updatedAt: "2026-11-23T06:10:00.000Z" });
+    s.upsert(alert(2)); // stale: the older copy changes nothing, so nothing is redrawn
+    s.upsertMany([alert(1)]); // the same version again replaces it (same time, same state) and is reported
+    expect(events.slice(1)).toEqual([{ ids: [alert(2).id] }, { ids: [alert(1).id] }]);
+    events.length = 0;
+    s.select(alert(3).id);
+    s.select(alert(3).id); // already selected: no event
+    s.move(1);
+    expect(events).toEqual([
+      { ids: [], selection: { from: null, to: alert(3).id } },
+      { ids: [], selection: { from: alert(3).id, to: alert(1).id } },
+    ]);
   });
 
   it("treats high and critical as urgent", () => {

@@ -62,6 +62,8 @@ export function historyText(alert: Pick<Alert, "type" | "ts">, entry: AlertHisto
     const camera = entry.cameraId ? cameraName(entry.cameraId) : "—";
     return { what: t(isFire(alert) ? "history.stillDetected" : "history.seenAgain", { n: entry.occurrence ?? 2, camera }), note };
   }
+  if (entry.kind === "assignment") return { what: t("history.assigned", { user: who(entry.by), target: entry.assignedTo ?? entry.unitId ?? "—" }), note };
+  if (entry.kind === "escalation") return { what: entry.unitId ? t("history.escalatedToUnit", { unit: entry.unitId }) : t("history.escalated"), note };
   switch (entry.state) {
     case "new":
       // Raised well after the read it is about (a retroactive watchlist hit): say which read.
@@ -100,4 +102,18 @@ export function evidenceOf(alert: Alert): AlertEvidence[] {
 /** "23/11/2026 14:05:09 — Q1 · Bến Thành": the caption under a picture in the viewer. */
 export function evidenceCaption(item: AlertEvidence, cameraName: (id: string) => string): string {
   return item.cameraId ? `${formatDateTime(item.at, getLang())} — ${cameraName(item.cameraId)}` : formatDateTime(item.at, getLang());
+}
+
+/**
+ * The card's workflow labels: who took it ("Đang xử lý: …", while acknowledged), to whom it was
+ * given, and whether it went up to the supervisors (while nobody has taken it).
+ */
+export function workflowLabels(alert: Alert): { handling: string | null; assigned: string | null; escalated: { text: string; title: string } | null } {
+  const handler = alert.state === "acknowledged" ? (alert.acknowledgedBy ?? alert.updatedBy) : undefined;
+  const assigned = alert.state === "resolved" ? null : alert.assignedTo ? t("alert.assignedTo", { user: alert.assignedTo }) : alert.assignedUnitId ? t("alert.assignedUnit", { unit: alert.assignedUnitId }) : null;
+  return {
+    handling: handler ? t("alert.handling", { user: handler }) : null,
+    assigned,
+    escalated: alert.escalatedAt && alert.state === "new" ? { text: t("alert.escalated"), title: t("alert.escalatedTitle", { time: formatClock(alert.escalatedAt, getLang()) }) } : null,
+  };
 }

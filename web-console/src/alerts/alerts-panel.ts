@@ -3,11 +3,21 @@ import { alertResolveReason, alertState, alertType } from "@vigil/contracts";
 import type { AppContext } from "../app/context.js";
 import { formatDateTime } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
-import { evidenceImage, h, replaceChildren } from "../ui/dom.js";
+import { html, nothing, render, type TemplateResult } from "lit-html";
+import { guard } from "lit-html/directives/guard.js";
+import { live } from "lit-html/directives/live.js";
+import { repeat } from "lit-html/directives/repeat.js";
+import { h } from "../ui/dom.js";
+import { evidenceImageTemplate, keepFocus } from "../ui/templates.js";
 import { acknowledgeAlert, resolveAlert } from "./alert-actions.js";
 import type { AlertFilter } from "./alert-store.js";
 import { alertHeadline, evidenceCaption, evidenceOf, historyOf, historyText, occurrencesNotListed, seenAgainText } from "./alert-text.js";
 import { EvidenceViewer } from "./evidence-viewer.js";
+import { workflowBadges } from "./alert-workflow-badges.js";
+import { caseExportButton } from "./case-export.js";
+
+/** The most cards drawn at once (the REST page size); the counter still says how many match. */
+const MAX_CARDS = 300;
 
 /**
  * The live alerts panel, a queue: new before acknowledged before resolved, the most severe and most
@@ -15,6 +25,9 @@ import { EvidenceViewer } from "./evidence-viewer.js";
  * condition keeps coming back; the selected alert opened with its evidence (full size in the viewer),
  * its history, a note box and (for supervisors) the resolve reasons.
  * Keyboard: j/k select, a acknowledge, r resolve.
+ *
+ * Drawn with lit-html, keyed by alert id: a change redraws the cards it touched and leaves the other
+ * cards' DOM nodes (focus, typed notes, scroll position) alone.
  */
 export class AlertsPanel {
   readonly element: HTMLElement;
@@ -23,11 +36,13 @@ export class AlertsPanel {
   private readonly counts: HTMLElement;
   private readonly types = new Set<AlertType>();
   private readonly states = new Set<AlertState>(["new", "acknowledged"]);
-  /** Notes being typed survive re-renders caused by other alerts arriving. */
+  /** Notes being typed, kept when a card is closed and opened again (the open card's textarea holds its own). */
   private readonly drafts = new Map<string, string>();
   /** The resolve reason chosen per alert, kept like the notes. */
   private readonly reasons = new Map<string, AlertResolveReason>();
   private readonly busy = new Set<string>();
+  /** Bumped when the camera list is reloaded: cards show camera names. */
+  private cameraNames = 0;
   /** Full-screen evidence; its element is mounted by the shell. */
   readonly viewer = new EvidenceViewer();
 
@@ -43,7 +58,12 @@ export class AlertsPanel {
       this.list,
     );
     this.renderFilters();
-    ctx.alertsChanged.on(() => this.render());
+    // The store says what changed; the keyed render turns that into work on those cards only.
+    ctx.alerts.changed.on(() => this.render());
+    ctx.cameras.reset.on(() => {
+      this.cameraNames++;
+      this.render();
+    });
     this.render();
   }
 
@@ -53,14 +73,13 @@ export class AlertsPanel {
 
   /** j/k */
   move(delta: number): void {
+    // The store's change event redraws the two cards whose selection changed.
     const id = this.ctx.alerts.move(delta, this.filter);
-    this.render();
     if (id) this.reveal(id, true);
   }
 
   select(id: string, fly = true): void {
     this.ctx.alerts.select(id);
-    this.render();
     this.reveal(id, fly);
   }
 
@@ -111,7 +130,6 @@ export class AlertsPanel {
 
   private apply(alert: Alert): void {
     this.ctx.alerts.upsert(alert);
-    this.ctx.alertsChanged.emit();
   }
 
   private async run(id: string, action: () => Promise<void>): Promise<void> {
@@ -133,26 +151,22 @@ export class AlertsPanel {
     if (fly && alert) this.ctx.map.cameras.focus(alert.cameraId);
   }
 
+  /** The chips are updated in place, so the one just clicked keeps keyboard focus. */
   private renderFilters(): void {
     const chip = <T extends string>(set: Set<T>, value: T, label: string) => {
-      const b = h("button", {
-        class: `chip${set.has(value) ? " on" : ""}`,
-        attrs: { type: "button", "aria-pressed": set.has(value) ? "true" : "false", "data-filter": value },
-        on: {
-          click: () => {
-            if (set.has(value)) set.delete(value);
-            else set.add(value);
-            this.renderFilters();
-            this.render();
-          },
-        },
-      }, label);
-      return b;
+      const toggle = () => {
+        if (set.has(value)) set.delete(value);
+        else set.add(value);
+        this.renderFilters();
+        this.render();
+      };
+      return html`<button class="chip${set.has(value) ? " on" : ""}" type="button" aria-pressed=${set.has(value) ? "true" : "false"} data-filter=${value} @click=${toggle}>${label}</button>`;
     };
-    replaceChildren(
+    render(
+      html`<div class="chips">${alertType.options.map((v) => chip(this.types, v, t(`alert.type.${v}`)))}</div><div class="chips">${alertState.options.map((v) =>
+        chip(this.states, v, t(`alert.state.${v}`)),
+      )}</div>`,
       this.filterBar,
-      h("div", { class: "chips" }, ...alertType.options.map((v) => chip(this.types, v, t(`alert.type.${v}`)))),
-      h("div", { class: "chips" }, ...alertState.options.map((v) => chip(this.states, v, t(`alert.state.${v}`)))),
     );
   }
 
@@ -161,180 +175,129 @@ export class AlertsPanel {
     const newCount = this.ctx.alerts.countByState("new");
     this.counts.textContent = t("alerts.counts", { new: newCount, shown: items.length });
     this.counts.classList.toggle("hot", newCount > 0);
-    const focused = document.activeElement instanceof HTMLTextAreaElement ? document.activeElement.closest<HTMLElement>("[data-alert-id]")?.dataset["alertId"] : undefined;
-    if (items.length === 0) {
-      replaceChildren(this.list, h("div", { class: "empty calm" }, t(this.ctx.alerts.size === 0 ? "alerts.allQuiet" : "alerts.noneMatch")));
-      return;
-    }
-    replaceChildren(this.list, ...items.slice(0, 300).map((a) => this.card(a)));
-    if (focused) {
-      const area = this.list.querySelector<HTMLTextAreaElement>(`[data-alert-id="${focused}"] textarea`);
-      area?.focus();
-      area?.setSelectionRange(area.value.length, area.value.length);
-    }
+    const focused = document.activeElement;
+    render(
+      items.length === 0
+        ? html`<div class="empty calm">${t(this.ctx.alerts.size === 0 ? "alerts.allQuiet" : "alerts.noneMatch")}</div>`
+        : repeat(items.slice(0, MAX_CARDS), (a) => a.id, (a) => this.keyedCard(a)),
+      this.list,
+    );
+    keepFocus(focused, this.list);
   }
 
-  private card(alert: Alert): HTMLElement {
-    const lang = getLang();
+  /**
+   * A card is rebuilt only when something it shows changed: the alert (the store replaces the object
+   * on every change), being selected, busy, the resolve reason picked, or the camera names. Anything
+   * else (a note being typed, an open <details>, the scroll position) lives in the DOM and stays.
+   */
+  private keyedCard(alert: Alert) {
     const selected = this.ctx.alerts.selectedId === alert.id;
-    const head = h(
-      "div",
-      { class: "alert-head" },
-      h("span", { class: `sev sev-${alert.severity}` }, t(`alert.severity.${alert.severity}`)),
-      h("span", { class: "alert-title" }, alertHeadline(alert)),
-      (alert.occurrences ?? 1) > 1 ? h("span", { class: "occurrences", title: t("alert.occurrencesBadge") }, `× ${alert.occurrences}`) : null,
-      h("span", { class: `state state-${alert.state}` }, t(`alert.state.${alert.state}`)),
-    );
-    const seenAgain = seenAgainText(alert, (id) => this.ctx.cameras.name(id));
-    const again = seenAgain ? h("div", { class: "seen-again" }, h("time", { attrs: { datetime: alert.lastSeenAt ?? alert.ts } }, seenAgain)) : null;
-    const meta = h(
-      "div",
-      { class: "alert-meta" },
-      h("span", null, this.ctx.cameras.name(alert.cameraId)),
-      h("time", { attrs: { datetime: alert.ts } }, formatDateTime(alert.ts, lang)),
-      alert.matchKind === "fuzzy" ? h("span", { class: "fuzzy" }, t("alert.fuzzyMatch")) : alert.matchKind === "partial" ? h("span", { class: "fuzzy" }, t("alert.partialMatch")) : null,
-    );
-    const card = h(
-      "article",
-      {
-        class: `alert-card sev-${alert.severity} state-${alert.state}${selected ? " selected" : ""}`,
-        attrs: { "data-alert-id": alert.id, "data-type": alert.type, role: "listitem", tabindex: -1 },
-        on: { click: (e) => (e.target as HTMLElement).closest("textarea,button,fieldset") || this.select(alert.id) },
-      },
-      head,
-      meta,
-      again,
-    );
-    if (selected) card.appendChild(this.details(alert));
-    return card;
+    return guard([alert, selected, this.busy.has(alert.id), this.reasons.get(alert.id), this.cameraNames], () => this.card(alert, selected));
   }
 
-  private details(alert: Alert): HTMLElement {
+  private readonly cameraName = (id: string) => this.ctx.cameras.name(id);
+
+  private card(alert: Alert, selected: boolean): TemplateResult {
     const lang = getLang();
-    const draft = this.drafts.get(alert.id) ?? "";
-    const note = h("textarea", {
-      class: "note",
-      attrs: { rows: 2, placeholder: t("alerts.notePlaceholder"), maxlength: 2000, "aria-label": t("alerts.note") },
-      on: { input: (e) => this.drafts.set(alert.id, (e.target as HTMLTextAreaElement).value) },
-    });
-    note.value = draft;
+    const occurrences = alert.occurrences ?? 1;
+    const head = html`<div class="alert-head"><span class="sev sev-${alert.severity}">${t(`alert.severity.${alert.severity}`)}</span><span class="alert-title">${alertHeadline(alert)}</span>${
+      occurrences > 1 ? html`<span class="occurrences" title=${t("alert.occurrencesBadge")}>× ${occurrences}</span>` : nothing
+    }<span class="state state-${alert.state}">${t(`alert.state.${alert.state}`)}</span></div>`;
+    const seenAgain = seenAgainText(alert, this.cameraName);
+    const again = seenAgain ? html`<div class="seen-again"><time datetime=${alert.lastSeenAt ?? alert.ts}>${seenAgain}</time></div>` : nothing;
+    const match = alert.matchKind === "fuzzy" ? t("alert.fuzzyMatch") : alert.matchKind === "partial" ? t("alert.partialMatch") : null;
+    const meta = html`<div class="alert-meta"><span>${this.cameraName(alert.cameraId)}</span><time datetime=${alert.ts}>${formatDateTime(alert.ts, lang)}</time>${
+      match ? html`<span class="fuzzy">${match}</span>` : nothing
+    }</div>`;
+    const onClick = (e: Event) => {
+      if (!(e.target as HTMLElement).closest("textarea,button,fieldset")) this.select(alert.id);
+    };
+    return html`<article class="alert-card sev-${alert.severity} state-${alert.state}${selected ? " selected" : ""}" data-alert-id=${alert.id} data-type=${alert.type} role="listitem" tabindex="-1" @click=${onClick}>${head}${meta}${workflowBadges(alert)}${again}${
+      selected ? this.details(alert) : nothing
+    }</article>`;
+  }
+
+  private details(alert: Alert): TemplateResult {
+    const open = alert.state !== "resolved";
+    const supervisor = this.ctx.can("supervisor");
     const busy = this.busy.has(alert.id);
-    const ack = h(
-      "button",
-      { class: "btn primary", attrs: { type: "button", "data-action": "ack", disabled: busy || alert.state !== "new" }, on: { click: () => void this.acknowledgeSelected() } },
-      t("alerts.acknowledge"),
-      h("kbd", null, "a"),
-    );
-    const resolve = this.ctx.can("supervisor")
-      ? h(
-          "button",
-          { class: "btn", attrs: { type: "button", "data-action": "resolve", disabled: busy || alert.state === "resolved" }, on: { click: () => void this.resolveSelected() } },
-          t("alerts.resolve"),
-          h("kbd", null, "r"),
-        )
-      : null;
-    return h(
-      "div",
-      { class: "alert-details" },
-      this.evidence(alert),
-      alert.reason ? h("div", { class: "reason" }, h("b", null, `${t("alerts.watchReason")}: `), alert.reason) : null,
-      this.history(alert, lang),
-      alert.state !== "resolved" && this.ctx.can("supervisor") ? this.reasonPicker(alert) : null,
-      alert.state === "resolved" ? null : note,
-      alert.state === "resolved" ? null : h("div", { class: "actions" }, ack, resolve),
-    );
+    // live(): compared with what the textarea holds now, so a re-render never overwrites typing.
+    const note = html`<textarea class="note" rows="2" placeholder=${t("alerts.notePlaceholder")} maxlength="2000" aria-label=${t("alerts.note")} .value=${live(this.drafts.get(alert.id) ?? "")} @input=${(e: Event) =>
+      this.drafts.set(alert.id, (e.target as HTMLTextAreaElement).value)}></textarea>`;
+    const ack = html`<button class="btn primary" type="button" data-action="ack" ?disabled=${busy || alert.state !== "new"} @click=${() => void this.acknowledgeSelected()}>${t("alerts.acknowledge")}<kbd>a</kbd></button>`;
+    const resolve = supervisor
+      ? html`<button class="btn" type="button" data-action="resolve" ?disabled=${busy || alert.state === "resolved"} @click=${() => void this.resolveSelected()}>${t("alerts.resolve")}<kbd>r</kbd></button>`
+      : nothing;
+    const reason = alert.reason ? html`<div class="reason"><b>${t("alerts.watchReason")}: </b>${alert.reason}</div>` : nothing;
+    return html`<div class="alert-details">${this.evidence(alert)}${reason}${this.history(alert)}${open && supervisor ? this.reasonPicker(alert) : nothing}${open ? note : nothing}${
+      open ? html`<div class="actions">${ack}${resolve}</div>` : nothing
+    }<div class="actions case-actions">${caseExportButton(this.ctx, alert)}</div></div>`;
   }
 
   /**
    * The newest picture (scene, crop beside it) opening the viewer, and a strip of every picture kept
    * when there are several; the viewer pages through them all.
    */
-  private evidence(alert: Alert): HTMLElement | null {
+  private evidence(alert: Alert): TemplateResult | typeof nothing {
     const items = evidenceOf(alert);
-    if (!items.length) return null;
-    const cameraName = (id: string) => this.ctx.cameras.name(id);
-    const open = (i: number) => this.viewer.open(items, i, (item) => evidenceCaption(item, cameraName));
+    if (!items.length) return nothing;
+    const open = (i: number) => this.viewer.open(items, i, (item) => evidenceCaption(item, this.cameraName));
     const newest = items.length - 1;
     const scene = alert.snapshot ?? items[newest]?.snapshot;
     const crop = alert.crop ?? [...items].reverse().find((e) => e.crop)?.crop;
     const sceneButton = scene
-      ? h(
-          "button",
-          { class: "evidence-open", attrs: { type: "button", "data-action": "open-evidence", title: t("evidence.open"), "aria-label": t("evidence.open") }, on: { click: () => open(newest) } },
-          evidenceImage(scene, t("alerts.snapshot"), "evidence snapshot"),
-        )
-      : null;
+      ? html`<button class="evidence-open" type="button" data-action="open-evidence" title=${t("evidence.open")} aria-label=${t("evidence.open")} @click=${() => open(newest)}>${evidenceImageTemplate(
+          scene,
+          t("alerts.snapshot"),
+          "evidence snapshot",
+        )}</button>`
+      : nothing;
     const strip =
       items.length > 1
-        ? h(
-            "div",
-            { class: "evidence-strip", attrs: { "aria-label": t("evidence.pictures", { count: items.length }) } },
-            ...items.map((item: AlertEvidence, i) =>
-              h(
-                "button",
-                { class: "evidence-thumb", attrs: { type: "button", "data-index": i, title: evidenceCaption(item, cameraName) }, on: { click: () => open(i) } },
-                evidenceImage(item.snapshot ?? item.crop, t("alerts.snapshot"), "thumb-img"),
-              ),
-            ),
-          )
-        : null;
-    return h(
-      "div",
-      { class: "evidence-block" },
-      h("div", { class: "evidence-row" }, sceneButton, evidenceImage(crop, t("alerts.plateCrop"), "evidence crop")),
-      strip,
-    );
+        ? html`<div class="evidence-strip" aria-label=${t("evidence.pictures", { count: items.length })}>${items.map(
+            (item: AlertEvidence, i) =>
+              html`<button class="evidence-thumb" type="button" data-index=${i} title=${evidenceCaption(item, this.cameraName)} @click=${() => open(i)}>${evidenceImageTemplate(
+                item.snapshot ?? item.crop,
+                t("alerts.snapshot"),
+                "thumb-img",
+              )}</button>`,
+          )}</div>`
+        : nothing;
+    return html`<div class="evidence-block"><div class="evidence-row">${sceneButton}${evidenceImageTemplate(crop, t("alerts.plateCrop"), "evidence crop")}</div>${strip}</div>`;
   }
 
   /** Raised, acknowledged (by, when, note), each sighting, resolved (by, when, reason, note): kept after resolve. */
-  private history(alert: Alert, lang: ReturnType<typeof getLang>): HTMLElement {
+  private history(alert: Alert): TemplateResult {
+    const lang = getLang();
     const entries = historyOf(alert);
-    const cameraName = (id: string) => this.ctx.cameras.name(id);
     const hidden = occurrencesNotListed(alert, entries);
     const firstOccurrence = entries.findIndex((e) => e.kind === "occurrence");
     const items = entries.map((entry) => {
-      const { what, note } = historyText(alert, entry, cameraName);
-      return h(
-        "li",
-        { class: `history-${entry.kind ?? "state"} history-${entry.state}`, attrs: { "data-state": entry.state, "data-kind": entry.kind ?? "state" } },
-        h("time", { attrs: { datetime: entry.at } }, formatDateTime(entry.at, lang)),
-        h("span", { class: "history-what" }, what),
-        note ? h("q", { class: "history-note" }, note) : null,
-      );
+      const { what, note } = historyText(alert, entry, this.cameraName);
+      const kind = entry.kind ?? "state";
+      return html`<li class="history-${kind} history-${entry.state}" data-state=${entry.state} data-kind=${kind}><time datetime=${entry.at}>${formatDateTime(entry.at, lang)}</time><span class="history-what">${what}</span>${
+        note ? html`<q class="history-note">${note}</q>` : nothing
+      }</li>`;
     });
-    if (hidden > 0) items.splice(firstOccurrence < 0 ? 1 : firstOccurrence, 0, h("li", { class: "history-more muted" }, t("history.notListed", { count: hidden })));
-    return h("section", { class: "alert-history" }, h("h4", null, t("history.title")), h("ol", null, ...items));
+    if (hidden > 0) items.splice(firstOccurrence < 0 ? 1 : firstOccurrence, 0, html`<li class="history-more muted">${t("history.notListed", { count: hidden })}</li>`);
+    return html`<section class="alert-history"><h4>${t("history.title")}</h4><ol>${items}</ol></section>`;
   }
 
   /** One radio chip per resolve reason; a fire/smoke false alarm says its frame will be kept for retraining. */
-  private reasonPicker(alert: Alert): HTMLElement {
+  private reasonPicker(alert: Alert): TemplateResult {
     const chosen = this.reasons.get(alert.id);
     const isFire = alert.type === "fire" || alert.type === "smoke";
-    const hint = isFire ? h("div", { class: "muted small feedback-hint", attrs: { hidden: chosen !== "false_alarm" } }, t("alerts.feedbackHint")) : null;
-    const chips = alertResolveReason.options.map((reason) =>
-      h(
-        "label",
-        { class: `chip${chosen === reason ? " on" : ""}`, attrs: { "data-reason": reason } },
-        h("input", {
-          attrs: { type: "radio", name: `resolve-reason-${alert.id}`, value: reason, checked: chosen === reason },
-          on: {
-            change: () => {
-              this.reasons.set(alert.id, reason);
-              // Updated in place (no re-render), so keyboard focus stays on the radio group.
-              for (const el of chips) el.classList.toggle("on", el.dataset["reason"] === reason);
-              if (hint) hint.hidden = reason !== "false_alarm";
-            },
-          },
-        }),
-        t(`resolveReason.${reason}`),
-      ),
+    const choose = (reason: AlertResolveReason) => {
+      this.reasons.set(alert.id, reason);
+      // Only this card's chips and hint change; the radio keeps keyboard focus (same nodes).
+      this.render();
+    };
+    const chips = alertResolveReason.options.map(
+      (reason) =>
+        html`<label class="chip${chosen === reason ? " on" : ""}" data-reason=${reason}><input type="radio" name="resolve-reason-${alert.id}" value=${reason} .checked=${live(chosen === reason)} @change=${() =>
+          choose(reason)}>${t(`resolveReason.${reason}`)}</label>`,
     );
-    return h(
-      "fieldset",
-      { class: "resolve-reasons" },
-      h("legend", null, t("alerts.resolveReason")),
-      h("div", { class: "chips", attrs: { role: "radiogroup" } }, ...chips),
-      hint,
-    );
+    const hint = isFire ? html`<div class="muted small feedback-hint" ?hidden=${chosen !== "false_alarm"}>${t("alerts.feedbackHint")}</div>` : nothing;
+    return html`<fieldset class="resolve-reasons"><legend>${t("alerts.resolveReason")}</legend><div class="chips" role="radiogroup">${chips}</div>${hint}</fieldset>`;
   }
 }

@@ -6,6 +6,7 @@ import { h, replaceChildren } from "../ui/dom.js";
 import { isUrgent } from "./alert-store.js";
 import { alertHeadline, lastSeenCamera } from "./alert-text.js";
 import type { AlertsPanel } from "./alerts-panel.js";
+import type { BrowserNotifications } from "./browser-notifications.js";
 
 /** While urgent alerts stay unacknowledged the alarm repeats, so a moment away from the desk can't lose one. */
 const REMINDER_MS = 30_000;
@@ -24,32 +25,41 @@ export class LiveAlerts {
   constructor(
     private readonly ctx: AppContext,
     private readonly panel: AlertsPanel,
+    /** Browser notifications while the tab is in the background; absent: none. */
+    private readonly notifications?: BrowserNotifications,
   ) {
     this.banner = h("div", { class: "alarm-banner", attrs: { role: "alert", hidden: true } });
-    ctx.alertsChanged.on(() => this.refreshAttention());
+    ctx.alerts.changed.on((change) => {
+      // Moving the selection changes nothing urgent; only added or changed alerts can.
+      if (change.ids.length) this.refreshAttention();
+    });
     ctx.sound.mutedChanged.on(() => this.refreshAttention());
   }
 
   async load(): Promise<void> {
     const { items } = await this.ctx.api.get("/api/v1/alerts", alertListResponseSchema, { limit: 300 });
-    for (const a of items) this.ctx.alerts.upsert(a);
-    this.ctx.alertsChanged.emit();
+    this.ctx.alerts.upsertMany(items);
   }
 
   onNew(alert: Alert): void {
     const result = this.ctx.alerts.upsert(alert);
-    this.ctx.alertsChanged.emit();
     if (result !== "new" || alert.state !== "new") return;
     if (alert.snapshot) this.ctx.cameras.setSnapshot(alert.cameraId, alert.snapshot);
+    this.notifications?.show(alert, "new");
     if (isUrgent(alert)) this.attend(alert);
   }
 
   onUpdate(alert: Alert): void {
     const before = this.ctx.alerts.get(alert.id);
     if (this.ctx.alerts.upsert(alert) === "stale") return;
-    this.ctx.alertsChanged.emit();
     // A quiet alert that became urgent (a possible smoke confirmed) gets the arrival's full attention.
     const now = this.ctx.alerts.get(alert.id);
+    // Nobody took it in time: it went up. Supervisors (whom it went to) hear it; everyone sees the badge.
+    if (before && now && now.state === "new" && now.escalatedAt && !before.escalatedAt) {
+      this.notifications?.show(now, "escalated");
+      if (this.ctx.can("supervisor")) this.ctx.sound.alarm(now.severity);
+      this.ctx.map.cameras.flash(now.cameraId);
+    }
     if (before && now && now.state === "new" && isUrgent(now) && !isUrgent(before)) return this.attend(now);
     // Seen again: the camera that saw it flashes (a wanted car on the move); the open alert's own alarm
     // already repeats, so no new sound.

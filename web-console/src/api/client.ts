@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The server's `details`, when it sent any (e.g. who took an alert already). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = "ApiError";
@@ -48,6 +50,30 @@ export class ApiClient {
     return `${this.baseUrl}${path}${qs ? `?${qs}` : ""}`;
   }
 
+  /**
+   * A file the server builds (a CSV export): the body as a Blob with the name from Content-Disposition.
+   * Fetched rather than followed as a link, so an error (a missing reason, an ended session) is shown
+   * to the operator instead of being saved as the file.
+   */
+  async download(path: string, query?: Query): Promise<{ blob: Blob; filename: string | null; headers: Headers }> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.url(path, query), { method: "GET", credentials: "same-origin" });
+    } catch (err) {
+      throw new ApiError(0, "network", `network error: ${(err as Error).message}`);
+    }
+    if (!res.ok) throw this.failure(res, parseJson(await res.text()), path);
+    const filename = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? null;
+    return { blob: await res.blob(), filename, headers: res.headers };
+  }
+
+  private failure(res: Response, json: unknown, path: string): ApiError {
+    if (res.status === 401 && !path.startsWith("/api/v1/auth/login")) this.options.onUnauthorized?.();
+    const e = (json ?? {}) as { error?: unknown; message?: unknown; details?: unknown };
+    const message = typeof e.message === "string" ? e.message : typeof e.error === "string" ? e.error : `${res.status} ${res.statusText}`;
+    return new ApiError(res.status, typeof e.error === "string" ? e.error : String(res.status), message, e.details);
+  }
+
   get<S extends z.ZodType>(path: string, schema: S, query?: Query): Promise<z.output<S>> {
     return this.request("GET", path, schema, undefined, query);
   }
@@ -80,24 +106,21 @@ export class ApiClient {
       throw new ApiError(0, "network", `network error: ${(err as Error).message}`);
     }
     const text = await res.text();
-    let json: unknown = undefined;
-    if (text) {
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-    }
-    if (!res.ok) {
-      if (res.status === 401 && !path.startsWith("/api/v1/auth/login")) this.options.onUnauthorized?.();
-      const e = (json ?? {}) as { error?: unknown; message?: unknown };
-      const message = typeof e.message === "string" ? e.message : typeof e.error === "string" ? e.error : `${res.status} ${res.statusText}`;
-      throw new ApiError(res.status, typeof e.error === "string" ? e.error : String(res.status), message);
-    }
+    const json = parseJson(text);
+    if (!res.ok) throw this.failure(res, json, path);
     const parsed = schema.safeParse(json ?? {});
     if (!parsed.success) {
       throw new ApiError(res.status, "bad_response", `unexpected response from ${method} ${path}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
     }
     return parsed.data;
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

@@ -5,18 +5,17 @@ import type { AlertStore } from "../alerts/alert-store.js";
 import type { ApiClient } from "../api/client.js";
 import type { CameraStore } from "../cameras/camera-store.js";
 import type { MapController } from "../map/map-view.js";
-import type { Emitter } from "./emitter.js";
 
-export type ViewName = "alerts" | "search" | "watchlist" | "cameras" | "audit" | "users";
+export type ViewName = "alerts" | "search" | "watchlist" | "cameras" | "audit" | "users" | "units";
 
 /** What every view gets: the API, the live stores, the map and a way to switch views. Built once in main.ts. */
 export interface AppContext {
   api: ApiClient;
   user: PublicUser;
+  /** Views subscribe to `cameras.changed` / `cameras.reset` and redraw only the rows they name. */
   cameras: CameraStore;
+  /** Views subscribe to `alerts.changed` (which alerts changed, whether the selection moved). */
   alerts: AlertStore;
-  /** Fires after any alert was added or changed (from the API or the live feed). */
-  alertsChanged: Emitter<void>;
   sound: AlertSound;
   map: MapController;
   show(view: ViewName): void;

@@ -1,9 +1,10 @@
-import { cameraViewSchema, meResponseSchema, type PublicUser } from "@vigil/contracts";
+import { cameraViewSchema, mapConfigResponseSchema, meResponseSchema, type PublicUser } from "@vigil/contracts";
 import { z } from "zod";
 import { AlertSound } from "../alerts/alert-sound.js";
 import { AlertStore } from "../alerts/alert-store.js";
 import { AlertsPanel } from "../alerts/alerts-panel.js";
 import { LiveAlerts } from "../alerts/live-alerts.js";
+import { BrowserNotifications } from "../alerts/browser-notifications.js";
 import type { ApiClient } from "../api/client.js";
 import { connectLiveFeed } from "../api/socket.js";
 import { AuditView } from "../audit/audit-view.js";
@@ -16,9 +17,9 @@ import { SearchView } from "../search/search-view.js";
 import { PlateTicker } from "../ticker/plate-ticker.js";
 import { h } from "../ui/dom.js";
 import { UsersView } from "../users/users-view.js";
+import { UnitsView } from "../units/units-view.js";
 import { WatchlistView } from "../watchlist/watchlist-view.js";
 import { canFor, type AppContext, type ViewName } from "./context.js";
-import { Emitter } from "./emitter.js";
 import { installShortcuts, SHORTCUT_KEYS } from "./keyboard.js";
 import { languageSwitch } from "./language-switch.js";
 import { createToaster } from "./toaster.js";
@@ -53,7 +54,6 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
   const app = h("div", { class: "app" });
   root.replaceChildren(app);
 
-  const alertsChanged = new Emitter<void>();
   const sound = new AlertSound(safeStorage());
   const cameras = new CameraStore();
   const alerts = new AlertStore();
@@ -61,11 +61,18 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
 
   // The map needs its container in the document before Leaflet measures it.
   app.append(workspace);
-  const map = createMap(mapEl, () => undefined);
-  const ctx: AppContext = { api, user, cameras, alerts, alertsChanged, sound, map, show, toast: toaster.show, can };
+  const map = createMap(mapEl, () => undefined, () => api.get("/api/v1/map/config", mapConfigResponseSchema));
+  const ctx: AppContext = { api, user, cameras, alerts, sound, map, show, toast: toaster.show, can };
 
   const alertsPanel = new AlertsPanel(ctx);
-  const liveAlerts = new LiveAlerts(ctx, alertsPanel);
+  const notifications = new BrowserNotifications({
+    cameraName: (id) => cameras.name(id),
+    onOpen: (id) => {
+      show("alerts");
+      alertsPanel.select(id, true);
+    },
+  });
+  const liveAlerts = new LiveAlerts(ctx, alertsPanel, notifications);
   const search = new SearchView(ctx);
   const watchlist = new WatchlistView(ctx);
   const camerasView = new CamerasView(ctx);
@@ -73,11 +80,16 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
   views.set("search", { element: search.element, onShow: () => search.focus(), width: "medium" });
   views.set("watchlist", { element: watchlist.element, onShow: () => void watchlist.refresh(), width: "medium" });
   views.set("cameras", { element: camerasView.element, onShow: () => camerasView.render(), width: "wide" });
-  if (can("admin")) {
+  // Supervisors read their units' audit rows (the server scopes them); admins all of them.
+  if (can("supervisor")) {
     const audit = new AuditView(ctx);
     views.set("audit", { element: audit.element, onShow: () => void audit.refresh(), width: "wide" });
+  }
+  if (can("admin")) {
     const users = new UsersView(ctx);
     views.set("users", { element: users.element, onShow: () => void users.refresh(), width: "wide" });
+    const units = new UnitsView(ctx);
+    views.set("units", { element: units.element, onShow: () => void units.refresh(), width: "wide" });
   }
   const navButtons = new Map<ViewName, HTMLButtonElement>();
   [...views.keys()].forEach((name, i) => {
@@ -136,6 +148,7 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
       live,
       clock,
       mute,
+      notifications.button,
       languageSwitch(),
       h("span", { class: "user", attrs: { "data-role": user.role } }, `${user.username} · ${t(`role.${user.role}`)}`),
       logout,

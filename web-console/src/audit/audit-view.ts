@@ -4,7 +4,7 @@ import { formatDateTime } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
 import { h, replaceChildren } from "../ui/dom.js";
 
-/** Admins see who did what: logins, plate searches with their reasons, watchlist and alert changes. */
+/** Who did what: logins, plate searches with their reasons, watchlist and alert changes (supervisors: their units' users; admins: everyone). */
 export class AuditView {
   readonly element: HTMLElement;
   private readonly body: HTMLElement;

@@ -3,7 +3,8 @@ import L from "leaflet";
 /**
  * The offline basemap: approximate GeoJSON outlines (city, districts, river, main roads) shipped
  * with the console in `public/geo/`, because command-center networks often have no internet.
- * With a configured tile server (see tile-config.ts) the outlines are drawn faintly over the tiles.
+ * They are the fallback: with a street map (street-map.ts) they are not drawn, since approximate
+ * roads over real ones would mislead.
  */
 interface GeoLayerSpec {
   file: string;
@@ -23,7 +24,7 @@ const LAYERS: GeoLayerSpec[] = [
   },
 ];
 
-export async function addOfflineBasemap(map: L.Map, options: { overTiles: boolean; baseUrl?: string }): Promise<L.Layer[]> {
+export async function addOfflineBasemap(map: L.Map, options: { baseUrl?: string } = {}): Promise<L.Layer[]> {
   const layers: L.Layer[] = [];
   for (const spec of LAYERS) {
     try {
@@ -34,8 +35,7 @@ export async function addOfflineBasemap(map: L.Map, options: { overTiles: boolea
         interactive: false,
         style: (feature) => {
           const kind = (feature?.properties as { kind?: string } | null)?.kind;
-          const base = typeof spec.style === "function" ? spec.style(kind) : spec.style;
-          return options.overTiles ? { ...base, fillOpacity: 0, opacity: 0.5 } : base;
+          return typeof spec.style === "function" ? spec.style(kind) : spec.style;
         },
         onEachFeature: (feature, lyr) => {
           const name = (feature.properties as { name?: unknown } | null)?.name;

@@ -7,6 +7,7 @@ import { snapshotWithFireZones } from "../cameras/fire-zones-overlay.js";
 import { formatDateTime } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
 import { h } from "../ui/dom.js";
+import { Emitter } from "../app/emitter.js";
 import { DEFAULT_FOV_DEG, DEFAULT_RANGE_M, fovCone } from "./fov.js";
 
 /** Cones only from this zoom in; at city scale hundreds of cones are noise. */
@@ -14,6 +15,13 @@ const CONE_MIN_ZOOM = 15;
 const FLASH_MS = 12_000;
 
 const STATE_COLOR: Record<LiveState, string> = { online: "#2fbf71", degraded: "#f0a030", offline: "#e5484d", unknown: "#7d8795" };
+
+/** A camera as its marker shows it. */
+export interface CameraOnMap {
+  camera: CameraView;
+  state: LiveState;
+  flashing: boolean;
+}
 
 interface CameraEntry {
   camera: CameraView;
@@ -30,6 +38,8 @@ export class CameraLayer {
   private readonly cluster: L.MarkerClusterGroup;
   private readonly cones = L.layerGroup();
   private readonly flashing = new Map<string, number>();
+  /** A camera's state, name or flashing changed (its id), or the whole list was replaced (null): the side list and legend redraw. */
+  readonly changed = new Emitter<string | null>();
 
   constructor(
     private readonly map: L.Map,
@@ -64,12 +74,28 @@ export class CameraLayer {
       if (entry.cone) this.cones.addLayer(entry.cone);
     }
     this.cluster.addLayers(markers);
+    this.changed.emit(null);
+  }
+
+  /** Every camera with what its marker shows, in the store's order (by name). */
+  list(): CameraOnMap[] {
+    return [...this.entries.values()].map((e) => this.onMap(e));
+  }
+
+  item(cameraId: string): CameraOnMap | undefined {
+    const e = this.entries.get(cameraId);
+    return e && this.onMap(e);
+  }
+
+  private onMap(e: CameraEntry): CameraOnMap {
+    return { camera: e.camera, state: liveState(e.camera), flashing: !!(e.marker.options as { vigilFlash?: boolean }).vigilFlash };
   }
 
   update(camera: CameraView): void {
     const entry = this.entries.get(camera.id);
     if (!entry) return;
     const before = liveState(entry.camera);
+    const renamed = entry.camera.name !== camera.name;
     entry.camera = camera;
     const state = liveState(camera);
     if (state !== before) {
@@ -79,6 +105,7 @@ export class CameraLayer {
       this.cluster.refreshClusters(entry.marker);
     }
     if (entry.marker.isPopupOpen()) entry.marker.setPopupContent(this.popup(camera));
+    if (state !== before || renamed) this.changed.emit(camera.id);
   }
 
   /** Flashes a camera's marker (and its cluster) for a new urgent alert. */
@@ -118,6 +145,7 @@ export class CameraLayer {
     (entry.marker.options as { vigilFlash?: boolean }).vigilFlash = on;
     entry.marker.setIcon(this.icon(entry.camera.id, liveState(entry.camera), on));
     this.cluster.refreshClusters(entry.marker);
+    this.changed.emit(entry.camera.id);
   }
 
   private createEntry(camera: CameraView): CameraEntry {
@@ -126,11 +154,12 @@ export class CameraLayer {
       icon: this.icon(camera.id, state),
       keyboard: false,
       riseOnHover: true,
-      title: camera.name,
     });
     (marker.options as { vigilState?: LiveState }).vigilState = state;
     marker.bindPopup(() => this.popup(this.entries.get(camera.id)?.camera ?? camera), { minWidth: 240, maxWidth: 320 });
     marker.on("click", () => this.onSelect(camera.id));
+    // The name on hover (a Leaflet tooltip, not the browser's slow `title`), as text: names are typed by people.
+    marker.bindTooltip(() => h("span", { class: "cam-tooltip-name" }, this.entries.get(camera.id)?.camera.name ?? camera.name), { direction: "top", offset: [0, -10], className: "cam-tooltip", opacity: 1 });
     const points = fovCone([camera.lat, camera.lon], {
       heading: camera.heading ?? 0,
       fovDeg: camera.fovDeg ?? DEFAULT_FOV_DEG,

@@ -1,11 +1,14 @@
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import "leaflet.markercluster/dist/MarkerCluster.css";
-import { addOfflineBasemap } from "./basemap.js";
+import type { MapConfigResponse } from "@vigil/contracts";
 import { configuredTileUrl } from "./tile-config.js";
 import { CameraLayer } from "./camera-layer.js";
+import { CameraListControl } from "./camera-list.js";
+import { MapLegendControl } from "./map-legend.js";
+import { addStreetMap } from "./street-map.js";
 import { TrackLayer } from "./track-layer.js";
-import { t } from "../i18n/index.js";
+import "./map.css";
 
 /** The demo area: central Hồ Chí Minh City. */
 export const DEFAULT_CENTER: L.LatLngTuple = [10.776, 106.7];
@@ -19,7 +22,11 @@ export interface MapController {
   fitCameras(): void;
 }
 
-export function createMap(container: HTMLElement, onCameraSelect: (cameraId: string) => void): MapController {
+/**
+ * The map: street tiles or offline outlines (street-map.ts), camera markers with their names on
+ * hover, a camera list and a legend. `loadConfig` asks the alert service which street map to draw.
+ */
+export function createMap(container: HTMLElement, onCameraSelect: (cameraId: string) => void, loadConfig?: () => Promise<MapConfigResponse>): MapController {
   const map = L.map(container, {
     center: DEFAULT_CENTER,
     zoom: DEFAULT_ZOOM,
@@ -31,19 +38,26 @@ export function createMap(container: HTMLElement, onCameraSelect: (cameraId: str
     worldCopyJump: false,
   });
   map.attributionControl.setPrefix(false);
-  const tileUrl = configuredTileUrl(window.location.search, safeStorage());
-  if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 19 }).addTo(map);
-  else map.attributionControl.addAttribution(t("map.offlineCredit"));
-  void addOfflineBasemap(map, { overTiles: tileUrl !== null });
+  let tilesBounds: L.LatLngBounds | null = null;
+  void addStreetMap(map, container, { override: configuredTileUrl(window.location.search, safeStorage()), ...(loadConfig ? { loadConfig } : {}) }).then((b) => (tilesBounds = b));
   const zoomClass = () => {
     const z = map.getZoom();
     container.classList.toggle("zoom-low", z < 13);
     container.classList.toggle("zoom-mid", z >= 13 && z < 15);
   };
+  // The console's layout moves under the map (the alarm banner, the side panel's width, a wrapped top
+  // bar) without a window resize, which is all Leaflet watches: without this it keeps its old size.
+  if (typeof ResizeObserver !== "undefined") new ResizeObserver(() => map.invalidateSize()).observe(container);
   map.on("zoomend", zoomClass);
   zoomClass();
   const cameras = new CameraLayer(map, onCameraSelect);
   const track = new TrackLayer(map);
+  // Where the list and the legend would overlap (a narrow map), opening one folds the other.
+  const narrow = () => container.clientWidth < 600;
+  const list: CameraListControl = new CameraListControl(cameras, container, () => narrow() && legend.fold());
+  const legend: MapLegendControl = new MapLegendControl(cameras, container, () => narrow() && list.fold());
+  list.addTo(map);
+  legend.addTo(map);
   return {
     map,
     cameras,
@@ -52,6 +66,7 @@ export function createMap(container: HTMLElement, onCameraSelect: (cameraId: str
       map.invalidateSize();
       const b = cameras.bounds();
       if (b) map.fitBounds(b.pad(0.2), { maxZoom: 16 });
+      else if (tilesBounds) map.fitBounds(tilesBounds);
       else map.setView(DEFAULT_CENTER, DEFAULT_ZOOM);
     },
   };

@@ -25,5 +25,7 @@ describe("configuredTileUrl", () => {
     expect(configuredTileUrl("?tiles=/tiles/{z}/{x}/{y}.png", s)).toBe("/tiles/{z}/{x}/{y}.png");
     expect(configuredTileUrl(`?tiles=${encodeURIComponent("javascript:alert(1)//{z}{x}{y}")}`, memoryStorage())).toBeNull();
     expect(configuredTileUrl("?tiles=https://tiles.local/map.png", memoryStorage())).toBeNull();
+    // Protocol-relative is another origin in disguise.
+    expect(configuredTileUrl(`?tiles=${encodeURIComponent("//evil.example/{z}/{x}/{y}.png")}`, memoryStorage())).toBeNull();
   });
 });

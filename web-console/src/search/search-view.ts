@@ -1,11 +1,11 @@
 import { plateMatchMode, plateSearchResponseSchema, plateTrackResponseSchema, toPlateKey, type PlateRead, type PlateMatchMode } from "@vigil/contracts";
+import { saveFile } from "../ui/save-file.js";
 import type { AppContext } from "../app/context.js";
 import { plateWithProvince } from "../format/plate.js";
 import { formatDateTime, vnInputToIso } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
 import { evidenceImage, h, replaceChildren } from "../ui/dom.js";
 import { plateLabel } from "../ui/plate-label.js";
-import { downloadCsv, toCsv } from "./csv.js";
 
 const PAGE_SIZE = 50;
 
@@ -170,7 +170,7 @@ export class SearchView {
     replaceChildren(
       this.footer,
       this.nextCursor ? h("button", { class: "btn", attrs: { type: "button", "data-action": "more" }, on: { click: () => void this.loadPage(this.nextCursor ?? undefined) } }, t("search.more")) : null,
-      this.items.length ? h("button", { class: "btn", attrs: { type: "button", "data-action": "csv" }, on: { click: () => this.exportCsv() } }, t("search.exportCsv")) : null,
+      this.items.length ? h("button", { class: "btn", attrs: { type: "button", "data-action": "csv" }, on: { click: () => void this.exportCsv() } }, t("search.exportCsv")) : null,
       this.activePlate ? h("button", { class: "btn", attrs: { type: "button" }, on: { click: () => this.clearTrack() } }, t("search.clearTrack")) : null,
     );
   }
@@ -198,10 +198,22 @@ export class SearchView {
     this.renderResults();
   }
 
-  private exportCsv(): void {
-    const lang = getLang();
-    const header = [t("csv.time"), t("csv.plate"), t("csv.province"), t("csv.cameraId"), t("csv.camera"), t("csv.confidence"), t("csv.snapshot")];
-    const rows = this.items.map((r) => [formatDateTime(r.ts, lang), r.display, plateWithProvince(r.display, r.plate), r.cameraId, this.ctx.cameras.name(r.cameraId), r.confidence.toFixed(3), r.snapshot ?? ""]);
-    downloadCsv(`vigil-plates-${this.params?.q ?? "export"}.csv`, toCsv(header, rows));
+  /**
+   * The server builds the export (every match of this search, not just the loaded pages; absolute
+   * evidence links) and writes it to the audit log with the reason the operator gave for the search.
+   */
+  private async exportCsv(): Promise<void> {
+    if (!this.params) return;
+    const { reason, match, q, from, to, cameraId } = this.params;
+    this.setStatus(t("search.exporting"));
+    try {
+      const file = await this.ctx.api.download("/api/v1/plates/export", { q, match, from, to, cameraId, reason, lang: getLang() });
+      saveFile(file.blob, file.filename ?? "vigil-plates.csv");
+      const rows = Number(file.headers.get("x-export-rows") ?? 0);
+      const truncated = file.headers.get("x-export-truncated") === "true";
+      this.setStatus(t(truncated ? "search.exportTruncated" : "search.exported", { count: rows }), truncated);
+    } catch (err) {
+      this.setStatus(`${t("search.exportFailed")}: ${(err as Error).message}`, true);
+    }
   }
 }

@@ -1,9 +1,10 @@
-import { createUserBodySchema, userListResponseSchema, userPatchResponseSchema, userRole, userSessionsRevokedResponseSchema, userViewSchema, type UserPatch, type UserRole, type UserView } from "@vigil/contracts";
+import { createUserBodySchema, ROOT_UNIT_ID, userListResponseSchema, userPatchResponseSchema, userRole, userSessionsRevokedResponseSchema, userViewSchema, type Unit, type UserPatch, type UserRole, type UserView } from "@vigil/contracts";
 import { ApiError } from "../api/client.js";
 import type { AppContext } from "../app/context.js";
 import { formatDateTime } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
 import { h, replaceChildren } from "../ui/dom.js";
+import { loadUnits, unitName, unitSelect } from "../units/unit-select.js";
 
 /** The server's refusal codes that have their own wording here; anything else shows the generic failure and the server's text. */
 const ACCOUNT_ERRORS = [
@@ -34,6 +35,9 @@ export class UsersView {
   private readonly table: HTMLElement;
   private readonly status: HTMLElement;
   private users: UserView[] = [];
+  private units: Unit[] = [];
+  /** The create form's unit choice, filled once the units are loaded. */
+  private readonly unitSlot = h("span", { class: "unit-slot" });
   /** The user whose password-reset row is open. */
   private resetting: string | null = null;
 
@@ -57,7 +61,10 @@ export class UsersView {
 
   async refresh(): Promise<void> {
     try {
-      this.users = (await this.ctx.api.get("/api/v1/users", userListResponseSchema)).items;
+      // Without the units (an older server) the page still works, without the unit column's choices.
+      [this.users, this.units] = await Promise.all([this.ctx.api.get("/api/v1/users", userListResponseSchema).then((r) => r.items), loadUnits(this.ctx.api).catch(() => [])]);
+      const previous = (this.unitSlot.querySelector("select") as HTMLSelectElement | null)?.value;
+      replaceChildren(this.unitSlot, this.units.length ? h("label", { class: "field" }, h("span", null, t("users.unit")), unitSelect(this.units, { name: "unitId", selected: previous ?? ROOT_UNIT_ID, label: t("users.unit") })) : null);
       this.render();
     } catch (err) {
       this.setStatus(`${t("users.loadFailed")}: ${(err as Error).message}`, true);
@@ -77,6 +84,7 @@ export class UsersView {
         field(t("users.username"), h("input", { attrs: { name: "username", required: true, maxlength: 64, autocomplete: "off", spellcheck: "false" } })),
         field(t("users.password"), h("input", { attrs: { name: "password", type: "password", required: true, maxlength: 256, autocomplete: "new-password" } })),
         field(t("users.role"), role),
+        this.unitSlot,
       ),
       h("p", { class: "muted small hint" }, t("users.passwordHint")),
       h("div", { class: "actions" }, h("button", { class: "btn primary", attrs: { type: "submit" } }, t("users.create"))),
@@ -91,8 +99,9 @@ export class UsersView {
     if (!createUserBodySchema.shape.username.safeParse(username).success) return this.setStatus(t("users.error.invalid_username"), true);
     if ([...password].length < PASSWORD_MIN_LENGTH) return this.setStatus(t("users.error.password_too_short"), true);
     const role = userRole.parse(input("role").value || "operator");
+    const unitId = input("unitId")?.value || undefined;
     try {
-      const user = await this.ctx.api.post("/api/v1/users", userViewSchema, { username, password, role });
+      const user = await this.ctx.api.post("/api/v1/users", userViewSchema, { username, password, role, ...(unitId ? { unitId } : {}) });
       form.reset();
       this.setStatus(t("users.created", { username: user.username, role: t(`role.${user.role}`) }));
       await this.refresh();
@@ -124,6 +133,11 @@ export class UsersView {
   private async changeRole(user: UserView, role: UserRole): Promise<void> {
     if (role === user.role) return;
     await this.change(user, { role }, () => t("users.roleChanged", { username: user.username, role: t(`role.${role}`) }));
+  }
+
+  private async changeUnit(user: UserView, unitId: string): Promise<void> {
+    if (unitId === (user.unitId ?? ROOT_UNIT_ID)) return;
+    await this.change(user, { unitId }, (sessions) => t("users.unitChanged", { username: user.username, unit: unitName(this.units, unitId), sessions }));
   }
 
   private async resetPassword(user: UserView, input: HTMLInputElement): Promise<void> {
@@ -166,6 +180,8 @@ export class UsersView {
         ...userRole.options.map((r) => h("option", { attrs: { value: r, selected: r === u.role } }, t(`role.${r}`))),
       );
       role.addEventListener("change", () => void this.changeRole(u, userRole.parse(role.value)));
+      const unit = this.units.length ? unitSelect(this.units, { name: "unitId", selected: u.unitId ?? ROOT_UNIT_ID, label: t("users.unit") }) : null;
+      unit?.addEventListener("change", () => void this.changeUnit(u, unit.value));
       const row = h(
         "tr",
         { class: u.disabled ? "user-disabled" : "", attrs: { "data-username": u.username, "data-disabled": String(u.disabled) } },
@@ -176,6 +192,8 @@ export class UsersView {
           own ? h("span", { class: "muted" }, ` ${t("users.you")}`) : null,
           h("div", null, h("span", { class: `user-state ${u.disabled ? "off" : "on"}`, attrs: { "data-state": u.disabled ? "disabled" : "active" } }, u.disabled ? t("users.stateDisabled") : t("users.stateActive"))),
           h("div", { class: "muted small" }, formatDateTime(u.createdAt, lang), u.createdBy ? ` · ${t("users.createdBy", { by: u.createdBy })}` : ""),
+          // In the account cell, not a column of its own: the table must fit the side panel at 800×600.
+          h("div", { class: "user-unit small" }, unit ?? unitName(this.units, u.unitId)),
         ),
         h("td", null, role),
         h("td", { class: "small user-login" }, u.lastLoginAt ? formatDateTime(u.lastLoginAt, lang) : h("span", { class: "muted" }, t("users.neverLoggedIn"))),

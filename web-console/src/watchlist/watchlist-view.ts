@@ -35,7 +35,9 @@ export class WatchlistView {
       h("h3", null, t("watchlist.recentHits")),
       this.hits,
     );
-    ctx.alertsChanged.on(() => this.renderHits());
+    ctx.alerts.changed.on((change) => {
+      if (change.ids.length) this.renderHits();
+    });
   }
 
   async refresh(): Promise<void> {

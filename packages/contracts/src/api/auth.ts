@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { unitIdSchema } from "./units.js";
 
 export const userRole = z.enum(["operator", "supervisor", "admin"]);
 export type UserRole = z.infer<typeof userRole>;
@@ -14,7 +15,8 @@ export const loginBodySchema = z.object({
 });
 export type LoginBody = z.infer<typeof loginBodySchema>;
 
-export const publicUserSchema = z.object({ username: z.string(), role: userRole });
+/** `unitId`: the user's police unit (they see it and the units below it); absent on old clients' copies: the root. */
+export const publicUserSchema = z.object({ username: z.string(), role: userRole, unitId: unitIdSchema.optional() });
 export type PublicUser = z.infer<typeof publicUserSchema>;
 
 export const loginResponseSchema = z.object({
@@ -32,5 +34,7 @@ export const createUserBodySchema = z.object({
   username: z.string().min(3).max(64).regex(/^[a-z0-9._-]+$/i),
   password: z.string().min(10).max(256),
   role: userRole,
+  /** Absent: the root unit. */
+  unitId: unitIdSchema.optional(),
 });
 export type CreateUserBody = z.infer<typeof createUserBodySchema>;

@@ -3,7 +3,9 @@ import { alertResolveReason, alertSchema, alertState, alertType } from "../messa
 import { cameraAnalytic, cameraConfigSchema } from "../messages/camera-config.js";
 import { cameraStatusSchema } from "../messages/camera-status.js";
 import { isoTimestamp, normalisedBox, plateRows } from "../messages/common.js";
+import { sha256Hex } from "../messages/evidence-hash.js";
 import { userRole } from "./auth.js";
+import { unitIdSchema } from "./units.js";
 
 export const errorResponseSchema = z.object({ error: z.string(), message: z.string(), details: z.unknown().optional() });
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;
@@ -13,6 +15,11 @@ export type ErrorResponse = z.infer<typeof errorResponseSchema>;
 export const cameraViewSchema = cameraConfigSchema.extend({
   status: cameraStatusSchema.omit({ schemaVersion: true }).nullable(),
   lastSnapshot: z.string().nullable().optional(),
+  /**
+   * Fraction of the last 24 h the camera was up (online or degraded: it delivered video), over the part
+   * of the window whose state is known; null when none of it is known (no state recorded yet).
+   */
+  uptime24h: z.number().min(0).max(1).nullable().optional(),
 });
 export type CameraView = z.infer<typeof cameraViewSchema>;
 /**
@@ -43,21 +50,39 @@ export const PLATE_BROWSE_MAX_WINDOW_MS = 7 * 24 * 3_600_000;
  * With `q`: reads of that plate (by `match`). Without `q`: every read in a time window (`from` and
  * `to` both required, at most 7 days), optionally at one camera — "what passed camera X 22:00–23:00?".
  */
-export const plateSearchQuerySchema = z.object({
+const plateLookupFields = {
   q: z.string().min(1).max(20).optional(),
   from: isoTimestamp.optional(),
   to: isoTimestamp.optional(),
   cameraId: z.string().max(64).optional(),
   match: plateMatchMode.default("exact"),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(200).optional(),
   reason: lookupReasonSchema,
-}).superRefine((v, ctx) => {
+};
+/** Without a plate, a bounded time window: the rule the search and the export share. */
+function requireWindowWithoutPlate(v: { q?: string | undefined; from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx): void {
   if (v.q !== undefined) return;
   if (!v.from || !v.to) ctx.addIssue({ code: "custom", path: ["from"], message: "without q, give a time window: from and to" });
   else if (Date.parse(v.to) - Date.parse(v.from) > PLATE_BROWSE_MAX_WINDOW_MS) ctx.addIssue({ code: "custom", path: ["to"], message: "without q, the window is at most 7 days" });
-});
+}
+export const plateSearchQuerySchema = z
+  .object({
+    ...plateLookupFields,
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(200).optional(),
+  })
+  .superRefine(requireWindowWithoutPlate);
 export type PlateSearchQuery = z.infer<typeof plateSearchQuerySchema>;
+
+/** Most rows one CSV export holds; a larger result is cut there (and says so in `x-export-truncated`). */
+export const PLATE_EXPORT_MAX_ROWS = 10_000;
+/**
+ * `GET /api/v1/plates/export`: the search's filter and reason (no paging: every match, newest first,
+ * up to PLATE_EXPORT_MAX_ROWS), and the language of the column headings.
+ */
+export const plateExportQuerySchema = z
+  .object({ ...plateLookupFields, lang: z.enum(["vi", "en"]).default("vi") })
+  .superRefine(requireWindowWithoutPlate);
+export type PlateExportQuery = z.infer<typeof plateExportQuerySchema>;
 
 export const plateReadSchema = z.object({
   id: z.uuid(),
@@ -70,6 +95,9 @@ export const plateReadSchema = z.object({
   bbox: normalisedBox,
   snapshot: z.string().nullable().optional(),
   crop: z.string().nullable().optional(),
+  /** SHA-256 of the evidence files as written (absent on reads from before hashes). */
+  snapshotSha256: sha256Hex.optional(),
+  cropSha256: sha256Hex.optional(),
   score: z.number().optional(),
 });
 export type PlateRead = z.infer<typeof plateReadSchema>;
@@ -106,6 +134,8 @@ export const watchlistCreateSchema = z.object({
   reason: z.string().min(1).max(500),
   priority: watchlistPriority.default("high"),
   expiresAt: isoTimestamp.optional(),
+  /** The unit that owns the entry (who sees it); absent: the creator's unit. */
+  unitId: unitIdSchema.optional(),
 });
 /** Callers inside the system (the demo, tests) may leave `match` out: "plate". */
 export type WatchlistCreate = Omit<z.infer<typeof watchlistCreateSchema>, "match"> & { match?: WatchlistMatchType };
@@ -121,6 +151,7 @@ export const watchlistEntrySchema = z.object({
   createdAt: isoTimestamp,
   createdBy: z.string(),
   hits: z.number().int().optional(),
+  unitId: unitIdSchema.optional(),
 });
 export type WatchlistEntry = z.infer<typeof watchlistEntrySchema>;
 export const watchlistCreateResponseSchema = z.object({ entry: watchlistEntrySchema, pastHits: z.number().int() });
@@ -166,18 +197,19 @@ export const userViewSchema = z.object({
   createdAt: isoTimestamp,
   createdBy: z.string().nullable(),
   lastLoginAt: isoTimestamp.nullable(),
+  unitId: unitIdSchema.optional(),
 });
 export type UserView = z.infer<typeof userViewSchema>;
 export const userListResponseSchema = z.object({ items: z.array(userViewSchema) });
 export const usernameParamsSchema = z.object({ username: z.string().min(1).max(64) });
 /**
- * PATCH /api/v1/users/{username}: any of role, disabled, a new password (a reset). Disabling,
- * resetting the password or lowering the role ends every session of that user.
+ * PATCH /api/v1/users/{username}: any of role, disabled, a new password (a reset), another unit. Disabling,
+ * resetting the password, lowering the role or moving them to another unit ends every session of that user.
  */
 export const userPatchSchema = z
-  .object({ role: userRole.optional(), disabled: z.boolean().optional(), password: z.string().min(1).max(256).optional() })
+  .object({ role: userRole.optional(), disabled: z.boolean().optional(), password: z.string().min(1).max(256).optional(), unitId: unitIdSchema.optional() })
   .strict()
-  .refine((p) => p.role !== undefined || p.disabled !== undefined || p.password !== undefined, "give at least one of role, disabled, password");
+  .refine((p) => p.role !== undefined || p.disabled !== undefined || p.password !== undefined || p.unitId !== undefined, "give at least one of role, disabled, password, unitId");
 export type UserPatch = z.infer<typeof userPatchSchema>;
 export const userPatchResponseSchema = z.object({ user: userViewSchema, sessionsRevoked: z.number().int().nonnegative() });
 export const userSessionsRevokedResponseSchema = z.object({ username: z.string(), revoked: z.number().int().nonnegative() });

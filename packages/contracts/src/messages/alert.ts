@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cameraId, isoTimestamp, schemaVersionField, SCHEMA_VERSION, DEFAULT_TOPIC_PREFIX } from "./common.js";
 import { fireBoxSchema } from "./fire-event.js";
+import { evidenceHashFields, sha256Hex } from "./evidence-hash.js";
 
 /**
  * `system`: something about Vigil itself that an administrator must see (an account locked after too
@@ -37,6 +38,8 @@ export const ALERT_HISTORY_LIMIT = 30;
 export const alertEvidenceSchema = z.object({
   snapshot: z.string().max(500).optional(),
   crop: z.string().max(500).optional(),
+  /** SHA-256 of each file as its writer made it (absent on evidence from before hashes). */
+  ...evidenceHashFields,
   /** When the event it shows was seen (the event's own time). */
   at: isoTimestamp,
   cameraId: cameraId.optional(),
@@ -48,17 +51,23 @@ export type AlertEvidence = z.infer<typeof alertEvidenceSchema>;
  * One line of an alert's history. `kind` absent or "state": raised (state new), acknowledged or
  * resolved, by whom, with the note (and the resolve reason). "occurrence": the condition was seen
  * again (`occurrence` is the count it brought the alert to; `at` is when the event was seen).
+ * "assignment": given to a user or a unit (`by` gave it). "escalation": nobody acknowledged it in
+ * time, so it went up to the supervisors (`by` is "system"; the state is unchanged).
  */
 export const alertHistoryEntrySchema = z.object({
   state: alertState,
   at: isoTimestamp,
   by: z.string().nullable(),
   note: z.string().nullable(),
-  kind: z.enum(["state", "occurrence"]).optional(),
+  kind: z.enum(["state", "occurrence", "assignment", "escalation"]).optional(),
   reason: alertResolveReason.optional(),
   occurrence: z.number().int().min(1).optional(),
   cameraId: cameraId.optional(),
   eventId: z.uuid().optional(),
+  /** "assignment": the user it was given to (absent when given to a unit). */
+  assignedTo: z.string().max(64).optional(),
+  /** "assignment": the unit it was given to; "escalation": the unit whose supervisors it went to (absent: all supervisors). */
+  unitId: z.string().max(64).optional(),
 });
 export type AlertHistoryEntry = z.infer<typeof alertHistoryEntrySchema>;
 
@@ -80,6 +89,8 @@ export const alertSchema = z.object({
   reason: z.string().optional(),
   snapshot: z.string().optional(),
   crop: z.string().optional(),
+  snapshotSha256: sha256Hex.optional(),
+  cropSha256: sha256Hex.optional(),
   updatedAt: isoTimestamp.optional(),
   updatedBy: z.string().optional(),
   note: z.string().optional(),
@@ -106,6 +117,20 @@ export const alertSchema = z.object({
   evidence: z.array(alertEvidenceSchema).max(ALERT_EVIDENCE_LIMIT).optional(),
   /** Raised, acknowledged, seen again, resolved — in the order it happened (bounded; the full log is `GET /api/v1/alerts/{id}`). */
   history: z.array(alertHistoryEntrySchema).max(ALERT_HISTORY_LIMIT).optional(),
+  /** Who took it ("Đang xử lý: …") and when: set by the first acknowledgement, which a second one cannot replace. */
+  acknowledgedBy: z.string().optional(),
+  acknowledgedAt: isoTimestamp.optional(),
+  /**
+   * Given to a user (username) — `POST /api/v1/alerts/{id}/assign { userId }`. One of the two at a
+   * time: the other is null then (null, not absent, so a console merging updates drops the old one).
+   */
+  assignedTo: z.string().max(64).nullable().optional(),
+  /** Given to a unit — `POST /api/v1/alerts/{id}/assign { unitId }`. */
+  assignedUnitId: z.string().max(64).nullable().optional(),
+  /** When nobody had acknowledged it within its severity's time and it went up to the supervisors; the severity stays. */
+  escalatedAt: isoTimestamp.optional(),
+  /** The unit whose supervisors it went to; absent with `escalatedAt`: every supervisor. */
+  escalatedToUnitId: z.string().max(64).optional(),
 });
 export type Alert = z.infer<typeof alertSchema>;
 

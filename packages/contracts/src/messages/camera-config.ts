@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cameraId, SYSTEM_ALERT_CAMERA_ID } from "./common.js";
 import { fireSensitivity, fireZonesSchema } from "./fire-zones.js";
+import { unitIdSchema } from "../api/units.js";
 
 export const cameraAnalytic = z.enum(["plates", "fire"]);
 export type CameraAnalytic = z.infer<typeof cameraAnalytic>;
@@ -29,6 +30,8 @@ export const cameraConfigSchema = z
     fireZones: fireZonesSchema.optional(),
     /** Absent means "normal". */
     fireSensitivity: fireSensitivity.optional(),
+    /** The police unit the camera belongs to (who sees it, its reads and alerts); absent: the root unit. */
+    unitId: unitIdSchema.optional(),
   })
   .strict();
 export type CameraConfig = z.infer<typeof cameraConfigSchema>;

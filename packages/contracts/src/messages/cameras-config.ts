@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_TOPIC_PREFIX, isoTimestamp, SCHEMA_VERSION, schemaVersionField } from "./common.js";
 import { cameraConfigSchema, URL_USERINFO as USERINFO, type CameraConfig } from "./camera-config.js";
+import { decodePayload } from "../parse.js";
 
 /** Whether a camera URL carries credentials (`rtsp://user:pass@host/…`); file paths never do. */
 export function urlHasCredentials(url: string): boolean {
@@ -53,6 +54,18 @@ export const camerasConfigMessage = {
   retain: true,
   topic: (prefix = DEFAULT_TOPIC_PREFIX) => `${prefix}/config/cameras`,
 };
+
+export type CamerasConfigDecode = { ok: true; cameras: PublishedCamera[] } | { ok: false; reason: string };
+
+/**
+ * For consumers of the retained list (standalone ingest): never throws; an empty payload (the
+ * retained list cleared) is a rejection too.
+ */
+export function decodeCamerasConfig(payload: Uint8Array | string): CamerasConfigDecode {
+  if (payload.length === 0) return { ok: false, reason: "empty payload (retained list cleared)" };
+  const r = decodePayload(camerasConfigMessageSchema, payload);
+  return r.ok ? { ok: true, cameras: r.value.cameras } : { ok: false, reason: r.reason };
+}
 
 /**
  * `GET /api/v1/internal/cameras` (alert service, service token; not in the public OpenAPI): the

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sha256Hex } from "./evidence-hash.js";
 import { cameraId, isoTimestamp, normalisedBox, schemaVersionField, SCHEMA_VERSION, DEFAULT_TOPIC_PREFIX } from "./common.js";
 
 export const fireKind = z.enum(["fire", "smoke"]);
@@ -18,6 +19,9 @@ export const fireEventSchema = z.object({
   boxes: z.array(fireBoxSchema).max(100),
   confirmedFrames: z.number().int().min(1).max(1_000_000),
   snapshot: z.string().max(500).optional(),
+  /** SHA-256 of the snapshot / clip as written (see evidence-hash.ts). */
+  snapshotSha256: sha256Hex.optional(),
+  clipSha256: sha256Hex.optional(),
   revision: z.number().int().min(0).max(1_000_000).optional(),
   /**
    * Smoke only: true while it is smoke without flame that has not yet persisted and grown (a

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { evidenceHashFields } from "./evidence-hash.js";
 import { cameraId, isoTimestamp, normalisedBox, plateRows, schemaVersionField, SCHEMA_VERSION, DEFAULT_TOPIC_PREFIX } from "./common.js";
 
 /**
@@ -18,6 +19,8 @@ export const plateEventSchema = z.object({
   frames: z.number().int().min(1).max(1_000_000),
   snapshot: z.string().max(500).optional(),
   crop: z.string().max(500).optional(),
+  /** SHA-256 of the snapshot / crop / clip as written (see evidence-hash.ts). */
+  ...evidenceHashFields,
   revision: z.number().int().min(0).max(1_000_000).optional(),
   charConfidences: z.array(z.number().min(0).max(1)).optional(),
 });

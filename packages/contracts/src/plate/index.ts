@@ -24,6 +24,8 @@ export {
   isIssuedSeriesLetter,
   isNeverIssuedLetter,
   foldChar,
+  isDigit,
+  isLetter,
   normaliseText,
   toPlateKey,
 } from "./alphabet.js";

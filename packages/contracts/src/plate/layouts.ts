@@ -45,24 +45,32 @@ export type LayoutId =
 
 export interface PlateLayout {
   id: LayoutId;
-  /** One char per key position: D = digit, L = letter. */
+  /** One char per key position: D = digit, L = letter (the groups joined). */
   shape: string;
+  /**
+   * The shape of each group of the key, in order (the pattern's capture groups): `["DD", "L", "DDDDD"]`
+   * is province, series, number. Readers that build plates position by position (inference's OCR
+   * decoder) take their templates from here.
+   */
+  groups: readonly string[];
   /** Rows when nothing else tells: motorbikes are two-row, cars one-row. */
   defaultRows: 1 | 2;
   pattern: RegExp;
 }
 
+const layout = (id: LayoutId, groups: readonly string[], defaultRows: 1 | 2, pattern: RegExp): PlateLayout => ({ id, shape: groups.join(""), groups, defaultRows, pattern });
+
 export const LAYOUTS: readonly PlateLayout[] = [
-  { id: "car-5", shape: "DDLDDDDD", defaultRows: 1, pattern: /^(\d\d)([A-Z])(\d{5})$/ },
-  { id: "motorbike-5", shape: "DDLDDDDDD", defaultRows: 2, pattern: /^(\d\d)([A-Z]\d)(\d{5})$/ },
-  { id: "two-letter-5", shape: "DDLLDDDDD", defaultRows: 1, pattern: /^(\d\d)([A-Z]{2})(\d{5})$/ },
-  { id: "car-4", shape: "DDLDDDD", defaultRows: 1, pattern: /^(\d\d)([A-Z])(\d{4})$/ },
-  { id: "motorbike-4", shape: "DDLDDDDD", defaultRows: 2, pattern: /^(\d\d)([A-Z]\d)(\d{4})$/ },
-  { id: "two-letter-4", shape: "DDLLDDDD", defaultRows: 1, pattern: /^(\d\d)([A-Z]{2})(\d{4})$/ },
-  { id: "electric-5", shape: "DDLLDDDDDD", defaultRows: 2, pattern: /^(\d\d)([A-Z]{2}\d)(\d{5})$/ },
-  { id: "diplomatic-old", shape: "DDDDDLLDD", defaultRows: 1, pattern: /^(\d\d)(\d{3})([A-Z]{2})(\d{2})$/ },
-  { id: "military", shape: "LLDDDD", defaultRows: 1, pattern: /^([A-Z]{2})(\d{4})$/ },
-  { id: "temporary", shape: "LDDDDDDD", defaultRows: 1, pattern: /^(T)(\d\d)(\d{5})$/ },
+  layout("car-5", ["DD", "L", "DDDDD"], 1, /^(\d\d)([A-Z])(\d{5})$/),
+  layout("motorbike-5", ["DD", "LD", "DDDDD"], 2, /^(\d\d)([A-Z]\d)(\d{5})$/),
+  layout("two-letter-5", ["DD", "LL", "DDDDD"], 1, /^(\d\d)([A-Z]{2})(\d{5})$/),
+  layout("car-4", ["DD", "L", "DDDD"], 1, /^(\d\d)([A-Z])(\d{4})$/),
+  layout("motorbike-4", ["DD", "LD", "DDDD"], 2, /^(\d\d)([A-Z]\d)(\d{4})$/),
+  layout("two-letter-4", ["DD", "LL", "DDDD"], 1, /^(\d\d)([A-Z]{2})(\d{4})$/),
+  layout("electric-5", ["DD", "LLD", "DDDDD"], 2, /^(\d\d)([A-Z]{2}\d)(\d{5})$/),
+  layout("diplomatic-old", ["DD", "DDD", "LL", "DD"], 1, /^(\d\d)(\d{3})([A-Z]{2})(\d{2})$/),
+  layout("military", ["LL", "DDDD"], 1, /^([A-Z]{2})(\d{4})$/),
+  layout("temporary", ["L", "DD", "DDDDD"], 1, /^(T)(\d\d)(\d{5})$/),
 ];
 
 export interface SeriesInfo {

@@ -53,13 +53,14 @@ function isPossible(event: Pick<FireEvent, "kind" | "possible">): boolean {
 }
 
 /** The fire/smoke fields of a new alert raised for `event`. */
-export function fireAlertFields(event: FireEvent): Pick<Alert, "severity"> & Partial<Pick<Alert, "possible" | "boxes" | "snapshot">> {
+export function fireAlertFields(event: FireEvent): Pick<Alert, "severity"> & Partial<Pick<Alert, "possible" | "boxes" | "snapshot" | "snapshotSha256">> {
   const possible = isPossible(event);
   return {
     severity: severityFor({ type: event.kind, confidence: event.confidence, possible }),
     ...(possible ? { possible: true } : {}),
     ...(event.boxes.length ? { boxes: event.boxes } : {}),
     ...(event.snapshot ? { snapshot: event.snapshot } : {}),
+    ...(event.snapshot && event.snapshotSha256 ? { snapshotSha256: event.snapshotSha256 } : {}),
   };
 }
 
@@ -77,9 +78,8 @@ export function confirmsPossible(alert: Pick<Alert, "possible">, event: Pick<Fir
 export function applyFireRevision(alert: Alert, event: FireEvent): Alert {
   const fields = fireAlertFields(event);
   return {
-    ...alert,
+    ...showPicture(alert, fields),
     ...(fields.boxes ? { boxes: fields.boxes } : {}),
-    ...(fields.snapshot ? { snapshot: fields.snapshot } : {}),
     severity: maxSeverity(alert.severity, fields.severity),
     ...(confirmsPossible(alert, event) ? { possible: false } : {}),
   };
@@ -139,6 +139,27 @@ export interface Occurrence {
   eventId?: string;
   snapshot?: string;
   crop?: string;
+  snapshotSha256?: string;
+  cropSha256?: string;
+}
+
+/**
+ * The alert showing this picture as its newest, each path with its own hash or none: the previous
+ * picture's hash left beside a new path would make the new file look tampered with.
+ */
+export function showPicture(alert: Alert, src: Pick<Alert, "snapshot" | "crop" | "snapshotSha256" | "cropSha256">): Alert {
+  const next = { ...alert };
+  if (src.snapshot) {
+    next.snapshot = src.snapshot;
+    if (src.snapshotSha256) next.snapshotSha256 = src.snapshotSha256;
+    else delete next.snapshotSha256;
+  }
+  if (src.crop) {
+    next.crop = src.crop;
+    if (src.cropSha256) next.cropSha256 = src.cropSha256;
+    else delete next.cropSha256;
+  }
+  return next;
 }
 
 /**
@@ -176,8 +197,14 @@ export function initialRecord(alert: Alert, raisedAtIso: string): Alert {
   };
 }
 
-function pickEvidence(src: { eventId?: string | undefined; snapshot?: string | undefined; crop?: string | undefined }): Omit<AlertEvidence, "at"> {
-  return { ...(src.eventId ? { eventId: src.eventId } : {}), ...(src.snapshot ? { snapshot: src.snapshot } : {}), ...(src.crop ? { crop: src.crop } : {}) };
+function pickEvidence(src: { eventId?: string | undefined; snapshot?: string | undefined; crop?: string | undefined; snapshotSha256?: string | undefined; cropSha256?: string | undefined }): Omit<AlertEvidence, "at"> {
+  return {
+    ...(src.eventId ? { eventId: src.eventId } : {}),
+    ...(src.snapshot ? { snapshot: src.snapshot } : {}),
+    ...(src.crop ? { crop: src.crop } : {}),
+    ...(src.snapshot && src.snapshotSha256 ? { snapshotSha256: src.snapshotSha256 } : {}),
+    ...(src.crop && src.cropSha256 ? { cropSha256: src.cropSha256 } : {}),
+  };
 }
 
 /**
@@ -203,11 +230,9 @@ export function recordOccurrence(alert: Alert, occ: Occurrence): { alert: Alert;
   return {
     entry,
     alert: {
-      ...alert,
+      ...(newest ? showPicture(alert, occ) : alert),
       occurrences,
       lastSeenAt: newest ? occ.at : last,
-      ...(newest && occ.snapshot ? { snapshot: occ.snapshot } : {}),
-      ...(newest && occ.crop ? { crop: occ.crop } : {}),
       ...(evidence.length ? { evidence } : {}),
       history: appendHistory(alert.history ?? [], entry),
     },
@@ -233,4 +258,56 @@ const TRANSITIONS: Record<AlertState, readonly AlertState[]> = {
 /** new → acknowledged → resolved (a supervisor may resolve a new alert directly); never backwards. */
 export function canTransition(from: AlertState, to: AlertState): boolean {
   return TRANSITIONS[from].includes(to);
+}
+
+/** How long an alert of each severity may stay unacknowledged before it goes up to the supervisors; absent: never. */
+export type EscalationTimes = Partial<Record<AlertSeverity, number>>;
+/** The issue's defaults: a critical alert after a minute, a high one after five. */
+export const DEFAULT_ESCALATION_MS: EscalationTimes = { critical: 60_000, high: 300_000 };
+
+/**
+ * When an alert nobody has acknowledged goes up to the supervisors (epoch ms), or null: it was
+ * acknowledged, resolved or already escalated, its severity has no time, or it is a system alert
+ * (administrators' own, never forwarded). Counted from when it was raised, at its current severity:
+ * a possible smoke confirmed as fire ten minutes on is overdue at once.
+ */
+export function escalationDeadline(alert: Pick<Alert, "state" | "type" | "severity" | "escalatedAt" | "raisedAt" | "ts">, times: EscalationTimes): number | null {
+  if (alert.state !== "new" || alert.escalatedAt || alert.type === "system") return null;
+  const after = times[alert.severity];
+  if (after === undefined || after <= 0) return null;
+  return Date.parse(alert.raisedAt ?? alert.ts) + after;
+}
+
+/** The escalation recorded on the alert: when, to which unit's supervisors (none: all), a history line; the severity stays. */
+export function recordEscalation(alert: Alert, atIso: string, unitId?: string): { alert: Alert; entry: AlertHistoryEntry } {
+  const entry: AlertHistoryEntry = { state: alert.state, at: atIso, by: "system", note: null, kind: "escalation", ...(unitId ? { unitId } : {}) };
+  return {
+    entry,
+    alert: { ...alert, escalatedAt: atIso, ...(unitId ? { escalatedToUnitId: unitId } : {}), updatedAt: atIso, history: appendHistory(alert.history ?? [], entry) },
+  };
+}
+
+/** Given to a user or a unit (the other is cleared), with a history line naming who gave it. */
+export function recordAssignment(alert: Alert, to: { userId?: string; unitId?: string }, by: string, atIso: string): { alert: Alert; entry: AlertHistoryEntry } {
+  const entry: AlertHistoryEntry = {
+    state: alert.state,
+    at: atIso,
+    by,
+    note: null,
+    kind: "assignment",
+    ...(to.userId ? { assignedTo: to.userId } : {}),
+    ...(to.unitId ? { unitId: to.unitId } : {}),
+  };
+  return {
+    entry,
+    alert: { ...alert, assignedTo: to.userId ?? null, assignedUnitId: to.unitId ?? null, updatedAt: atIso, updatedBy: by, history: appendHistory(alert.history ?? [], entry) },
+  };
+}
+
+/** Who took an acknowledged alert and when (alerts acknowledged before these fields existed: their last change). */
+export function takenBy(alert: Alert): { acknowledgedBy: string; acknowledgedAt: string } | null {
+  if (alert.state !== "acknowledged") return null;
+  const by = alert.acknowledgedBy ?? alert.updatedBy;
+  const at = alert.acknowledgedAt ?? alert.updatedAt;
+  return by && at ? { acknowledgedBy: by, acknowledgedAt: at } : null;
 }

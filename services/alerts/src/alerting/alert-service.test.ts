@@ -19,6 +19,7 @@ function setUp(resolvedListener?: (a: Alert) => Promise<unknown>, opts: { stored
     history: async () => [],
     list: async () => [...stored.values()],
     listOpenSince: async (since) => [...stored.values()].filter((a) => a.state !== "resolved" || a.ts >= since),
+    markEscalated: async () => false,
   };
   const pushed: { kind: "new" | "update"; alert: Alert }[] = [];
   const resolved: Alert[] = [];

@@ -1,21 +1,27 @@
 import { randomUUID } from "node:crypto";
-import { alertSchema, SYSTEM_ALERT_CAMERA_ID, type Alert, type AlertSeverity, type AlertHistoryEntry, type AlertResolveReason, type AlertState, type AlertType, type FireEvent, type PlateEvent } from "@vigil/contracts";
+import { alertSchema, SYSTEM_ALERT_CAMERA_ID, type Alert, type AlertSeverity, type AlertHistoryEntry, type AlertResolveReason, type AlertState, type AlertTakenDetails, type AlertType, type FireEvent, type PlateEvent, type WebhookEvent } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { AlertsRepository } from "../storage/alerts-repository.js";
 import type { AlertsMetrics } from "../metrics.js";
 import type { WatchlistMatch } from "../watchlist/watchlist-matcher.js";
 import {
   applyFireRevision,
+  appendHistory,
   canTransition,
   conditionKey,
   createOpenAlertIndex,
+  escalationDeadline,
   eventKey,
   fireAlertFields,
   initialRecord,
   maxSeverity,
+  recordAssignment,
+  recordEscalation,
   recordOccurrence,
   recordTransition,
   severityFor,
+  takenBy,
+  type EscalationTimes,
   type Occurrence,
 } from "./alert-rules.js";
 
@@ -30,10 +36,31 @@ export interface ResolvedAlertListener {
   alertResolved(alert: Alert): Promise<unknown>;
 }
 
+/**
+ * Told what happened to an alert, once per happening and only on the instance where it happened
+ * (outbound webhooks): raised, escalated, assigned, acknowledged, resolved — not each occurrence.
+ */
+export interface AlertEventListener {
+  alertEvent(event: WebhookEvent, alert: Alert): void;
+}
+
+/** Escalation of alerts nobody acknowledged in time. */
+export interface EscalationOptions {
+  /** Per severity; absent severities never escalate. */
+  afterMs: EscalationTimes;
+  /**
+   * Whose supervisors it goes to: the unit above the alert's (units plug in here); `{}`: every
+   * supervisor. A failure counts as `{}` — the escalation must not be lost to a lookup.
+   */
+  target?: (alert: Alert) => { unitId?: string } | Promise<{ unitId?: string }>;
+}
+
 export class AlertTransitionError extends Error {
   constructor(
     message: string,
-    public readonly code: "not_found" | "invalid_transition",
+    public readonly code: "not_found" | "invalid_transition" | "already_acknowledged",
+    /** already_acknowledged: who took it first and when. */
+    public readonly details?: AlertTakenDetails,
   ) {
     super(message);
   }
@@ -70,6 +97,11 @@ export function createAlertService(deps: {
   logger: Logger;
   metrics: AlertsMetrics;
   resolved?: ResolvedAlertListener;
+  /** Raised, escalated, assigned, acknowledged, resolved (webhooks). */
+  events?: AlertEventListener;
+  escalation?: EscalationOptions;
+  /** How long a failed escalation (database down, alert not stored yet) waits before it is tried again. */
+  escalationRetryMs?: number;
   now?: () => number;
 }) {
   const { alerts, notifier, logger, metrics } = deps;
@@ -83,6 +115,18 @@ export function createAlertService(deps: {
   let writing: PendingSave | null = null;
   let closed = false;
   let backoff = 250;
+  /** Alert id → its escalation timer (only new alerts with a deadline have one). */
+  const escalationTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const escalationRetryMs = deps.escalationRetryMs ?? 2_000;
+  /** close() began: no new timers. */
+  let stopping = false;
+  const tell = (event: WebhookEvent, alert: Alert) => {
+    try {
+      deps.events?.alertEvent(event, alert);
+    } catch (err) {
+      logger.warn({ err, alertId: alert.id, event }, "an alert event listener failed");
+    }
+  };
 
   /** How long a condition stays "the same" after it was last seen: fire/smoke for the cooldown, the rest while open. */
   const windowFor = (type: AlertType) => (type === "fire" || type === "smoke" ? deps.cooldownMs : Number.POSITIVE_INFINITY);
@@ -152,7 +196,71 @@ export function createAlertService(deps: {
     remember(alert);
     metrics.alertsRaised.inc({ type: alert.type });
     notifier.alertNew(alert);
+    tell("alert.new", alert);
+    scheduleEscalation(alert);
     return { alert, stored: save(alert, alert.history![0]!) };
+  }
+
+  /** (Re)arms the alert's escalation timer from its deadline; none when it has none. */
+  function scheduleEscalation(alert: Alert, delayMs?: number): void {
+    clearTimeout(escalationTimers.get(alert.id));
+    escalationTimers.delete(alert.id);
+    if (!deps.escalation || closed || stopping) return;
+    const deadline = escalationDeadline(alert, deps.escalation.afterMs);
+    if (deadline === null) return;
+    const wait = delayMs ?? Math.max(0, deadline - now());
+    const timer = setTimeout(() => void escalate(alert.id).catch((err: unknown) => logger.warn({ err, alertId: alert.id }, "escalating an alert failed")), Math.min(wait, 2 ** 31 - 1));
+    timer.unref?.();
+    escalationTimers.set(alert.id, timer);
+  }
+
+  /**
+   * The deadline passed with nobody acknowledging: mark it escalated in the database first — only the
+   * first instance gets the row (`escalated_at IS NULL`), so two alert instances sharing the database
+   * escalate, push and forward it once — then push the change. The database being down or the alert
+   * not being stored yet means trying again shortly; an escalation is never dropped or doubled.
+   */
+  async function escalate(id: string): Promise<void> {
+    escalationTimers.delete(id);
+    const escalation = deps.escalation;
+    if (closed || stopping || !escalation) return;
+    const current = latest(id, await load(id));
+    if (!current) return;
+    const deadline = escalationDeadline(current, escalation.afterMs);
+    if (deadline === null) return;
+    if (deadline > now()) return scheduleEscalation(current);
+    // Not in the database yet (the save loop is behind): the guarded UPDATE would find no row.
+    if (pending.has(id)) return scheduleEscalation(current, escalationRetryMs);
+    const target: { unitId?: string } = await Promise.resolve(escalation.target?.(current) ?? {}).catch((err: unknown) => {
+      logger.warn({ err, alertId: id }, "finding the escalation target failed; escalating to every supervisor");
+      return {};
+    });
+    const base = recent.get(id) ?? current;
+    if (base.state !== "new" || base.escalatedAt) return;
+    const { alert: escalated, entry } = recordEscalation(base, iso(now()), target.unitId);
+    let won: boolean;
+    try {
+      won = await alerts.markEscalated(escalated, entry);
+    } catch (err) {
+      metrics.storageErrors.inc();
+      logger.warn({ err, alertId: id }, "marking an alert escalated failed; trying again");
+      return scheduleEscalation(base, escalationRetryMs);
+    }
+    if (!won) {
+      // Escalated or acknowledged by another instance, or not stored after all: take the stored copy.
+      const stored = await alerts.get(id).catch(() => null);
+      if (!stored) return scheduleEscalation(recent.get(id) ?? base, escalationRetryMs);
+      // Nothing of ours waits to be saved (checked above, and changes since are queued): the row is the truth.
+      if (!pending.has(id)) remember(stored);
+      return;
+    }
+    // Changes made while the UPDATE ran (an occurrence) are kept: the escalation goes on the latest copy.
+    const mine = recent.get(id) ?? base;
+    const next: Alert = { ...mine, escalatedAt: escalated.escalatedAt!, ...(target.unitId ? { escalatedToUnitId: target.unitId } : {}), updatedAt: entry.at, history: appendHistory(mine.history ?? [], entry) };
+    remember(next);
+    logger.info({ alertId: id, type: next.type, severity: next.severity, unitId: target.unitId }, "alert escalated: nobody acknowledged it in time");
+    notifier.alertUpdate(next);
+    tell("alert.escalated", next);
   }
 
   async function load(id: string): Promise<Alert | null> {
@@ -193,20 +301,38 @@ export function createAlertService(deps: {
     remember(next);
     metrics.alertsSuppressed.inc({ type: next.type });
     notifier.alertUpdate(next);
+    // The severity may have risen (a possible smoke confirmed): the deadline with it.
+    if (next.severity !== current.severity) scheduleEscalation(next);
     await save(next, entry);
     return next;
   }
 
   async function transition(id: string, to: AlertState, by: string, note?: string, extra: Partial<Alert> = {}): Promise<Alert> {
-    const current = latest(id, await load(id));
+    let current = latest(id, await load(id));
     if (!current) throw new AlertTransitionError(`alert ${id} not found`, "not_found");
+    if (to === "acknowledged" && current.state === "new" && !pending.has(id)) {
+      // Another alert instance may have taken it: its row says so (this copy has nothing unsaved to lose).
+      // Briefly: with the database down the acknowledgement goes ahead on this copy (kept and pushed as before).
+      const stored = await Promise.race([alerts.get(id).catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 1_000).unref?.())]);
+      const mine = recent.get(id) ?? current;
+      current = stored && takenBy(stored) && mine.state === "new" && !pending.has(id) ? stored : mine;
+      if (current === stored) remember(stored);
+    }
+    const taken = to === "acknowledged" ? takenBy(current) : null;
+    if (taken) {
+      // Said who has it, so a second operator does not think they took it too.
+      throw new AlertTransitionError(`alert ${id} is already being handled by ${taken.acknowledgedBy} (acknowledged at ${taken.acknowledgedAt})`, "already_acknowledged", taken);
+    }
     if (!canTransition(current.state, to)) throw new AlertTransitionError(`alert ${id} is ${current.state}; it cannot become ${to}`, "invalid_transition");
     const at = iso(now());
     const entry: AlertHistoryEntry = { state: to, at, by, note: note ?? null, ...(extra.resolveReason ? { reason: extra.resolveReason } : {}) };
-    const next = recordTransition({ ...current, ...extra, state: to, updatedAt: at, updatedBy: by, ...(note ? { note } : {}) }, entry);
+    const took = to === "acknowledged" ? { acknowledgedBy: by, acknowledgedAt: at } : {};
+    const next = recordTransition({ ...current, ...extra, ...took, state: to, updatedAt: at, updatedBy: by, ...(note ? { note } : {}) }, entry);
     remember(next);
+    scheduleEscalation(next); // no longer new: the timer goes
     if (to === "resolved") index.resolved(id);
     notifier.alertUpdate(next);
+    tell(to === "resolved" ? "alert.resolved" : "alert.acknowledged", next);
     const stored = save(next, entry);
     // The caller waits for the write briefly; if the database is down the change is still kept and pushed.
     await Promise.race([stored, new Promise((r) => setTimeout(r, 2_000).unref())]);
@@ -218,7 +344,7 @@ export function createAlertService(deps: {
   }
 
   function fireOccurrence(event: FireEvent): Occurrence {
-    return { at: event.ts, cameraId: event.cameraId, eventId: event.id, ...(event.snapshot ? { snapshot: event.snapshot } : {}) };
+    return { at: event.ts, cameraId: event.cameraId, eventId: event.id, ...(event.snapshot ? { snapshot: event.snapshot } : {}), ...(event.snapshot && event.snapshotSha256 ? { snapshotSha256: event.snapshotSha256 } : {}) };
   }
 
   return {
@@ -234,6 +360,8 @@ export function createAlertService(deps: {
         const eventIds = new Set([a.eventId, ...(a.history ?? []).map((h) => h.eventId), ...(a.evidence ?? []).map((e) => e.eventId)]);
         for (const eventId of eventIds) if (eventId) linkEvent(eventKey(a.type, eventId, a.watchlistId), a.id);
         if (a.state !== "resolved") index.seen(conditionKey(a), a.id, Date.parse(a.lastSeenAt ?? a.ts), windowFor(a.type));
+        // Escalation deadlines survive a restart: overdue ones fire at once (the database guard keeps them single).
+        scheduleEscalation(a);
       }
     },
 
@@ -261,12 +389,14 @@ export function createAlertService(deps: {
           reason: m.entry.reason,
           ...(event.snapshot ? { snapshot: event.snapshot } : {}),
           ...(event.crop ? { crop: event.crop } : {}),
+          ...(event.snapshot && event.snapshotSha256 ? { snapshotSha256: event.snapshotSha256 } : {}),
+          ...(event.crop && event.cropSha256 ? { cropSha256: event.cropSha256 } : {}),
         };
         const covering = index.covering(conditionKey(draft), now());
         if (covering) {
           // Known at once, so a redelivery arriving before the update is saved is still skipped.
           linkEvent(key, covering);
-          const occ: Occurrence = { at: event.ts, cameraId: event.cameraId, eventId: event.id, ...(event.snapshot ? { snapshot: event.snapshot } : {}), ...(event.crop ? { crop: event.crop } : {}) };
+          const occ: Occurrence = { at: event.ts, cameraId: event.cameraId, eventId: event.id, ...(draft.snapshot ? { snapshot: draft.snapshot } : {}), ...(draft.crop ? { crop: draft.crop } : {}), ...(draft.snapshotSha256 ? { snapshotSha256: draft.snapshotSha256 } : {}), ...(draft.cropSha256 ? { cropSha256: draft.cropSha256 } : {}) };
           // An exact read of a vehicle first seen as a look-alike makes the alert exact (and as severe).
           const merge = (a: Alert): Alert => ({ ...a, severity: maxSeverity(a.severity, severity), ...(m.kind === "exact" ? { matchKind: "exact" as const } : {}) });
           stores.push(seenAgain(covering, draft, occ, { key }, merge));
@@ -345,6 +475,22 @@ export function createAlertService(deps: {
     },
 
     acknowledge: (id: string, by: string, note?: string) => transition(id, "acknowledged", by, note),
+
+    /** Gives an open alert to a user (username) or a unit; the history says who gave it to whom. */
+    async assign(id: string, by: string, to: { userId?: string; unitId?: string }): Promise<Alert> {
+      const current = latest(id, await load(id));
+      if (!current) throw new AlertTransitionError(`alert ${id} not found`, "not_found");
+      if (current.state === "resolved") throw new AlertTransitionError(`alert ${id} is resolved; it cannot be assigned`, "invalid_transition");
+      const { alert: next, entry } = recordAssignment(current, to, by, iso(now()));
+      remember(next);
+      notifier.alertUpdate(next);
+      tell("alert.assigned", next);
+      const stored = save(next, entry);
+      await Promise.race([stored, new Promise((r) => setTimeout(r, 2_000).unref())]);
+      return next;
+    },
+    /** Alerts waiting for their escalation deadline (tests, metrics). */
+    escalationsPending: () => escalationTimers.size,
     /** Resolves with the supervisor's reason; the listener (fire feedback) never fails the resolve. */
     async resolve(id: string, by: string, note: string, reason: AlertResolveReason = "other"): Promise<Alert> {
       const alert = await transition(id, "resolved", by, note, { resolveReason: reason });
@@ -354,6 +500,9 @@ export function createAlertService(deps: {
     pendingSaves: () => pending.size,
     prune: () => index.prune(now()),
     async close(timeoutMs = 3_000): Promise<void> {
+      stopping = true;
+      for (const t of escalationTimers.values()) clearTimeout(t);
+      escalationTimers.clear();
       await Promise.race([flushing ?? Promise.resolve(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
       closed = true;
     },

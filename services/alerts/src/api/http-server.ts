@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import Fastify, { LogController } from "fastify";
 import fastifyCookie from "@fastify/cookie";
@@ -17,13 +16,20 @@ import { cameraRoutes } from "./routes/camera-routes.js";
 import { plateRoutes } from "./routes/plate-routes.js";
 import { watchlistRoutes } from "./routes/watchlist-routes.js";
 import { alertRoutes } from "./routes/alert-routes.js";
+import { unitRoutes } from "./routes/unit-routes.js";
 import { adminRoutes } from "./routes/admin-routes.js";
+import { integrityRoutes } from "./routes/integrity-routes.js";
+import { webhookRoutes } from "../webhooks/webhook-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { internalRoutes } from "./routes/internal-routes.js";
+import { tileRoutes } from "./routes/tile-routes.js";
+import { serveConsole } from "./console-site.js";
 
 /** The alert service's HTTP API, OpenAPI docs, evidence media and the console's static files. */
 export async function buildHttpServer(deps: RouteDeps, logger: Logger) {
-  const app = Fastify({ loggerInstance: logger.child({ module: "http" }), bodyLimit: 1024 * 1024, trustProxy: false, logController: new LogController({ disableRequestLogging: true }) }).withTypeProvider<ZodTypeProvider>();
+  // A hop count is valid too; the cast only gets past Fastify's overloads, which reject the union.
+  const trustProxy = (deps.trustProxy ?? false) as boolean | string[];
+  const app = Fastify({ loggerInstance: logger.child({ module: "http" }), bodyLimit: 1024 * 1024, trustProxy, logController: new LogController({ disableRequestLogging: true }) }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest("session", null);
@@ -63,7 +69,7 @@ export async function buildHttpServer(deps: RouteDeps, logger: Logger) {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", "data:", "blob:", "https://*.tile.openstreetmap.org"],
+        imgSrc: ["'self'", "data:", "blob:", "https://*.tile.openstreetmap.org", ...tileServerOrigin(deps.mapTiles)],
         connectSrc: ["'self'", "ws:", "wss:"],
         workerSrc: ["'self'", "blob:"],
         objectSrc: ["'none'"],
@@ -94,22 +100,22 @@ export async function buildHttpServer(deps: RouteDeps, logger: Logger) {
   await app.register(plateRoutes(deps));
   await app.register(watchlistRoutes(deps));
   await app.register(alertRoutes(deps));
+  await app.register(unitRoutes(deps));
   await app.register(adminRoutes(deps));
+  await app.register(integrityRoutes(deps));
+  if (deps.webhooks) await app.register(webhookRoutes(deps, deps.webhooks));
+  await app.register(tileRoutes({ auth: deps.auth, mapTiles: deps.mapTiles ?? { kind: "none" } }));
   if (deps.ingestApiToken) await app.register(internalRoutes({ cameras: deps.cameras, token: deps.ingestApiToken }));
 
-  const consoleDir = deps.consoleDir ? resolve(deps.consoleDir) : null;
-  if (consoleDir && existsSync(resolve(consoleDir, "index.html"))) {
-    await app.register(fastifyStatic, { root: consoleDir, prefix: "/", decorateReply: false, wildcard: false, index: ["index.html"] });
-  }
-  // SPA fallback: unknown non-API GETs get the console's index.html; everything else a JSON 404.
-  app.setNotFoundHandler((req, reply) => {
-    const url = req.url.split("?")[0] ?? "";
-    const isApi = url.startsWith("/api/") || url.startsWith("/media/") || url.startsWith("/socket.io/");
-    if (req.method === "GET" && !isApi && consoleDir && existsSync(resolve(consoleDir, "index.html"))) {
-      return reply.type("text/html").sendFile("index.html", consoleDir);
-    }
-    return reply.code(404).send({ error: "not_found", message: `no route ${req.method} ${url}` });
-  });
+  // The console's files, its SPA fallback, the "not built" hint and the JSON 404 for the rest.
+  await serveConsole(app, deps.consoleDir);
   return app;
 }
 export type AlertsHttpServer = Awaited<ReturnType<typeof buildHttpServer>>;
+
+/** MAP_TILES_URL's origin, for the CSP's img-src (`{s}` subdomains become a wildcard). */
+function tileServerOrigin(tiles: RouteDeps["mapTiles"]): string[] {
+  if (tiles?.kind !== "url") return [];
+  const m = /^(https?:\/\/[^/]+)/.exec(tiles.url);
+  return m?.[1] ? [m[1].replace(/\{[a-z]\}/g, "*")] : [];
+}

@@ -41,4 +41,10 @@ describe("account changes: no self-lockout, never without an admin", () => {
     expect(changeEndsSessions(operator, { role: "supervisor" })).toBe(false);
     expect(changeEndsSessions(operator, { disabled: false })).toBe(false);
   });
+
+  it("ends sessions when the user moves to another unit (their sockets hold the old unit's rooms), not when it stays", () => {
+    const inDistrict = { ...operator, unitId: "huyen-a" };
+    expect(changeEndsSessions(inDistrict, { unitId: "huyen-b" })).toBe(true);
+    expect(changeEndsSessions(inDistrict, { unitId: "huyen-a" })).toBe(false);
+  });
 });

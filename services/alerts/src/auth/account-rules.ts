@@ -5,12 +5,15 @@ export interface AccountChange {
   disabled?: boolean;
   /** A password reset (only whether there is one matters here). */
   passwordReset?: boolean;
+  /** Another police unit (a different scope). */
+  unitId?: string;
 }
 
 export interface AccountState {
   username: string;
   role: UserRole;
   disabled: boolean;
+  unitId?: string;
 }
 
 export type AccountRefusal = { code: "own_account" | "last_admin"; message: string };
@@ -38,7 +41,15 @@ export function accountChangeRefusal(actor: string, target: AccountState, change
   return null;
 }
 
-/** Whether the change must end the user's sessions: disabled, new password, or fewer rights (their open sockets hold the old role's rooms). */
+/**
+ * Whether the change must end the user's sessions: disabled, new password, fewer rights or another unit
+ * (their open sockets hold the old role's and the old unit's rooms).
+ */
 export function changeEndsSessions(target: AccountState, change: AccountChange): boolean {
-  return change.disabled === true || change.passwordReset === true || (change.role !== undefined && !roleAtLeast(change.role, target.role));
+  return (
+    change.disabled === true ||
+    change.passwordReset === true ||
+    (change.role !== undefined && !roleAtLeast(change.role, target.role)) ||
+    (change.unitId !== undefined && change.unitId !== target.unitId)
+  );
 }

@@ -41,7 +41,7 @@ export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: 
   /** The live session behind a token hash (the socket server keeps hashes, not tokens), or null. */
   const authenticateHash = async (tokenHash: string): Promise<Session | null> => {
     const s = await users.findSession(tokenHash, deps.sessionIdleMs);
-    return s ? { user: { username: s.username, role: s.role }, csrfToken: s.csrfToken, expiresAt: s.expiresAt, tokenHash } : null;
+    return s ? { user: { username: s.username, role: s.role, unitId: s.unitId }, csrfToken: s.csrfToken, expiresAt: s.expiresAt, tokenHash } : null;
   };
   return {
     onSessionEnded(listener: (tokenHash: string) => void): void {
@@ -74,7 +74,7 @@ export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: 
       await users.createSession(tokenHash, user.username, csrfToken, expiresAt);
       await users.recordLogin(user.username);
       logger.info({ username: user.username }, "user logged in");
-      return { token, session: { user: { username: user.username, role: user.role }, csrfToken, expiresAt: expiresAt.toISOString(), tokenHash } };
+      return { token, session: { user: { username: user.username, role: user.role, ...(user.unitId ? { unitId: user.unitId } : {}) }, csrfToken, expiresAt: expiresAt.toISOString(), tokenHash } };
     },
     async authenticate(token: string): Promise<Session | null> {
       if (!token || token.length > 200) return null;
@@ -90,10 +90,10 @@ export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: 
       await users.deleteSession(tokenHash);
       sessionsEnded([tokenHash]);
     },
-    async createUser(username: string, password: string, role: UserRole, by: string): Promise<CreateUserResult> {
+    async createUser(username: string, password: string, role: UserRole, by: string, unitId?: string): Promise<CreateUserResult> {
       const weak = weakPassword(password, username);
       if (weak) return weak;
-      if (!(await users.create(username, await hashPassword(password), role, by))) {
+      if (!(await users.create(username, await hashPassword(password), role, by, unitId))) {
         const existing = await users.find(username);
         const same = existing && existing.username !== username ? ` as "${existing.username}" (usernames ignore letter case)` : "";
         return { ok: false, status: 409, error: "user_exists", message: `user "${username}" already exists${same}` };
@@ -114,7 +114,12 @@ export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: 
       }
       // Hashed before the transaction: scrypt takes tens of milliseconds, rows stay locked for less.
       const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
-      const change: AccountChange = { ...(patch.role ? { role: patch.role } : {}), ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}), passwordReset: passwordHash !== undefined };
+      const change: AccountChange = {
+        ...(patch.role ? { role: patch.role } : {}),
+        ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
+        passwordReset: passwordHash !== undefined,
+        ...(patch.unitId ? { unitId: patch.unitId } : {}),
+      };
       const result = await users.inTransaction(async (tx): Promise<UpdateUserResult & { ended?: string[] }> => {
         // Admins first, then the target, always in that order: two concurrent changes cannot deadlock.
         const admins = await tx.lockActiveAdmins();
@@ -122,7 +127,7 @@ export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: 
         if (!target) return notFound(username);
         const refusal = accountChangeRefusal(actor.username, target, change, admins);
         if (refusal) return { ok: false, status: 409, error: refusal.code, message: refusal.message };
-        await tx.update(target.username, { ...(change.role ? { role: change.role } : {}), ...(change.disabled !== undefined ? { disabled: change.disabled } : {}), ...(passwordHash ? { passwordHash } : {}) });
+        await tx.update(target.username, { ...(change.role ? { role: change.role } : {}), ...(change.disabled !== undefined ? { disabled: change.disabled } : {}), ...(passwordHash ? { passwordHash } : {}), ...(change.unitId ? { unitId: change.unitId } : {}) });
         const own = actor.username === target.username;
         const ended = changeEndsSessions(target, change) ? await tx.deleteSessionsOf(target.username, own ? actor.tokenHash : undefined) : [];
         const after = await tx.find(target.username);
@@ -131,6 +136,7 @@ export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: 
           ...(change.role && change.role !== target.role ? { role: { from: target.role, to: change.role } } : {}),
           ...(change.disabled !== undefined && change.disabled !== target.disabled ? { disabled: change.disabled } : {}),
           ...(passwordHash ? { passwordReset: true } : {}),
+          ...(change.unitId && change.unitId !== target.unitId ? { unitId: { from: target.unitId, to: change.unitId } } : {}),
         };
         return { ok: true, user: withoutHash(after), sessionsRevoked: ended.length, changes, ended };
       });
@@ -152,5 +158,5 @@ export function createAuthService(deps: { users: UsersRepository; sessionTtlMs: 
 export type AuthService = ReturnType<typeof createAuthService>;
 
 function withoutHash(user: UserView & { passwordHash?: string }): UserView {
-  return { username: user.username, role: user.role, disabled: user.disabled, createdAt: user.createdAt, createdBy: user.createdBy, lastLoginAt: user.lastLoginAt };
+  return { username: user.username, role: user.role, disabled: user.disabled, createdAt: user.createdAt, createdBy: user.createdBy, lastLoginAt: user.lastLoginAt, ...(user.unitId ? { unitId: user.unitId } : {}) };
 }

@@ -11,12 +11,13 @@ const camera = (id: string) => ({ id, name: id, url: "rtsp://10.0.0.1/s", lat: 1
 function fakeRepository(initial: string[]) {
   const rows = new Map(initial.map((id) => [id, camera(id)]));
   const source = new Map<string, "file" | "api">(initial.map((id) => [id, "api"]));
-  const stats = { lists: 0 };
+  const stats = { lists: 0, sourcesRead: 0 };
   const repo = {
     list: async () => (stats.lists++, [...rows.values()]),
     get: async (id: string) => rows.get(id) ?? null,
     create: async (c: CameraConfig) => (rows.has(c.id) ? false : (rows.set(c.id, c), source.set(c.id, "api"), true)),
-    sources: async () => new Map(source),
+    sources: async () => (stats.sourcesRead++, new Map(source)),
+    sourceOf: async (id: string) => source.get(id) ?? null,
     putFromFile: async (c: CameraConfig) => void (rows.set(c.id, c), source.set(c.id, "file")),
     upsert: async (c: CameraConfig) => void rows.set(c.id, c),
     update: async (c: CameraConfig) => void rows.set(c.id, c),
@@ -75,3 +76,23 @@ describe("camera service: the cameras file wins for the cameras it declares", ()
   });
 });
 
+
+describe("camera service: editing one camera", () => {
+  it("looks up only that camera's source, and warns when it is the cameras file's", async () => {
+    const { repo, rows, stats } = fakeRepository(Array.from({ length: 50 }, (_, i) => `api-${i}`));
+    const warnings: string[] = [];
+    const logger = createLogger({ name: "t", level: "warn", destination: { write: (line: string) => void warnings.push(line) } as unknown as NodeJS.WritableStream });
+    const status = createCameraStatusTracker({ offlineAlertMs: 60_000, onOfflineTooLong: () => undefined, onBackOnline: () => undefined });
+    const service = createCameraService({ cameras: repo, status, publishConfig: async () => undefined, logger });
+    await service.seed([camera("gate")]);
+    const sourcesRead = stats.sourcesRead;
+    await service.patch("api-3", { name: "Renamed" });
+    expect(rows.get("api-3")!.name).toBe("Renamed");
+    expect(warnings).toEqual([]);
+    await service.patch("gate", { name: "Gate 2" });
+    expect(warnings.map((w) => JSON.parse(w) as { camera: string })).toMatchObject([{ camera: "gate" }]);
+    // Neither patch read every camera's source.
+    expect(stats.sourcesRead).toBe(sourcesRead);
+    status.close();
+  });
+});

@@ -1,7 +1,9 @@
-import { cameraConfigSchema, publishedCamera, redactUrl, type CameraConfig, type CameraPatch, type CameraView, type PublishedCamera } from "@vigil/contracts";
+import { cameraConfigSchema, publishedCamera, redactUrl, ROOT_UNIT_ID, type CameraConfig, type CameraPatch, type CameraView, type PublishedCamera } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { CamerasRepository } from "../storage/cameras-repository.js";
 import type { CameraStatusTracker } from "../alerting/camera-status-tracker.js";
+import type { CameraUptime } from "./camera-uptime.js";
+import { cameraUnitOf } from "../units/unit-scope.js";
 
 export class CameraConflictError extends Error {}
 
@@ -24,12 +26,16 @@ export function createCameraService(deps: {
   /** Publishes the list on the bus: already stripped of credentials here. */
   publishConfig(cameras: PublishedCamera[]): Promise<void>;
   onCamerasChanged?: (cameras: CameraConfig[]) => void | Promise<void>;
+  /** Uptime over the last 24 h from the camera state log; absent: views carry no `uptime24h`. */
+  uptime?: Pick<CameraUptime, "last24h" | "forget">;
   logger: Logger;
   now?: () => number;
 }) {
   const { cameras, status, logger } = deps;
   const now = deps.now ?? Date.now;
   let known = new Set<string>();
+  /** Each registered camera's unit, for the pushes of its reads, statuses and alerts (the socket's unit rooms). */
+  let unitById = new Map<string, string>();
   let knownAt = -Infinity;
   let loading: Promise<void> | null = null;
 
@@ -38,6 +44,7 @@ export function createCameraService(deps: {
       .list()
       .then((list) => {
         known = new Set(list.map((c) => c.id));
+        unitById = new Map(list.map((c) => [c.id, cameraUnitOf(c)]));
         knownAt = now();
       })
       .finally(() => {
@@ -56,27 +63,40 @@ export function createCameraService(deps: {
     }
   }
 
-  function view(c: CameraConfig): CameraView {
+  function view(c: CameraConfig, uptime?: Map<string, number>): CameraView {
     const s = status.get(c.id);
     const { schemaVersion: _v, ...live } = s ?? { schemaVersion: 1 };
-    return { ...c, url: redactUrl(c.url), status: s ? (live as CameraView["status"]) : null };
+    return { ...c, unitId: cameraUnitOf(c), url: redactUrl(c.url), status: s ? (live as CameraView["status"]) : null, ...(uptime ? { uptime24h: uptime.get(c.id) ?? null } : {}) };
+  }
+
+  /** A failing uptime query must not take the camera list down with it: the figure is left out then. */
+  async function uptimeOf(cameraId?: string): Promise<Map<string, number> | undefined> {
+    if (!deps.uptime) return undefined;
+    try {
+      return await deps.uptime.last24h(cameraId);
+    } catch (err) {
+      logger.warn({ err }, "reading camera uptime failed; cameras are listed without it");
+      return undefined;
+    }
   }
 
   return {
     async list(): Promise<CameraView[]> {
-      return (await cameras.list()).map(view);
+      const [list, uptime] = await Promise.all([cameras.list(), uptimeOf()]);
+      return list.map((c) => view(c, uptime));
     },
     /** The full list with credentials: for ingest only (the in-process hook, or the internal route). */
     listForIngest(): Promise<CameraConfig[]> {
       return cameras.list();
     },
     async get(id: string): Promise<CameraView | null> {
-      const c = await cameras.get(id);
-      return c ? view(c) : null;
+      const [c, uptime] = await Promise.all([cameras.get(id), uptimeOf(id)]);
+      return c ? view(c, uptime) : null;
     },
     async create(input: CameraConfig): Promise<CameraView> {
       if (!(await cameras.create(input))) throw new CameraConflictError(`camera "${input.id}" already exists`);
       known.add(input.id);
+      unitById.set(input.id, cameraUnitOf(input));
       await pushed();
       return view(input);
     },
@@ -84,10 +104,11 @@ export function createCameraService(deps: {
       const current = await cameras.get(id);
       if (!current) return null;
       const next = cameraConfigSchema.parse({ ...current, ...patch, id });
-      if ((await cameras.sources()).get(id) === "file") {
+      if ((await cameras.sourceOf(id)) === "file") {
         logger.warn({ camera: id, fields: Object.keys(patch) }, "camera from the cameras file edited through the API: the change applies now, but the file wins again on the next start");
       }
       await cameras.update(next);
+      unitById.set(id, cameraUnitOf(next));
       await pushed();
       return view(next);
     },
@@ -95,7 +116,9 @@ export function createCameraService(deps: {
       const ok = await cameras.remove(id);
       if (ok) {
         known.delete(id);
+        unitById.delete(id);
         status.forget(id);
+        deps.uptime?.forget(id);
         await pushed();
       }
       return ok;
@@ -123,6 +146,13 @@ export function createCameraService(deps: {
         await cameras.putFromFile(c);
       }
       await refreshKnown();
+    },
+    /**
+     * A registered camera's unit, from the cache (a camera moved on another instance is seen here at
+     * its next reload); an unknown camera is the root's: only those who see everything get its events.
+     */
+    unitOf(id: string): string {
+      return unitById.get(id) ?? ROOT_UNIT_ID;
     },
     /** Pushes the current list to ingest (retained topic + hook). */
     announce: pushed,

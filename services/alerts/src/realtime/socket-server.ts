@@ -9,6 +9,9 @@ import { AlertTransitionError } from "../alerting/alert-service.js";
 import type { AuditRepository } from "../storage/audit-repository.js";
 import type { AlertsMetrics } from "../metrics.js";
 import { credentialsOf } from "../api/auth-hooks.js";
+import type { AlertsRepository } from "../storage/alerts-repository.js";
+import type { UnitService } from "../units/unit-service.js";
+import { alertInScope, type UnitScope } from "../units/unit-scope.js";
 
 interface SocketData {
   session: Session;
@@ -17,6 +20,14 @@ type VigilSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<str
 
 const ackRequest = z.object({ id: z.uuid(), note: z.string().max(2000).optional() });
 const roomOf = (role: UserRole) => `role:${role}`;
+/**
+ * Pushes about a camera go to its unit's room. A socket whose scope is a subtree joins the room of
+ * every unit in it; one that sees everything joins ALL_UNITS_ROOM instead, which every such push
+ * also names (so a unit created after it connected is covered without re-joining).
+ */
+const unitRoom = (unitId: string) => `unit:${unitId}`;
+const ALL_UNITS_ROOM = "units:all";
+const scopeRooms = (scope: UnitScope): Set<string> => (scope.all ? new Set([ALL_UNITS_ROOM]) : new Set([...scope.unitIds].map(unitRoom)));
 
 /**
  * Socket.IO on the API's HTTP server. The handshake needs a session (cookie or `auth: { token }`);
@@ -29,6 +40,9 @@ export async function startSocketServer(deps: {
   audit: AuditRepository;
   metrics: AlertsMetrics;
   logger: Logger;
+  /** Each socket's scope (unit rooms), and the alert look-ups an acknowledgement's scope check needs. */
+  units: UnitService;
+  alertsRepo: Pick<AlertsRepository, "get">;
   redisUrl?: string;
   /** Redis channel prefix: instances of one deployment share it (the MQTT topic prefix). */
   redisKey?: string;
@@ -75,9 +89,23 @@ export async function startSocketServer(deps: {
     );
   });
 
+  /** Puts a socket in exactly the unit rooms of its user's current scope. */
+  const joinScope = async (socket: { rooms: Set<string>; join(room: string): unknown; leave(room: string): unknown; data: SocketData }): Promise<UnitScope> => {
+    const scope = await deps.units.scopeFor(socket.data.session.user);
+    const wanted = scopeRooms(scope);
+    for (const room of socket.rooms) if ((room.startsWith("unit:") || room === ALL_UNITS_ROOM) && !wanted.has(room)) void socket.leave(room);
+    for (const room of wanted) if (!socket.rooms.has(room)) void socket.join(room);
+    return scope;
+  };
+
   io.on("connection", (socket: VigilSocket) => {
     const { user } = socket.data.session;
     for (const r of ROLE_ORDER) if (roleAtLeast(user.role, r)) void socket.join(roomOf(r));
+    // Until its rooms are joined (a moment) a socket gets no unit-scoped pushes, never too many.
+    void joinScope(socket).catch((err: unknown) => {
+      logger.warn({ err }, "loading a socket's unit scope failed; disconnecting it");
+      socket.disconnect(true);
+    });
     deps.metrics.socketClients.inc();
     const untilExpiry = Date.parse(socket.data.session.expiresAt) - Date.now();
     const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(untilExpiry, 2 ** 31 - 1)));
@@ -96,12 +124,19 @@ export async function startSocketServer(deps: {
           respond({ ok: false, error: "session expired" });
           return void socket.disconnect(true);
         }
+        // Another unit's alert does not exist for this user (as in the REST route).
+        const stored = await deps.alertsRepo.get(parsed.data.id).catch(() => null);
+        if (stored && !(await alertInScope(deps.units, current.user.role, await deps.units.scopeFor(current.user), stored))) {
+          return respond({ ok: false, error: `no alert ${parsed.data.id}`, code: "not_found" });
+        }
         try {
           const alert = await deps.alerts.acknowledge(parsed.data.id, user.username, parsed.data.note);
           await deps.audit.write({ username: user.username, action: "alert.ack", target: parsed.data.id, details: parsed.data.note ? { note: parsed.data.note, via: "socket" } : { via: "socket" }, ip: socket.handshake.address }).catch(() => undefined);
           respond({ ok: true, alert });
         } catch (err) {
-          respond({ ok: false, error: err instanceof AlertTransitionError ? err.message : "acknowledging failed" });
+          // A taken alert says by whom and when (the console shows it instead of a generic failure).
+          if (err instanceof AlertTransitionError) return respond({ ok: false, error: err.message, code: err.code, ...(err.details ? { taken: err.details } : {}) });
+          respond({ ok: false, error: "acknowledging failed" });
         }
       })();
     });
@@ -115,15 +150,30 @@ export async function startSocketServer(deps: {
       for (const s of await io.local.fetchSockets()) {
         const current = await auth.authenticateHash(s.data.session.tokenHash).catch(() => undefined);
         if (current === null) s.disconnect(true);
+        // A unit moved on another instance reaches this socket's rooms here.
+        else await joinScope(s);
       }
     })().catch((err: unknown) => logger.warn({ err }, "socket session re-check failed"));
   }, deps.recheckMs ?? 30_000);
   recheck.unref();
+  // A unit moved, added or removed here: every socket's rooms follow at once.
+  deps.units.onChanged(() => {
+    void (async () => {
+      for (const s of await io.local.fetchSockets()) await joinScope(s);
+    })().catch((err: unknown) => logger.warn({ err }, "re-joining unit rooms failed"));
+  });
 
   return {
     io,
     emit<E extends keyof ServerToClientEvents>(event: E, minRole: UserRole, ...args: Parameters<ServerToClientEvents[E]>): void {
       io.to(roomOf(minRole)).emit(event, ...args);
+    },
+    /**
+     * A push about data of these units (a camera's unit; a watchlist entry's): to the sockets whose
+     * scope holds one of them, and to those that see everything. Each socket gets it once.
+     */
+    emitToUnits<E extends keyof ServerToClientEvents>(event: E, unitIds: readonly string[], ...args: Parameters<ServerToClientEvents[E]>): void {
+      io.to([ALL_UNITS_ROOM, ...[...new Set(unitIds)].map(unitRoom)]).emit(event, ...args);
     },
     async close(): Promise<void> {
       // Not io.close(): that would also close the HTTP server, which fastify owns and closes itself.

@@ -53,6 +53,11 @@ export function createCamerasRepository(db: Queryable, secrets: CameraSecrets, o
       const { rows } = await db.query<{ id: string; source: "file" | "api" }>("SELECT id, source FROM cameras");
       return new Map(rows.map((r) => [r.id, r.source]));
     },
+    /** Where one camera was declared; null when there is no such camera. */
+    async sourceOf(id: string): Promise<"file" | "api" | null> {
+      const { rows } = await db.query<{ source: "file" | "api" }>("SELECT source FROM cameras WHERE id = $1", [id]);
+      return rows[0]?.source ?? null;
+    },
     /** The cameras file's version of a camera: inserted or replaced, and marked as the file's. */
     async putFromFile(camera: CameraConfig): Promise<void> {
       await db.query(

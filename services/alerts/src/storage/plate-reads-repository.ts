@@ -2,6 +2,7 @@ import type { PlateEvent, PlateMatchMode, PlateRead, TrackPoint } from "@vigil/c
 import type { Database, Queryable } from "./database.js";
 import type { PartitionManager } from "./partitions.js";
 import { foldConfusables, plateSimilarity, toPlateKey } from "../watchlist/plate-keys.js";
+import { cameraInUnitsSql } from "../units/unit-scope.js";
 
 interface PlateReadRow {
   id: string;
@@ -14,9 +15,11 @@ interface PlateReadRow {
   bbox: number[];
   snapshot: string | null;
   crop: string | null;
+  snapshot_sha256: string | null;
+  crop_sha256: string | null;
 }
 
-const COLUMNS = "id, ts, camera_id, plate, display, rows, confidence, bbox, snapshot, crop";
+const COLUMNS = "id, ts, camera_id, plate, display, rows, confidence, bbox, snapshot, crop, snapshot_sha256, crop_sha256";
 
 /**
  * Row fields mapped alike for the API (`PlateRead`) and the watchlist matcher (`PlateEvent`). The two
@@ -40,6 +43,8 @@ function toPlateRead(r: PlateReadRow, score?: number): PlateRead {
     confidence: Math.round(r.confidence * 1e4) / 1e4,
     snapshot: r.snapshot,
     crop: r.crop,
+    ...(r.snapshot_sha256 ? { snapshotSha256: r.snapshot_sha256 } : {}),
+    ...(r.crop_sha256 ? { cropSha256: r.crop_sha256 } : {}),
     ...(score === undefined ? {} : { score: Math.round(score * 1000) / 1000 }),
   };
 }
@@ -64,6 +69,8 @@ export interface PlateSearch {
   limit: number;
   cursor?: { ts: string; id: string };
   fuzzyThreshold: number;
+  /** Only reads of cameras of these units (a user's scope, unit-scope.ts); absent or null: every read. */
+  units?: string[] | null;
 }
 
 /**
@@ -106,14 +113,14 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
       const { rows } = await tx.query<{ id: string }>(
         `WITH incoming AS (
            SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[],
-                                $8::real[], $9::text[], $10::int[], $11::text[], $12::text[], $13::int[])
-             AS t(id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, snapshot, crop, revision)
+                                $8::real[], $9::text[], $10::int[], $11::text[], $12::text[], $13::int[], $14::text[], $15::text[])
+             AS t(id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, snapshot, crop, revision, snapshot_sha256, crop_sha256)
          ), keys AS (
            INSERT INTO plate_keys (plate, plate_folded)
            SELECT DISTINCT plate, plate_folded FROM incoming ORDER BY plate ON CONFLICT DO NOTHING -- sorted: concurrent batches lock keys in one order
          ), superseded AS (
-           INSERT INTO plate_read_revisions (id, ts, camera_id, plate, display, rows, confidence, bbox, frames, snapshot, crop, revision, received_at)
-           SELECT p.id, p.ts, p.camera_id, p.plate, p.display, p.rows, p.confidence, p.bbox, p.frames, p.snapshot, p.crop, p.revision, p.received_at
+           INSERT INTO plate_read_revisions (id, ts, camera_id, plate, display, rows, confidence, bbox, frames, snapshot, crop, revision, received_at, snapshot_sha256, crop_sha256)
+           SELECT p.id, p.ts, p.camera_id, p.plate, p.display, p.rows, p.confidence, p.bbox, p.frames, p.snapshot, p.crop, p.revision, p.received_at, p.snapshot_sha256, p.crop_sha256
              FROM plate_reads p JOIN incoming i ON ${near}
             WHERE i.revision > 0 AND p.revision < i.revision AND p.camera_id = i.camera_id
            ON CONFLICT DO NOTHING
@@ -121,9 +128,9 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
            DELETE FROM plate_reads p USING incoming i
             WHERE i.revision > 0 AND ${near} AND p.ts <> i.ts AND p.revision < i.revision AND p.camera_id = i.camera_id RETURNING p.id
          )
-         INSERT INTO plate_reads (id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, snapshot, crop, revision)
+         INSERT INTO plate_reads (id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, snapshot, crop, revision, snapshot_sha256, crop_sha256)
          SELECT i.id, i.ts, i.camera_id, i.plate, i.plate_folded, i.display, i.rows, i.confidence, i.bbox::real[], i.frames,
-                i.snapshot, i.crop, i.revision
+                i.snapshot, i.crop, i.revision, i.snapshot_sha256, i.crop_sha256
            FROM incoming i
           WHERE i.revision = 0 OR NOT EXISTS (
                   SELECT 1 FROM plate_reads p WHERE ${near} AND p.ts <> i.ts AND (p.revision >= i.revision OR p.camera_id <> i.camera_id))
@@ -131,6 +138,7 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
            camera_id = excluded.camera_id, plate = excluded.plate, plate_folded = excluded.plate_folded,
            display = excluded.display, rows = excluded.rows, confidence = excluded.confidence, bbox = excluded.bbox,
            frames = excluded.frames, snapshot = excluded.snapshot, crop = excluded.crop, revision = excluded.revision,
+           snapshot_sha256 = excluded.snapshot_sha256, crop_sha256 = excluded.crop_sha256,
            received_at = now()
           WHERE plate_reads.revision < excluded.revision AND plate_reads.camera_id = excluded.camera_id
          RETURNING id`,
@@ -148,6 +156,8 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
           batch.map((e) => e.snapshot || null),
           batch.map((e) => e.crop || null),
           batch.map((e) => e.revision ?? 0),
+          batch.map((e) => (e.snapshot && e.snapshotSha256) || null),
+          batch.map((e) => (e.crop && e.cropSha256) || null),
         ],
       );
       return { stored: rows.length, duplicates: events.length - rows.length };
@@ -182,6 +192,7 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
       if (s.from) where.push(`ts >= ${p(s.from)}`);
       if (s.to) where.push(`ts <= ${p(s.to)}`);
       if (s.cameraId) where.push(`camera_id = ${p(s.cameraId)}`);
+      if (s.units) where.push(cameraInUnitsSql("camera_id", p(s.units)));
       if (s.cursor) where.push(`(ts, id) < (${p(s.cursor.ts)}::timestamptz, ${p(s.cursor.id)}::uuid)`);
       const fetch = match === "fuzzy" ? s.limit * 4 : s.limit + 1;
       const select = `SELECT ${COLUMNS} FROM plate_reads WHERE ${where.join(" AND ")}`;
@@ -211,15 +222,17 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
       return { items, nextCursor: more && lastSeen ? encodeCursor(lastSeen.ts, lastSeen.id) : null };
     },
 
-    async track(plate: string, from?: string, to?: string): Promise<{ plate: string; display: string | null; points: TrackPoint[] }> {
+    /** `units`: only sightings at cameras of these units (a user's scope); absent or null: all. */
+    async track(plate: string, from?: string, to?: string, units?: string[] | null): Promise<{ plate: string; display: string | null; points: TrackPoint[] }> {
       const key = toPlateKey(plate);
       const { rows } = await db.query<{ id: string; ts: string; camera_id: string; display: string; snapshot: string | null; name: string | null; lat: number | null; lon: number | null }>(
         `SELECT r.id, r.ts, r.camera_id, r.display, r.snapshot, c.config->>'name' AS name,
                 (c.config->>'lat')::float8 AS lat, (c.config->>'lon')::float8 AS lon
            FROM plate_reads r LEFT JOIN cameras c ON c.id = r.camera_id
           WHERE r.plate = $1 AND ($2::timestamptz IS NULL OR r.ts >= $2) AND ($3::timestamptz IS NULL OR r.ts <= $3)
+            AND ($4::text[] IS NULL OR ${cameraInUnitsSql("r.camera_id", "$4")})
           ORDER BY r.ts ASC LIMIT 5000`,
-        [key, from ?? null, to ?? null],
+        [key, from ?? null, to ?? null, units ?? null],
       );
       return {
         plate: key,
@@ -243,6 +256,8 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
         revision: r.revision,
         ...(r.snapshot ? { snapshot: r.snapshot } : {}),
         ...(r.crop ? { crop: r.crop } : {}),
+        ...(r.snapshot && r.snapshot_sha256 ? { snapshotSha256: r.snapshot_sha256 } : {}),
+        ...(r.crop && r.crop_sha256 ? { cropSha256: r.crop_sha256 } : {}),
       }));
     },
 

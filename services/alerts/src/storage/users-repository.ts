@@ -1,4 +1,4 @@
-import type { UserRole, UserView } from "@vigil/contracts";
+import { ROOT_UNIT_ID, type UserRole, type UserView } from "@vigil/contracts";
 import type { Database, Queryable } from "./database.js";
 
 export interface UserRecord extends UserView {
@@ -8,6 +8,7 @@ export interface UserRecord extends UserView {
 export interface SessionRecord {
   username: string;
   role: UserRole;
+  unitId: string;
   csrfToken: string;
   expiresAt: string;
 }
@@ -16,6 +17,7 @@ export interface UserUpdate {
   role?: UserRole;
   disabled?: boolean;
   passwordHash?: string;
+  unitId?: string;
 }
 
 export interface UsersRepository {
@@ -27,7 +29,7 @@ export interface UsersRepository {
   lockActiveAdmins(): Promise<string[]>;
   list(): Promise<UserView[]>;
   /** Returns false when the username is taken (in any letter case). */
-  create(username: string, passwordHash: string, role: UserRole, createdBy: string | null): Promise<boolean>;
+  create(username: string, passwordHash: string, role: UserRole, createdBy: string | null, unitId?: string): Promise<boolean>;
   update(username: string, change: UserUpdate): Promise<void>;
   recordLogin(username: string): Promise<void>;
   createSession(tokenHash: string, username: string, csrfToken: string, expiresAt: Date): Promise<void>;
@@ -52,10 +54,11 @@ interface UserRow {
   created_at: string;
   created_by: string | null;
   last_login_at: string | null;
+  unit_id: string;
 }
 
-const USER_COLUMNS = "username, role, password_hash, disabled, created_at, created_by, last_login_at";
-const toView = (r: UserRow): UserView => ({ username: r.username, role: r.role, disabled: r.disabled, createdAt: r.created_at, createdBy: r.created_by, lastLoginAt: r.last_login_at });
+const USER_COLUMNS = "username, role, password_hash, disabled, created_at, created_by, last_login_at, unit_id";
+const toView = (r: UserRow): UserView => ({ username: r.username, role: r.role, disabled: r.disabled, createdAt: r.created_at, createdBy: r.created_by, lastLoginAt: r.last_login_at, unitId: r.unit_id });
 const toRecord = (r: UserRow): UserRecord => ({ ...toView(r), passwordHash: r.password_hash });
 
 export function createUsersRepository(db: Queryable & Partial<Pick<Database, "transaction">>): UsersRepository {
@@ -74,19 +77,20 @@ export function createUsersRepository(db: Queryable & Partial<Pick<Database, "tr
       const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY lower(username)`);
       return rows.map(toView);
     },
-    async create(username, passwordHash, role, createdBy) {
+    async create(username, passwordHash, role, createdBy, unitId) {
       // ON CONFLICT without a target also covers the lower(username) unique index.
       const { rows } = await db.query(
-        "INSERT INTO users (username, password_hash, role, created_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING username",
-        [username, passwordHash, role, createdBy],
+        "INSERT INTO users (username, password_hash, role, created_by, unit_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING username",
+        [username, passwordHash, role, createdBy, unitId ?? ROOT_UNIT_ID],
       );
       return rows.length > 0;
     },
     async update(username, change) {
       await db.query(
-        `UPDATE users SET role = coalesce($2, role), disabled = coalesce($3, disabled), password_hash = coalesce($4, password_hash)
+        `UPDATE users SET role = coalesce($2, role), disabled = coalesce($3, disabled), password_hash = coalesce($4, password_hash),
+                unit_id = coalesce($5, unit_id)
           WHERE username = $1`,
-        [username, change.role ?? null, change.disabled ?? null, change.passwordHash ?? null],
+        [username, change.role ?? null, change.disabled ?? null, change.passwordHash ?? null, change.unitId ?? null],
       );
     },
     async recordLogin(username) {
@@ -101,8 +105,8 @@ export function createUsersRepository(db: Queryable & Partial<Pick<Database, "tr
       ]);
     },
     async findSession(tokenHash, idleMs) {
-      const { rows } = await db.query<{ username: string; role: UserRole; csrf_token: string; expires_at: string; stale: boolean }>(
-        `SELECT s.username, u.role, s.csrf_token, s.expires_at, s.last_seen_at < now() - $3::float8 * interval '1 millisecond' AS stale
+      const { rows } = await db.query<{ username: string; role: UserRole; unit_id: string; csrf_token: string; expires_at: string; stale: boolean }>(
+        `SELECT s.username, u.role, u.unit_id, s.csrf_token, s.expires_at, s.last_seen_at < now() - $3::float8 * interval '1 millisecond' AS stale
            FROM sessions s JOIN users u USING (username)
           WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT u.disabled
             AND ($2::float8 IS NULL OR s.last_seen_at > now() - $2::float8 * interval '1 millisecond')`,
@@ -112,7 +116,7 @@ export function createUsersRepository(db: Queryable & Partial<Pick<Database, "tr
       // Written at most every 30 s (a quarter of the idle time if shorter) per session: a busy console
       // does not turn every request into a write.
       if (r?.stale) await db.query("UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1", [tokenHash]);
-      return r ? { username: r.username, role: r.role, csrfToken: r.csrf_token, expiresAt: r.expires_at } : null;
+      return r ? { username: r.username, role: r.role, unitId: r.unit_id, csrfToken: r.csrf_token, expiresAt: r.expires_at } : null;
     },
     async deleteSession(tokenHash) {
       await db.query("DELETE FROM sessions WHERE token_hash = $1", [tokenHash]);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isValidPlate, toPlateKey, type PlateEvent, type WatchlistCreate, type WatchlistEntry } from "@vigil/contracts";
+import { isValidPlate, ROOT_UNIT_ID, toPlateKey, type PlateEvent, type WatchlistCreate, type WatchlistEntry } from "@vigil/contracts";
 import type { WatchlistRepository } from "../storage/watchlist-repository.js";
 import type { PlateReadsRepository } from "../storage/plate-reads-repository.js";
 import type { AlertService } from "../alerting/alert-service.js";
@@ -37,14 +37,25 @@ export function createWatchlistService(deps: {
       ...(r.crop ? { crop: r.crop } : {}),
     }));
   }
+  /** Each entry's unit, for the pushes of its hits (the entry's unit sees them besides the camera's). */
+  let unitById = new Map<string, string>();
   async function reload(): Promise<void> {
-    deps.matcher.setEntries(await deps.watchlist.list());
+    const entries = await deps.watchlist.list();
+    unitById = new Map(entries.map((e) => [e.id, e.unitId ?? ROOT_UNIT_ID]));
+    deps.matcher.setEntries(entries);
   }
   return {
     reload,
-    list: (): Promise<WatchlistEntry[]> => deps.watchlist.list(),
-    /** Adds an entry, then checks the last 24 h of reads ("past-read matching") and raises alerts for hits. */
-    async add(input: WatchlistCreate, by: string): Promise<{ entry: WatchlistEntry; pastHits: number }> {
+    /** `units`: only entries of these units (a user's scope); absent or null: all. */
+    list: (units?: string[] | null): Promise<WatchlistEntry[]> => deps.watchlist.list(units),
+    /** The unit of an active entry; undefined for one removed (or unknown). */
+    unitOf: (id: string): string | undefined => unitById.get(id),
+    /**
+     * Adds an entry, then checks the last 24 h of reads ("past-read matching") and raises alerts for
+     * hits. Its unit is `input.unitId`, else `defaultUnitId` (the creator's), else the root. Matching
+     * is province-wide: the entry's unit sees every hit, the camera's unit too.
+     */
+    async add(input: WatchlistCreate, by: string, defaultUnitId?: string): Promise<{ entry: WatchlistEntry; pastHits: number }> {
       const match = input.match ?? "plate";
       const { key, display } = match === "plate" ? normaliseWatchlistPlate(input.plate) : { key: toPlateKey(input.plate), display: toPlateKey(input.plate) };
       if (match === "partial" && (key.length < 3 || key.length > 12)) throw new WatchlistInputError(`"${input.plate}": a partial pattern is 3–12 letters/digits of a plate`);
@@ -62,6 +73,7 @@ export function createWatchlistService(deps: {
         priority: input.priority,
         expiresAt: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
         createdBy: by,
+        unitId: input.unitId ?? defaultUnitId ?? ROOT_UNIT_ID,
       });
       await reload();
       const since = new Date(now() - PAST_READ_WINDOW_MS).toISOString();
@@ -76,8 +88,9 @@ export function createWatchlistService(deps: {
       await Promise.all(stores);
       return { entry, pastHits };
     },
-    async remove(id: string, by: string): Promise<WatchlistEntry | null> {
-      const removed = await deps.watchlist.remove(id, by);
+    /** `units`: only an entry of these units (a user's scope) is removed; absent or null: any. */
+    async remove(id: string, by: string, units?: string[] | null): Promise<WatchlistEntry | null> {
+      const removed = await deps.watchlist.remove(id, by, units);
       if (removed) await reload();
       return removed;
     },

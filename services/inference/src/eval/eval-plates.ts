@@ -5,7 +5,7 @@ import { PlateYoloDetector } from "../detectors/plate-yolo.js";
 import { decodeImage, type RgbImage } from "../image/rgb-image.js";
 import { CnnPlateReader } from "../ocr/cnn-plate-reader.js";
 import { PaddleRecognizer } from "../ocr/paddle-recognizer.js";
-import { decodePlate } from "../plates/plate-format.js";
+import { decodePlate } from "../plates/plate-decode.js";
 import { splitPlateLines } from "../plates/plate-layout.js";
 import { PlateReader, type PlateReading } from "../plates/plate-reader.js";
 import { iou } from "../tracking/iou.js";

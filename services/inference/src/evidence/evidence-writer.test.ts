@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -94,6 +95,23 @@ describe("EvidenceWriter", () => {
     expect(await meanDiffOutside(decoded.data, frame, 960, 540, 0.55)).toBeLessThan(4);
     const edge = pixel(decoded.data, 960, Math.round(0.7 * 960), Math.round(0.6 * 540));
     expect(edge[0]! - edge[2]!).toBeGreaterThan(60);
+  });
+
+  it("returns the SHA-256 of each file's bytes, and writes a later revision under its own names", async () => {
+    const mediaDir = await mkdtemp(path.join(dir, "hash-"));
+    const writer = new EvidenceWriter({ mediaDir });
+    const first = await writer.write("cam-1", "id", ts, frame, [0, 0, 1, 1], crop);
+    const later = await writer.write("cam-1", "id", ts, frame, [0.25, 0.25, 0.5, 0.5], crop, 2);
+    expect(later.snapshot).toBe("/media/cam-1/2026-03-04/id-r2.jpg");
+    expect(later.crop).toBe("/media/cam-1/2026-03-04/id-r2-crop.jpg");
+    const sha = async (url: string) => createHash("sha256").update(await readFile(path.join(mediaDir, url.slice("/media/".length)))).digest("hex");
+    for (const paths of [first, later]) {
+      expect(paths.snapshotSha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(paths.snapshotSha256).toBe(await sha(paths.snapshot!));
+      expect(paths.cropSha256).toBe(await sha(paths.crop!));
+    }
+    expect(later.snapshotSha256).not.toBe(first.snapshotSha256); // another box drawn: other bytes, and the first file is kept
+    expect(await sha(first.snapshot!)).toBe(first.snapshotSha256);
   });
 
   it("reports a failed write and returns no paths instead of throwing", async () => {

@@ -9,6 +9,9 @@ export interface EvidencePaths {
   /** URL paths (`/media/...`), absent when writing failed. */
   snapshot?: string;
   crop?: string;
+  /** SHA-256 of each file's bytes as written (lowercase hex), present with its path. */
+  snapshotSha256?: string;
+  cropSha256?: string;
 }
 
 /** Size and quality of evidence snapshots (env EVIDENCE_SNAPSHOT_WIDTH / EVIDENCE_JPEG_QUALITY). */
@@ -38,19 +41,28 @@ export interface EvidenceWriterOptions {
 export class EvidenceWriter {
   constructor(private readonly o: EvidenceWriterOptions) {}
 
-  async write(cameraId: string, eventId: string, ts: Date, frame: RgbImage, box: NormalisedBox, crop: RgbImage | undefined): Promise<EvidencePaths> {
+  /**
+   * `revision` > 0 writes under its own names (`<eventId>-r<n>.jpg`): an alert keeps the picture of
+   * the revision it saw, with that picture's hash, so a later revision must not overwrite it.
+   */
+  async write(cameraId: string, eventId: string, ts: Date, frame: RgbImage, box: NormalisedBox, crop: RgbImage | undefined, revision = 0): Promise<EvidencePaths> {
     const day = ts.toISOString().slice(0, 10);
     const rel = `${cameraId}/${day}`;
     const dir = path.join(this.o.mediaDir, rel);
-    const files: FileToWrite[] = [{ path: path.join(dir, `${eventId}.jpg`), data: () => this.snapshotJpeg(frame, box) }];
-    if (crop) files.push({ path: path.join(dir, `${eventId}-crop.jpg`), data: () => encodeJpeg(crop, 90) });
+    const base = revision > 0 ? `${eventId}-r${revision}` : eventId;
+    const files: FileToWrite[] = [{ path: path.join(dir, `${base}.jpg`), data: () => this.snapshotJpeg(frame, box) }];
+    if (crop) files.push({ path: path.join(dir, `${base}-crop.jpg`), data: () => encodeJpeg(crop, 90) });
     try {
       await mkdir(dir, { recursive: true });
       // All or none: a failed revision leaves the previous revision's evidence (which alerts may show)
       // intact, and since the event goes out without these paths, nothing would ever refer to (or
       // delete) files left behind; on a full disk their space would stay taken.
-      await writeAllOrNone(files, this.o.writeFile);
-      return { snapshot: `/media/${rel}/${eventId}.jpg`, ...(crop ? { crop: `/media/${rel}/${eventId}-crop.jpg` } : {}) };
+      const [snapshotSha256, cropSha256] = await writeAllOrNone(files, this.o.writeFile);
+      return {
+        snapshot: `/media/${rel}/${base}.jpg`,
+        snapshotSha256: snapshotSha256!,
+        ...(crop ? { crop: `/media/${rel}/${base}-crop.jpg`, cropSha256: cropSha256! } : {}),
+      };
     } catch (err) {
       this.o.onError?.(err as Error);
       return {};

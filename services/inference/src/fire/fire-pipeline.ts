@@ -4,15 +4,16 @@ import type { Detection, DetectOptions, Detector, RgbImage } from "../detectors/
 import type { FireConfirmer } from "./fire-confirmer.js";
 
 /**
- * Saves an evidence snapshot (frame + boxes) and returns its URL path, or undefined if it could not.
- * `meta` names the event (an update reuses the id, so a writer may overwrite or add a revision suffix).
+ * Saves an evidence snapshot (frame + boxes) and returns its URL path (a plain string, or with the
+ * SHA-256 of the bytes written), or undefined if it could not. `meta` names the event (an update
+ * reuses the id, so a writer must add a revision suffix: an alert keeps each revision's picture).
  */
 export type FireEvidenceWriter = (
   cameraId: string,
   image: RgbImage,
   boxes: FireBox[],
   meta: { eventId: string; revision: number; kind: FireKind; ts: Date },
-) => Promise<string | undefined>;
+) => Promise<string | { snapshot: string; snapshotSha256?: string } | undefined>;
 /** Publishes a validated event (the caller's MQTT outbox, `vigil/events/fire`). */
 export type FireEventPublisher = (event: FireEvent) => Promise<void>;
 
@@ -80,9 +81,12 @@ export function createFirePipeline({ detector, confirmer, evidence, publish, log
     const events: FireEvent[] = [];
     for (const c of confirmations) {
       let snapshot: string | undefined;
+      let snapshotSha256: string | undefined;
       if (evidence) {
         try {
-          snapshot = await evidence(cameraId, image, c.boxes, { eventId: c.id, revision: c.revision, kind: c.kind, ts: new Date(c.ts) });
+          const written = await evidence(cameraId, image, c.boxes, { eventId: c.id, revision: c.revision, kind: c.kind, ts: new Date(c.ts) });
+          if (typeof written === "string") snapshot = written;
+          else if (written) ({ snapshot, snapshotSha256 } = written);
         } catch (err) {
           // An event without a picture is still worth raising; the snapshot is best effort.
           logger.warn({ err, cameraId, eventId: c.id }, "fire evidence snapshot failed");
@@ -100,6 +104,7 @@ export function createFirePipeline({ detector, confirmer, evidence, publish, log
         revision: c.revision,
         ...(c.possible !== undefined ? { possible: c.possible } : {}),
         ...(snapshot ? { snapshot } : {}),
+        ...(snapshot && snapshotSha256 ? { snapshotSha256 } : {}),
       });
       await publish(event);
       logger.info({ cameraId, eventId: event.id, kind: event.kind, revision: c.revision, confirmedFrames: c.confirmedFrames }, c.revision === 0 ? "fire event confirmed" : "fire event updated");

@@ -1,9 +1,8 @@
 import { EventEmitter } from "node:events";
 import type { MqttClient } from "mqtt";
 import { describe, expect, it } from "vitest";
-import { frameMessage, type Frame } from "@vigil/contracts";
+import { encodeFrameMessage, frameMessage, type Frame } from "@vigil/contracts";
 import { createLogger } from "@vigil/contracts/node";
-import { encodeFrameMessage } from "@vigil/ingest";
 import { InferenceMetrics } from "../metrics.js";
 import { MqttFrameIntake } from "./mqtt-frame-intake.js";
 

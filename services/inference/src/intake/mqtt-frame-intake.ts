@@ -1,7 +1,6 @@
 import type { MqttClient } from "mqtt";
-import { frameMessage, type FrameSink } from "@vigil/contracts";
+import { decodeFrameMessage, frameMessage, type FrameSink } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
-import { decodeFrameMessage } from "@vigil/ingest";
 import type { InferenceMetrics } from "../metrics.js";
 
 export interface MqttFrameIntakeOptions {

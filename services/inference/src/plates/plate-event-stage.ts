@@ -5,7 +5,7 @@ import type { EvidenceWriter } from "../evidence/evidence-writer.js";
 import type { MotionGate } from "../intake/motion-gate.js";
 import type { AnalysisMetrics } from "../metrics.js";
 import type { PlateTracker, PublishDecision } from "../tracking/plate-tracker.js";
-import { formatPlate as formatPlateLocal } from "./plate-format.js";
+import { parsePlateRead } from "./plate-decode.js";
 import type { PlatePipeline } from "./plate-pipeline.js";
 import type { PlateReading } from "./plate-reader.js";
 
@@ -65,7 +65,7 @@ export class PlateEventStage {
   private async publish(decision: PublishDecision, image: RgbImage, reading: PlateReading, captureTs: number): Promise<PlateEvent> {
     const { track, vote, revision } = decision;
     const ts = new Date(captureTs);
-    const evidence = this.d.evidence ? await this.d.evidence.write(track.cameraId, track.eventId, ts, image, track.bbox, reading.crop) : {};
+    const evidence = this.d.evidence ? await this.d.evidence.write(track.cameraId, track.eventId, ts, image, track.bbox, reading.crop, revision) : {};
     if (this.d.evidence && !evidence.snapshot) this.d.metrics.count("evidenceErrors");
     const event = plateEventSchema.parse({
       schemaVersion: SCHEMA_VERSION,
@@ -82,6 +82,8 @@ export class PlateEventStage {
       charConfidences: vote.charConfidences.map(round3),
       ...(evidence.snapshot ? { snapshot: evidence.snapshot } : {}),
       ...(evidence.crop ? { crop: evidence.crop } : {}),
+      ...(evidence.snapshotSha256 ? { snapshotSha256: evidence.snapshotSha256 } : {}),
+      ...(evidence.cropSha256 ? { cropSha256: evidence.cropSha256 } : {}),
     });
     await this.d.publish(event);
     this.d.metrics.count("platesPublished", { kind: revision === 0 ? "new" : "revision" });
@@ -93,7 +95,7 @@ export class PlateEventStage {
 function formatFromVote(plate: string, rows: 1 | 2, reading: PlateReading): string {
   // The display form follows the same layout as the reading that decided it (same row split).
   const topLength = reading.display.includes(" ") ? reading.display.split(" ")[0]!.replace("-", "").length : undefined;
-  return formatPlateLocal(plate, rows, topLength);
+  return parsePlateRead(plate, rows, topLength).display;
 }
 
 function round3(v: number): number {

@@ -2,7 +2,7 @@ import { parsePlate, type NormalisedBox } from "@vigil/contracts";
 import { cropRgb, type PixelRect, type RgbImage } from "../image/rgb-image.js";
 import type { CnnPlateReader } from "../ocr/cnn-plate-reader.js";
 import type { TextLineReader } from "../ocr/paddle-recognizer.js";
-import { decodePlate, type PlateDecode } from "./plate-format.js";
+import { decodePlate, type PlateDecode } from "./plate-decode.js";
 import { splitPlateLines } from "./plate-layout.js";
 
 export interface PlateReading extends PlateDecode {

@@ -1,9 +1,8 @@
 import type { MqttClient } from "mqtt";
 import sharp from "sharp";
-import { decodePayload, frameMessage, serviceStatusMessage, shardForCamera, type Frame, type FrameSink } from "@vigil/contracts";
+import { decodePayload, encodeFrameMessage, frameMessage, serviceStatusMessage, shardForCamera, type Frame, type FrameSink } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { IngestMetrics } from "../health/ingest-metrics.js";
-import { encodeFrameMessage } from "./frame-codec.js";
 import { ShardConsumers } from "./shard-consumers.js";
 
 export interface MqttFrameSinkOptions {

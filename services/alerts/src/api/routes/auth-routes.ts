@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { errorResponseSchema, loginBodySchema, loginResponseSchema, meResponseSchema } from "@vigil/contracts";
+import { errorResponseSchema, loginBodySchema, loginResponseSchema, meResponseSchema, ROOT_UNIT_ID } from "@vigil/contracts";
 import { requireRole, SESSION_COOKIE } from "../auth-hooks.js";
 import { audit, type RouteDeps } from "../route-deps.js";
 
@@ -47,7 +47,7 @@ export function authRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
         }
         return reply.code(401).send({ error: "unauthorized", message: "wrong username or password" });
       }
-      await deps.audit.write({ username: result.session.user.username, action: "auth.login", ip: req.ip });
+      await deps.audit.write({ username: result.session.user.username, action: "auth.login", ip: req.ip, unitId: result.session.user.unitId ?? ROOT_UNIT_ID });
       reply.setCookie(SESSION_COOKIE, result.token, {
         httpOnly: true,
         sameSite: "strict",

@@ -35,10 +35,11 @@ export function usersRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
         response: { 201: userViewSchema, 400: errorResponseSchema, 409: errorResponseSchema },
       },
     }, async (req, reply) => {
-      const { username, password, role } = req.body;
-      const result = await deps.auth.createUser(username, password, role, req.session!.user.username);
+      const { username, password, role, unitId } = req.body;
+      if (unitId !== undefined && !(await deps.units.exists(unitId))) return reply.code(400).send({ error: "unknown_unit", message: `no unit "${unitId}"` });
+      const result = await deps.auth.createUser(username, password, role, req.session!.user.username, unitId);
       if (!result.ok) return refused(reply, result);
-      await audit(deps, req, "user.create", result.user.username, { role });
+      await audit(deps, req, "user.create", result.user.username, { role, unitId: result.user.unitId });
       return reply.code(201).send(result.user);
     });
 
@@ -46,12 +47,13 @@ export function usersRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       onRequest: admin,
       schema: {
         tags: ["users"],
-        summary: "Change a user's role, disable/enable them, or reset their password (admin); disabling, a reset or a demotion ends their sessions",
+        summary: "Change a user's role or unit, disable/enable them, or reset their password (admin); disabling, a reset, a demotion or another unit ends their sessions",
         params: usernameParamsSchema,
         body: userPatchSchema,
         response: { 200: userPatchResponseSchema, 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema },
       },
     }, async (req, reply) => {
+      if (req.body.unitId !== undefined && !(await deps.units.exists(req.body.unitId))) return reply.code(400).send({ error: "unknown_unit", message: `no unit "${req.body.unitId}"` });
       const result = await deps.auth.updateUser({ username: req.session!.user.username, tokenHash: req.session!.tokenHash }, req.params.username, req.body);
       if (!result.ok) return refused(reply, result);
       await audit(deps, req, "user.update", result.user.username, { ...result.changes, sessionsRevoked: result.sessionsRevoked });

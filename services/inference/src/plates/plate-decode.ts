@@ -1,4 +1,4 @@
-import { DIGIT_TO_LETTER, LETTER_TO_DIGIT, parsePlate } from "@vigil/contracts";
+import { DIGIT_TO_LETTER, isDigit, isNeverIssuedLetter, LAYOUTS, LETTER_TO_DIGIT, parsePlate, UNISSUED_TO_LETTER } from "@vigil/contracts";
 import type { CtcChar } from "../ocr/ctc-decode.js";
 
 /**
@@ -7,30 +7,34 @@ import type { CtcChar } from "../ocr/ctc-decode.js";
  * best reading is the most probable assignment that fits a format — "84-31" becomes "84-B1" because
  * position 3 must be a letter and "B" was the reader's best letter there.
  *
- * Formats (alphanumeric key): province DD, series L or LL or LD, then 4–5 digits.
- * One row (cars): DDL-DDDD, DDL-DDD.DD, DDLL-DDD.DD. Two rows (motorbikes, square car plates):
- * top DD-L, DD-LD or DD-LL; bottom DDDD or DDD.DD.
+ * The grammar is contracts' (packages/contracts/src/plate): the templates come from its province
+ * layouts (province, series, number groups), validity and the display form from its parsePlate.
+ * What is here is the reader side only: how to score OCR candidates against a template.
  */
 
+/** D digit, L letter, A either (series shapes of one length merged: LD and LL → LA). */
 type CharClass = "D" | "L" | "A";
 
-const TOP_TEMPLATES: readonly CharClass[][] = [
-  ["D", "D", "L"],
-  ["D", "D", "L", "A"],
-  // Newer motorbike series such as 29-MD1.
-  ["D", "D", "L", "L", "D"],
-];
-const BOTTOM_TEMPLATES: readonly CharClass[][] = [
-  ["D", "D", "D", "D"],
-  ["D", "D", "D", "D", "D"],
-];
+/** The layouts a street camera reads position by position: province plates (province, series, number). */
+const PROVINCE_LAYOUTS = LAYOUTS.filter((l) => l.groups.length === 3 && l.groups[0] === "DD");
+
+/** Shapes of one length merged position by position: where they disagree, either class. */
+function mergeShapes(shapes: readonly string[]): CharClass[] {
+  return [...shapes[0]!].map((c, i) => (shapes.every((s) => s[i] === c) ? (c as CharClass) : "A"));
+}
+
+/** Templates from group shapes, one per length (shortest first: ties go to the shorter plate, as before). */
+function templates(shapes: readonly string[]): CharClass[][] {
+  const byLength = new Map<number, string[]>();
+  for (const shape of shapes) byLength.set(shape.length, [...(byLength.get(shape.length) ?? []), shape]);
+  return [...byLength.entries()].sort(([a], [b]) => a - b).map(([, same]) => mergeShapes(same));
+}
+
+/** Top row (province and series: DD-L, DD-LD/LL, DD-LLD as 29-MĐ1) and bottom row (DDDD, DDD.DD); exported for the test. */
+export const TOP_TEMPLATES: readonly CharClass[][] = templates(PROVINCE_LAYOUTS.map((l) => l.groups[0]! + l.groups[1]!));
+export const BOTTOM_TEMPLATES: readonly CharClass[][] = templates(PROVINCE_LAYOUTS.map((l) => l.groups[2]!));
 const ONE_ROW_TEMPLATES: CharClass[][] = [];
 for (const top of TOP_TEMPLATES) for (const bottom of BOTTOM_TEMPLATES) ONE_ROW_TEMPLATES.push([...top, ...bottom]);
-
-const DIGITS = "0123456789";
-const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-/** Letters Vietnamese plates never use as a series letter (look too much like digits or each other). */
-const UNUSED_LETTERS = new Set(["I", "J", "O", "Q", "W"]);
 
 /**
  * Prior for the series' second character being a letter rather than a digit: on two-row plates
@@ -68,8 +72,8 @@ interface Fit {
   score: number;
 }
 
-/** Never-issued letters read where a series letter belongs → the issued letter they resemble ("W" is a narrow "M" here). */
-const UNISSUED_TO_LETTER: Readonly<Record<string, string>> = { O: "D", Q: "D", I: "L", J: "L", W: "M" };
+/** Contracts' never-issued → issued look-alikes, except that this reader's "W" is a narrow "M" (contracts' general guess is "V"). */
+const READER_UNISSUED_TO_LETTER: Readonly<Record<string, string>> = { ...UNISSUED_TO_LETTER, W: "M" };
 
 /** Share of a look-alike's probability credited to the character the position needs. */
 const LOOKALIKE_WEIGHT = 0.2;
@@ -82,14 +86,14 @@ function classScores(c: CtcChar, cls: CharClass, position: number, rows: 1 | 2):
   const scores = new Map<string, number>();
   const add = (ch: string, v: number) => scores.set(ch, (scores.get(ch) ?? 0) + v);
   for (const [ch, prob] of c.alternatives) {
-    const isDigit = DIGITS.includes(ch);
+    const digit = isDigit(ch);
     const letterPrior = cls === "A" && position === 3 ? SECOND_SERIES_LETTER_PRIOR[rows] : 1;
-    if (cls !== "L" && isDigit) add(ch, prob);
-    if (cls !== "D" && !isDigit) {
-      if (!UNUSED_LETTERS.has(ch)) add(ch, prob * letterPrior);
-      else if (UNISSUED_TO_LETTER[ch]) add(UNISSUED_TO_LETTER[ch]!, prob * letterPrior);
+    if (cls !== "L" && digit) add(ch, prob);
+    if (cls !== "D" && !digit) {
+      if (!isNeverIssuedLetter(ch)) add(ch, prob * letterPrior);
+      else if (READER_UNISSUED_TO_LETTER[ch]) add(READER_UNISSUED_TO_LETTER[ch]!, prob * letterPrior);
     }
-    if (cls === "D" && !isDigit && LETTER_TO_DIGIT[ch]) add(LETTER_TO_DIGIT[ch]!, prob * LOOKALIKE_WEIGHT);
+    if (cls === "D" && !digit && LETTER_TO_DIGIT[ch]) add(LETTER_TO_DIGIT[ch]!, prob * LOOKALIKE_WEIGHT);
     // Digit → letter only for "0" → "D" (MD, LD series): the reader's own letter alternatives are better for the rest.
     if (cls === "L" && ch === "0") add(DIGIT_TO_LETTER[ch]!, prob * LOOKALIKE_WEIGHT);
   }
@@ -187,11 +191,10 @@ export function decodePlate(lines: readonly (readonly CtcChar[])[]): PlateDecode
     return { plate, display: plate, rows, valid: false, charConfidences: probs, confidence: summarise(probs) * 0.5, raw };
   }
   const plate = fit.chars.join("");
-  // The contracts' plate module has the last word on validity (province codes, special series) and the display form.
-  const parsed = parsePlate(topLength ? `${plate.slice(0, topLength)} ${plate.slice(topLength)}` : plate, { rows });
+  const parsed = parsePlateRead(plate, rows, topLength || undefined);
   return {
     plate,
-    display: parsed.valid ? parsed.display : formatPlate(plate, rows, topLength || undefined),
+    display: parsed.display,
     rows,
     valid: parsed.valid,
     charConfidences: fit.probs.map((p) => Math.min(1, p)),
@@ -208,25 +211,11 @@ function summarise(probs: readonly number[]): number {
   return Math.max(0, Math.min(1, 0.5 * min + 0.5 * mean));
 }
 
-/** Series length (letters plus optional second character) of an alphanumeric plate key. */
-function seriesLength(plate: string, topLength?: number): number {
-  if (topLength !== undefined) return topLength - 2;
-  const digitsAfter = plate.length - 3;
-  // DDLL… or DDLD with 9 characters: two-character series.
-  if (LETTERS.includes(plate[3] ?? "0") || digitsAfter > 5) return 2;
-  return 1;
-}
-
-function formatNumber(digits: string): string {
-  return digits.length === 5 ? `${digits.slice(0, 3)}.${digits.slice(3)}` : digits;
-}
-
-/** Display form: one row `51F-123.45`, two rows `59-X1 234.56` (the space is the line break). */
-export function formatPlate(plate: string, rows: 1 | 2, topLength?: number): string {
-  const s = seriesLength(plate, topLength);
-  const province = plate.slice(0, 2);
-  const series = plate.slice(2, 2 + s);
-  const number = formatNumber(plate.slice(2 + s));
-  if (rows === 2) return `${province}-${series} ${number}`;
-  return `${province}${series}-${number}`;
+/**
+ * The contracts' reading of a decoded key: it has the last word on validity (province codes, special
+ * series) and the display form. The row split the reader saw (`topLength` characters on the top row)
+ * is passed as a written break, so an ambiguous key keeps the layout the reader found.
+ */
+export function parsePlateRead(plate: string, rows: 1 | 2, topLength?: number) {
+  return parsePlate(topLength ? `${plate.slice(0, topLength)} ${plate.slice(topLength)}` : plate, { rows });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Frame } from "@vigil/contracts";
+import type { Frame } from "./frame.js";
 import { decodeFrameMessage, encodeFrameMessage } from "./frame-codec.js";
 
 const rgb: Frame = { schemaVersion: 1, cameraId: "cam-1", seq: 5, captureTs: 1_700_000_000_000, width: 4, height: 2, format: "rgb24", analytics: ["plates", "fire"], data: Buffer.from(Array.from({ length: 24 }, (_, i) => i)) };

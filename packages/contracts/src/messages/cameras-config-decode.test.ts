@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeCamerasConfig } from "./cameras-topic.js";
+import { decodeCamerasConfig } from "./cameras-config.js";
 
 const cam = { id: "c1", name: "Gate", url: "rtsp://10.0.0.2/s", lat: 10.7, lon: 106.6 };
 

@@ -1,4 +1,4 @@
-import { frameHeaderSchema, type Frame, type FrameHeader } from "@vigil/contracts";
+import { frameHeaderSchema, type Frame, type FrameHeader } from "./frame.js";
 
 /**
  * Binary framing of a frame on MQTT (`{prefix}/frames/{shard}`):

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PLATE_ALPHABET, type CtcChar } from "../ocr/ctc-decode.js";
-import { decodePlate, formatPlate } from "./plate-format.js";
+import { BOTTOM_TEMPLATES, decodePlate, parsePlateRead, TOP_TEMPLATES } from "./plate-decode.js";
 
 /** A reader character: `top` with probability p, the rest spread over `also` (e.g. a look-alike). */
 function ch(top: string, p = 0.95, also: Record<string, number> = {}): CtcChar {
@@ -54,10 +54,18 @@ describe("decodePlate", () => {
   });
 });
 
-describe("formatPlate", () => {
+describe("templates from the contracts' layouts", () => {
+  it("are the province plates' rows: DD-L, DD-LD/LL, DD-LLD over DDDD or DDDDD", () => {
+    expect(TOP_TEMPLATES.map((t) => t.join(""))).toEqual(["DDL", "DDLA", "DDLLD"]);
+    expect(BOTTOM_TEMPLATES.map((t) => t.join(""))).toEqual(["DDDD", "DDDDD"]);
+  });
+});
+
+describe("parsePlateRead (the contracts' display, with the reader's row split)", () => {
   it("writes one- and two-row plates", () => {
-    expect(formatPlate("51F12345", 1)).toBe("51F-123.45");
-    expect(formatPlate("59X123456", 2, 4)).toBe("59-X1 234.56");
-    expect(formatPlate("54T15417", 2, 4)).toBe("54-T1 5417");
+    expect(parsePlateRead("51F12345", 1).display).toBe("51F-123.45");
+    expect(parsePlateRead("59X123456", 2, 4).display).toBe("59-X1 234.56");
+    expect(parsePlateRead("54T15417", 2, 4).display).toBe("54-T1 5417");
+    expect(parsePlateRead("29MD101353", 2, 5).display).toBe("29-MĐ1 013.53");
   });
 });

@@ -2,9 +2,13 @@ import { watch, type FSWatcher } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { parseCamerasFile, type CameraConfig } from "@vigil/contracts";
+import { parseCamerasFile, type CameraConfig } from "../messages/camera-config.js";
 
-/** Reads CAMERAS_FILE (YAML or JSON, `camerasFileSchema`), naming every problem on failure. */
+/**
+ * Reads CAMERAS_FILE (YAML or JSON, `camerasFileSchema`), naming every problem on failure. The one
+ * reader of the file: the alert service (which seeds it), ingest (which follows it) and `npm start`
+ * all see the same cameras, relative video paths included.
+ */
 export async function loadCamerasFile(file: string): Promise<CameraConfig[]> {
   const text = await readFile(file, "utf8");
   let raw: unknown;
