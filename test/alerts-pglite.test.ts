@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -42,6 +42,23 @@ describe("alert service on PGlite", () => {
       expect(parts.rows[0]!.n).toBeGreaterThanOrEqual(8); // DEFAULT + yesterday, today and 7 days ahead
     } finally {
       await reopened.close();
+    }
+  });
+
+  it("applies a migration numbered below one already applied (branches merged out of order)", async () => {
+    const migrations = mkdtempSync(join(tmpdir(), "vigil-migrations-"));
+    const db = await createPgliteDatabase(mkdtempSync(join(tmpdir(), "vigil-pglite-order-")));
+    try {
+      writeFileSync(join(migrations, "001_a.sql"), "CREATE TABLE a (x int);");
+      writeFileSync(join(migrations, "003_c.sql"), "CREATE TABLE c (x int);");
+      expect((await migrate(db, `${migrations}/`)).applied).toEqual(["001_a.sql", "003_c.sql"]);
+      writeFileSync(join(migrations, "002_b.sql"), "CREATE TABLE b (x int);");
+      expect(await migrate(db, `${migrations}/`)).toEqual({ applied: ["002_b.sql"], current: 3 });
+      expect((await migrate(db, `${migrations}/`)).applied).toEqual([]);
+      await db.query("SELECT x FROM b");
+    } finally {
+      await db.close();
+      rmSync(migrations, { recursive: true, force: true });
     }
   });
 });

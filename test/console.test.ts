@@ -591,7 +591,7 @@ describe("console", () => {
     expect(me).toBe(401);
   });
 
-  it("shows admins the audit log", async () => {
+  it("shows admins the audit log (supervisors: their units' rows, #18)", async () => {
     const { page } = await loginPage(browser, env.base, "admin");
     await page.locator("[data-nav=audit]").click();
     const rows = page.locator(".audit-panel tbody tr");
@@ -600,7 +600,8 @@ describe("console", () => {
     await poll(async () => (await rows.allTextContents()).every((t) => t.includes("plates.search"))).toBe(true);
     await page.locator(".audit-panel input[type=search]").fill("");
     await page.screenshot({ path: artifact("08-audit-admin.png") });
-    expect(await supervisor.locator("[data-nav=audit]").count()).toBe(0);
+    // Supervisors see the audit of their own units (#18); operators never see it.
+    expect(await supervisor.locator("[data-nav=audit]").count()).toBe(1);
   });
 
   it("raised no uncaught errors in any page", () => {

@@ -21,13 +21,15 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<Migra
     await conn.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
     );
-    const { rows } = await conn.query<{ v: number | null }>("SELECT max(version) AS v FROM schema_migrations");
-    const current = rows[0]?.v ?? 0;
+    // Every version not yet recorded, not only those above the highest: a migration merged with a
+    // lower number than one a database already has (branches landing out of order) still runs.
+    const { rows } = await conn.query<{ version: number }>("SELECT version FROM schema_migrations");
+    const done = new Set(rows.map((r) => Number(r.version)));
     const applied: string[] = [];
-    let last = current;
+    let last = Math.max(0, ...done);
     for (const file of files) {
       const version = Number.parseInt(file, 10);
-      if (version <= current) continue;
+      if (done.has(version)) continue;
       const sql = await readFile(`${dir}${file}`, "utf8");
       await conn.exec("BEGIN");
       try {
@@ -39,7 +41,7 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<Migra
         throw new Error(`migration ${file} failed: ${(err as Error).message}`, { cause: err });
       }
       applied.push(file);
-      last = version;
+      last = Math.max(last, version);
     }
     return { applied, current: last };
   });
