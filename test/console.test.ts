@@ -476,6 +476,11 @@ describe("console", () => {
     const card = operator.locator(".alert-card.state-new[data-type=camera_offline]", { hasText: "Cầu Khánh Hội" });
     await card.waitFor();
     expect(await card.getAttribute("class")).toContain("sev-high");
+    // Opened, the card words the problem in Vietnamese, not the service's English detail.
+    await card.locator(".alert-title").click();
+    await poll(() => card.locator(".alert-details .reason").innerText()).toContain(vi["camera.problem.timeout"]);
+    expect(await card.innerText()).not.toContain("RTSP read timeout");
+    expect(await card.locator(".alert-details .reason").innerText()).toContain(vi["alerts.cameraProblem"]);
     await poll(() => alarms()).toBe(before + 1);
     await operator.locator(".alarm-banner:not([hidden])").waitFor();
     await operator.locator("[data-nav=cameras]").click();

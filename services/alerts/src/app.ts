@@ -174,7 +174,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
   entryUnit = (id) => watchlist.unitOf(id);
   const status = createCameraStatusTracker({
     offlineAlertMs: config.cameraOfflineAlertMs,
-    onOfflineTooLong: (s, since) => void alerts.raiseCameraOffline(s.cameraId, since, s.error),
+    onOfflineTooLong: (s, since) => void alerts.raiseCameraOffline(s.cameraId, since, s.error, s.errorCode),
     onBackOnline: (id) => void alerts.cameraBackOnline(id),
   });
   const cameraLogger = logger.child({ module: "cameras" });

@@ -15,6 +15,20 @@ import { alertHeadline, evidenceCaption, evidenceOf, historyOf, historyText, occ
 import { EvidenceViewer } from "./evidence-viewer.js";
 import { workflowBadges } from "./alert-workflow-badges.js";
 import { caseExportButton } from "./case-export.js";
+import { cameraProblemText } from "../cameras/camera-problem.js";
+
+/**
+ * The watchlist entry's reason on a hit; on an offline camera, its problem in the operator's
+ * language (the service's `reason` is English detail); a system alert's own words.
+ */
+function reasonLine(alert: Alert): TemplateResult | typeof nothing {
+  if (alert.type === "camera_offline") {
+    const problem = cameraProblemText({ ...(alert.reason ? { error: alert.reason } : {}), ...(alert.errorCode ? { errorCode: alert.errorCode } : {}) });
+    return problem ? html`<div class="reason"><b>${t("alerts.cameraProblem")}: </b>${problem}</div>` : nothing;
+  }
+  if (!alert.reason) return nothing;
+  return html`<div class="reason"><b>${t(alert.type === "watchlist_hit" ? "alerts.watchReason" : "alerts.details")}: </b>${alert.reason}</div>`;
+}
 
 /** The most cards drawn at once (the REST page size); the counter still says how many match. */
 const MAX_CARDS = 300;
@@ -228,7 +242,7 @@ export class AlertsPanel {
     const resolve = supervisor
       ? html`<button class="btn" type="button" data-action="resolve" ?disabled=${busy || alert.state === "resolved"} @click=${() => void this.resolveSelected()}>${t("alerts.resolve")}<kbd>r</kbd></button>`
       : nothing;
-    const reason = alert.reason ? html`<div class="reason"><b>${t("alerts.watchReason")}: </b>${alert.reason}</div>` : nothing;
+    const reason = reasonLine(alert);
     return html`<div class="alert-details">${this.evidence(alert)}${reason}${this.history(alert)}${open && supervisor ? this.reasonPicker(alert) : nothing}${open ? note : nothing}${
       open ? html`<div class="actions">${ack}${resolve}</div>` : nothing
     }<div class="actions case-actions">${caseExportButton(this.ctx, alert)}</div></div>`;

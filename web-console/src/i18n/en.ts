@@ -108,6 +108,8 @@ export const en: Dict = {
   "alerts.snapshot": "Scene snapshot",
   "alerts.plateCrop": "Plate crop",
   "alerts.watchReason": "Watch reason",
+  "alerts.cameraProblem": "Problem",
+  "alerts.details": "Details",
   "alerts.resolveReason": "Resolution",
   "alerts.reasonRequired": "Choose why the alert is being resolved",
   "alerts.feedbackHint": "The scene snapshot will be kept as a false-alarm sample for this camera to retrain the fire model.",

@@ -110,6 +110,8 @@ export const vi = {
   "alerts.snapshot": "Ảnh hiện trường",
   "alerts.plateCrop": "Ảnh biển số",
   "alerts.watchReason": "Lý do theo dõi",
+  "alerts.cameraProblem": "Sự cố",
+  "alerts.details": "Chi tiết",
   "alerts.resolveReason": "Lý do kết thúc",
   "alerts.reasonRequired": "Chọn lý do kết thúc cảnh báo",
   "alerts.feedbackHint": "Ảnh hiện trường sẽ được lưu làm mẫu báo động giả của camera này để huấn luyện lại mô hình cháy.",

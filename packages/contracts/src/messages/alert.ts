@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cameraId, isoTimestamp, schemaVersionField, SCHEMA_VERSION, DEFAULT_TOPIC_PREFIX } from "./common.js";
 import { fireBoxSchema } from "./fire-event.js";
+import { cameraErrorCode } from "./camera-status.js";
 import { evidenceHashFields, sha256Hex } from "./evidence-hash.js";
 
 /**
@@ -101,6 +102,8 @@ export const alertSchema = z.object({
    * severity low). false: it was possible and has since been confirmed. Absent: never possible.
    */
   possible: z.boolean().optional(),
+  /** Camera offline: the camera's error class (the console words it in the operator's language; `reason` is the service's English detail). */
+  errorCode: cameraErrorCode.optional(),
   /** System alerts: what it is about (`account_locked`, `integrity_failure`, …). */
   systemCode: systemAlertCode.optional(),
   /** System alerts: the thing concerned (the locked account's username, the broken file or audit row). */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { alertSchema, SYSTEM_ALERT_CAMERA_ID, type Alert, type AlertSeverity, type AlertHistoryEntry, type AlertResolveReason, type AlertState, type AlertTakenDetails, type AlertType, type FireEvent, type PlateEvent, type WebhookEvent } from "@vigil/contracts";
+import { alertSchema, SYSTEM_ALERT_CAMERA_ID, type CameraErrorCode, type Alert, type AlertSeverity, type AlertHistoryEntry, type AlertResolveReason, type AlertState, type AlertTakenDetails, type AlertType, type FireEvent, type PlateEvent, type WebhookEvent } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { AlertsRepository } from "../storage/alerts-repository.js";
 import type { AlertsMetrics } from "../metrics.js";
@@ -432,12 +432,12 @@ export function createAlertService(deps: {
     },
 
     /** A camera offline longer than the threshold; returns the alert (or null when one is already open). */
-    raiseCameraOffline(cameraId: string, sinceIso: string, error?: string): Alert | null {
+    raiseCameraOffline(cameraId: string, sinceIso: string, error?: string, errorCode?: CameraErrorCode): Alert | null {
       if (index.covering(conditionKey({ type: "camera_offline", cameraId }), now())) {
         metrics.alertsSuppressed.inc({ type: "camera_offline" });
         return null;
       }
-      return raise({ type: "camera_offline", severity: severityFor({ type: "camera_offline" }), cameraId, ts: sinceIso, ...(error ? { reason: error.slice(0, 500) } : {}) }).alert;
+      return raise({ type: "camera_offline", severity: severityFor({ type: "camera_offline" }), cameraId, ts: sinceIso, ...(error ? { reason: error.slice(0, 500) } : {}), ...(errorCode ? { errorCode } : {}) }).alert;
     },
 
     /**

@@ -29,6 +29,7 @@ interface AlertRow {
   evidence: Alert["evidence"] | null;
   history: Alert["history"] | null;
   system_code: string | null;
+  error_code: string | null;
   subject: string | null;
   snapshot_sha256: string | null;
   crop_sha256: string | null;
@@ -55,7 +56,7 @@ interface HistoryRow {
 }
 
 const COLUMNS =
-  "id, type, severity, camera_id, ts, state, event_id, plate, display, match_kind, watchlist_id, reason, snapshot, crop, updated_at, updated_by, note, resolve_reason, possible, boxes, occurrences, last_seen_at, raised_at, evidence, history, system_code, subject, acknowledged_by, acknowledged_at, assigned_to, assigned_unit_id, escalated_at, escalated_unit_id, snapshot_sha256, crop_sha256";
+  "id, type, severity, camera_id, ts, state, event_id, plate, display, match_kind, watchlist_id, reason, snapshot, crop, updated_at, updated_by, note, resolve_reason, possible, boxes, occurrences, last_seen_at, raised_at, evidence, history, system_code, subject, acknowledged_by, acknowledged_at, assigned_to, assigned_unit_id, escalated_at, escalated_unit_id, snapshot_sha256, crop_sha256, error_code";
 
 /**
  * The queue order of `compareAlertsForQueue` (contracts) in SQL: state, then severity (the ranks come
@@ -92,6 +93,7 @@ export function rowToAlert(r: AlertRow): Alert {
     ...(r.occurrences > 1 || r.last_seen_at ? { occurrences: r.occurrences } : {}),
     ...opt("lastSeenAt", r.last_seen_at),
     ...opt("systemCode", r.system_code),
+    ...(r.error_code ? { errorCode: r.error_code as NonNullable<Alert["errorCode"]> } : {}),
     ...opt("subject", r.subject),
     ...opt("snapshotSha256", r.snapshot_sha256),
     ...opt("cropSha256", r.crop_sha256),
@@ -144,7 +146,7 @@ export function createAlertsRepository(db: Queryable) {
     /** Writes the alert's current state and its history entries; idempotent (safe to replay after an outage). */
     async save(alert: Alert, history: AlertHistoryEntry[], tx: Queryable = db): Promise<void> {
       await tx.query(
-        `INSERT INTO alerts (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35)
+        `INSERT INTO alerts (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35,$36)
          ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, ts = excluded.ts, state = excluded.state,
            event_id = excluded.event_id, match_kind = excluded.match_kind, snapshot = excluded.snapshot, crop = excluded.crop,
            snapshot_sha256 = excluded.snapshot_sha256, crop_sha256 = excluded.crop_sha256,
@@ -163,7 +165,7 @@ export function createAlertsRepository(db: Queryable) {
           alert.raisedAt ?? null, alert.evidence ? JSON.stringify(alert.evidence) : null, alert.history ? JSON.stringify(alert.history) : null,
           alert.systemCode ?? null, alert.subject ?? null, alert.acknowledgedBy ?? null, alert.acknowledgedAt ?? null,
           alert.assignedTo ?? null, alert.assignedUnitId ?? null, alert.escalatedAt ?? null, alert.escalatedToUnitId ?? null,
-          alert.snapshotSha256 ?? null, alert.cropSha256 ?? null,
+          alert.snapshotSha256 ?? null, alert.cropSha256 ?? null, alert.errorCode ?? null,
         ],
       );
       for (const h of history) {
