@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { api, login } from "./alerts-harness.js";
 import { launchChromium, loginPage, pageErrors, startConsoleEnv, USERS, type ConsoleEnv } from "./console-harness.js";
+import { vi } from "../web-console/src/i18n/vi.js";
 
 // The console in a background tab (Chromium): a critical alert and its escalation come as browser
 // notifications; the card shows "Đã báo cáo lên cấp trên" and, once taken, "Đang xử lý: <user>".
@@ -54,7 +55,7 @@ afterAll(async () => {
 
 describe("browser notifications and workflow badges", () => {
   it("a background tab gets a notification for a critical alert and for its escalation; the card shows who took it", async () => {
-    expect(await page.locator("[data-action=notifications]").textContent()).toContain("Thông báo đang bật");
+    expect(await page.locator("[data-action=notifications]").textContent()).toContain(vi["notify.on"]);
     const camera = env.cameras[0]!;
     await page.evaluate(() => (window.__vigilHidden = true));
     const event = fire(camera.id);

@@ -100,8 +100,9 @@ export class BrowserNotifications {
   private render(): void {
     const p = this.permission();
     this.button.hidden = p === "unsupported";
-    this.button.textContent = p === "granted" ? `🔔 ${t("notify.on")}` : p === "denied" ? `🔕 ${t("notify.blocked")}` : `🔔 ${t("notify.enable")}`;
-    this.button.title = t("notify.enableTitle");
+    // Short words in the header (no bell glyph: the console's fonts have none); the long explanation on hover.
+    this.button.textContent = p === "granted" ? t("notify.on") : p === "denied" ? t("notify.blocked") : t("notify.enable");
+    this.button.title = p === "denied" ? t("notify.blockedTitle") : t("notify.enableTitle");
     this.button.setAttribute("aria-pressed", String(p === "granted"));
     this.button.disabled = p !== "default";
   }
