@@ -78,7 +78,7 @@ describe("usernames ignore letter case", () => {
     expect(res.body).toMatchObject({ error: "user_exists", message: expect.stringMatching(/"admin".*ignore letter case/) });
     const upper = await api(h.base, "POST", "/api/v1/auth/login", { body: { username: "ADMIN", password: ADMIN_PASSWORD } });
     expect(upper.status).toBe(200);
-    expect(upper.body.user).toEqual({ username: "admin", role: "admin" });
+    expect(upper.body.user).toEqual({ username: "admin", role: "admin", unitId: "root" });
     expect((await api(h.base, "PATCH", "/api/v1/users/Nguyen.Van.A", { token: admin, body: { role: "supervisor" } })).body.user).toMatchObject({ username: "nguyen.van.a", role: "supervisor" });
   });
 
