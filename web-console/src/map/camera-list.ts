@@ -1,6 +1,7 @@
 import L from "leaflet";
 import { t } from "../i18n/index.js";
 import { h } from "../ui/dom.js";
+import { FoldableMapControl } from "./foldable-control.js";
 import type { CameraLayer, CameraOnMap } from "./camera-layer.js";
 import { matchesQuery } from "./camera-list-model.js";
 
@@ -12,27 +13,21 @@ const NARROW_MAP_PX = 760;
  * opens the camera's popup. A filter finds a camera by part of its name, with or without tone marks.
  * Folds into one button on small screens.
  */
-export class CameraListControl extends L.Control {
-  private readonly element: HTMLElement;
+export class CameraListControl extends FoldableMapControl {
   private readonly rows = h("ul", { class: "cam-list-rows", attrs: { role: "list" } });
   private readonly count = h("span", { class: "cam-list-count" });
   private readonly empty = h("p", { class: "cam-list-empty muted small", attrs: { hidden: true } }, t("map.list.empty"));
   private readonly filter: HTMLInputElement;
-  private readonly toggle: HTMLButtonElement;
-  private readonly body: HTMLElement;
   private readonly byId = new Map<string, HTMLElement>();
   private pending = false;
-  /** The operator opened or folded it: the map's size no longer decides. */
-  private chosen = false;
   private dirty: Set<string> | "all" = "all";
 
   constructor(
     private readonly cameras: CameraLayer,
-    private readonly mapEl: HTMLElement,
-    /** Called when the operator opens it (the map then folds the other panel where both do not fit). */
-    private readonly onOpen: () => void = () => undefined,
+    mapEl: HTMLElement,
+    onOpen: () => void = () => undefined,
   ) {
-    super({ position: "topright" });
+    super({ position: "topright" }, mapEl, onOpen);
     this.filter = h("input", {
       class: "cam-list-filter",
       attrs: { type: "search", placeholder: t("map.list.filter"), "aria-label": t("map.list.filter"), autocomplete: "off", spellcheck: "false" },
@@ -52,33 +47,8 @@ export class CameraListControl extends L.Control {
     cameras.changed.on((id) => this.schedule(id));
   }
 
-  override onAdd(map: L.Map): HTMLElement {
-    // Open or folded by the map's size until the operator chooses: the console lays itself out after
-    // the map is built (top bar, banner, side panel), so the size is looked at again on every resize.
-    const fit = () => this.chosen || this.setOpen(this.mapEl.clientWidth >= NARROW_MAP_PX);
-    fit();
-    map.on("resize", fit);
-    this.render();
-    return this.element;
-  }
-
-  private userToggle(): void {
-    const open = this.body.hidden;
-    this.chosen = true;
-    this.setOpen(open);
-    if (open) this.onOpen();
-  }
-
-  /** Folds it as if the operator had (the other panel was opened where both do not fit). */
-  fold(): void {
-    this.chosen = true;
-    this.setOpen(false);
-  }
-
-  setOpen(open: boolean): void {
-    this.body.hidden = !open;
-    this.element.classList.toggle("open", open);
-    this.toggle.setAttribute("aria-expanded", String(open));
+  protected fitsOpen(): boolean {
+    return this.mapEl.clientWidth >= NARROW_MAP_PX;
   }
 
   /** Status messages arrive in bursts: one redraw per frame at most, and only of the rows that changed. */
@@ -96,7 +66,7 @@ export class CameraListControl extends L.Control {
     });
   }
 
-  private render(): void {
+  protected render(): void {
     const all = this.cameras.list();
     const query = this.filter.value;
     const shown = all.filter((c) => matchesQuery(c.camera, query));

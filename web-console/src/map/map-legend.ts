@@ -1,6 +1,7 @@
 import L from "leaflet";
 import { t } from "../i18n/index.js";
 import { h } from "../ui/dom.js";
+import { FoldableMapControl } from "./foldable-control.js";
 import type { CameraLayer } from "./camera-layer.js";
 import { countStates, LEGEND_STATES } from "./camera-list-model.js";
 
@@ -13,22 +14,16 @@ const NARROW_MAP_PX = 480;
  * each state with how many cameras are in it now, a flashing marker (new urgent alert), a cluster
  * bubble and a field-of-view cone.
  */
-export class MapLegendControl extends L.Control {
-  private readonly element: HTMLElement;
+export class MapLegendControl extends FoldableMapControl {
   private readonly counts = new Map<string, HTMLElement>();
-  private readonly body: HTMLElement;
-  private readonly toggle: HTMLButtonElement;
   private pending = false;
-  /** The operator opened or folded it: the map's size no longer decides. */
-  private chosen = false;
 
   constructor(
     private readonly cameras: CameraLayer,
-    private readonly mapEl: HTMLElement,
-    /** Called when the operator opens it (the map then folds the other panel where both do not fit). */
-    private readonly onOpen: () => void = () => undefined,
+    mapEl: HTMLElement,
+    onOpen: () => void = () => undefined,
   ) {
-    super({ position: "bottomleft" });
+    super({ position: "bottomleft" }, mapEl, onOpen);
     const row = (swatch: HTMLElement, label: string, count?: HTMLElement) => h("li", null, h("span", { class: "legend-swatch" }, swatch), h("span", { class: "legend-label" }, label), count ?? null);
     const stateRows = LEGEND_STATES.map((state) => {
       const count = h("span", { class: "legend-count" }, "0");
@@ -55,33 +50,8 @@ export class MapLegendControl extends L.Control {
     cameras.changed.on(() => this.schedule());
   }
 
-  override onAdd(map: L.Map): HTMLElement {
-    // Open or folded by the map's size until the operator chooses: the console lays itself out after
-    // the map is built (top bar, banner, side panel), so the size is looked at again on every resize.
-    const fit = () => this.chosen || this.setOpen(this.mapEl.clientHeight >= SHORT_MAP_PX && this.mapEl.clientWidth >= NARROW_MAP_PX);
-    fit();
-    map.on("resize", fit);
-    this.render();
-    return this.element;
-  }
-
-  private userToggle(): void {
-    const open = this.body.hidden;
-    this.chosen = true;
-    this.setOpen(open);
-    if (open) this.onOpen();
-  }
-
-  /** Folds it as if the operator had (the other panel was opened where both do not fit). */
-  fold(): void {
-    this.chosen = true;
-    this.setOpen(false);
-  }
-
-  setOpen(open: boolean): void {
-    this.body.hidden = !open;
-    this.element.classList.toggle("open", open);
-    this.toggle.setAttribute("aria-expanded", String(open));
+  protected fitsOpen(): boolean {
+    return this.mapEl.clientHeight >= SHORT_MAP_PX && this.mapEl.clientWidth >= NARROW_MAP_PX;
   }
 
   private schedule(): void {
@@ -93,7 +63,7 @@ export class MapLegendControl extends L.Control {
     });
   }
 
-  private render(): void {
+  protected render(): void {
     const counts = countStates(this.cameras.list().map((c) => c.state));
     for (const [state, el] of this.counts) el.textContent = String(counts[state as keyof typeof counts]);
   }
