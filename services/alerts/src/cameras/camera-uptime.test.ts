@@ -129,3 +129,18 @@ describe("createCameraUptime", () => {
     expect((await up.last24h("cam-1")).get("cam-1")).toBe(0);
   });
 });
+
+describe("state log under concurrent statuses", () => {
+  it("writes one change when two statuses of the same state arrive while the camera lookup is pending", async () => {
+    const written: string[] = [];
+    const uptime = createCameraUptime({
+      log: { record: async (r: { state: string }) => void written.push(r.state), latest: async () => [], since: async () => [], prune: async () => 0, forget: async () => undefined } as never,
+      isKnown: () => new Promise((r) => setTimeout(() => r(true), 5)),
+      logger: createLogger({ name: "t", level: "silent" }),
+    });
+    const status = (state: "online" | "offline", hoursAgo: number) => ({ schemaVersion: 1 as const, cameraId: "c1", state, ts: new Date(Date.now() - hoursAgo * 3_600_000).toISOString(), fps: 2, lastFrameTs: null });
+    await Promise.all([uptime.record(status("online", 12)), uptime.record(status("online", 11))]);
+    await uptime.record(status("offline", 6));
+    expect(written).toEqual(["online", "offline"]);
+  });
+});

@@ -55,10 +55,13 @@ export function createCameraUptime(deps: {
 
   async function write(status: CameraStatus): Promise<void> {
     const ts = Date.parse(status.ts);
-    const prev = last.get(status.cameraId);
     // The same state again, or an older message (redelivered retained status): nothing changed.
-    if (prev && (prev.state === status.state || ts <= prev.ts)) return;
+    const unchanged = (p: { ts: number; state: CameraState } | undefined) => !!p && (p.state === status.state || ts <= p.ts);
+    if (unchanged(last.get(status.cameraId))) return;
     if (!(await deps.isKnown(status.cameraId))) return;
+    // Looked at again after the await: statuses arriving together must not both count as the change.
+    const prev = last.get(status.cameraId);
+    if (unchanged(prev)) return;
     last.set(status.cameraId, { ts, state: status.state });
     try {
       await deps.log.record({ cameraId: status.cameraId, ts: status.ts, state: status.state });
