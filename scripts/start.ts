@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     camerasSource: env.CAMERAS_FILE ?? "(demo)",
     cameras,
+    // Edits to the file apply while running (the alert service follows it; ingest follows the alert service).
+    ...(env.CAMERAS_FILE ? { camerasFile: env.CAMERAS_FILE } : {}),
     logger,
     onGeneratedAdminPassword: (p) => (generatedPassword = p),
   });

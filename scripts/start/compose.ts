@@ -33,6 +33,8 @@ export interface ComposeOptions {
   camerasSource: string;
   /** Seeded into the alert service; ingest runs what the alert service then stores. */
   cameras: CameraConfigInput[];
+  /** CAMERAS_FILE's path when `cameras` came from it: the alert service follows its edits while running. */
+  camerasFile?: string;
   logger: Logger;
   /** Around inference's frame sink (observers in tests); default: frames go straight to inference. */
   wrapFrameSink?: (sink: FrameSink) => FrameSink;
@@ -112,6 +114,7 @@ export async function composeVigil(o: ComposeOptions): Promise<Composition> {
       logger: logger.child({ service: "alerts" }),
       db,
       cameras: camerasFileSchema.parse(o.cameras),
+      ...(o.camerasFile ? { camerasFile: o.camerasFile } : {}),
       ...(storedCameras ? { onCamerasChanged: (list) => cameraList.set(list) } : {}),
       ...(o.onGeneratedAdminPassword ? { onGeneratedAdminPassword: o.onGeneratedAdminPassword } : {}),
     });

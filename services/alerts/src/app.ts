@@ -26,6 +26,7 @@ import { createCameraStatusTracker } from "./alerting/camera-status-tracker.js";
 import { createWatchlistMatcher } from "./watchlist/watchlist-matcher.js";
 import { createWatchlistService } from "./watchlist/watchlist-service.js";
 import { createCameraService } from "./cameras/camera-service.js";
+import { followCamerasFile } from "./cameras/cameras-file-follower.js";
 import { createCameraUptime } from "./cameras/camera-uptime.js";
 import { createCameraStateLogRepository } from "./storage/camera-state-log-repository.js";
 import { createBatchWriter } from "./consumer/batch-writer.js";
@@ -50,8 +51,10 @@ export interface StartAlertsDeps {
   config: AlertsConfig;
   logger: Logger;
   db: Database;
-  /** Cameras from CAMERAS_FILE, seeded into the database on first start. */
+  /** Cameras from CAMERAS_FILE, applied on start (the file wins for them; API-created cameras are kept). */
   cameras?: CameraConfig[];
+  /** CAMERAS_FILE's path: followed while running, each valid edit applied like `cameras` on start. */
+  camerasFile?: string;
   /** Called with the full camera list after every API change (npm start wires it to ingest). */
   onCamerasChanged?: (cameras: CameraConfig[]) => void | Promise<void>;
   metrics?: AlertsMetrics;
@@ -252,7 +255,8 @@ export async function startAlerts(deps: StartAlertsDeps) {
   socket = await startSocketServer({ httpServer: app.server, auth, alerts, audit, metrics, units, alertsRepo, logger: logger.child({ module: "socket" }), ...(config.redisUrl ? { redisUrl: config.redisUrl, redisKey: config.topicPrefix } : {}), ...(config.socketAllowedOrigins ? { allowedOrigins: config.socketAllowedOrigins } : {}) });
 
   // Registered before the consumer starts: redelivered events of seeded cameras are admitted.
-  if (deps.cameras?.length) await cameras.seed(deps.cameras);
+  // A file given, even an empty one, is applied: cameras it no longer declares go (API-created ones stay).
+  if (deps.cameras) await cameras.seed(deps.cameras);
   const unitTree = await units.tree();
   const unitless = (deps.cameras ?? []).filter((c) => c.unitId && !unitTree.has(c.unitId));
   // Still served, but only to those who see everything until the unit exists (admins, the root unit).
@@ -290,7 +294,20 @@ export async function startAlerts(deps: StartAlertsDeps) {
       },
     },
   );
-  if (deps.cameras?.length) await cameras.announce();
+  if (deps.cameras) await cameras.announce();
+  // Edits to the file apply while running, by the same rule as on start; the list is then pushed as an API change is.
+  const camerasFile = deps.camerasFile
+    ? followCamerasFile({
+        file: deps.camerasFile,
+        initial: deps.cameras ?? [],
+        apply: async (list) => {
+          await cameras.seed(list);
+          await cameras.announce();
+        },
+        logger: cameraLogger,
+        onReload: (result) => metrics.camerasFileReloads.inc({ result }),
+      })
+    : undefined;
 
   const housekeeping = setInterval(() => {
     void (async () => {
@@ -334,6 +351,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
       if (closed) return;
       closed = true;
       clearInterval(housekeeping);
+      await camerasFile?.close();
       await selfCheck?.close();
       status.close();
       await consumer?.close().catch(() => undefined);

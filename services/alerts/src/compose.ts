@@ -19,6 +19,8 @@ export interface AlertsAdapters {
   db: Database;
   /** The cameras file's cameras: the file wins for them on every start. */
   cameras?: CameraConfig[];
+  /** CAMERAS_FILE's path, to follow while running (edits apply without a restart). */
+  camerasFile?: string;
   metrics?: AlertsMetrics;
   /** The full camera list after every change (npm start hands it to its in-process ingest). */
   onCamerasChanged?: (cameras: CameraConfig[]) => void | Promise<void>;
@@ -40,6 +42,7 @@ export function composeAlerts(env: AlertsEnv, a: AlertsAdapters): Composition<Al
         logger: a.logger,
         db: a.db,
         ...(a.cameras ? { cameras: a.cameras } : {}),
+        ...(a.camerasFile ? { camerasFile: a.camerasFile } : {}),
         ...(a.metrics ? { metrics: a.metrics } : {}),
         ...(a.onCamerasChanged ? { onCamerasChanged: a.onCamerasChanged } : {}),
         ...(a.onGeneratedAdminPassword ? { onGeneratedAdminPassword: a.onGeneratedAdminPassword } : {}),

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const db = await openAlertsDatabase(env);
   stops.push("database", () => db.close());
   const cameras = env.CAMERAS_FILE ? await loadCamerasFile(env.CAMERAS_FILE) : undefined;
-  const service = composeAlerts(env, { logger, db, metrics: createAlertsMetrics({ defaultMetrics: true }), ...(cameras ? { cameras } : {}) });
+  const service = composeAlerts(env, { logger, db, metrics: createAlertsMetrics({ defaultMetrics: true }), ...(cameras && env.CAMERAS_FILE ? { cameras, camerasFile: env.CAMERAS_FILE } : {}) });
   stops.push("alerts", () => service.stop());
   const alerts = await service.start();
   logger.info({ url: alerts.url, database: db.kind }, "alert service ready");

@@ -40,6 +40,12 @@ export function createAlertsMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ["result"],
       registers: [registry],
     }),
+    camerasFileReloads: new Counter({
+      name: "vigil_alerts_cameras_file_reloads_total",
+      help: "Looks at CAMERAS_FILE after it changed, by result (applied, unchanged, invalid: kept the running cameras, failed: could not be stored)",
+      labelNames: ["result"],
+      registers: [registry],
+    }),
   };
   return m;
 }

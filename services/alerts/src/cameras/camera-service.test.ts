@@ -76,6 +76,41 @@ describe("camera service: the cameras file wins for the cameras it declares", ()
   });
 });
 
+describe("camera service: the cameras file edited while running", () => {
+  it("adds, updates and removes the file's cameras, keeps API-created ones, and warns only for a camera also edited through the API", async () => {
+    const { repo, rows } = fakeRepository(["api-cam"]);
+    const warnings: { camera: string; fields: string[]; msg: string }[] = [];
+    const logger = createLogger({ name: "t", level: "warn", destination: { write: (line: string) => void warnings.push(JSON.parse(line)) } as unknown as NodeJS.WritableStream });
+    const status = createCameraStatusTracker({ offlineAlertMs: 60_000, onOfflineTooLong: () => undefined, onBackOnline: () => undefined });
+    const published: string[][] = [];
+    const service = createCameraService({ cameras: repo, status, publishConfig: async (list) => void published.push(list.map((c) => c.id)), logger });
+    expect(await service.seed([camera("a"), camera("b")])).toEqual({ added: ["a", "b"], updated: [], removed: [] });
+
+    // Only the file changed: a new URL for a, b gone, c new — no warning, the API camera untouched.
+    const applied = await service.seed([{ ...camera("a"), url: "rtsp://10.0.0.9/a" }, camera("c")]);
+    expect(applied).toEqual({ added: ["c"], updated: ["a"], removed: ["b"] });
+    expect([...rows.keys()].sort()).toEqual(["a", "api-cam", "c"]);
+    expect(rows.get("a")!.url).toBe("rtsp://10.0.0.9/a");
+    expect(service.isKnown("b")).toBe(false);
+    expect(warnings).toEqual([]);
+
+    // c renamed in the console, then the file changes c's URL: the file wins, one warning naming c and both fields.
+    await service.patch("c", { name: "Renamed in the console" });
+    warnings.length = 0;
+    await service.seed([{ ...camera("a"), url: "rtsp://10.0.0.9/a" }, { ...camera("c"), url: "rtsp://10.0.0.9/c" }]);
+    expect(rows.get("c")).toMatchObject({ name: "c", url: "rtsp://10.0.0.9/c" });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ camera: "c", msg: expect.stringContaining("the cameras file wins") });
+    expect([...warnings[0]!.fields].sort()).toEqual(["name", "url"]);
+
+    // An emptied file removes its cameras but never the API-created one.
+    expect(await service.seed([])).toEqual({ added: [], updated: [], removed: ["a", "c"] });
+    expect([...rows.keys()]).toEqual(["api-cam"]);
+    await service.announce();
+    expect(published.at(-1)).toEqual(["api-cam"]);
+    status.close();
+  });
+});
 
 describe("camera service: editing one camera", () => {
   it("looks up only that camera's source, and warns when it is the cameras file's", async () => {

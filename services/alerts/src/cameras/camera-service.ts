@@ -7,6 +7,29 @@ import { cameraUnitOf } from "../units/unit-scope.js";
 
 export class CameraConflictError extends Error {}
 
+/** What one application of the cameras file changed (ids). */
+export interface CamerasFileApplied {
+  added: string[];
+  updated: string[];
+  removed: string[];
+}
+
+/** A camera as the schema writes it (defaults filled, keys in order): two versions compare equal when this does. */
+const canonical = (c: CameraConfig): string => JSON.stringify(cameraConfigSchema.parse(c));
+
+function changedFields(storedRaw: CameraConfig, fileRaw: CameraConfig): string[] {
+  // Compared with defaults filled in: a default written out on one side only is no difference.
+  const stored = cameraConfigSchema.parse(storedRaw);
+  const file = cameraConfigSchema.parse(fileRaw);
+  return Object.keys({ ...stored, ...file }).filter((k) => JSON.stringify(stored[k as keyof CameraConfig]) !== JSON.stringify(file[k as keyof CameraConfig]));
+}
+
+/** Who wrote the stored version the file now overrides, in the warning's words. */
+function storedBy(source: "file" | "api" | undefined, fileAppliedBefore: boolean): string {
+  if (source === "api") return "api";
+  return fileAppliedBefore ? "api (edited since the file was applied)" : "an earlier cameras file, or the api";
+}
+
 /** Topic where the camera list is kept retained for ingest (additive to SPEC's topics; contracts owns it). */
 
 /** A camera id not in the cache is looked up in the database at most this often (other instances add cameras too). */
@@ -38,6 +61,8 @@ export function createCameraService(deps: {
   let unitById = new Map<string, string>();
   let knownAt = -Infinity;
   let loading: Promise<void> | null = null;
+  /** The cameras file's cameras as last applied by `seed` (null before the first): tells the file's own edits from others. */
+  let lastFile: Map<string, CameraConfig> | null = null;
 
   function refreshKnown(): Promise<void> {
     loading ??= cameras
@@ -105,7 +130,7 @@ export function createCameraService(deps: {
       if (!current) return null;
       const next = cameraConfigSchema.parse({ ...current, ...patch, id });
       if ((await cameras.sourceOf(id)) === "file") {
-        logger.warn({ camera: id, fields: Object.keys(patch) }, "camera from the cameras file edited through the API: the change applies now, but the file wins again on the next start");
+        logger.warn({ camera: id, fields: Object.keys(patch) }, "camera from the cameras file edited through the API: the change applies now, but the file wins again on the next start or the next edit of the file");
       }
       await cameras.update(next);
       unitById.set(id, cameraUnitOf(next));
@@ -124,28 +149,56 @@ export function createCameraService(deps: {
       return ok;
     },
     /**
-     * Applies CAMERAS_FILE on start: the cameras it declares are the file's, so its version wins over
-     * the stored one (an edit to the file takes effect on the next start); cameras created through the
-     * API are not in the file and are kept. A camera whose stored version differs from the file's
-     * (edited in the console, or the file was changed) is logged once, saying the file wins.
-     * Runs before the consumer starts, so redelivered events of these cameras are admitted; `announce`
-     * pushes the list once the broker connection exists.
+     * Applies CAMERAS_FILE, on start and after every edit of the file (cameras-file-follower.ts): the
+     * cameras it declares are the file's, so its version wins over the stored one; a camera the file
+     * no longer declares is removed unless it was created through the API (those are never the
+     * file's and are kept). A camera whose stored version differs from the file's for another reason
+     * than the file's own edit (changed in the console, or stored by an earlier file before this
+     * start) is logged once, naming it and the fields, saying the file wins. Runs before the consumer
+     * starts, so redelivered events of these cameras are admitted; the caller pushes the list
+     * (`announce`) once the broker connection exists.
      */
-    async seed(list: CameraConfig[]): Promise<void> {
+    async seed(list: CameraConfig[]): Promise<CamerasFileApplied> {
       const sources = await cameras.sources();
       const storedById = new Map((await cameras.list()).map((c) => [c.id, c]));
+      const applied: CamerasFileApplied = { added: [], updated: [], removed: [] };
       for (const c of list) {
         const stored = storedById.get(c.id) ?? null;
-        if (stored && JSON.stringify(cameraConfigSchema.parse(stored)) !== JSON.stringify(cameraConfigSchema.parse(c))) {
-          const changed = Object.keys({ ...stored, ...c }).filter((k) => JSON.stringify(stored[k as keyof CameraConfig]) !== JSON.stringify(c[k as keyof CameraConfig]));
-          logger.warn(
-            { camera: c.id, fields: changed, storedBy: sources.get(c.id) === "api" ? "api" : "an earlier cameras file" },
-            "camera differs between the cameras file and the stored configuration: the cameras file wins (edit the file, or remove the camera from it to manage it in the console)",
-          );
+        const before = lastFile?.get(c.id);
+        if (!stored) applied.added.push(c.id);
+        else if (canonical(stored) !== canonical(c)) {
+          applied.updated.push(c.id);
+          // Since the last file version applied here the stored camera has not changed: only the file was edited.
+          const fileEdit = sources.get(c.id) === "file" && before !== undefined && canonical(before) === canonical(stored);
+          if (!fileEdit) {
+            logger.warn(
+              {
+                camera: c.id,
+                fields: changedFields(stored, c),
+                storedBy: storedBy(sources.get(c.id), lastFile !== null),
+                // The fields changed outside the file since it was last applied here, when that is known.
+                ...(before && sources.get(c.id) === "file" ? { editedThroughApi: changedFields(before, stored) } : {}),
+              },
+              "camera differs between the cameras file and the stored configuration: the cameras file wins (edit the file, or remove the camera from it to manage it in the console)",
+            );
+          }
         }
         await cameras.putFromFile(c);
       }
+      const declared = new Set(list.map((c) => c.id));
+      for (const [id, source] of sources) {
+        // Only the file's own cameras go with it; API-created ones were never declared there.
+        if (source !== "file" || declared.has(id)) continue;
+        if (await cameras.remove(id)) {
+          applied.removed.push(id);
+          status.forget(id);
+          deps.uptime?.forget(id);
+        }
+      }
+      lastFile = new Map(list.map((c) => [c.id, c]));
+      if (applied.added.length || applied.updated.length || applied.removed.length) logger.info(applied, "cameras file applied");
       await refreshKnown();
+      return applied;
     },
     /**
      * A registered camera's unit, from the cache (a camera moved on another instance is seen here at
