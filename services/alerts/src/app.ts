@@ -38,6 +38,7 @@ import { startSocketServer, type SocketServer } from "./realtime/socket-server.j
 import { createFireFeedbackStore } from "./feedback/fire-feedback-store.js";
 import { createUnitsRepository } from "./storage/units-repository.js";
 import { createUnitService } from "./units/unit-service.js";
+import { SYSTEM_ALERT_ROLE } from "./units/unit-scope.js";
 import { closeMapTiles, openMapTiles, type MapTiles } from "./map/map-tiles.js";
 import { createMediaHashesRepository } from "./storage/media-hashes-repository.js";
 import { mediaHashesOf } from "./evidence/evidence-hashes.js";
@@ -135,7 +136,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
   let entryUnit = (_watchlistId: string): string | undefined => undefined;
   const alertUnits = (a: Alert): string[] => [cameraUnit(a.cameraId), a.watchlistId ? entryUnit(a.watchlistId) : undefined, a.assignedUnitId ?? undefined].filter((u): u is string => !!u);
   // System alerts (a locked account, failed integrity) are for administrators only.
-  const pushAlert = (event: "alert:new" | "alert:update", a: Alert) => (a.type === "system" ? socket?.emit(event, "admin", a) : socket?.emitToUnits(event, alertUnits(a), a));
+  const pushAlert = (event: "alert:new" | "alert:update", a: Alert) => (a.type === "system" ? socket?.emit(event, SYSTEM_ALERT_ROLE, a) : socket?.emitToUnits(event, alertUnits(a), a));
   const notifier: AlertNotifier = {
     alertNew(a) {
       pushAlert("alert:new", a);

@@ -68,6 +68,10 @@ export function requestScope(deps: ScopeSource, req: FastifyRequest): Promise<Un
 
 type ScopedAlert = Pick<Alert, "type" | "cameraId" | "watchlistId" | "assignedUnitId">;
 
+/** System alerts (a locked account, failed integrity) are for this role only: lists, reads and socket pushes. */
+export const SYSTEM_ALERT_ROLE = "admin" satisfies UserRole;
+export const seesSystemAlerts = (role: UserRole | undefined): boolean => role === SYSTEM_ALERT_ROLE;
+
 /**
  * Whether a user of `role` and `scope` may see (and handle) this alert. An alert belongs to its
  * camera's unit; a watchlist hit also to the unit that owns the entry (a district's wanted car read
@@ -75,7 +79,7 @@ type ScopedAlert = Pick<Alert, "type" | "cameraId" | "watchlistId" | "assignedUn
  * System alerts (a locked account, failed integrity) are for administrators only.
  */
 export async function alertInScope(units: ScopeSource["units"], role: UserRole, scope: UnitScope, alert: ScopedAlert): Promise<boolean> {
-  if (alert.type === "system") return role === "admin";
+  if (alert.type === "system") return seesSystemAlerts(role);
   if (scope.all || scope.has(alert.assignedUnitId)) return true;
   return (await units.alertUnits(alert)).some((u) => scope.has(u));
 }

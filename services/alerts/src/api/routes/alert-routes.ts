@@ -5,12 +5,9 @@ import { alertAckBodySchema, alertAssignBodySchema, alertHistoryEntrySchema, ale
 import { requireRole } from "../auth-hooks.js";
 import { audit, type RouteDeps } from "../route-deps.js";
 import { AlertTransitionError } from "../../alerting/alert-service.js";
-import { alertVisibleTo, requestScope } from "../../units/unit-scope.js";
+import { alertVisibleTo, requestScope, seesSystemAlerts } from "../../units/unit-scope.js";
 
 const idParams = z.object({ id: z.uuid() });
-
-/** System alerts (a locked account, failed integrity) are for administrators only. */
-const isAdmin = (req: FastifyRequest) => req.session?.user.role === "admin";
 
 export function alertRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -25,7 +22,7 @@ export function alertRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
         querystring: alertListQuerySchema,
         response: { 200: alertListResponseSchema },
       },
-    }, async (req) => ({ items: await deps.alertsRepo.list({ ...req.query, withSystem: isAdmin(req), units: (await requestScope(deps, req)).units }) }));
+    }, async (req) => ({ items: await deps.alertsRepo.list({ ...req.query, withSystem: seesSystemAlerts(req.session?.user.role), units: (await requestScope(deps, req)).units }) }));
 
     app.get("/api/v1/alerts/:id", {
       onRequest: operator,
