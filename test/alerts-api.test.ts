@@ -381,7 +381,9 @@ describe("camera uptime over 24 h, and the audited plate export (issue 14)", () 
     let cams: { id: string; uptime24h?: number | null }[] = [];
     for (let i = 0; i < 100; i++) {
       cams = (await api(h.base, "GET", "/api/v1/cameras", { token: tokens.operator })).body.items;
-      if (cams.find((c) => c.id === "uptime-1")?.uptime24h === 0.75) break;
+      // The degraded spell alone already makes 0.75, so also wait for the last status to be logged.
+      const logged = await h.db.query("SELECT 1 FROM camera_state_log WHERE camera_id = 'uptime-1'");
+      if (cams.find((c) => c.id === "uptime-1")?.uptime24h === 0.75 && logged.rowCount === 4) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(cams.find((c) => c.id === "uptime-1")?.uptime24h).toBeCloseTo(0.75, 3);
