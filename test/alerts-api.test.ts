@@ -383,7 +383,7 @@ describe("camera uptime over 24 h, and the audited plate export (issue 14)", () 
       cams = (await api(h.base, "GET", "/api/v1/cameras", { token: tokens.operator })).body.items;
       // The degraded spell alone already makes 0.75, so also wait for the last status to be logged.
       const logged = await h.db.query("SELECT 1 FROM camera_state_log WHERE camera_id = 'uptime-1'");
-      if (cams.find((c) => c.id === "uptime-1")?.uptime24h === 0.75 && logged.rowCount === 4) break;
+      if (cams.find((c) => c.id === "uptime-1")?.uptime24h === 0.75 && logged.rows.length === 4) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(cams.find((c) => c.id === "uptime-1")?.uptime24h).toBeCloseTo(0.75, 3);
