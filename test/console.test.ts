@@ -401,9 +401,25 @@ describe("console", () => {
     await operator.waitForTimeout(1000);
     await operator.screenshot({ path: artifact("05-search-track.png") });
 
+    // The drawn track as a signed case: the dialog offers the search's reason; the ZIP holds the four reads.
+    const trackCase = operator.locator("[data-action=export-track-case]");
+    await poll(() => trackCase.textContent()).toBe(vi["caseExport.trackButton"]);
+    let offered = "";
+    operator.once("dialog", (d) => {
+      offered = `${d.message()}|${d.defaultValue()}`;
+      void d.accept(d.defaultValue());
+    });
+    const [trackZip] = await Promise.all([operator.waitForEvent("download"), trackCase.click()]);
+    expect(offered).toBe(`${vi["caseExport.trackReasonPrompt"]}|Hồ sơ vụ việc 123/2026`);
+    expect(trackZip.suggestedFilename()).toMatch(/^vigil-track-51F12345-\d{4}-\d{2}-\d{2}\.zip$/);
+    const trackCheck = checkCaseExport(unzipSync(new Uint8Array(readFileSync((await trackZip.path())!))));
+    expect(trackCheck.problems).toEqual([]);
+    expect(trackCheck.manifest).toMatchObject({ kind: "plate-track", track: { plate: "51F12345", reads: 4 } });
+    expect(trackCheck.manifest!.events.map((e) => e.cameraId)).toEqual(route);
+
     // The search and the track were audited with the reason given.
     const audit = await api<{ items: { action: string; details: { reason?: string } | null }[] }>(env.base, "GET", "/api/v1/audit", { token: env.adminToken });
-    expect(audit.body.items.filter((e) => e.details?.reason === "Hồ sơ vụ việc 123/2026").map((e) => e.action)).toEqual(expect.arrayContaining(["plates.search", "plates.track", "plates.export"]));
+    expect(audit.body.items.filter((e) => e.details?.reason === "Hồ sơ vụ việc 123/2026").map((e) => e.action)).toEqual(expect.arrayContaining(["plates.search", "plates.track", "plates.export", "plates.track_export"]));
     expect(audit.body.items.find((e) => e.action === "plates.export")?.details).toMatchObject({ reason: "Hồ sơ vụ việc 123/2026", rows: 4, truncated: false });
   });
 

@@ -244,3 +244,77 @@ describe("case export", () => {
     expect(cli.stdout).toContain(`${snapshot}: SHA-256`);
   });
 });
+
+describe("track case export", () => {
+  const PLATE = "43A56789";
+  const reads: { id: string; cameraId: string; ts: string; snapshot: string; crop: string; snapshotSha256: string; cropSha256: string }[] = [];
+  let officerB: string;
+
+  beforeAll(async () => {
+    const admin = (method: string, path: string, body: unknown) => api(h.base, method, path, { token, body });
+    expect((await admin("POST", "/api/v1/units", { id: "doi-a", name: "Đội CSGT số 1" })).status).toBe(201);
+    expect((await admin("POST", "/api/v1/units", { id: "doi-b", name: "Đội CSGT số 2" })).status).toBe(201);
+    expect((await admin("POST", "/api/v1/users", { username: "officer.b", password: "cán bộ đội hai 2026", role: "operator", unitId: "doi-b" })).status).toBe(201);
+    officerB = (await login(h.base, "officer.b", "cán bộ đội hai 2026")).token;
+    // Three cameras of unit A along a road; the vehicle passes them ten minutes apart.
+    for (let i = 0; i < 3; i++) {
+      const id = `track-cam-${i + 1}`;
+      expect((await admin("POST", "/api/v1/cameras", { id, name: `Ngã tư ${i + 1}`, url: `rtsp://127.0.0.1:8554/${id}`, lat: 16.05 + i / 100, lon: 108.2, unitId: "doi-a" })).status).toBe(201);
+      const eventId = crypto.randomUUID();
+      const ts = new Date(Date.now() - (30 - i * 10) * 60_000);
+      const frame = { data: Buffer.alloc(320 * 180 * 3, 40 + i * 30), width: 320, height: 180 };
+      const crop = { data: Buffer.alloc(60 * 20 * 3, 150 + i * 30), width: 60, height: 20 };
+      const paths = await new EvidenceWriter({ mediaDir: h.config.mediaDir }).write(id, eventId, ts, frame, [0.3, 0.4, 0.2, 0.1], crop);
+      reads.push({ id: eventId, cameraId: id, ts: ts.toISOString(), ...(paths as { snapshot: string; crop: string; snapshotSha256: string; cropSha256: string }) });
+      await mqtt.publishAsync(`${h.prefix}/events/plate`, JSON.stringify(plateEvent({ id: eventId, cameraId: id, ts: ts.toISOString(), plate: PLATE, confidence: 0.9 - i / 10, ...paths })), { qos: 1 });
+    }
+    await waitUntil(async () => (await superuser.query("SELECT 1 FROM plate_reads WHERE plate = $1", [PLATE])).rowCount === 3, 15_000, "the three reads stored");
+  }, 60_000);
+
+  const exportUrl = (reason: string, who = token) => fetch(`${h.base}/api/v1/plates/${PLATE}/track/export?reason=${encodeURIComponent(reason)}`, { headers: { authorization: `Bearer ${who}` } });
+
+  it("lists every read with its evidence, carries its audit row, and verify-export accepts it; a changed member fails precisely", async () => {
+    expect((await exportUrl(" ab ")).status).toBe(400);
+    const res = await exportUrl("Hồ sơ hành trình 7/2026");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/zip");
+    expect(res.headers.get("content-disposition")).toMatch(new RegExp(`filename="vigil-track-${PLATE}-\\d{4}-\\d{2}-\\d{2}\\.zip"`));
+    const entries = unzipSync(new Uint8Array(await res.arrayBuffer()));
+    const manifest = JSON.parse(Buffer.from(entries["manifest.json"]!).toString());
+    expect(manifest).toMatchObject({ kind: "plate-track", reason: "Hồ sơ hành trình 7/2026", exportedBy: "admin", track: { plate: PLATE, display: "43A-567.89", reads: 3 } });
+    expect(manifest.events).toEqual(reads.map((r, i) => expect.objectContaining({
+      eventId: r.id, cameraId: r.cameraId, cameraName: `Ngã tư ${i + 1}`, at: r.ts, atVietnam: expect.stringMatching(/\+07:00$/), plate: PLATE, display: "43A-567.89",
+      confidence: expect.closeTo(0.9 - i / 10, 3), snapshot: r.snapshot, snapshotSha256: r.snapshotSha256, snapshotMember: `media/${r.snapshot.slice(7)}`, crop: r.crop, cropSha256: r.cropSha256, cropMember: `media/${r.crop.slice(7)}`,
+    })));
+    expect(manifest.cameras.map((c: { id: string; unitId: string }) => [c.id, c.unitId])).toEqual(reads.map((r) => [r.cameraId, "doi-a"]));
+    expect(manifest.members.map((m: { name: string }) => m.name).sort()).toEqual(["audit.json", "export-key.pem", ...reads.flatMap((r) => [`media/${r.snapshot.slice(7)}`, `media/${r.crop.slice(7)}`])].sort());
+    for (const r of reads) expect(manifest.members.find((m: { source?: string }) => m.source === r.snapshot).sha256).toBe(r.snapshotSha256);
+    const audit = JSON.parse(Buffer.from(entries["audit.json"]!).toString()) as { action: string; target: string; details: { reason?: string; exportId?: string; reads?: number } }[];
+    expect(audit).toEqual([expect.objectContaining({ action: "plates.track_export", target: PLATE, details: expect.objectContaining({ reason: "Hồ sơ hành trình 7/2026", exportId: manifest.track.exportId, reads: 3 }) })]);
+    const logged = await api<{ items: { action: string; target: string }[] }>(h.base, "GET", "/api/v1/audit?action=plates.track_export", { token });
+    expect(logged.body.items).toEqual([expect.objectContaining({ target: PLATE })]);
+
+    const file = join(keyDir, "track.zip");
+    const keyFile = join(keyDir, "track-public.pem");
+    await writeFile(file, zipSync(entries));
+    await writeFile(keyFile, (await api<string>(h.base, "GET", "/api/v1/export-key", { token })).body);
+    const out = await run("services/alerts/src/export/verify-export-cli.ts", [file, "--key", keyFile]);
+    expect(out.stdout).toContain(`case export of the track of plate ${PLATE} (3 read(s))`);
+    expect(out.stdout).toContain("OK:");
+
+    const crop = `media/${reads[1]!.crop.slice(7)}`;
+    const altered = { ...entries, [crop]: Uint8Array.from(entries[crop]!, (b, i) => (i === 200 ? b ^ 1 : b)) };
+    expect(checkCaseExport(altered).problems).toEqual([expect.stringMatching(new RegExp(`^${crop}: SHA-256 [0-9a-f]{64} does not match`))]);
+    await writeFile(file, zipSync(altered));
+    const cli = await run("services/alerts/src/export/verify-export-cli.ts", [file]).catch((e: { code: number; stdout: string }) => e);
+    expect((cli as { code?: number }).code).toBe(1);
+    expect(cli.stdout).toContain(`${crop}: SHA-256`);
+  });
+
+  it("a user of another unit gets 404, as for a plate never read, and nothing is exported or audited for them", async () => {
+    const res = await exportUrl("Hồ sơ hành trình 7/2026", officerB);
+    expect(res.status).toBe(404);
+    const logged = await api<{ items: { username: string }[] }>(h.base, "GET", "/api/v1/audit?action=plates.track_export", { token });
+    expect(logged.body.items.map((a) => a.username)).toEqual(["admin"]);
+  });
+});

@@ -46,7 +46,7 @@ import { createMediaIntegrity } from "./evidence/media-integrity.js";
 import { applyAuditRetention } from "./integrity/audit-chain.js";
 import { createIntegrityChecker, startIntegritySelfCheck } from "./integrity/integrity-check.js";
 import { loadOrCreateExportSigningKey } from "./export/signing-key.js";
-import { buildCaseExport } from "./export/case-export.js";
+import { createCaseExporter } from "./export/case-export.js";
 
 export interface StartAlertsDeps {
   config: AlertsConfig;
@@ -231,7 +231,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
       mediaIntegrity,
       integrity,
       ...(exportKey
-        ? { caseExport: { key: exportKey, build: (input) => buildCaseExport({ db, mediaDir: config.mediaDir, key: exportKey, recordedHashes: (paths) => mediaHashes.getMany(paths) }, input) } }
+        ? { caseExport: createCaseExporter({ db, mediaDir: config.mediaDir, key: exportKey, recordedHashes: (paths) => mediaHashes.getMany(paths) }) }
         : {}),
       ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
       ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),

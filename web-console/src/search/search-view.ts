@@ -1,5 +1,6 @@
 import { plateMatchMode, plateSearchResponseSchema, plateTrackResponseSchema, toPlateKey, type PlateRead, type PlateMatchMode } from "@vigil/contracts";
 import { saveFile } from "../ui/save-file.js";
+import { exportTrackCase } from "../alerts/case-export.js";
 import type { AppContext } from "../app/context.js";
 import { plateWithProvince } from "../format/plate.js";
 import { formatDateTime, vnInputToIso } from "../format/time.js";
@@ -35,6 +36,8 @@ export class SearchView {
   private nextCursor: string | null = null;
   private params: SearchParams | null = null;
   private activePlate: string | null = null;
+  /** The window and reason the drawn track was asked with: its case export covers exactly that. */
+  private trackQuery: { from?: string | undefined; to?: string | undefined; reason?: string | undefined } = {};
 
   constructor(private readonly ctx: AppContext) {
     this.plateInput = h("input", { attrs: { name: "q", required: true, maxlength: 20, autocomplete: "off", spellcheck: "false", placeholder: "51F-123.45" } });
@@ -172,6 +175,7 @@ export class SearchView {
       this.nextCursor ? h("button", { class: "btn", attrs: { type: "button", "data-action": "more" }, on: { click: () => void this.loadPage(this.nextCursor ?? undefined) } }, t("search.more")) : null,
       this.items.length ? h("button", { class: "btn", attrs: { type: "button", "data-action": "csv" }, on: { click: () => void this.exportCsv() } }, t("search.exportCsv")) : null,
       this.activePlate ? h("button", { class: "btn", attrs: { type: "button" }, on: { click: () => this.clearTrack() } }, t("search.clearTrack")) : null,
+      this.activePlate ? this.trackCaseButton(this.activePlate) : null,
     );
   }
 
@@ -184,12 +188,23 @@ export class SearchView {
         reason: this.params?.reason,
       });
       this.activePlate = plate;
+      this.trackQuery = { from: this.params?.from, to: this.params?.to, reason: this.params?.reason };
       const placed = this.ctx.map.track.show(track);
       this.setStatus(t("search.trackShown", { plate: plateWithProvince(track.display, track.plate), count: placed }));
       this.renderResults();
     } catch (err) {
       this.setStatus(`${t("search.failed")}: ${(err as Error).message}`, true);
     }
+  }
+
+  /** The drawn track (same plate and window) as a signed case ZIP; the dialog offers the search's reason. */
+  private trackCaseButton(plate: string): HTMLElement {
+    const { from, to, reason } = this.trackQuery;
+    return h(
+      "button",
+      { class: "btn", attrs: { type: "button", "data-action": "export-track-case", title: t("caseExport.trackTitle") }, on: { click: () => void exportTrackCase(this.ctx, { plate, from, to, reason }) } },
+      t("caseExport.trackButton"),
+    );
   }
 
   private clearTrack(): void {

@@ -12,7 +12,7 @@ import type { AlertsMetrics } from "../metrics.js";
 import type { WebhookService } from "../webhooks/webhook-service.js";
 import type { MediaIntegrity } from "../evidence/media-integrity.js";
 import type { IntegrityChecker } from "../integrity/integrity-check.js";
-import type { CaseExportInput } from "../export/case-export.js";
+import type { CaseExportInput, TrackCaseExportInput } from "../export/case-export.js";
 import type { ExportSigningKey } from "../export/signing-key.js";
 import type { UnitService } from "../units/unit-service.js";
 import type { MapTiles } from "../map/map-tiles.js";
@@ -43,8 +43,8 @@ export interface RouteDeps {
   mediaIntegrity?: MediaIntegrity;
   /** The audit-chain and media-hash verification (GET /api/v1/admin/verify); absent: 503. */
   integrity?: IntegrityChecker;
-  /** Signed case exports (GET /api/v1/alerts/{id}/export) and their public key; absent: 503. */
-  caseExport?: { key: ExportSigningKey; build(input: CaseExportInput): Promise<{ zip: Uint8Array }> };
+  /** Signed case exports (GET /api/v1/alerts/{id}/export, GET /api/v1/plates/{plate}/track/export) and their public key; absent: 503. */
+  caseExport?: { key: ExportSigningKey; build(input: CaseExportInput): Promise<{ zip: Uint8Array }>; buildTrack(input: TrackCaseExportInput): Promise<{ zip: Uint8Array }> };
   /** PUBLIC_BASE_URL: where users reach the service (exports link evidence under it); absent: the request's host. */
   publicBaseUrl?: string;
   /** TRUST_PROXY: which proxies' X-Forwarded-For/-Proto/-Host to believe (fastify's `trustProxy`); absent: none. */

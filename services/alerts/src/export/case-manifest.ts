@@ -30,8 +30,8 @@ export const sha256Of = (data: Uint8Array) => createHash("sha256").update(data).
 
 const memberSchema = z.object({ name: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().min(0), source: z.string().optional() });
 
-/** The manifest's shape (format vigil-case-export, version 1). What is signed is the file's exact bytes. */
-export const caseManifestSchema = z.object({
+/** What every case manifest holds, whatever the case is of. What is signed is the file's exact bytes. */
+const manifestFields = {
   format: z.literal("vigil-case-export"),
   version: z.literal(1),
   exportedAt: isoTimestamp,
@@ -39,15 +39,29 @@ export const caseManifestSchema = z.object({
   timeZone: z.literal(EXPORT_TIME_ZONE),
   exportedBy: z.string(),
   reason: z.string(),
-  alert: z.record(z.string(), z.unknown()),
   events: z.array(z.record(z.string(), z.unknown())),
   cameras: z.array(z.record(z.string(), z.unknown())),
-  history: z.array(z.record(z.string(), z.unknown())),
   members: z.array(memberSchema),
   missing: z.array(z.object({ source: z.string(), reason: z.string() })),
   auditRows: z.number().int(),
   signature: z.object({ algorithm: z.literal("Ed25519"), publicKeyFingerprint: z.string() }),
+};
+/** The case of one alert (format vigil-case-export, version 1; `kind` absent in exports made before track cases). */
+export const alertCaseManifestSchema = z.object({
+  ...manifestFields,
+  kind: z.literal("alert").optional(),
+  alert: z.record(z.string(), z.unknown()),
+  history: z.array(z.record(z.string(), z.unknown())),
 });
+/** The case of a vehicle's movements: every read of the plate in the window (events), in time order. */
+export const trackCaseManifestSchema = z.object({
+  ...manifestFields,
+  kind: z.literal("plate-track"),
+  track: z.object({ plate: z.string(), display: z.string(), exportId: z.uuid(), reads: z.number().int() }).catchall(z.unknown()),
+});
+export const caseManifestSchema = z.union([trackCaseManifestSchema, alertCaseManifestSchema]);
+export type AlertCaseManifest = z.infer<typeof alertCaseManifestSchema>;
+export type TrackCaseManifest = z.infer<typeof trackCaseManifestSchema>;
 export type CaseManifest = z.infer<typeof caseManifestSchema>;
 
 /** One audit row as exported: with its chain fields and the content its hash covers (migration 016). */
@@ -87,7 +101,10 @@ export function checkCaseExport(entries: Readonly<Record<string, Uint8Array>>, t
   if (!sig) problems.push(`${SIGNATURE_NAME} is missing: the export is not signed`);
   let manifest: CaseManifest | undefined;
   try {
-    const parsed = caseManifestSchema.safeParse(JSON.parse(Buffer.from(manifestBytes).toString("utf8")));
+    const raw: unknown = JSON.parse(Buffer.from(manifestBytes).toString("utf8"));
+    // Checked against the schema of its kind, so a problem is named by field rather than as "no union member matched".
+    const schema = (raw as { kind?: unknown } | null)?.kind === "plate-track" ? trackCaseManifestSchema : alertCaseManifestSchema;
+    const parsed = schema.safeParse(raw);
     if (parsed.success) manifest = parsed.data;
     else problems.push(`${MANIFEST_NAME} is not a Vigil case manifest: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   } catch (err) {

@@ -20,7 +20,8 @@ try {
   process.exit(1);
 }
 const result = checkCaseExport(entries, keyFile ? await readFile(keyFile, "utf8") : undefined);
-if (result.manifest) console.log(`case export of alert ${String(result.manifest.alert.id)} by ${result.manifest.exportedBy} at ${result.manifest.exportedAt} (${result.manifest.exportedAtVietnam}), reason: ${result.manifest.reason}`);
+const m = result.manifest;
+if (m) console.log(`case export of ${m.kind === "plate-track" ? `the track of plate ${m.track.plate} (${m.track.reads} read(s))` : `alert ${String(m.alert.id)}`} by ${m.exportedBy} at ${m.exportedAt} (${m.exportedAtVietnam}), reason: ${m.reason}`);
 for (const n of result.notes) console.log(`  ${n}`);
 if (result.ok) console.log(`OK: ${file} is intact and signed`);
 else {

@@ -97,6 +97,21 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
     return rows.map((r) => r.plate);
   }
 
+  /** A vehicle's reads in time order with their camera's name and position (at most 5000), within `units` (null: all). */
+  async function trackRows(plate: string, from?: string, to?: string, units?: string[] | null) {
+    const key = toPlateKey(plate);
+    const { rows } = await db.query<PlateReadRow & { name: string | null; lat: number | null; lon: number | null }>(
+      `SELECT ${COLUMNS.split(", ").map((c) => `r.${c}`).join(", ")}, c.config->>'name' AS name,
+              (c.config->>'lat')::float8 AS lat, (c.config->>'lon')::float8 AS lon
+         FROM plate_reads r LEFT JOIN cameras c ON c.id = r.camera_id
+        WHERE r.plate = $1 AND ($2::timestamptz IS NULL OR r.ts >= $2) AND ($3::timestamptz IS NULL OR r.ts <= $3)
+          AND ($4::text[] IS NULL OR ${cameraInUnitsSql("r.camera_id", "$4")})
+        ORDER BY r.ts ASC LIMIT 5000`,
+      [key, from ?? null, to ?? null, units ?? null],
+    );
+    return { key, rows };
+  }
+
   return {
     /**
      * Stores a batch in one statement; reads are immutable. Idempotent by event id: a redelivery — or
@@ -224,21 +239,18 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
 
     /** `units`: only sightings at cameras of these units (a user's scope); absent or null: all. */
     async track(plate: string, from?: string, to?: string, units?: string[] | null): Promise<{ plate: string; display: string | null; points: TrackPoint[] }> {
-      const key = toPlateKey(plate);
-      const { rows } = await db.query<{ id: string; ts: string; camera_id: string; display: string; snapshot: string | null; name: string | null; lat: number | null; lon: number | null }>(
-        `SELECT r.id, r.ts, r.camera_id, r.display, r.snapshot, c.config->>'name' AS name,
-                (c.config->>'lat')::float8 AS lat, (c.config->>'lon')::float8 AS lon
-           FROM plate_reads r LEFT JOIN cameras c ON c.id = r.camera_id
-          WHERE r.plate = $1 AND ($2::timestamptz IS NULL OR r.ts >= $2) AND ($3::timestamptz IS NULL OR r.ts <= $3)
-            AND ($4::text[] IS NULL OR ${cameraInUnitsSql("r.camera_id", "$4")})
-          ORDER BY r.ts ASC LIMIT 5000`,
-        [key, from ?? null, to ?? null, units ?? null],
-      );
+      const { key, rows } = await trackRows(plate, from, to, units);
       return {
         plate: key,
         display: rows.at(-1)?.display ?? null,
         points: rows.map((r) => ({ ts: r.ts, cameraId: r.camera_id, cameraName: r.name, lat: r.lat, lon: r.lon, eventId: r.id, snapshot: r.snapshot })),
       };
+    },
+
+    /** The same sightings as `track` (same plate, window, scope and order), as full reads: what a track case export lists. */
+    async trackReads(plate: string, from?: string, to?: string, units?: string[] | null): Promise<(PlateRead & { cameraName: string | null })[]> {
+      const { rows } = await trackRows(plate, from, to, units);
+      return rows.map((r) => ({ ...toPlateRead(r), cameraName: r.name }));
     },
 
     /** Reads since `sinceIso` that could match `plate` (exact, folded or trigram); the matcher decides. */

@@ -4,7 +4,8 @@ import { caseExportQuerySchema, errorResponseSchema, integrityReportSchema, veri
 import { requireRole } from "../auth-hooks.js";
 import { audit, type RouteDeps } from "../route-deps.js";
 import { alertVisibleTo } from "../../units/unit-scope.js";
-import { EvidenceTamperedError } from "../../export/case-export.js";
+import { caseCamera } from "../../export/case-export.js";
+import { replyWithCaseZip } from "../case-export-reply.js";
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -56,25 +57,20 @@ export function integrityRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       // Written before a byte leaves (and so inside the export's own audit rows).
       await audit(deps, req, "alert.export", alert.id, { reason: req.query.reason });
       const [history, cameras] = await Promise.all([deps.alertsRepo.history(alert.id), deps.cameras.list()]);
-      try {
-        const { zip } = await deps.caseExport.build({
-          alert,
-          history,
-          cameras: cameras.map((c) => ({ id: c.id, name: c.name, lat: c.lat, lon: c.lon, ...(c.unitId ? { unitId: c.unitId } : {}) })),
-          exportedBy: req.session?.user.username ?? "",
-          reason: req.query.reason,
-        });
-        const day = new Date().toISOString().slice(0, 10);
-        return reply
-          .type("application/zip")
-          .header("content-disposition", `attachment; filename="vigil-case-${alert.id.slice(0, 8)}-${day}.zip"`)
-          .send(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength));
-      } catch (err) {
-        if (!(err instanceof EvidenceTamperedError)) throw err;
-        deps.metrics.evidenceTampered.inc();
-        await audit(deps, req, "evidence.tampered", err.path, { expectedSha256: err.expected, actualSha256: err.actual, during: "alert.export", alertId: alert.id });
-        return reply.code(409).send({ error: "evidence_tampered", message: `${err.message}; the case is not exported`, details: { path: err.path, expectedSha256: err.expected, actualSha256: err.actual } });
-      }
+      const caseExport = deps.caseExport;
+      return replyWithCaseZip(deps, req, reply, {
+        filename: `vigil-case-${alert.id.slice(0, 8)}-${new Date().toISOString().slice(0, 10)}.zip`,
+        during: "alert.export",
+        details: { alertId: alert.id },
+        build: () =>
+          caseExport.build({
+            alert,
+            history,
+            cameras: cameras.map(caseCamera),
+            exportedBy: req.session?.user.username ?? "",
+            reason: req.query.reason,
+          }),
+      });
     });
   };
 }

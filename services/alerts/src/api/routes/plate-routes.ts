@@ -7,6 +7,14 @@ import { decodeCursor } from "../../storage/plate-reads-repository.js";
 import { toPlateKey } from "../../watchlist/plate-keys.js";
 import { requestScope } from "../../units/unit-scope.js";
 import { exportFilename, mediaBaseUrl, plateExportCsv } from "../plate-export.js";
+import { replyWithCaseZip } from "../case-export-reply.js";
+import { caseCamera } from "../../export/case-export.js";
+
+/**
+ * Most reads one track case export packs (their pictures are read into memory to be zipped and signed);
+ * a longer track is refused with a request to narrow from/to rather than exported incomplete.
+ */
+export const TRACK_EXPORT_MAX_READS = 1000;
 
 export function plateRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -94,6 +102,51 @@ export function plateRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       await audit(deps, req, "plates.track", key, { reason: req.query.reason, from: req.query.from, to: req.query.to });
       const t = await deps.plateReads.track(key, req.query.from, req.query.to, (await requestScope(deps, req)).units);
       return { plate: t.plate, display: t.display ?? key, points: t.points };
+    });
+
+    app.get("/api/v1/plates/:plate/track/export", {
+      onRequest: viewer,
+      schema: {
+        tags: ["plates"],
+        summary: `The track as one signed case ZIP: every read (camera, UTC and Vietnam time, plate, confidence, evidence with SHA-256) in manifest.json, the snapshots and crops, audit.json (this export's row), manifest.sig (Ed25519); the same window, reason rule and unit scope as the track; at most ${TRACK_EXPORT_MAX_READS} reads; audited as plates.track_export`,
+        params: z.object({ plate: z.string().min(1).max(20) }),
+        querystring: plateTrackQuerySchema,
+        response: { 200: z.unknown().describe("application/zip, as an attachment"), 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 503: errorResponseSchema },
+      },
+    }, async (req, reply) => {
+      if (!deps.caseExport) return reply.code(503).send({ error: "unavailable", message: "case export is not configured on this instance" });
+      const key = toPlateKey(req.params.plate);
+      if (key.length < 4) return reply.code(400).send({ error: "bad_request", message: "not a plate" });
+      const { from, to, reason } = req.query;
+      if (from && to && Date.parse(from) > Date.parse(to)) return reply.code(400).send({ error: "bad_request", message: "from is after to" });
+      const reads = await deps.plateReads.trackReads(key, from, to, (await requestScope(deps, req)).units);
+      // Nothing in the user's units: the same answer as a plate never read, so the export reveals nothing.
+      if (!reads.length) return reply.code(404).send({ error: "not_found", message: "no reads of this plate in this window" });
+      if (reads.length > TRACK_EXPORT_MAX_READS) return reply.code(400).send({ error: "bad_request", message: `the track has ${reads.length >= 5000 ? "5000 or more" : reads.length} reads; narrow from/to to at most ${TRACK_EXPORT_MAX_READS}` });
+      const exportId = crypto.randomUUID();
+      const now = new Date();
+      // Written before a byte leaves; the exportId lets the export find (and carry) this row.
+      await audit(deps, req, "plates.track_export", key, { reason, from, to, reads: reads.length, exportId });
+      const [cameras, caseExport] = [await deps.cameras.list(), deps.caseExport];
+      const display = reads.at(-1)?.display ?? key;
+      return replyWithCaseZip(deps, req, reply, {
+        filename: `vigil-track-${key}-${now.toISOString().slice(0, 10)}.zip`,
+        during: "plates.track_export",
+        details: { plate: key, exportId },
+        build: () =>
+          caseExport.buildTrack({
+            plate: key,
+            display,
+            ...(from ? { from } : {}),
+            ...(to ? { to } : {}),
+            reads,
+            cameras: cameras.map(caseCamera),
+            exportId,
+            exportedBy: req.session?.user.username ?? "",
+            reason,
+            now,
+          }),
+      });
     });
   };
 }
