@@ -43,9 +43,20 @@ export class IngestMetrics {
     this.configRejected = new Counter({ name: "vigil_ingest_config_rejected_total", help: "Camera lists from MQTT that failed validation", registers });
     this.unconsumed = new Counter({ name: "vigil_ingest_frames_unconsumed_total", help: "Frames published while no inference worker was online for their shard (not analysed)", labelNames: ["camera"], registers });
     this.serviceStatusRejected = new Counter({ name: "vigil_ingest_service_status_rejected_total", help: "Inference status messages that failed validation (ignored)", registers });
-    this.decoderCpuTotal = new Counter({ name: "vigil_ingest_camera_decode_cpu_ms_total", help: "CPU milliseconds (user + system) used by the camera's ffmpeg decoder, as read at each scrape", labelNames: ["camera"], registers });
+    // One /proc sample per scrape feeds both series. The registry collects in registration order, so the
+    // counter (registered first) takes the sample and the gauge reports that same sample: neither lags a scrape.
     const meter = this.decoderCpu;
-    const total = this.decoderCpuTotal;
+    let lastSample: ReturnType<typeof meter.sample> = [];
+    this.decoderCpuTotal = new Counter({
+      name: "vigil_ingest_camera_decode_cpu_ms_total",
+      help: "CPU milliseconds (user + system) used by the camera's ffmpeg decoder, as read at each scrape",
+      labelNames: ["camera"],
+      registers,
+      collect() {
+        lastSample = meter.sample();
+        for (const r of lastSample) this.inc({ camera: r.camera }, r.cpuMsDelta);
+      },
+    });
     this.decoderCost = new Gauge({
       name: "vigil_ingest_camera_decode_cpu_ms_per_s",
       help: "What a camera costs ingest: its ffmpeg decoder's CPU milliseconds per second since the previous scrape (1000 = one core)",
@@ -53,10 +64,7 @@ export class IngestMetrics {
       registers,
       collect() {
         this.reset();
-        for (const r of meter.sample()) {
-          this.set({ camera: r.camera }, Math.round(r.msPerS * 10) / 10);
-          total.inc({ camera: r.camera }, r.cpuMsDelta);
-        }
+        for (const r of lastSample) this.set({ camera: r.camera }, Math.round(r.msPerS * 10) / 10);
       },
     });
   }
