@@ -63,12 +63,16 @@ async function raiseFire(cameraId: string, confidence = 0.9): Promise<Alert> {
 const signatureOf = (r: Received) => `sha256=${createHmac("sha256", SECRET).update(`${String(r.headers["x-vigil-timestamp"])}.${r.raw}`).digest("hex")}`;
 const payloads = (rs: Received[]) => rs.map((r) => JSON.parse(r.raw) as WebhookPayload);
 
+// Both instances (the second joins for the escalation test) deliver from the same queue, so both need the
+// test's short schedule: a retry claimed by an instance on the default schedule would wait minutes.
+const WEBHOOKS = { backoff: { attempts: 3, firstRetryMs: 300, factor: 2, jitter: 0 }, pollMs: 100 };
+
 beforeAll(async () => {
   ok = await receiver(() => 200);
   failing = await receiver(() => failingStatus);
   h = await startAlertsHarness("workflow", {
     escalationMs: { critical: ESCALATE_MS },
-    webhooks: { backoff: { attempts: 3, firstRetryMs: 300, factor: 2, jitter: 0 }, pollMs: 100 },
+    webhooks: WEBHOOKS,
   });
   mqtt = await connectTestMqtt();
   tokens.admin = (await login(h.base, "admin", ADMIN_PASSWORD)).token;
@@ -139,7 +143,7 @@ describe("alarm workflow", () => {
     expect(alert.severity).toBe("critical");
     // A second instance on the same database (its own topic prefix: no events) rebuilds the timer from the stored alert.
     const db = createPgDatabase(h.testDb.url);
-    const service = await startAlerts({ config: testAlertsConfig(uniqueTopicPrefix("workflow-b"), { escalationMs: { critical: ESCALATE_MS } }), logger: createLogger({ name: "b", level: "silent" }), db });
+    const service = await startAlerts({ config: testAlertsConfig(uniqueTopicPrefix("workflow-b"), { escalationMs: { critical: ESCALATE_MS }, webhooks: WEBHOOKS }), logger: createLogger({ name: "b", level: "silent" }), db });
     second = { service, db };
     expect(service.alerts.escalationsPending()).toBeGreaterThanOrEqual(1);
     let escalatedAt = "";
