@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { cropSquare } from "./fire-crop.js";
 import { thresholdForSensitivity } from "./detector.js";
-import { fuseScores, splitAtThreshold, SUSTAINED_FIRE_FLOOR_SHARE } from "./fire-vigil-chain.js";
-import type { Detection } from "./detector.js";
+import { fuseScores, keepFlameColouredFire, splitAtThreshold, SUSTAINED_FIRE_FLOOR_SHARE } from "./fire-vigil-chain.js";
+import type { Detection, RgbImage } from "./detector.js";
 
 describe("fuseScores", () => {
   it("is the verifier's probability when the grid weight is 0", () => {
@@ -48,5 +48,32 @@ describe("cropSquare", () => {
     const [left, top, side] = cropSquare([0.95, 0.9, 0.05, 0.1], 1000, 500, g);
     expect(left + side).toBeLessThanOrEqual(1000);
     expect(top + side).toBeLessThanOrEqual(500);
+  });
+});
+
+describe("keepFlameColouredFire", () => {
+  /** A dark street (colour) with an orange flame on the left and a white headlight on the right. */
+  function street(grey = false): RgbImage {
+    const width = 320, height = 180;
+    const data = Buffer.alloc(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const rgb = x < 80 && y < 60 ? [255, 150, 30] : x >= 240 && y < 60 ? [250, 250, 255] : [30, 40, 70];
+        const v = Math.round((rgb[0]! + rgb[1]! + rgb[2]!) / 3);
+        data.set(grey ? [v, v, v] : rgb, (y * width + x) * 3);
+      }
+    }
+    return { data, width, height };
+  }
+  const flame: Detection = { label: "fire", confidence: 0.6, bbox: [0, 0, 0.25, 1 / 3] };
+  const headlight: Detection = { label: "fire", confidence: 0.7, bbox: [0.75, 0, 0.25, 1 / 3] };
+  const smoke: Detection = { label: "smoke", confidence: 0.7, bbox: [0.75, 0, 0.25, 1 / 3] };
+
+  it("drops a fire candidate on white light and keeps the flame and any smoke", () => {
+    expect(keepFlameColouredFire(street(), [flame, headlight, smoke])).toEqual([flame, smoke]);
+  });
+
+  it("leaves a grey (infrared) picture alone: a fire there is white", () => {
+    expect(keepFlameColouredFire(street(true), [flame, headlight, smoke])).toEqual([flame, headlight, smoke]);
   });
 });

@@ -2,6 +2,7 @@ import { thresholdForSensitivity, type Detection, type DetectionSensitivity, typ
 import { VIGIL_FIRE_MODEL_PATH } from "./fire-onnx.js";
 import { FireCropVerifier, VIGIL_FIRE_VERIFIER_PATH, type FireVerifierMeta } from "./fire-verifier.js";
 import { VigilFireGridDetector } from "./fire-vigil-grid.js";
+import { flameColourShare, frameChroma } from "../fire/flame-colour.js";
 
 /**
  * A candidate's score: the verifier's probability, optionally fused with the grid's cell probability as a
@@ -35,6 +36,25 @@ export function splitAtThreshold(scored: readonly Detection[], threshold: (label
     else if (d.label === "fire" && d.confidence >= t * SUSTAINED_FIRE_FLOOR_SHARE) candidates.push(d);
   }
   return { detections, candidates };
+}
+
+/**
+ * Third look, at the colours (fire/flame-colour.ts): a fire candidate whose box holds less than this share of
+ * flame-coloured pixels is not fire (a headlight, an LED sign, a white car, glare). Chosen on training data only
+ * (models/training/fire/colour-stats.ts over the cctv-train clips and the calib photos, 2026-12-04): the chain's
+ * fire candidates inside labelled fires had ≥ 0.06 in every detection and ≥ 0.05 in 98 % of sub-threshold
+ * candidates (99.2 % of all kept at 0.05). Its fire-free candidates there were all warm-coloured (sunsets, red
+ * rooms: shares 0.18–0.75), which the gate cannot and does not try to reject: it targets white and bluish light.
+ */
+export const FLAME_COLOUR_MIN_SHARE = 0.05;
+
+/** Below this mean frame chroma the picture is grey (an infrared / night-mode camera): no colour gate there. */
+export const GREY_FRAME_MAX_CHROMA = 1.0;
+
+/** The colour gate: fire candidates of a colour picture without flame colours are dropped; smoke and grey pictures pass. */
+export function keepFlameColouredFire(image: RgbImage, candidates: readonly Detection[]): Detection[] {
+  if (!candidates.some((c) => c.label === "fire") || frameChroma(image) < GREY_FRAME_MAX_CHROMA) return [...candidates];
+  return candidates.filter((c) => c.label !== "fire" || flameColourShare(image, c.bbox) >= FLAME_COLOUR_MIN_SHARE);
 }
 
 export interface VigilFireChainOptions {
@@ -73,7 +93,8 @@ export class VigilFireChainDetector implements Detector {
   }
 
   /**
-   * Every candidate the chain verifies (the grid's best per class at the candidate threshold) with its fused
+   * Every candidate the chain verifies (the grid's best per class at the candidate threshold, fire candidates of a
+   * colour picture only where flame colours are: FLAME_COLOUR_MIN_SHARE) with its fused
    * score as confidence, before the verifier threshold: detect() keeps those at or above it; evaluations
    * sweep the threshold over these.
    */
@@ -87,8 +108,9 @@ export class VigilFireChainDetector implements Detector {
         .sort((a, b) => b.confidence - a.confidence)
         .slice(0, meta.maxCandidatesPerLabel),
     );
-    const scores = await this.verifier.score(image, candidates);
-    return candidates.map((c, i) => {
+    const kept = keepFlameColouredFire(image, candidates);
+    const scores = await this.verifier.score(image, kept);
+    return kept.map((c, i) => {
       const label = c.label as "fire" | "smoke";
       const p = scores[i]![label === "fire" ? 0 : 1];
       return { label, confidence: fuseScores(p, c.confidence, meta.fusion.gridWeight[label]), bbox: c.bbox };
