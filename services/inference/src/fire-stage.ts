@@ -7,10 +7,12 @@ import { createFireDetector, type FireDetectorName } from "./detectors/fire-regi
 import { fireSnapshotJpeg, type EvidenceOptions } from "./evidence/evidence-writer.js";
 import { writeAllOrNone } from "./evidence/write-all-or-none.js";
 import { createFireConfirmer } from "./fire/fire-confirmer.js";
-import { createFirePipeline } from "./fire/fire-pipeline.js";
+import { createFirePipeline, type FireFrameMotion } from "./fire/fire-pipeline.js";
+import { FireRateGate } from "./fire/fire-rate-gate.js";
 
 export interface FireStage {
-  process(cameraId: string, image: RgbImage, captureTs: number, controls?: FrameFireControls): Promise<void>;
+  /** Resolves false when the rate gate skipped the frame (static scene, nothing suspected). */
+  process(cameraId: string, image: RgbImage, captureTs: number, controls?: FrameFireControls, motion?: FireFrameMotion): Promise<boolean>;
   detect(image: RgbImage): Promise<{ detections: Detection[]; ms: number }>;
   close(): Promise<void>;
 }
@@ -27,6 +29,8 @@ export async function loadFireStage(o: {
   evidence: EvidenceOptions;
   publish: (event: FireEvent) => Promise<void>;
   logger: Logger;
+  /** On static scenes with nothing suspected, look at every n-th frame (fire/fire-rate-gate.ts; default 4, 1 = every frame). */
+  staticEvery?: number;
 }): Promise<FireStage | undefined> {
   const detector = createFireDetector(o.detector);
   try {
@@ -39,6 +43,7 @@ export async function loadFireStage(o: {
   const pipeline = createFirePipeline({
     detector,
     confirmer: createFireConfirmer(),
+    rate: new FireRateGate(o.staticEvery === undefined ? {} : { staticEvery: o.staticEvery }),
     publish: o.publish,
     logger: o.logger,
     evidence: async (cameraId, image, boxes) => {
@@ -53,8 +58,8 @@ export async function loadFireStage(o: {
     },
   });
   return {
-    async process(cameraId, image, captureTs, controls) {
-      await pipeline.process(cameraId, image, captureTs, controls);
+    async process(cameraId, image, captureTs, controls, motion) {
+      return !(await pipeline.processWithDetections(cameraId, image, captureTs, controls, motion)).skipped;
     },
     async detect(image) {
       const t0 = performance.now();

@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 const STAGE_BUCKETS = [1, 2.5, 5, 10, 20, 40, 80, 160, 320, 640, 1280];
 
 /** The counters frame analysis bumps (by field name of InferenceMetrics). */
-export type AnalysisCounter = "framesProcessed" | "framesSkipped" | "framesRejected" | "platesPublished" | "plateReads" | "evidenceErrors" | "errors";
+export type AnalysisCounter = "framesProcessed" | "framesSkipped" | "fireFramesSkipped" | "framesRejected" | "platesPublished" | "plateReads" | "evidenceErrors" | "errors";
 
 /**
  * What frame analysis reports. In the main thread it is InferenceMetrics itself; in an analysis
@@ -23,6 +23,7 @@ export class InferenceMetrics implements AnalysisMetrics {
   readonly registry = new Registry();
   readonly framesProcessed = new Counter({ name: "vigil_inference_frames_processed_total", help: "Frames run through the pipeline", labelNames: ["camera"], registers: [this.registry] });
   readonly framesSkipped = new Counter({ name: "vigil_inference_frames_still_total", help: "Frames where the plate detector was skipped: no motion and no live track", registers: [this.registry] });
+  readonly fireFramesSkipped = new Counter({ name: "vigil_inference_fire_frames_static_total", help: "Frames where the fire chain was skipped: static scene, nothing suspected (fire/fire-rate-gate.ts)", registers: [this.registry] });
   readonly framesRejected = new Counter({ name: "vigil_inference_frames_rejected_total", help: "Frames that could not be decoded or failed validation", labelNames: ["reason"], registers: [this.registry] });
   readonly stageLatency = new Histogram({ name: "vigil_inference_stage_ms", help: "Per-stage latency in milliseconds", labelNames: ["stage"], buckets: STAGE_BUCKETS, registers: [this.registry] });
   readonly platesPublished = new Counter({ name: "vigil_inference_plate_events_total", help: "Plate events published (new and revised)", labelNames: ["kind"], registers: [this.registry] });

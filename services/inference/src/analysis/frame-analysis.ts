@@ -8,7 +8,7 @@ import { DEFAULT_EVIDENCE, EvidenceWriter, type EvidenceOptions } from "../evide
 import type { FireDetectorName } from "../detectors/fire-detector-names.js";
 import { loadFireStage, type FireStage } from "../fire-stage.js";
 import { decodeImage } from "../image/rgb-image.js";
-import { MotionGate } from "../intake/motion-gate.js";
+import { MotionGate, type FrameMotion } from "../intake/motion-gate.js";
 import type { AnalysisMetrics } from "../metrics.js";
 import { findModel, modelPath } from "../models/manifest.js";
 import { CnnPlateReader } from "../ocr/cnn-plate-reader.js";
@@ -25,8 +25,12 @@ export interface FrameAnalysisConfig {
   /** onnxruntime intra-op threads per model. */
   threads: number;
   tracker?: TrackerOptions;
-  /** Skip the plate detector on still frames (default on). */
+  /** Skip the plate detector on still frames (default on); also what the two options below go by. */
   motionGate?: boolean;
+  /** Plate detector on a window around small motion instead of the whole frame (plates/motion-crop.ts; default on). */
+  motionCrop?: boolean;
+  /** Fire chain on every n-th frame of a static scene with nothing suspected (fire/fire-rate-gate.ts; default 4, 1 = every frame). */
+  fireStaticEvery?: number;
   /** Load the fire model (default true); off in plate-only tests and benches. */
   fire?: boolean;
   evidence?: EvidenceOptions;
@@ -82,10 +86,13 @@ export async function createFrameAnalysis(config: FrameAnalysisConfig, deps: Fra
     ...(config.evidence ? { maxWidth: config.evidence.snapshotWidth, quality: config.evidence.jpegQuality } : {}),
     onError: (err) => logger.warn({ err }, "evidence JPEG not written; event goes out without it"),
   });
+  // One motion measurement per frame, shared: where and whether the plate detector looks, and how often fire does.
+  const motionGate = config.motionGate === false ? undefined : new MotionGate();
   const plates = new PlateEventStage({
     pipeline,
     tracker: new PlateTracker(config.tracker),
-    ...(config.motionGate === false ? {} : { motionGate: new MotionGate() }),
+    ...(motionGate ? { motionGate } : {}),
+    ...(config.motionCrop === false ? { motionCrop: false as const } : {}),
     evidence,
     publish: deps.publishPlate,
     metrics,
@@ -94,7 +101,7 @@ export async function createFrameAnalysis(config: FrameAnalysisConfig, deps: Fra
 
   let fire: FireStage | undefined;
   if (config.fire !== false) {
-    fire = await loadFireStage({ loadOptions, ...(config.fireDetector ? { detector: config.fireDetector } : {}), mediaDir: config.mediaDir, evidence: config.evidence ?? DEFAULT_EVIDENCE, publish: deps.publishFire, logger: logger.child({ module: "fire" }) });
+    fire = await loadFireStage({ loadOptions, ...(config.fireDetector ? { detector: config.fireDetector } : {}), ...(config.fireStaticEvery === undefined ? {} : { staticEvery: config.fireStaticEvery }), mediaDir: config.mediaDir, evidence: config.evidence ?? DEFAULT_EVIDENCE, publish: deps.publishFire, logger: logger.child({ module: "fire" }) });
   }
 
   async function process(frame: Frame): Promise<void> {
@@ -111,15 +118,24 @@ export async function createFrameAnalysis(config: FrameAnalysisConfig, deps: Fra
     const t0 = performance.now();
     metrics.observeStage("decode", t0 - decodeStart, camera);
     try {
-      if (frame.analytics.includes("plates")) {
+      const wantsPlates = frame.analytics.includes("plates");
+      const wantsFire = fire !== undefined && frame.analytics.includes("fire");
+      let motion: FrameMotion | undefined;
+      if (motionGate && (wantsPlates || wantsFire)) {
+        const m0 = performance.now();
+        motion = motionGate.observe(camera, image);
+        metrics.observeStage("motion", performance.now() - m0);
+      }
+      if (wantsPlates) {
         const p0 = performance.now();
-        await plates.process(frame.cameraId, image, frame.captureTs);
+        await plates.process(frame.cameraId, image, frame.captureTs, motion);
         metrics.observeStage("plates", performance.now() - p0, camera);
       }
-      if (fire && frame.analytics.includes("fire")) {
+      if (wantsFire) {
         const f0 = performance.now();
-        await fire.process(frame.cameraId, image, frame.captureTs, frame.fire);
+        const looked = await fire!.process(frame.cameraId, image, frame.captureTs, frame.fire, motion);
         metrics.observeStage("fire", performance.now() - f0, camera);
+        if (!looked) metrics.count("fireFramesSkipped");
       }
       metrics.count("framesProcessed", { camera: frame.cameraId });
     } catch (err) {

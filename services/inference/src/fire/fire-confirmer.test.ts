@@ -217,3 +217,27 @@ describe("fire confirmer", () => {
     expect(() => createFireConfirmer({ smokeAlone: { minHits: 9, minMeanConfidence: 0.6, escalatePresence: 0.5 } })).toThrow(/smoke-alone/);
   });
 });
+
+describe("fire confirmer suspects", () => {
+  it("suspects a camera while a detection or sub-threshold candidate is in its windows or an event is ongoing, not before or after", () => {
+    const confirmer = createFireConfirmer({ newId: () => "id", clearAfterMs: 5_000 });
+    const weak: Detection = { label: "fire", confidence: 0.5, bbox: [0.4, 0.4, 0.1, 0.1] };
+    expect(confirmer.suspects("cam")).toBe(false);
+    confirmer.observe("cam", 0, []);
+    expect(confirmer.suspects("cam")).toBe(false);
+    confirmer.observe("cam", 500, [], [weak]);
+    expect(confirmer.suspects("cam")).toBe(true);
+    expect(confirmer.suspects("other")).toBe(false);
+    // The candidate leaves the fire window (5 frames) and the smoke window (8) holds only empty frames.
+    for (let f = 2; f < 10; f++) confirmer.observe("cam", f * 500, []);
+    expect(confirmer.suspects("cam")).toBe(false);
+    // A confirmed fire stays suspected after it is out of sight, until the event clears.
+    for (let f = 10; f < 14; f++) confirmer.observe("cam", f * FRAME_MS, flicker(f));
+    expect(confirmer.activeCount()).toBe(1);
+    for (let f = 14; f < 20; f++) confirmer.observe("cam", f * FRAME_MS, []);
+    expect(confirmer.suspects("cam")).toBe(true);
+    for (let f = 20; f < 40; f++) confirmer.observe("cam", f * FRAME_MS, []);
+    expect(confirmer.activeCount()).toBe(0);
+    expect(confirmer.suspects("cam")).toBe(false);
+  });
+});

@@ -209,6 +209,11 @@ export interface FireConfirmer {
    * account except through the sustained fire rule, keep an ongoing event alive, and mark fixtures.
    */
   observe(cameraId: string, ts: number, detections: readonly Detection[], candidates?: readonly Detection[]): FireConfirmation[];
+  /**
+   * Whether anything is suspected at a camera: an ongoing event, or a detection or sub-threshold candidate of
+   * either kind in the frames its windows still hold (fire/fire-rate-gate.ts keeps such a camera at full rate).
+   */
+  suspects(cameraId: string): boolean;
   /** Drops a camera's state (camera removed or restarted). */
   forget(cameraId: string): void;
   /** Ongoing events, for metrics and tests. */
@@ -359,6 +364,11 @@ export function createFireConfirmer(overrides: Partial<FireConfirmerOptions> = {
         if (emitted) out.push(emitted);
       }
       return out;
+    },
+    suspects(cameraId) {
+      const state = cameras.get(cameraId);
+      if (!state) return false;
+      return (["fire", "smoke"] as const).some((kind) => state[kind].active !== undefined || state[kind].history.some((o) => o.any.seen));
     },
     forget(cameraId) {
       cameras.delete(cameraId);

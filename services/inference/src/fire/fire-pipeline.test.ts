@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Detection, Detector, DetectOptions, RgbImage } from "../detectors/detector.js";
 import { createFireConfirmer } from "./fire-confirmer.js";
 import { createFirePipeline } from "./fire-pipeline.js";
+import { FireRateGate } from "./fire-rate-gate.js";
 
 /** Plays back a scripted detection sequence: the pipeline logic is under test here, not a model. */
 function scriptedDetector(frames: Detection[][]): Detector {
@@ -124,5 +125,33 @@ describe("fire pipeline", () => {
     await pipeline.process("cam-1", image, 1_700_000_000_000, { zones: [], sensitivity: "low" });
     await pipeline.process("cam-1", image, 1_700_000_000_500);
     expect(asked).toEqual([{ sensitivity: "low" }, {}]);
+  });
+  it("skips static frames with nothing suspected when given the frame's motion, and is at full rate from the first sighting", async () => {
+    // Frames 0–7 static and empty; from frame 8 a flickering flame (the picture changes, the detector sees it).
+    let calls = 0;
+    let frameIndex = 0;
+    const script = Array.from({ length: 16 }, (_, i) => (i >= 8 ? [flame(i)] : []));
+    const detector: Detector = {
+      ...scriptedDetector([]),
+      detect: async () => {
+        calls++;
+        return script[frameIndex]!;
+      },
+    };
+    const published: FireEvent[] = [];
+    const pipeline = createFirePipeline({ detector, confirmer: createFireConfirmer(), rate: new FireRateGate({ staticEvery: 4 }), publish: async (e) => void published.push(e), logger: pino({ level: "silent" }) });
+    const still = new Uint8Array(80 * 45).fill(100);
+    const skipped: number[] = [];
+    for (frameIndex = 0; frameIndex < 16; frameIndex++) {
+      const grid = frameIndex >= 8 ? Uint8Array.from(still).fill(200 + (frameIndex % 3) * 20, 100, 140) : still;
+      if ((await pipeline.processWithDetections("cam-4", image, 1_700_000_000_000 + frameIndex * 500, undefined, { grid })).skipped) skipped.push(frameIndex);
+    }
+    expect(skipped).toEqual([1, 2, 3, 5, 6, 7]);
+    expect(calls).toBe(10);
+    // Confirmed on the third sighting, as without the gate (frames 8, 9, 10).
+    expect(published[0]).toMatchObject({ kind: "fire", revision: 0, ts: new Date(1_700_000_000_000 + 10 * 500).toISOString() });
+    // Without the motion thumbnail the gate does not apply.
+    const plain = createFirePipeline({ detector: scriptedDetector([]), confirmer: createFireConfirmer(), rate: new FireRateGate(), publish: async () => {}, logger: pino({ level: "silent" }) });
+    for (let f = 0; f < 4; f++) expect((await plain.processWithDetections("cam-5", image, 1_700_000_000_000 + f * 500)).skipped).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { fireEventSchema, isExcludedByFireZones, type FireBox, type FireEvent, t
 import type { Logger } from "pino";
 import type { Detection, DetectOptions, Detector, RgbImage } from "../detectors/detector.js";
 import type { FireConfirmer } from "./fire-confirmer.js";
+import type { FireRateGate } from "./fire-rate-gate.js";
 
 /**
  * Saves an evidence snapshot (frame + boxes) and returns its URL path (a plain string, or with the
@@ -35,6 +36,13 @@ export interface FirePipelineDeps {
   evidence?: FireEvidenceWriter;
   publish: FireEventPublisher;
   logger: Pick<Logger, "warn" | "info" | "debug">;
+  /** Lower rate on static scenes (fire/fire-rate-gate.ts); applies to frames that come with their motion. */
+  rate?: FireRateGate;
+}
+
+/** A frame's motion thumbnail (intake/motion-gate.ts FrameMotion), for the rate gate. */
+export interface FireFrameMotion {
+  grid: Uint8Array;
 }
 
 export interface FireFrameResult {
@@ -42,16 +50,19 @@ export interface FireFrameResult {
   events: FireEvent[];
   /** Raw single-frame detections, e.g. for metrics or overlays; never published as events. */
   detections: Detection[];
+  /** The rate gate skipped the frame: static scene, nothing suspected (the detector did not run). */
+  skipped: boolean;
 }
 
 export interface FirePipeline {
   /**
    * Runs the detector on one sampled frame and publishes whatever the confirmer confirms. `controls`
-   * are the camera's (from the frame header): its sensitivity and exclusion zones.
+   * are the camera's (from the frame header): its sensitivity and exclusion zones. `motion`: the frame's motion
+   * thumbnail; with it and a rate gate, a static frame with nothing suspected may be skipped.
    */
-  process(cameraId: string, image: RgbImage, captureTs: number | string | Date, controls?: FrameFireControls): Promise<FireEvent[]>;
+  process(cameraId: string, image: RgbImage, captureTs: number | string | Date, controls?: FrameFireControls, motion?: FireFrameMotion): Promise<FireEvent[]>;
   /** Same as process, also returning the frame's raw detections (those left after the exclusion zones). */
-  processWithDetections(cameraId: string, image: RgbImage, captureTs: number | string | Date, controls?: FrameFireControls): Promise<FireFrameResult>;
+  processWithDetections(cameraId: string, image: RgbImage, captureTs: number | string | Date, controls?: FrameFireControls, motion?: FireFrameMotion): Promise<FireFrameResult>;
   forget(cameraId: string): void;
 }
 
@@ -66,9 +77,10 @@ function toEpochMs(ts: number | string | Date): number {
  * evidence snapshot → event. Side effects (snapshot files, MQTT) come in as functions so the
  * inference service decides where they go and tests can capture them.
  */
-export function createFirePipeline({ detector, confirmer, evidence, publish, logger }: FirePipelineDeps): FirePipeline {
-  async function processWithDetections(cameraId: string, image: RgbImage, captureTs: number | string | Date, controls?: FrameFireControls): Promise<FireFrameResult> {
+export function createFirePipeline({ detector, confirmer, evidence, publish, logger, rate }: FirePipelineDeps): FirePipeline {
+  async function processWithDetections(cameraId: string, image: RgbImage, captureTs: number | string | Date, controls?: FrameFireControls, motion?: FireFrameMotion): Promise<FireFrameResult> {
     const ts = toEpochMs(captureTs);
+    if (rate && motion && !rate.shouldRun(cameraId, motion.grid, confirmer.suspects(cameraId))) return { events: [], detections: [], skipped: true };
     const zones = controls?.zones ?? [];
     // Zones drop detections before the confirmer sees them: a lamp inside a zone neither raises an
     // event nor counts towards one, nor marks the fixture map.
@@ -110,16 +122,17 @@ export function createFirePipeline({ detector, confirmer, evidence, publish, log
       logger.info({ cameraId, eventId: event.id, kind: event.kind, revision: c.revision, confirmedFrames: c.confirmedFrames }, c.revision === 0 ? "fire event confirmed" : "fire event updated");
       events.push(event);
     }
-    return { events, detections };
+    return { events, detections, skipped: false };
   }
 
   return {
-    async process(cameraId, image, captureTs, controls) {
-      return (await processWithDetections(cameraId, image, captureTs, controls)).events;
+    async process(cameraId, image, captureTs, controls, motion) {
+      return (await processWithDetections(cameraId, image, captureTs, controls, motion)).events;
     },
     processWithDetections,
     forget(cameraId) {
       confirmer.forget(cameraId);
+      rate?.forget(cameraId);
     },
   };
 }

@@ -6,7 +6,9 @@ import pino from "pino";
 import sharp from "sharp";
 import type { Detector, RgbImage } from "../detectors/detector.js";
 import { createFireConfirmer } from "./fire-confirmer.js";
+import { MotionGate } from "../intake/motion-gate.js";
 import { createFirePipeline } from "./fire-pipeline.js";
+import { FireRateGate } from "./fire-rate-gate.js";
 
 /**
  * Video check for the fire model: builds a short synthetic clip (a real street photo with a real
@@ -156,41 +158,50 @@ export async function pickStreetBackground(datasetsDir: string): Promise<string>
 }
 
 export interface VideoCheckResult {
-  withFire: { firstEventS: number | undefined; latencyS: number | undefined; events: number };
-  withoutFire: { events: number; smokeEvents: number };
+  /** frames: sampled; analysed: those the fire chain looked at (the service's static-scene rate, fire/fire-rate-gate.ts). */
+  withFire: { firstEventS: number | undefined; latencyS: number | undefined; events: number; frames: number; analysed: number };
+  withoutFire: { events: number; smokeEvents: number; frames: number; analysed: number };
   /** Smoke events in the clip with fire (the composited photo is flames only). */
   smokeEventsWithFire: number;
 }
 
-/** Runs the fire pipeline (detector + default confirmer) over a decoded clip sampled at 2 fps. */
-async function eventsInClip(detector: Detector, clip: string, width: number, height: number): Promise<{ fire: number[]; smoke: number[] }> {
+/**
+ * Runs the fire pipeline over a decoded clip sampled at 2 fps as the service does: default confirmer, and the
+ * motion gate's thumbnails feeding the static-scene rate gate.
+ */
+async function eventsInClip(detector: Detector, clip: string, width: number, height: number, staticEvery?: number): Promise<{ fire: number[]; smoke: number[]; frames: number; analysed: number }> {
   const pipeline = createFirePipeline({
     detector,
     confirmer: createFireConfirmer(),
+    rate: new FireRateGate(staticEvery === undefined ? {} : { staticEvery }),
     publish: async () => {},
     logger: pino({ level: "silent" }),
   });
-  const times = { fire: [] as number[], smoke: [] as number[] };
+  const motion = new MotionGate();
+  const times = { fire: [] as number[], smoke: [] as number[], frames: 0, analysed: 0 };
   for await (const { image, tS } of decodeSampledFrames(clip, 2, width, height)) {
-    const events = await pipeline.process("video-check", image, 1_700_000_000_000 + Math.round(tS * 1000));
+    const { events, skipped } = await pipeline.processWithDetections("video-check", image, 1_700_000_000_000 + Math.round(tS * 1000), undefined, motion.observe("video-check", image));
+    times.frames += 1;
+    if (!skipped) times.analysed += 1;
     for (const e of events) if (e.revision === 0) times[e.kind].push(tS);
   }
   return times;
 }
 
-export async function runFireVideoCheck(detector: Detector, datasetsDir: string, testSplit: string[]): Promise<VideoCheckResult> {
+/** `staticEvery`: the rate gate's (default the service's; 1 = the fire chain on every frame). */
+export async function runFireVideoCheck(detector: Detector, datasetsDir: string, testSplit: string[], options: { staticEvery?: number } = {}): Promise<VideoCheckResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "vigil-fire-video-"));
   try {
     const base = { background: await pickStreetBackground(datasetsDir), fireFromS: 4, durationS: 12, fps: 10, width: 640, height: 360 };
     const fireImage = await pickHeldOutFireImage(datasetsDir, testSplit);
     const withFire = await buildFireClip({ ...base, fireImage, outPath: path.join(dir, "with-fire.mp4") });
     const withoutFire = await buildFireClip({ ...base, outPath: path.join(dir, "without-fire.mp4") });
-    const fireTimes = await eventsInClip(detector, withFire, base.width, base.height);
-    const noFireTimes = await eventsInClip(detector, withoutFire, base.width, base.height);
+    const fireTimes = await eventsInClip(detector, withFire, base.width, base.height, options.staticEvery);
+    const noFireTimes = await eventsInClip(detector, withoutFire, base.width, base.height, options.staticEvery);
     const first = fireTimes.fire[0];
     return {
-      withFire: { firstEventS: first, latencyS: first === undefined ? undefined : first - base.fireFromS, events: fireTimes.fire.length },
-      withoutFire: { events: noFireTimes.fire.length, smokeEvents: noFireTimes.smoke.length },
+      withFire: { firstEventS: first, latencyS: first === undefined ? undefined : first - base.fireFromS, events: fireTimes.fire.length, frames: fireTimes.frames, analysed: fireTimes.analysed },
+      withoutFire: { events: noFireTimes.fire.length, smokeEvents: noFireTimes.smoke.length, frames: noFireTimes.frames, analysed: noFireTimes.analysed },
       smokeEventsWithFire: fireTimes.smoke.length,
     };
   } finally {

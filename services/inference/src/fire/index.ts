@@ -11,5 +11,6 @@
 export { createFireConfirmer, DEFAULT_FIRE_CONFIRMER_OPTIONS } from "./fire-confirmer.js";
 export type { FireConfirmer, FireConfirmerOptions, FireConfirmation, KindRule, SmokeAloneRule } from "./fire-confirmer.js";
 export { createFirePipeline } from "./fire-pipeline.js";
+export { DEFAULT_FIRE_RATE, FireRateGate, type FireRateOptions } from "./fire-rate-gate.js";
 export type { CandidateFireDetector, FirePipeline, FirePipelineDeps, FireEvidenceWriter, FireEventPublisher } from "./fire-pipeline.js";
 export { createFireDetector, DEFAULT_FIRE_DETECTOR, FIRE_DETECTORS, type FireDetectorName } from "../detectors/fire-registry.js";

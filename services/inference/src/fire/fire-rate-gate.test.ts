@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { FireRateGate } from "./fire-rate-gate.js";
+
+const grid = (value: number, changed: number[] = [], to = value) => {
+  const g = new Uint8Array(80 * 45).fill(value);
+  for (const i of changed) g[i] = to;
+  return g;
+};
+
+describe("FireRateGate", () => {
+  it("looks at every n-th frame of a static scene with nothing suspected", () => {
+    const gate = new FireRateGate({ staticEvery: 4 });
+    const still = grid(100);
+    expect(Array.from({ length: 9 }, () => gate.shouldRun("cam", still, false))).toEqual([true, false, false, false, true, false, false, false, true]);
+  });
+
+  it("looks at once when any cell changed since the frame it last looked at, and at full rate while something is suspected", () => {
+    const gate = new FireRateGate({ staticEvery: 4 });
+    gate.shouldRun("cam", grid(100), false);
+    expect(gate.shouldRun("cam", grid(100, [0], 115), false)).toBe(false); // under the cell threshold
+    expect(gate.shouldRun("cam", grid(100, [1234], 180), false)).toBe(true); // one cell: a flame appears
+    expect(gate.shouldRun("cam", grid(100, [1234], 180), true)).toBe(true); // unchanged, but a candidate is in the window
+    expect(gate.shouldRun("cam", grid(100, [1234], 180), true)).toBe(true);
+    expect(gate.shouldRun("cam", grid(100, [1234], 180), false)).toBe(false);
+  });
+
+  it("compares with the frame it last looked at, so a slow change adds up", () => {
+    const gate = new FireRateGate({ staticEvery: 10 });
+    gate.shouldRun("cam", grid(100), false);
+    // Smoke thickening by 8 grey levels a frame: each step is under the threshold 20, the third is past it since the last look.
+    expect([108, 116, 124].map((v) => gate.shouldRun("cam", grid(100, [500, 501], v), false))).toEqual([false, false, true]);
+    expect(gate.shouldRun("cam", grid(100, [500, 501], 130), false)).toBe(false);
+  });
+
+  it("keeps cameras apart, runs every frame at staticEvery 1, and starts over after forget", () => {
+    const gate = new FireRateGate({ staticEvery: 3 });
+    gate.shouldRun("a", grid(100), false);
+    expect(gate.shouldRun("b", grid(100), false)).toBe(true);
+    expect(gate.shouldRun("a", grid(100), false)).toBe(false);
+    gate.forget("a");
+    expect(gate.shouldRun("a", grid(100), false)).toBe(true);
+    const always = new FireRateGate({ staticEvery: 1 });
+    expect([0, 1, 2].map(() => always.shouldRun("a", grid(100), false))).toEqual([true, true, true]);
+  });
+});
