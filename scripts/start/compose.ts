@@ -10,6 +10,7 @@
  */
 import { join } from "node:path";
 import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
 import mqtt, { type MqttClient } from "mqtt";
 import { camerasFileSchema, type CameraConfigInput, type FrameSink } from "@vigil/contracts";
 import { composition, type Logger } from "@vigil/contracts/node";
@@ -97,6 +98,8 @@ export async function composeVigil(o: ComposeOptions): Promise<Composition> {
       FRAMES_FROM_MQTT: "false",
       CAMERAS_FROM_MQTT: "false",
       CAMERAS_FILE: o.camerasSource,
+      // Live view and clips: the alert service calls ingest's internal routes with this token (a fresh one per start unless set).
+      INGEST_API_TOKEN: env.INGEST_API_TOKEN ?? randomBytes(32).toString("hex"),
     };
     const alertsEnv = loadAlertsEnv(serviceEnv);
     // Everything listens where the console does (HOST, 127.0.0.1 by default) unless told otherwise.
@@ -110,7 +113,10 @@ export async function composeVigil(o: ComposeOptions): Promise<Composition> {
     // Ingest runs the cameras stored by the alert service (seeded from the file/demo; edited in the console).
     const storedCameras = (o.startCameras ?? "stored") === "stored";
     const cameraList = createCameraList(storedCameras ? camerasFileSchema.parse(o.cameras) : []);
+    // Ingest listens once started (after the alert service): its address is handed over then.
+    let ingestUrl: string | null = null;
     const alertsService = composeAlerts(alertsEnv, {
+      ingestUrls: () => (ingestUrl ? [ingestUrl] : []),
       logger: logger.child({ service: "alerts" }),
       db,
       cameras: camerasFileSchema.parse(o.cameras),
@@ -137,7 +143,9 @@ export async function composeVigil(o: ComposeOptions): Promise<Composition> {
       frameSink: o.wrapFrameSink ? o.wrapFrameSink(inference.frameSink) : inference.frameSink,
     });
     stops.push("ingest", () => ingestService.stop());
-    const { ingest } = await ingestService.start();
+    const { ingest, port: ingestPort } = await ingestService.start();
+    const ingestHost = ["0.0.0.0", "::", ""].includes(ingestEnv.INGEST_HOST) ? "127.0.0.1" : ingestEnv.INGEST_HOST;
+    ingestUrl = `http://${ingestHost.includes(":") ? `[${ingestHost}]` : ingestHost}:${ingestPort}`;
     return { mqttUrl, alertsEnv, inferenceEnv, alerts, inference, ingest };
   });
   return { ...(await vigil.start()), close: () => vigil.stop() };

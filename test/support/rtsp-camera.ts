@@ -17,7 +17,12 @@ export interface RtspCameraOptions {
   password?: string;
   port?: number;
   path?: string;
+  /** The picture carries its capture time (ms) as blocks, for glass-to-glass latency (see rtsp-camera.py). */
+  stamp?: boolean;
 }
+
+/** Where `stamp` puts the capture time (rtsp-camera.py draws it so): two identical rows of `bits` blocks, MSB first. */
+export const STAMP_LAYOUT = { bits: 44, block: 20, x0: 8, y0: 8, rowStep: 28 } as const;
 
 /** A real RTSP server (GStreamer) that a test can stop and start again on the same port. */
 export class RtspTestCamera {
@@ -42,6 +47,7 @@ export class RtspTestCamera {
     if (o.fps) args.push("--fps", String(o.fps));
     if (o.gop) args.push("--gop", String(o.gop));
     if (o.user) args.push("--user", o.user, "--password", o.password ?? "");
+    if (o.stamp) args.push("--stamp");
     const proc = spawn(SYSTEM_PYTHON, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.proc = proc;
     await new Promise<void>((resolve, reject) => {
@@ -64,7 +70,8 @@ export class RtspTestCamera {
   async stop(): Promise<void> {
     const proc = this.proc;
     this.proc = null;
-    if (!proc || proc.exitCode !== null) return;
+    // Gone already, by exiting or by a signal (a crashed server has no exit code): nothing to wait for.
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => proc.kill("SIGKILL"), 3000);
       proc.once("exit", () => {

@@ -20,6 +20,8 @@ export * from "./api/units.js";
 export * from "./api/unit-tree.js";
 export * from "./api/alert-workflow.js";
 export * from "./api/map.js";
+export * from "./api/live-media.js";
+export * from "./api/shift-report.js";
 export * from "./csv/csv.js";
 export * from "./socket-events.js";
 export * from "./parse.js";

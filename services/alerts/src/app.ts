@@ -14,6 +14,7 @@ import { createUsersRepository } from "./storage/users-repository.js";
 import { createAuditRepository } from "./storage/audit-repository.js";
 import { createWatchlistRepository } from "./storage/watchlist-repository.js";
 import { createAlertsRepository } from "./storage/alerts-repository.js";
+import { createShiftReportRepository } from "./storage/shift-report-repository.js";
 import { createAlertsMetrics, type AlertsMetrics } from "./metrics.js";
 import { createAuthService } from "./auth/auth-service.js";
 import { createAlertService, type AlertNotifier } from "./alerting/alert-service.js";
@@ -47,6 +48,8 @@ import { applyAuditRetention } from "./integrity/audit-chain.js";
 import { createIntegrityChecker, startIntegritySelfCheck } from "./integrity/integrity-check.js";
 import { loadOrCreateExportSigningKey } from "./export/signing-key.js";
 import { createCaseExporter } from "./export/case-export.js";
+import { createIngestMediaClient } from "./media/ingest-media.js";
+import { createClipAttacher, type ClipAttacher } from "./media/clip-attacher.js";
 
 export interface StartAlertsDeps {
   config: AlertsConfig;
@@ -61,6 +64,8 @@ export interface StartAlertsDeps {
   metrics?: AlertsMetrics;
   /** Print the generated admin password (called once, on the start that created the admin). */
   onGeneratedAdminPassword?: (password: string) => void;
+  /** Ingest's base URL(s) for live view and clips, over config.ingestUrls (npm start: its in-process ingest, known once started). */
+  ingestUrls?: () => string[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -139,6 +144,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
   const pushAlert = (event: "alert:new" | "alert:update", a: Alert) => (a.type === "system" ? socket?.emit(event, SYSTEM_ALERT_ROLE, a) : socket?.emitToUnits(event, alertUnits(a), a));
   const notifier: AlertNotifier = {
     alertNew(a) {
+      clipAttacher?.onRaised(a);
       pushAlert("alert:new", a);
       publishAlert(a);
     },
@@ -161,6 +167,10 @@ export async function startAlerts(deps: StartAlertsDeps) {
     inUnit: alertInUnitTree(units),
   });
   await webhooks.start();
+  // Live view and event clips come from ingest (its one pull of each camera), with the service token.
+  const ingestUrls = deps.ingestUrls ?? (() => config.ingestUrls ?? []);
+  const ingestMedia = config.ingestApiToken ? createIngestMediaClient({ urls: ingestUrls, token: config.ingestApiToken }) : undefined;
+  let clipAttacher: ClipAttacher | null = null;
   const alerts = createAlertService({
     alerts: alertsRepo, notifier, cooldownMs: config.alertCooldownMs, logger: logger.child({ module: "alerting" }), metrics, resolved: fireFeedback,
     events: webhooks,
@@ -199,6 +209,16 @@ export async function startAlerts(deps: StartAlertsDeps) {
     ...(deps.onCamerasChanged ? { onCamerasChanged: deps.onCamerasChanged } : {}),
   });
   cameraUnit = (id) => cameras.unitOf(id);
+  if (ingestMedia) {
+    clipAttacher = createClipAttacher({
+      ingest: ingestMedia,
+      clipsOn: async (id) => (await cameras.get(id).catch(() => null))?.clips !== false,
+      recordHash: (path, sha256, eventId) => mediaHashes.record([{ path, sha256, eventId }]),
+      attach: (id, clip) => alerts.attachClip(id, clip),
+      logger: logger.child({ module: "clips" }),
+      onResult: (result) => metrics.clips.inc({ result }),
+    });
+  }
 
   const writer = createBatchWriter<PlateEvent>({
     async write(events) {
@@ -221,6 +241,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
   const app = await buildHttpServer(
     {
       auth, users, audit, plateReads, alertsRepo, alerts, watchlist, cameras, units, metrics, webhooks,
+      shiftReports: createShiftReportRepository(db),
       fuzzyThreshold: config.fuzzySearchThreshold,
       sessionTtlMs: config.sessionTtlMs,
       loginFailuresPerHour: config.loginFailuresPerHour ?? 100,
@@ -238,6 +259,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
       consoleDir: config.consoleDir,
       mapTiles,
       ...(config.ingestApiToken ? { ingestApiToken: config.ingestApiToken } : {}),
+      ...(ingestMedia ? { ingestMedia } : {}),
       async ready() {
         const database = await Promise.race([
           db.query("SELECT 1").then(() => true, () => false),
@@ -357,6 +379,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
       status.close();
       await consumer?.close().catch(() => undefined);
       await writer.close(3_000);
+      await clipAttacher?.close();
       await alerts.close(2_000);
       await webhooks.close(2_000);
       await fireFeedback.close();

@@ -25,7 +25,8 @@ export interface AlertsAdapters {
   /** The full camera list after every change (npm start hands it to its in-process ingest). */
   onCamerasChanged?: (cameras: CameraConfig[]) => void | Promise<void>;
   /** Print the generated admin password (called once, on the start that created the admin). */
-  onGeneratedAdminPassword?: (password: string) => void;
+  onGeneratedAdminPassword?: (password: string) => void;  /** Ingest's URL(s) when only known after start (npm start's in-process ingest); else INGEST_URL. */
+  ingestUrls?: () => string[];
 }
 
 /** DATABASE_URL's PostgreSQL, else the embedded PGlite in PGLITE_DIR. */
@@ -46,6 +47,7 @@ export function composeAlerts(env: AlertsEnv, a: AlertsAdapters): Composition<Al
         ...(a.metrics ? { metrics: a.metrics } : {}),
         ...(a.onCamerasChanged ? { onCamerasChanged: a.onCamerasChanged } : {}),
         ...(a.onGeneratedAdminPassword ? { onGeneratedAdminPassword: a.onGeneratedAdminPassword } : {}),
+        ...(a.ingestUrls ? { ingestUrls: a.ingestUrls } : {}),
       });
       return service;
     },

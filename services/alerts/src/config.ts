@@ -72,6 +72,8 @@ export interface AlertsConfig {
   cameraSecretsKeyFile?: string;
   /** Service token for ingest's GET /api/v1/internal/cameras; absent: the route does not exist. */
   ingestApiToken?: string;
+  /** INGEST_URL: ingest's base URL(s), one per shard in order, for live view and event clips (with ingestApiToken). */
+  ingestUrls?: string[];
   /** The console's street map: a tile server, a tiles file, or a directory to find one in (map/map-tiles.ts); absent: outlines only. */
   mapTiles?: MapTilesOptions;
 }
@@ -119,6 +121,7 @@ export function configFromEnv(env: AlertsEnv, hostname: string): AlertsConfig {
     ...(env.CAMERA_SECRETS_KEY ? { cameraSecretsKey: env.CAMERA_SECRETS_KEY } : { cameraSecretsKeyFile: env.CAMERA_SECRETS_KEY_FILE }),
     ...(env.CAMERA_SECRETS_KEY_PREVIOUS.length ? { cameraSecretsPreviousKeys: env.CAMERA_SECRETS_KEY_PREVIOUS } : {}),
     ...(env.INGEST_API_TOKEN ? { ingestApiToken: env.INGEST_API_TOKEN } : {}),
+    ...(env.INGEST_URL.length ? { ingestUrls: env.INGEST_URL } : {}),
     mapTiles: {
       dir: env.MAP_DIR,
       ...(env.MAP_TILES_URL ? { url: env.MAP_TILES_URL } : {}),

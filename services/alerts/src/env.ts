@@ -105,6 +105,15 @@ const alertsEnvSchema = z
     CAMERA_SECRETS_KEY_FILE: z.string().default("data/camera-secrets.key"),
     /** Shared with ingest: it fetches the camera list with credentials from GET /api/v1/internal/cameras with this token. */
     INGEST_API_TOKEN: z.string().min(32, "use at least 32 characters (openssl rand -hex 32)").optional(),
+    /**
+     * Ingest's address (http://ingest:8082), for live view and event clips over its internal routes with
+     * INGEST_API_TOKEN; with several ingest shards, their URLs comma-separated in shard order.
+     */
+    INGEST_URL: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.url({ protocol: /^https?$/, error: "must be ingest's http(s):// URL" }))),
     /** A raster XYZ tile server for the console's street map, e.g. https://tiles.ops.example.vn/{z}/{x}/{y}.png. */
     MAP_TILES_URL: z.string().regex(XYZ_TEMPLATE, "must be an XYZ template such as https://tiles.example.vn/{z}/{x}/{y}.png").regex(/^https?:\/\//, "must be an http(s) URL").optional(),
     /** A raster MBTiles file the alert service serves at /tiles/{z}/{x}/{y}.png (README, "Street map"). */

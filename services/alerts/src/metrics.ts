@@ -29,6 +29,12 @@ export function createAlertsMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ["outcome"],
       registers: [registry],
     }),
+    clips: new Counter({
+      name: "vigil_alerts_clips_total",
+      help: "Event clips asked of ingest for plate and fire alerts, by result (written, no_video, failed, disabled, too_old, unreachable)",
+      labelNames: ["result"],
+      registers: [registry],
+    }),
     evidenceTampered: new Counter({
       name: "vigil_alerts_evidence_tampered_total",
       help: "Evidence files refused because their bytes no longer match the SHA-256 recorded when they were written",

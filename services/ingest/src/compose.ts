@@ -113,7 +113,8 @@ export function composeIngest(env: IngestEnv, a: IngestAdapters): Composition<In
       await mqtt.subscribeAsync(topic, { qos: 1 });
     }
 
-    const server = buildIngestServer({ logger, registry: metrics.registry, status: () => ingest.status() });
+    // Live view and clips are served to the alert service only, with the service token.
+    const server = buildIngestServer({ logger, registry: metrics.registry, status: () => ingest.status(), ...(env.INGEST_API_TOKEN ? { media: { ingest, token: env.INGEST_API_TOKEN } } : {}) });
     await server.listen({ port: env.INGEST_PORT, host: env.INGEST_HOST });
     stops.push("http", () => server.close());
     const address = server.server.address();

@@ -32,7 +32,8 @@ describe("ingest env: the alert service's internal camera route", () => {
     const token = "t".repeat(32);
     expect(loadIngestEnv({ CAMERAS_FILE: "c", ALERTS_URL: "http://alerts:8080", INGEST_API_TOKEN: token })).toMatchObject({ ALERTS_URL: "http://alerts:8080", INGEST_API_TOKEN: token });
     expect(() => loadIngestEnv({ CAMERAS_FILE: "c", ALERTS_URL: "http://alerts:8080" })).toThrow(/INGEST_API_TOKEN/);
-    expect(() => loadIngestEnv({ CAMERAS_FILE: "c", INGEST_API_TOKEN: token })).toThrow(/ALERTS_URL/);
+    // The token alone guards ingest's live-view and clip routes (#17).
+    expect(loadIngestEnv({ CAMERAS_FILE: "c", INGEST_API_TOKEN: token })).toMatchObject({ INGEST_API_TOKEN: token });
     expect(() => loadIngestEnv({ CAMERAS_FILE: "c", ALERTS_URL: "ftp://alerts", INGEST_API_TOKEN: token })).toThrow(/ALERTS_URL/);
   });
 });

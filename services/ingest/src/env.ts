@@ -38,12 +38,23 @@ export const ingestEnvSchema = z
     ALERTS_URL: z.url({ protocol: /^https?$/, error: "must be the alert service's http(s):// URL" }).optional(),
     INGEST_API_TOKEN: z.string().min(32, "use at least 32 characters (the alert service's INGEST_API_TOKEN)").optional(),
     PATH: z.string().optional(),
+    /**
+     * Live view and event clips (#17): clips are written here beside the evidence JPEGs (the alert
+     * service serves this directory at /media/). Unset: no stream copy at all (frames only).
+     */
+    MEDIA_DIR: z.string().min(1).optional(),
+    /** Where each camera's last minute of video is kept for clips (default: the system temp dir). */
+    CLIP_RING_DIR: z.string().min(1).optional(),
+    /** Seconds of video kept per camera for clips (a clip needs 15 s; late alert requests need more). */
+    CLIP_RING_S: z.coerce.number().int().min(20).max(600).default(60),
+    /** Live viewers per camera; more get 429. */
+    LIVE_MAX_VIEWERS: z.coerce.number().int().min(1).max(1000).default(16),
   })
   .loose()
   .superRefine((env, ctx) => {
-    if (Boolean(env.ALERTS_URL) === Boolean(env.INGEST_API_TOKEN)) return;
-    const missing = env.ALERTS_URL ? "INGEST_API_TOKEN" : "ALERTS_URL";
-    ctx.addIssue({ code: "custom", path: [missing], message: "ALERTS_URL and INGEST_API_TOKEN go together (ingest fetches camera credentials from the alert service with the token)" });
+    // The token alone is fine: it also guards ingest's own live-view and clip routes (the alert service calls them).
+    if (!env.ALERTS_URL || env.INGEST_API_TOKEN) return;
+    ctx.addIssue({ code: "custom", path: ["INGEST_API_TOKEN"], message: "ALERTS_URL needs INGEST_API_TOKEN (ingest fetches camera credentials from the alert service with the token)" });
   });
 
 export type IngestEnv = z.output<typeof ingestEnvSchema>;

@@ -5,6 +5,12 @@ import { FrameQueue } from "./handoff/frame-queue.js";
 import { IngestMetrics } from "./health/ingest-metrics.js";
 import { createMqttStatusPublisher, noStatusPublisher, type StatusPublisher } from "./health/status-publisher.js";
 import { CameraWorker, type WorkerTimings } from "./source/camera-worker.js";
+import { CameraMedia } from "./media/camera-media.js";
+import { createClipCutter, type ClipCutter } from "./media/clip-cutter.js";
+import type { LiveHub } from "./media/live-hub.js";
+import { createMediaMetrics } from "./media/media-metrics.js";
+import { rmdir } from "node:fs/promises";
+import path from "node:path";
 
 export interface IngestShard {
   index: number;
@@ -22,6 +28,21 @@ export interface IngestConfig {
   /** Frames waiting per camera before the oldest is dropped. */
   queueCapacity?: number;
   timings?: WorkerTimings;
+  /**
+   * Live view and event clips (#17): each camera's video, stream-copied from the same pull, fanned
+   * out to live viewers and kept in a ring under `ringDir/<cameraId>` for clips written to
+   * `mediaDir`. Absent: frames only (cameras' `liveView`/`clips` have no effect).
+   */
+  media?: IngestMediaConfig;
+}
+
+export interface IngestMediaConfig {
+  mediaDir: string;
+  ringDir: string;
+  /** Video kept per camera (default 60 s). */
+  ringKeepMs?: number;
+  /** Live viewers per camera (default 16). */
+  maxViewers?: number;
 }
 
 export interface IngestDeps {
@@ -52,6 +73,10 @@ export interface Ingest {
   /** Makes the running set equal to `cameras` (a reloaded CAMERAS_FILE), touching only what changed. */
   setCameras(cameras: CameraConfigInput[]): Promise<CameraChange[]>;
   status(): CameraStatus[];
+  /** The camera's live stream: undefined when it is not run here, null when its live view is off. */
+  liveHub(cameraId: string): LiveHub | null | undefined;
+  /** Event clips; null without `config.media`. */
+  readonly clips: ClipCutter | null;
   readonly metrics: IngestMetrics;
   close(): Promise<void>;
 }
@@ -60,6 +85,7 @@ interface Running {
   config: CameraConfig;
   worker: CameraWorker;
   queue: FrameQueue;
+  media: CameraMedia | null;
 }
 
 export async function startIngest(deps: IngestDeps): Promise<Ingest> {
@@ -77,6 +103,34 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
   const inShard = (id: string) => !config.shard || shardForCamera(id, config.shard.count) === config.shard.index;
 
   const unavailable = deps.consumerUnavailable;
+  const mediaConfig = config.media;
+  const mediaMetrics = mediaConfig ? createMediaMetrics(metrics.registry, () => [...running.values()].map((r) => ({ camera: r.config.id, viewers: r.media?.hub?.viewerCount ?? 0 }))) : null;
+  const clips = mediaConfig
+    ? createClipCutter({
+        ffmpegPath,
+        mediaDir: mediaConfig.mediaDir,
+        ringFor: (id) => {
+          const r = running.get(id);
+          return r ? (r.media?.ring ?? null) : undefined;
+        },
+        logger: logger.child({ module: "clips" }),
+        onResult: (result) => mediaMetrics?.clips.inc({ result }),
+      })
+    : null;
+
+  /** A camera's stream copy, when media is configured and the camera wants live view or clips (both default on). */
+  function mediaFor(cam: CameraConfig): CameraMedia | null {
+    if (!mediaConfig || (cam.liveView === false && cam.clips === false)) return null;
+    return new CameraMedia({
+      cameraId: cam.id,
+      liveView: cam.liveView !== false,
+      ...(cam.clips !== false ? { ringDir: path.join(mediaConfig.ringDir, cam.id) } : {}),
+      ...(mediaConfig.ringKeepMs ? { ringKeepMs: mediaConfig.ringKeepMs } : {}),
+      ...(mediaConfig.maxViewers ? { maxViewers: mediaConfig.maxViewers } : {}),
+      logger,
+      onRingWriteError: () => mediaMetrics?.ringWriteErrors.inc({ camera: cam.id }),
+    });
+  }
 
   function launch(cam: CameraConfig): Running {
     const log = logger.child({ camera: cam.id });
@@ -93,6 +147,7 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
         }
       },
     });
+    const media = mediaFor(cam);
     const worker = new CameraWorker({
       camera: cam,
       ffmpegPath,
@@ -106,15 +161,17 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
       },
       droppedFrames: () => queue.dropped,
       ...(unavailable ? { consumerUnavailable: () => unavailable(cam.id) } : {}),
+      ...(media ? { media } : {}),
       timings: config.timings,
     });
     worker.start();
-    return { config: cam, worker, queue };
+    return { config: cam, worker, queue, media };
   }
 
   async function halt(r: Running): Promise<void> {
     await r.worker.stop();
     await r.queue.close();
+    await r.media?.close();
   }
 
   async function addOrUpdateCamera(input: CameraConfigInput): Promise<CameraChange> {
@@ -163,12 +220,20 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
     setCameras,
     metrics,
     status: () => [...running.values()].map((r) => r.worker.status()),
+    liveHub(id) {
+      const r = running.get(id);
+      return r ? (r.media?.hub ?? null) : undefined;
+    },
+    clips,
     async close() {
       if (closed) return;
       closed = true;
+      await clips?.close();
       const all = [...running.values()];
       running.clear();
       await Promise.all(all.map(halt));
+      // Each camera removed its own ring; the (per-process, by default) parent goes too once empty.
+      if (mediaConfig) await rmdir(mediaConfig.ringDir).catch(() => undefined);
       // The cameras are no longer watched: say so rather than leave a stale "online" retained.
       for (const r of all) {
         const s = r.worker.status();
@@ -187,6 +252,9 @@ function sameStream(a: CameraConfig, b: CameraConfig): boolean {
     a.url === b.url &&
     (a.sampleFps ?? null) === (b.sampleFps ?? null) &&
     !!a.keyframesOnly === !!b.keyframesOnly &&
-    a.analytics.join(",") === b.analytics.join(",")
+    a.analytics.join(",") === b.analytics.join(",") &&
+    // The stream copy is part of the ffmpeg command line (and of the worker's media).
+    (a.liveView !== false) === (b.liveView !== false) &&
+    (a.clips !== false) === (b.clips !== false)
   );
 }

@@ -16,6 +16,7 @@ import { EvidenceViewer } from "./evidence-viewer.js";
 import { workflowBadges } from "./alert-workflow-badges.js";
 import { caseExportButton } from "./case-export.js";
 import { cameraProblemText } from "../cameras/camera-problem.js";
+import { alertVideoTemplate } from "../live/alert-clip.js";
 
 /**
  * The watchlist entry's reason on a hit; on an offline camera, its problem in the operator's
@@ -243,7 +244,7 @@ export class AlertsPanel {
       ? html`<button class="btn" type="button" data-action="resolve" ?disabled=${busy || alert.state === "resolved"} @click=${() => void this.resolveSelected()}>${t("alerts.resolve")}<kbd>r</kbd></button>`
       : nothing;
     const reason = reasonLine(alert);
-    return html`<div class="alert-details">${this.evidence(alert)}${reason}${this.history(alert)}${open && supervisor ? this.reasonPicker(alert) : nothing}${open ? note : nothing}${
+    return html`<div class="alert-details">${this.evidence(alert)}${alertVideoTemplate(alert)}${reason}${this.history(alert)}${open && supervisor ? this.reasonPicker(alert) : nothing}${open ? note : nothing}${
       open ? html`<div class="actions">${ack}${resolve}</div>` : nothing
     }<div class="actions case-actions">${caseExportButton(this.ctx, alert)}</div></div>`;
   }

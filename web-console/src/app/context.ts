@@ -6,7 +6,7 @@ import type { ApiClient } from "../api/client.js";
 import type { CameraStore } from "../cameras/camera-store.js";
 import type { MapController } from "../map/map-view.js";
 
-export type ViewName = "alerts" | "search" | "watchlist" | "cameras" | "audit" | "users" | "units";
+export type ViewName = "alerts" | "search" | "watchlist" | "cameras" | "report" | "audit" | "users" | "units";
 
 /** What every view gets: the API, the live stores, the map and a way to switch views. Built once in main.ts. */
 export interface AppContext {

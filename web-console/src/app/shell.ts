@@ -14,6 +14,7 @@ import { formatClock } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
 import { createMap } from "../map/map-view.js";
 import { SearchView } from "../search/search-view.js";
+import { ShiftReportView } from "../reports/shift-report-view.js";
 import { PlateTicker } from "../ticker/plate-ticker.js";
 import { h } from "../ui/dom.js";
 import { UsersView } from "../users/users-view.js";
@@ -22,6 +23,7 @@ import { WatchlistView } from "../watchlist/watchlist-view.js";
 import { canFor, type AppContext, type ViewName } from "./context.js";
 import { installShortcuts, SHORTCUT_KEYS } from "./keyboard.js";
 import { languageSwitch } from "./language-switch.js";
+import { LiveWall } from "../live/live-view.js";
 import { createToaster } from "./toaster.js";
 
 const cameraListResponse = z.union([z.object({ items: z.array(cameraViewSchema) }).transform((v) => v.items), z.array(cameraViewSchema)]);
@@ -80,8 +82,10 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
   views.set("search", { element: search.element, onShow: () => search.focus(), width: "medium" });
   views.set("watchlist", { element: watchlist.element, onShow: () => void watchlist.refresh(), width: "medium" });
   views.set("cameras", { element: camerasView.element, onShow: () => camerasView.render(), width: "wide" });
-  // Supervisors read their units' audit rows (the server scopes them); admins all of them.
+  // Supervisors read their units' shift report and audit rows (the server scopes them); admins all of them.
   if (can("supervisor")) {
+    const report = new ShiftReportView(ctx);
+    views.set("report", { element: report.element, onShow: () => void report.refresh(), width: "wide" });
     const audit = new AuditView(ctx);
     views.set("audit", { element: audit.element, onShow: () => void audit.refresh(), width: "wide" });
   }
@@ -158,7 +162,9 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
     show("search");
     search.prefill(plate);
   });
-  app.replaceChildren(liveAlerts.banner, topbar, workspace, ticker.element, toaster.element, helpOverlay, alertsPanel.viewer.element);
+  // Live view (#17): any [data-live-camera] button opens the camera in this panel.
+  const liveWall = new LiveWall(cameras, (m) => toaster.show(m));
+  app.replaceChildren(liveAlerts.banner, topbar, workspace, ticker.element, toaster.element, helpOverlay, alertsPanel.viewer.element, liveWall.element);
   show("alerts");
 
   const tick = () => (clock.textContent = formatClock(Date.now(), getLang()));

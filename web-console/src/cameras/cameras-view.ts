@@ -82,7 +82,9 @@ export class CamerasView {
     const s = c.status;
     const state = liveState(c);
     const focus = () => this.ctx.map.cameras.focus(c.id, { openPopup: true });
-    return html`<tr data-camera-id=${c.id} tabindex="0" @click=${focus}><td><span class="dot state-${state}"></span>${t(`camera.state.${state}`)}</td><td><div>${c.name}</div><div class="muted small">${c.id}</div></td><td class="num">${
+    return html`<tr data-camera-id=${c.id} tabindex="0" @click=${focus}><td><span class="dot state-${state}"></span>${t(`camera.state.${state}`)}</td><td><div>${c.name}</div><div class="muted small">${c.id}</div>${
+      c.liveView !== false ? html`<button class="btn small live-open" type="button" data-live-camera=${c.id}>▶ ${t("liveView.open")}</button>` : nothing
+    }</td><td class="num">${
       s ? s.fps.toFixed(1) : "—"
     }</td><td>${formatDateTime(s?.lastFrameTs, lang)}</td><td class="num">${s?.framesDropped === undefined ? "—" : String(s.framesDropped)}</td><td class="num">${
       s?.restarts === undefined ? "—" : String(s.restarts)

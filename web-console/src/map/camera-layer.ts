@@ -8,6 +8,7 @@ import { formatDateTime } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
 import { h } from "../ui/dom.js";
 import { Emitter } from "../app/emitter.js";
+import { liveViewButton } from "../live/live-view.js";
 import { DEFAULT_FOV_DEG, DEFAULT_RANGE_M, fovCone } from "./fov.js";
 
 /** Cones only from this zoom in; at city scale hundreds of cones are noise. */
@@ -195,6 +196,7 @@ export class CameraLayer {
       "div",
       { class: "cam-popup", attrs: { "data-camera-id": camera.id } },
       h("div", { class: "cam-popup-title" }, h("span", { class: `dot state-${state}` }), camera.name),
+      camera.liveView !== false ? liveViewButton(camera.id) : null,
       h(
         "table",
         null,

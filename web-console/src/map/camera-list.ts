@@ -3,6 +3,7 @@ import { t } from "../i18n/index.js";
 import { h } from "../ui/dom.js";
 import { FoldableMapControl } from "./foldable-control.js";
 import type { CameraLayer, CameraOnMap } from "./camera-layer.js";
+import { liveViewButton } from "../live/live-view.js";
 import { matchesQuery } from "./camera-list-model.js";
 
 /** Below this map width the list starts folded and folds itself after a pick, so the popup is not hidden under it. */
@@ -78,7 +79,7 @@ export class CameraListControl extends FoldableMapControl {
         const button = h("button", { class: "cam-list-item", attrs: { type: "button", "data-camera-id": c.camera.id }, on: { click: () => this.pick(c.camera.id) } });
         this.fill(button, c);
         this.byId.set(c.camera.id, button);
-        return h("li", null, button);
+        return h("li", null, button, c.camera.liveView !== false ? liveViewButton(c.camera.id, "btn icon small cam-list-live") : null);
       }),
     );
   }

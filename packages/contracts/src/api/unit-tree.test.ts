@@ -40,6 +40,16 @@ describe("unit tree", () => {
     expect(flattenTree(tree).map(({ unit, depth }) => `${depth}:${unit.id}`)).toEqual(["0:root", "1:huyen-a", "2:xa-a1", "1:huyen-b"]);
   });
 
+  it("flattens a scope below the root (a district's user's units) from its top units", () => {
+    const district = buildUnitTree([
+      { id: "xa-a1", name: "Công an xã A1", parentId: "huyen-a" },
+      { id: "huyen-a", name: "Công an huyện A", parentId: "root" },
+      { id: "xa-a2", name: "Công an xã A2", parentId: "huyen-a" },
+    ]);
+    expect(district.rootId).toBeNull();
+    expect(flattenTree(district).map(({ unit, depth }) => `${depth}:${unit.id}`)).toEqual(["0:huyen-a", "1:xa-a1", "1:xa-a2"]);
+  });
+
   it("does not loop on rows that form a cycle (written around the service)", () => {
     const looped = buildUnitTree([
       { id: "root", name: "R", parentId: null },

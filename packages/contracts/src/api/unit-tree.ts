@@ -82,6 +82,10 @@ export function flattenTree(tree: UnitTree): Array<{ unit: Unit; depth: number }
     for (const c of tree.children(u.id)) visit(c, depth + 1, seen);
   };
   const root = tree.rootId ? tree.get(tree.rootId) : undefined;
-  if (root) visit(root, 0, new Set());
+  const seen = new Set<string>();
+  if (root) visit(root, 0, seen);
+  // A user's scope below the root (a district and its communes): its tops are the units whose parent is not among the rows.
+  const tops = tree.units.filter((u) => u.parentId && !tree.has(u.parentId)).sort((a, b) => a.name.localeCompare(b.name, "vi", { numeric: true }));
+  for (const top of tops) visit(top, 0, seen);
   return out;
 }

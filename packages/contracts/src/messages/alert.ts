@@ -92,6 +92,13 @@ export const alertSchema = z.object({
   crop: z.string().optional(),
   snapshotSha256: sha256Hex.optional(),
   cropSha256: sha256Hex.optional(),
+  /**
+   * The event's video clip (`/media/…mp4`, ~5 s before to ~10 s after it), cut by ingest from its
+   * recording ring; it arrives in an `alert:update` some 10 s after the alert. Absent: none (clips
+   * off, the camera was offline, or the disk was full).
+   */
+  clip: z.string().max(500).optional(),
+  clipSha256: sha256Hex.optional(),
   updatedAt: isoTimestamp.optional(),
   updatedBy: z.string().optional(),
   note: z.string().optional(),

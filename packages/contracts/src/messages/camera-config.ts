@@ -32,6 +32,10 @@ export const cameraConfigSchema = z
     fireSensitivity: fireSensitivity.optional(),
     /** The police unit the camera belongs to (who sees it, its reads and alerts); absent: the root unit. */
     unitId: unitIdSchema.optional(),
+    /** Operators may watch the camera live in the console (GET /api/v1/cameras/{id}/live). Absent: true. */
+    liveView: z.boolean().optional(),
+    /** Alerts from this camera get a video clip (~5 s before to ~10 s after the event). Absent: true. */
+    clips: z.boolean().optional(),
   })
   .strict();
 export type CameraConfig = z.infer<typeof cameraConfigSchema>;

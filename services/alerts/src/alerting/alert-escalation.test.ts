@@ -25,6 +25,7 @@ function createStore() {
     history: async () => [],
     list: async () => [...rows.values()],
     listOpenSince: async () => [...rows.values()].filter((a) => a.state !== "resolved"),
+    setClip: async () => true,
     async markEscalated(alert, entry) {
       if (down) throw new Error("database down");
       const row = rows.get(alert.id);

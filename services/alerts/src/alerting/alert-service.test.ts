@@ -20,6 +20,11 @@ function setUp(resolvedListener?: (a: Alert) => Promise<unknown>, opts: { stored
     list: async () => [...stored.values()],
     listOpenSince: async (since) => [...stored.values()].filter((a) => a.state !== "resolved" || a.ts >= since),
     markEscalated: async () => false,
+    async setClip(id, clip, clipSha256) {
+      const a = stored.get(id);
+      if (a) stored.set(id, { ...a, clip, clipSha256 });
+      return !!a;
+    },
   };
   const pushed: { kind: "new" | "update"; alert: Alert }[] = [];
   const resolved: Alert[] = [];
@@ -274,5 +279,29 @@ describe("system alerts", () => {
     const afterResolve = await service.raiseSystemAlert({ code: "account_locked", severity: "high", subject: "duty1", reason: "again" });
     expect(afterResolve.id).not.toBe(first.id);
     expect(pushed.filter((p) => p.kind === "new").map((p) => p.alert.subject)).toEqual(["duty1", "duty2", "duty1"]);
+  });
+});
+
+describe("event clips (#17)", () => {
+  it("attach to the alert, are pushed as an update and stored, and a later acknowledgement keeps them", async () => {
+    const { service, stored, pushed } = setUp();
+    const alert = (await service.onFireEvent(smoke({ kind: "fire" })))!;
+    const sha = "a".repeat(64);
+    const clip = `/media/cam-1/2026-12-03/${alert.eventId}.mp4`;
+    const withClip = await service.attachClip(alert.id, { clip, clipSha256: sha });
+    expect(withClip).toMatchObject({ id: alert.id, clip, clipSha256: sha, state: "new" });
+    expect(pushed.at(-1)).toMatchObject({ kind: "update", alert: { id: alert.id, clip } });
+    expect(stored.get(alert.id)).toMatchObject({ clip, clipSha256: sha });
+    // Not a handling change: no history line, no new updatedAt.
+    expect(withClip!.history).toEqual(alert.history);
+    expect(withClip!.updatedAt).toBe(alert.updatedAt);
+    const acked = await service.acknowledge(alert.id, "op1");
+    expect(acked).toMatchObject({ state: "acknowledged", clip, clipSha256: sha });
+  });
+
+  it("of an unknown alert change nothing", async () => {
+    const { service, pushed } = setUp();
+    expect(await service.attachClip(crypto.randomUUID(), { clip: "/media/x.mp4", clipSha256: "b".repeat(64) })).toBeNull();
+    expect(pushed).toEqual([]);
   });
 });

@@ -489,6 +489,24 @@ export function createAlertService(deps: {
       await Promise.race([stored, new Promise((r) => setTimeout(r, 2_000).unref())]);
       return next;
     },
+    /**
+     * The event's video clip, cut by ingest some 10 s after the alert (#17): pushed to the consoles
+     * at once and stored beside the alert (after the alert's own first save, which may still be queued).
+     * Not a change of the alert's handling: no history line, `updatedAt` stays.
+     */
+    async attachClip(id: string, clip: { clip: string; clipSha256: string }): Promise<Alert | null> {
+      const current = latest(id, await load(id));
+      if (!current) return null;
+      const next: Alert = { ...current, clip: clip.clip, clipSha256: clip.clipSha256 };
+      remember(next);
+      notifier.alertUpdate(next);
+      for (let attempt = 0; ; attempt++) {
+        const stored = !pending.has(id) && (await alerts.setClip(id, clip.clip, clip.clipSha256).catch(() => false));
+        if (stored || closed || attempt >= 60) break;
+        await new Promise((r) => setTimeout(r, 500).unref?.());
+      }
+      return next;
+    },
     /** Alerts waiting for their escalation deadline (tests, metrics). */
     escalationsPending: () => escalationTimers.size,
     /** Resolves with the supervisor's reason; the listener (fire feedback) never fails the resolve. */

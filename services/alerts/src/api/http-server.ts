@@ -23,6 +23,8 @@ import { webhookRoutes } from "../webhooks/webhook-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { internalRoutes } from "./routes/internal-routes.js";
 import { tileRoutes } from "./routes/tile-routes.js";
+import { liveRoutes } from "./routes/live-routes.js";
+import { reportRoutes } from "./routes/report-routes.js";
 import { serveConsole } from "./console-site.js";
 
 /** The alert service's HTTP API, OpenAPI docs, evidence media and the console's static files. */
@@ -71,6 +73,8 @@ export async function buildHttpServer(deps: RouteDeps, logger: Logger) {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", "data:", "blob:", "https://*.tile.openstreetmap.org", ...tileServerOrigin(deps.mapTiles)],
         connectSrc: ["'self'", "ws:", "wss:"],
+        // Live view plays through MediaSource (a blob: URL); clips are /media/ files.
+        mediaSrc: ["'self'", "blob:"],
         workerSrc: ["'self'", "blob:"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
@@ -97,6 +101,7 @@ export async function buildHttpServer(deps: RouteDeps, logger: Logger) {
   await app.register(authRoutes(deps));
   await app.register(usersRoutes(deps));
   await app.register(cameraRoutes(deps));
+  await app.register(liveRoutes(deps));
   await app.register(plateRoutes(deps));
   await app.register(watchlistRoutes(deps));
   await app.register(alertRoutes(deps));
@@ -104,6 +109,7 @@ export async function buildHttpServer(deps: RouteDeps, logger: Logger) {
   await app.register(adminRoutes(deps));
   await app.register(integrityRoutes(deps));
   if (deps.webhooks) await app.register(webhookRoutes(deps, deps.webhooks));
+  if (deps.shiftReports) await app.register(reportRoutes(deps, deps.shiftReports));
   await app.register(tileRoutes({ auth: deps.auth, mapTiles: deps.mapTiles ?? { kind: "none" } }));
   if (deps.ingestApiToken) await app.register(internalRoutes({ cameras: deps.cameras, token: deps.ingestApiToken }));
 

@@ -16,6 +16,8 @@ import type { CaseExportInput, TrackCaseExportInput } from "../export/case-expor
 import type { ExportSigningKey } from "../export/signing-key.js";
 import type { UnitService } from "../units/unit-service.js";
 import type { MapTiles } from "../map/map-tiles.js";
+import type { IngestMediaClient } from "../media/ingest-media.js";
+import type { ShiftReportRepository } from "../storage/shift-report-repository.js";
 
 /** Everything the HTTP routes use, injected by the composition root (tests build their own). */
 export interface RouteDeps {
@@ -54,6 +56,10 @@ export interface RouteDeps {
   mapTiles?: MapTiles;
   /** The service token ingest sends for the full camera list (INGEST_API_TOKEN); absent: no internal route. */
   ingestApiToken?: string;
+  /** Ingest's live streams and clips (INGEST_URL + INGEST_API_TOKEN); absent: no live view (503). */
+  ingestMedia?: IngestMediaClient;
+  /** Shift figures (GET /api/v1/reports/shift); absent: no report route. */
+  shiftReports?: ShiftReportRepository;
   /** Outbound webhooks (admin API); absent: no /api/v1/webhooks routes. */
   webhooks?: WebhookService;
   /** `writer` is present only when pending plate reads have waited too long without a commit. */

@@ -33,6 +33,9 @@ interface AlertRow {
   subject: string | null;
   snapshot_sha256: string | null;
   crop_sha256: string | null;
+  /** Selected (SELECT_COLUMNS), never written by `save`: the clip arrives later, through `setClip`. */
+  clip?: string | null;
+  clip_sha256?: string | null;
   acknowledged_by: string | null;
   acknowledged_at: string | null;
   assigned_to: string | null;
@@ -57,6 +60,9 @@ interface HistoryRow {
 
 const COLUMNS =
   "id, type, severity, camera_id, ts, state, event_id, plate, display, match_kind, watchlist_id, reason, snapshot, crop, updated_at, updated_by, note, resolve_reason, possible, boxes, occurrences, last_seen_at, raised_at, evidence, history, system_code, subject, acknowledged_by, acknowledged_at, assigned_to, assigned_unit_id, escalated_at, escalated_unit_id, snapshot_sha256, crop_sha256, error_code";
+
+/** What reads return: the saved columns and the event clip (written apart, by `setClip`, once cut). */
+const SELECT_COLUMNS = `${COLUMNS}, clip, clip_sha256`;
 
 /**
  * The queue order of `compareAlertsForQueue` (contracts) in SQL: state, then severity (the ranks come
@@ -97,6 +103,8 @@ export function rowToAlert(r: AlertRow): Alert {
     ...opt("subject", r.subject),
     ...opt("snapshotSha256", r.snapshot_sha256),
     ...opt("cropSha256", r.crop_sha256),
+    ...opt("clip", r.clip ?? null),
+    ...opt("clipSha256", r.clip_sha256 ?? null),
     ...opt("raisedAt", r.raised_at),
     ...opt("evidence", r.evidence),
     ...opt("history", r.history),
@@ -177,7 +185,7 @@ export function createAlertsRepository(db: Queryable) {
       }
     },
     async get(id: string): Promise<Alert | null> {
-      const { rows } = await db.query<AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE id = $1`, [id]);
+      const { rows } = await db.query<AlertRow>(`SELECT ${SELECT_COLUMNS} FROM alerts WHERE id = $1`, [id]);
       return rows[0] ? rowToAlert(rows[0]) : null;
     },
     /** The full log, in the order it was recorded (an occurrence's `at` is its event's time, which may be older). */
@@ -190,7 +198,7 @@ export function createAlertsRepository(db: Queryable) {
     },
     async list(f: AlertListFilter): Promise<Alert[]> {
       const { rows } = await db.query<AlertRow>(
-        `SELECT ${COLUMNS} FROM alerts
+        `SELECT ${SELECT_COLUMNS} FROM alerts
           WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR type = $2)
             AND ($3::timestamptz IS NULL OR ts >= $3) AND ($4::timestamptz IS NULL OR ts <= $4)
             AND ($6::boolean OR type <> 'system')
@@ -219,9 +227,14 @@ export function createAlertsRepository(db: Queryable) {
       );
       return rows.length === 1;
     },
+    /** The alert's event clip (#17); false while the alert is not stored yet (its save is still queued). */
+    async setClip(id: string, clip: string, clipSha256: string): Promise<boolean> {
+      const { rows } = await db.query<{ id: string }>("UPDATE alerts SET clip = $2, clip_sha256 = $3 WHERE id = $1 RETURNING id", [id, clip, clipSha256]);
+      return rows.length > 0;
+    },
     /** Open alerts and those raised or seen since `sinceIso`, to rebuild the in-memory de-duplication state at start. */
     async listOpenSince(sinceIso: string): Promise<Alert[]> {
-      const { rows } = await db.query<AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE ts >= $1 OR last_seen_at >= $1 OR state <> 'resolved' ORDER BY ts`, [sinceIso]);
+      const { rows } = await db.query<AlertRow>(`SELECT ${SELECT_COLUMNS} FROM alerts WHERE ts >= $1 OR last_seen_at >= $1 OR state <> 'resolved' ORDER BY ts`, [sinceIso]);
       return rows.map(rowToAlert);
     },
   };

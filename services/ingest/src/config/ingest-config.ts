@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { IngestEnv } from "../env.js";
 import type { IngestConfig } from "../ingest.js";
 import { resolveFfmpegPath } from "../source/ffmpeg-binary.js";
@@ -12,5 +14,16 @@ export function ingestConfigFromEnv(env: IngestEnv): IngestConfig {
     outputWidth: env.INGEST_FRAME_WIDTH,
     ffmpegPath: resolveFfmpegPath(env.FFMPEG_PATH, env.PATH),
     ...(env.INGEST_SHARD ? { shard: env.INGEST_SHARD } : {}),
+    ...(env.MEDIA_DIR
+      ? {
+          media: {
+            mediaDir: env.MEDIA_DIR,
+            // One directory per process: two ingests on one host never share (or wipe) a ring.
+            ringDir: env.CLIP_RING_DIR ?? path.join(tmpdir(), `vigil-clip-ring-${process.pid}`),
+            ringKeepMs: env.CLIP_RING_S * 1000,
+            maxViewers: env.LIVE_MAX_VIEWERS,
+          },
+        }
+      : {}),
   };
 }

@@ -6,7 +6,8 @@ import type { IngestMetrics } from "../health/ingest-metrics.js";
 import { FpsMeter } from "../health/fps-meter.js";
 import { Backoff, type BackoffOptions } from "./backoff.js";
 import { degradedReason, HealthHysteresis } from "./camera-health.js";
-import { buildFfmpegArgs } from "./ffmpeg-args.js";
+import { buildFfmpegArgs, MEDIA_FD } from "./ffmpeg-args.js";
+import type { MediaPipe } from "../media/camera-media.js";
 import { classifyFfmpegError, scrubUrls, type CameraProblem } from "./ffmpeg-errors.js";
 import { KeyframeSampler } from "./keyframe-sampler.js";
 import { PpmFrameReader, type RawFrame } from "./ppm-frame-reader.js";
@@ -40,6 +41,8 @@ export interface CameraWorkerDeps {
    * or undefined. Asked on every health check; absent when the hand-off is in-process.
    */
   consumerUnavailable?(): string | undefined;
+  /** Receives the stream-copied fragmented MP4 of the same pull (live view, clip ring); absent: frames only. */
+  media?: MediaPipe;
   timings?: WorkerTimings;
 }
 
@@ -81,6 +84,8 @@ export class CameraWorker {
   private readonly log: Logger;
   /** The camera's fire controls for the frame header; replaced in place by `setFireControls`. */
   private fire: FrameFireControls | undefined;
+  /** Set when the video cannot be stream-copied to MP4 (e.g. a codec MP4 cannot hold): frames only from then on. */
+  private mediaOff = false;
 
   constructor(private readonly deps: CameraWorkerDeps) {
     this.fire = frameFireControls(deps.camera);
@@ -135,10 +140,11 @@ export class CameraWorker {
   private spawnFfmpeg(): void {
     if (this.stopped) return;
     const { camera, ffmpegPath, outputWidth } = this.deps;
-    const args = buildFfmpegArgs({ url: camera.url, sampleFps: this.sampleFps, keyframesOnly: camera.keyframesOnly, width: outputWidth });
+    const media = this.mediaOff ? undefined : this.deps.media;
+    const args = buildFfmpegArgs({ url: camera.url, sampleFps: this.sampleFps, keyframesOnly: camera.keyframesOnly, width: outputWidth, mediaOutput: !!media });
     let proc: FfmpegProcess;
     try {
-      proc = spawn(ffmpegPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+      proc = spawn(ffmpegPath, args, { stdio: ["ignore", "pipe", "pipe", media ? "pipe" : "ignore"] }) as unknown as FfmpegProcess;
     } catch (err) {
       this.onExit(null, null, { code: "ffmpeg_missing", message: `cannot run ffmpeg: ${(err as Error).message}` });
       return;
@@ -161,6 +167,11 @@ export class CameraWorker {
         proc.kill("SIGKILL");
       }
     });
+    if (media) {
+      media.runStarted();
+      // Always drained: a full pipe would block ffmpeg, and with it the frames for analysis.
+      (proc.stdio[MEDIA_FD] as Readable).on("data", (chunk: Buffer) => media.push(chunk));
+    }
     proc.stderr.on("data", (chunk: Buffer) => {
       // Only the tail matters for the reason; keep memory bounded on chatty streams.
       stderr = (stderr + chunk.toString("utf8")).slice(-4096);
@@ -171,7 +182,13 @@ export class CameraWorker {
     proc.on("close", (code, signal) => {
       if (this.proc === proc) this.proc = null;
       this.deps.metrics.decoderCpu.untrack(camera.id, proc.pid);
+      media?.runEnded();
       if (this.stopped) return;
+      if (media && mediaOutputFailed(stderr)) {
+        // Analysis must not depend on the copy: the next run goes without it.
+        this.mediaOff = true;
+        this.log.warn({ stderr: scrubUrls(stderr.slice(-500)) }, "this camera's video cannot be copied to MP4: no live view or clips for it, analysis goes on");
+      }
       const reason = this.killReason ?? classifyFfmpegError(stderr, code, signal);
       if (!this.killReason && stderr.trim()) this.log.debug({ stderr: scrubUrls(stderr.slice(-1000)) }, "ffmpeg stderr");
       this.onExit(code, signal, reason);
@@ -318,6 +335,11 @@ export class CameraWorker {
       proc.kill("SIGTERM");
     });
   }
+}
+
+/** ffmpeg's output #1 is the fragmented MP4 (#0 the frames): its errors name it, its muxer or its fd. */
+export function mediaOutputFailed(stderr: string): boolean {
+  return /output (file|stream) #?1\b|pipe:3|\[mp4 @|codec not currently supported in container/i.test(stderr);
 }
 
 function round2(n: number): number {

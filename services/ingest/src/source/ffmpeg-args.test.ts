@@ -35,4 +35,12 @@ describe("buildFfmpegArgs", () => {
     expect(args).not.toContain("-rtsp_transport");
     expect(after(args, "-vf")).toBe("fps=2,scale=1280:-2:flags=bilinear,format=yuv420p");
   });
+
+  it("adds the stream-copied fragmented MP4 output on fd 3 after the frames, when asked", () => {
+    const args = buildFfmpegArgs({ url: "rtsp://cam/1", width: 1280, mediaOutput: true });
+    const second = args.indexOf("pipe:1") + 1;
+    expect(args.slice(second)).toEqual(["-map", "0:v:0", "-c:v", "copy", "-f", "mp4", "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-frag_duration", "200000", "pipe:3"]);
+    // The frames' filters stay on the first output only.
+    expect(args.indexOf("-vf")).toBeLessThan(second);
+  });
 });

@@ -10,7 +10,20 @@ export interface FfmpegSourceOptions {
   rtspTimeoutMs?: number;
   /** Files only: play at the file's real rate and loop (default true; benchmarks turn it off). */
   realtime?: boolean;
+  /**
+   * Also write the camera's video, stream-copied (never re-encoded), as fragmented MP4 on fd 3:
+   * what live viewers and the clip ring are made of (media/camera-media.ts).
+   */
+  mediaOutput?: boolean;
 }
+
+/** The fd the fragmented MP4 leaves on (spawn's stdio index). */
+export const MEDIA_FD = 3;
+/**
+ * A fragment every 200 ms as well as at each keyframe: a live viewer is that much (not a whole GOP)
+ * behind the camera, and a clip can start at any keyframe.
+ */
+export const MEDIA_FRAGMENT_US = 200_000;
 
 export function isRtspUrl(url: string): boolean {
   return /^rtsps?:\/\//i.test(url);
@@ -48,5 +61,11 @@ export function buildFfmpegArgs(o: FfmpegSourceOptions): string[] {
     args.push("-vf", `fps=${fps},${scale}`);
   }
   args.push("-pix_fmt", "rgb24", "-c:v", "ppm", "-f", "image2pipe", "pipe:1");
+  if (o.mediaOutput) {
+    // A second output of the same pull: the demuxed packets, copied before any decoding, so
+    // -skip_frame and the filters above do not touch it. One connection to the camera serves
+    // analysis, the clip ring and every live viewer.
+    args.push("-map", "0:v:0", "-c:v", "copy", "-f", "mp4", "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-frag_duration", String(MEDIA_FRAGMENT_US), `pipe:${MEDIA_FD}`);
+  }
   return args;
 }
