@@ -61,6 +61,23 @@ describe("per-account failed-login limit (finding 6)", () => {
     admin = (await login(h.base, "admin", ADMIN_PASSWORD)).token;
     expect((await api(h.base, "GET", "/api/v1/alerts?type=system", { token: admin })).body.items).toHaveLength(1);
   });
+
+  it("holds the limit against guesses sent side by side: exactly 8 password checks, the rest locked, one lock in the audit", async () => {
+    admin = (await login(h.base, "admin", ADMIN_PASSWORD)).token;
+    expect((await api(h.base, "POST", "/api/v1/users", { token: admin, body: { username: "duty3", password: "Ca-chiều-2026-Huế", role: "operator" } })).status).toBe(201);
+    // 30 at once, as a distributed guess would come (before: each read the same count of 0 and all 30 were checked).
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => api(h.base, "POST", "/api/v1/auth/login", { body: { username: i % 2 ? "duty3" : "Duty3", password: `parallel-${i}` } })));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(8);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(22);
+    admin = (await login(h.base, "admin", ADMIN_PASSWORD)).token;
+    const failed = await api(h.base, "GET", "/api/v1/audit?action=auth.login_failed&limit=200", { token: admin });
+    expect(failed.body.items.filter((r: { username: string }) => r.username.toLowerCase() === "duty3")).toHaveLength(8);
+    const locks = await api(h.base, "GET", "/api/v1/audit?action=auth.account_locked", { token: admin });
+    expect(locks.body.items.filter((r: { username: string }) => r.username.toLowerCase() === "duty3")).toHaveLength(1);
+    const system = await api(h.base, "GET", "/api/v1/alerts?type=system", { token: admin });
+    expect(system.body.items.filter((a: { subject: string }) => a.subject.toLowerCase() === "duty3")).toHaveLength(1);
+  });
 });
 
 describe("a flood of logins under made-up usernames (finding 6)", () => {

@@ -4,7 +4,29 @@ import { errorResponseSchema, loginBodySchema, loginResponseSchema, meResponseSc
 import { requireRole, SESSION_COOKIE } from "../auth-hooks.js";
 import { audit, type RouteDeps } from "../route-deps.js";
 
+/**
+ * Runs the login attempts of one account one after another (per instance). The limit check reads the
+ * failures already written, so attempts checked side by side would all see the same count: 30 parallel
+ * guesses got 30 password checks past a limit of 8. In turn, each sees the failures before it.
+ */
+export function perAccountQueue(): <T>(username: string, run: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>();
+  return async (username, run) => {
+    const key = username.toLowerCase();
+    const before = tails.get(key) ?? Promise.resolve();
+    const mine = before.then(run, run);
+    const tail = mine.catch(() => undefined);
+    tails.set(key, tail);
+    try {
+      return await mine;
+    } finally {
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
+}
+
 export function authRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
+  const inTurn = perAccountQueue();
   return async (app) => {
     app.post("/api/v1/auth/login", {
       // Per client address and username, so one console's operators do not lock each other out.
@@ -17,7 +39,7 @@ export function authRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
         },
       },
       schema: { tags: ["auth"], summary: "Log in; sets the HttpOnly session cookie and returns a bearer token", body: loginBodySchema, response: { 200: loginResponseSchema, 401: errorResponseSchema, 429: errorResponseSchema } },
-    }, async (req, reply) => {
+    }, (req, reply) => inTurn(req.body.username, async () => {
       // Per account, whatever the address (the per-IP limit above does not stop a distributed guess):
       // past the limit the account is locked until its failures of the last hour fall below it, and
       // before that each further guess waits longer.
@@ -31,7 +53,8 @@ export function authRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       if (!result) {
         deps.metrics.loginFailures.inc();
         await deps.audit.write({ username: req.body.username, action: "auth.login_failed", ip: req.ip });
-        if (failures + 1 === deps.loginFailuresPerHour) {
+        // ≥, not ===: another instance's failures may have come in between (raiseSystemAlert keeps one open alert per account).
+        if (failures + 1 >= deps.loginFailuresPerHour) {
           req.log.warn({ username: req.body.username }, "account locked after too many failed logins");
           await deps.audit.write({ username: req.body.username, action: "auth.account_locked", ip: req.ip, details: { failuresLastHour: failures + 1 } });
           // Administrators must hear of it (a guessing attack, or a colleague who cannot work) — for
@@ -56,7 +79,7 @@ export function authRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
         maxAge: Math.floor(deps.sessionTtlMs / 1000),
       });
       return { token: result.token, user: result.session.user, csrfToken: result.session.csrfToken, expiresAt: result.session.expiresAt };
-    });
+    }));
 
     app.post("/api/v1/auth/logout", {
       onRequest: requireRole(deps.auth, "operator"),
