@@ -1,23 +1,14 @@
-import { fileURLToPath } from "node:url";
-import * as ort from "onnxruntime-node";
 import sharp from "sharp";
+import { findModel, modelPath } from "../models/manifest.js";
+import { createSession, type ort } from "../runtime/onnx-session.js";
 import type { RgbImage } from "./detector.js";
 
-/** Repo-relative location of Vigil's own fire model (committed, so no download is needed). */
-export const VIGIL_FIRE_MODEL_PATH = fileURLToPath(new URL("../../../../models/fire/vigil-fire-grid.onnx", import.meta.url));
+/** Vigil's own fire model, committed with the project (manifest entry "vigil-fire-grid"; no download). */
+export const VIGIL_FIRE_MODEL_PATH = modelPath(findModel("vigil-fire-grid"), "");
 
-/**
- * One ONNX session tuned for a 2-core box: a fixed intra-op pool, sequential execution, and no
- * spinning — spinning threads burn the cores the next model in the chain needs (measured here).
- */
-export function createFireSession(modelPath: string, threads: number): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(modelPath, {
-    intraOpNumThreads: Math.max(1, threads),
-    interOpNumThreads: 1,
-    executionMode: "sequential",
-    graphOptimizationLevel: "all",
-    extra: { session: { intra_op: { allow_spinning: "0" } } },
-  });
+/** The shared session settings (runtime/onnx-session.ts), with at least one intra-op thread. */
+export function createFireSession(path: string, threads: number): Promise<ort.InferenceSession> {
+  return createSession(path, { threads: Math.max(1, threads) });
 }
 
 /** Resizes packed RGB to exactly width × height (no letterbox) and returns packed RGB. */

@@ -1,14 +1,14 @@
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import type * as ort from "onnxruntime-node";
 import { Tensor } from "onnxruntime-node";
 import { z } from "zod";
+import { findModel, modelPath } from "../models/manifest.js";
 import type { Detection, RgbImage } from "./detector.js";
 import { cropSquare, cropToNchw } from "./fire-crop.js";
 import { createFireSession } from "./fire-onnx.js";
 
-/** Repo-relative location of the verifier (committed, trained by models/training/fire/train_verifier.py). */
-export const VIGIL_FIRE_VERIFIER_PATH = fileURLToPath(new URL("../../../../models/fire/vigil-fire-verifier.onnx", import.meta.url));
+/** The verifier, committed with the project (manifest entry "vigil-fire-verifier", trained by models/training/fire/train_verifier.py). */
+export const VIGIL_FIRE_VERIFIER_PATH = modelPath(findModel("vigil-fire-verifier"), "");
 
 const verifierMeta = z.object({
   input: z.object({ name: z.string(), size: z.number().int().min(16).max(512) }),

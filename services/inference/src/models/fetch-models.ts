@@ -21,7 +21,7 @@ for (const entry of MODEL_MANIFEST) {
     console.error(`✗ ${entry.name}: could not download (${outcome.error}).`);
     if (entry.source.kind === "url") console.error(`  Source: ${entry.source.url}\n  Copy the file there by hand as ${MODELS_DIR}/${entry.source.file} (sha256 ${entry.sha256 ?? "not pinned"}).`);
   } else {
-    const text = { present: "already present, checksum OK", downloaded: "downloaded, checksum OK", npm: "ships with npm" }[outcome.status];
+    const text = { present: "already present, checksum OK", downloaded: "downloaded, checksum OK", npm: "ships with npm", repo: "committed with the project" }[outcome.status];
     console.log(`✓ ${entry.name}: ${text}`);
   }
 }

@@ -1,17 +1,23 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** Where a model's weights come from. */
 export type ModelSource =
   | { kind: "npm"; package: string; file: string }
-  | { kind: "url"; url: string; file: string };
+  | { kind: "url"; url: string; file: string }
+  /** Vigil's own weights, committed under the repository's models/ folder with the script that trains them. */
+  | { kind: "repo"; file: string };
+
+/** The repository's models/ folder (Vigil's own trained weights, beside their model card and training scripts). */
+export const REPO_MODELS_DIR = fileURLToPath(new URL("../../../../models/", import.meta.url));
 
 export interface ModelEntry {
   name: string;
   description: string;
   source: ModelSource;
-  /** Expected sha256 of the file (hex). npm files are pinned by the lockfile instead. */
+  /** Expected sha256 of the file (hex). npm files are pinned by the lockfile instead; repo files are checked by a test. */
   sha256?: string;
   sizeBytes?: number;
   input: string;
@@ -74,6 +80,26 @@ export const MODEL_MANIFEST: readonly ModelEntry[] = [
     output: "-",
     licence: "Apache-2.0",
   },
+  {
+    name: "vigil-fire-grid",
+    description: "Vigil's fire/smoke grid detector: per-cell fire and smoke scores (the chain's proposer)",
+    source: { kind: "repo", file: "fire/vigil-fire-grid.onnx" },
+    sha256: "5cf602af8505c69951d92e04fb3f722a76d52c2e93fb0cbfe8e9c14229b63e48",
+    sizeBytes: 2_006_165,
+    input: "float32 [1,3,H,W] RGB/255 (size and grid in vigil-fire-grid.json)",
+    output: "per-cell fire and smoke probabilities",
+    licence: "Vigil's own (npm run train:fire; models/fire/MODEL_CARD.md)",
+  },
+  {
+    name: "vigil-fire-verifier",
+    description: "Vigil's 64×64 crop verifier: looks again at each fire/smoke candidate before it counts",
+    source: { kind: "repo", file: "fire/vigil-fire-verifier.onnx" },
+    sha256: "cfd3f522f48057a52f3d1597f6f68f85658b64cae3cbeeacfe2110072527f0ef",
+    sizeBytes: 1_151_007,
+    input: "float32 [N,3,64,64] RGB crops (geometry and fusion in vigil-fire-verifier.json)",
+    output: "per-crop fire / smoke / neither scores",
+    licence: "Vigil's own (npm run train:fire:verifier; models/fire/MODEL_CARD.md)",
+  },
 ];
 
 export function findModel(name: string): ModelEntry {
@@ -84,8 +110,9 @@ export function findModel(name: string): ModelEntry {
 
 const require = createRequire(import.meta.url);
 
-/** Absolute path of a model file: inside its npm package, or inside MODELS_DIR. */
+/** Absolute path of a model file: inside its npm package, the repository's models/ folder, or MODELS_DIR. */
 export function modelPath(entry: ModelEntry, modelsDir: string): string {
+  if (entry.source.kind === "repo") return path.resolve(REPO_MODELS_DIR, entry.source.file);
   if (entry.source.kind === "npm") {
     // The package's `exports` hides package.json, so look for it along node's search paths.
     const pkg = entry.source.package;

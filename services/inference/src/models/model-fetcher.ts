@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ModelEntry } from "./manifest.js";
 
-export type FetchOutcome = { name: string; status: "present" | "downloaded" | "npm" } | { name: string; status: "failed"; error: string };
+export type FetchOutcome = { name: string; status: "present" | "downloaded" | "npm" | "repo" } | { name: string; status: "failed"; error: string };
 
 export interface FetchProgress {
   start(name: string, totalBytes: number | undefined): void;
@@ -34,6 +34,7 @@ async function exists(file: string): Promise<boolean> {
  */
 export async function fetchModel(entry: ModelEntry, modelsDir: string, progress?: FetchProgress, fetchImpl: typeof fetch = fetch): Promise<FetchOutcome> {
   if (entry.source.kind === "npm") return { name: entry.name, status: "npm" };
+  if (entry.source.kind === "repo") return { name: entry.name, status: "repo" };
   const target = path.resolve(modelsDir, entry.source.file);
   if ((await exists(target)) && (!entry.sha256 || (await sha256File(target)) === entry.sha256)) return { name: entry.name, status: "present" };
   await mkdir(path.dirname(target), { recursive: true });
