@@ -18,14 +18,22 @@ let env: ConsoleEnv;
 let browser: Browser;
 let operator: Page;
 let supervisor: Page;
-/** Alarms each console had sounded before the watchlist hit (the offline cameras' alerts come first). */
-let alarmsBefore = { operator: 0, supervisor: 0 };
-/** The watchlist alert raised in one test and acknowledged/resolved in the next. */
-let hitAlertId = "";
 
 /** The machine is shared and busy: give UI conditions 5 s rather than vitest's 1 s default. */
 const poll = <T>(fn: () => T | Promise<T>, timeout = 5_000) => expect.poll(fn, { timeout });
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+
+/**
+ * The one watchlist alert raised for `plate` (its key, e.g. 30A99999), looked up through the API:
+ * each test finds the alert it works on itself instead of reading an id another test stored.
+ */
+async function watchlistAlertId(plate: string): Promise<string> {
+  const res = await api<{ items: { id: string; plate?: string }[] }>(env.base, "GET", "/api/v1/alerts?type=watchlist_hit&limit=500", { token: env.adminToken });
+  expect(res.status).toBe(200);
+  const ids = res.body.items.filter((a) => a.plate === plate).map((a) => a.id);
+  expect(ids, `watchlist alerts for ${plate}`).toHaveLength(1);
+  return ids[0]!;
+}
 
 /** Markers visible on their own plus the cameras inside cluster bubbles. */
 /** A camera frame with smooth gradients and large blocks: resampling barely changes it, a sheared copy does. */
@@ -154,7 +162,8 @@ describe("console", () => {
     for (const a of offline.body.items) await api(env.base, "POST", `/api/v1/alerts/${a.id}/ack`, { token: env.adminToken, body: { note: "Đã báo kỹ thuật" } });
     const alarmCount = (p: Page) => p.evaluate(() => Number(document.documentElement.dataset["alarms"] ?? 0));
     await poll(() => operator.locator(".alert-card.state-new[data-type=camera_offline]").count()).toBe(0);
-    alarmsBefore = { operator: await alarmCount(operator), supervisor: await alarmCount(supervisor) };
+    // Alarms each console had sounded before the watchlist hit (the offline cameras' alerts come first).
+    const alarmsBefore = { operator: await alarmCount(operator), supervisor: await alarmCount(supervisor) };
     const wl = await api(env.base, "POST", "/api/v1/watchlist", { token: env.adminToken, body: { plate: "30A-999.99", reason: "Xe tang vật vụ cướp giật 17/11", priority: "critical" } });
     expect(wl.status).toBe(201);
     await operator.locator("[data-nav=alerts]").click();
@@ -192,7 +201,9 @@ describe("console", () => {
     await poll(() => supervisor.evaluate(() => Number(document.documentElement.dataset["alarms"]))).toBe(alarmsBefore.supervisor + 1);
 
     const c = card(operator);
-    hitAlertId = (await c.getAttribute("data-alert-id"))!;
+    const hitAlertId = (await c.getAttribute("data-alert-id"))!;
+    // The card is the alert the service raised, as the later tests find it.
+    expect(hitAlertId).toBe(await watchlistAlertId("30A99999"));
     expect(await c.getAttribute("class")).toMatch(/sev-critical.*state-new/);
     await poll(() => c.locator(".alert-title").textContent()).toBe("Phát hiện xe theo dõi 30A-999.99 · Hà Nội");
     await operator.locator(".alarm-banner:not([hidden])").waitFor();
@@ -224,6 +235,7 @@ describe("console", () => {
   it("exports the opened alert as a signed case ZIP after asking for a reason, and audits it (#19)", async () => {
     // A console of its own: the operator's page keeps its selection for the keyboard cases below.
     const { context, page: officer } = await loginPage(browser, env.base, "operator");
+    const hitAlertId = await watchlistAlertId("30A99999");
     const c = officer.locator(`.alert-card[data-alert-id="${hitAlertId}"]`);
     await c.locator(".alert-title").click();
     const button = c.locator("[data-action=export-case]");
@@ -247,6 +259,7 @@ describe("console", () => {
   });
 
   it("acknowledging changes the state for a second browser too; a supervisor resolves with a note", async () => {
+    const hitAlertId = await watchlistAlertId("30A99999");
     const opCard = operator.locator(`.alert-card[data-alert-id="${hitAlertId}"]`);
     const supCard = supervisor.locator(`.alert-card[data-alert-id="${hitAlertId}"]`);
     // Keyboard: the second hit was selected on arrival; acknowledged, it sits below the first (still new,
@@ -340,6 +353,8 @@ describe("console", () => {
       const crop = await writeEvidence(env.alerts.config.mediaDir, `evidence/${id}-plate.jpg`, "51F-123.45", "crop");
       await env.publishPlate({ id, cameraId: route[i]!, ts: minutesAgo(ages[i]!), plate: "51F12345", display: "51F-123.45", rows: 1, confidence: 0.9 - i * 0.05, bbox: [0.3, 0.5, 0.1, 0.05], frames: 4, crop });
     }
+    // An electric motorbike's plate: Đ is stored as D in the key (#16.3).
+    await env.publishPlate({ id: randomUUID(), cameraId: "q3-cmt8", ts: minutesAgo(15), plate: "29MD101353", display: "29-MĐ1 013.53", rows: 2, confidence: 0.87, bbox: [0.3, 0.5, 0.1, 0.08], frames: 3 });
     // And enough reads of a motorbike plate to need a second page.
     for (let i = 0; i < 55; i++) {
       await env.publishPlate({ id: randomUUID(), cameraId: "q4-khanh-hoi", ts: minutesAgo(60 + i), plate: "59X123456", display: "59-X1 234.56", rows: 2, confidence: 0.8, bbox: [0.3, 0.5, 0.1, 0.08], frames: 3 });
@@ -347,7 +362,8 @@ describe("console", () => {
     await waitUntil(async () => {
       const r = await api<{ items: unknown[] }>(env.base, "GET", "/api/v1/plates?q=59X1&match=prefix&limit=100&reason=test-setup", { token: env.adminToken });
       const r2 = await api<{ items: unknown[] }>(env.base, "GET", "/api/v1/plates?q=51F12345&reason=test-setup", { token: env.adminToken });
-      return r.body.items?.length === 55 && r2.body.items?.length === 4;
+      const r3 = await api<{ items: unknown[] }>(env.base, "GET", "/api/v1/plates?q=29MD101353&reason=test-setup", { token: env.adminToken });
+      return r.body.items?.length === 55 && r2.body.items?.length === 4 && r3.body.items?.length === 1;
     }, 10_000, "plate reads stored");
 
     await operator.locator(".map").click({ position: { x: 50, y: 400 } });
@@ -421,6 +437,16 @@ describe("console", () => {
     const audit = await api<{ items: { action: string; details: { reason?: string } | null }[] }>(env.base, "GET", "/api/v1/audit", { token: env.adminToken });
     expect(audit.body.items.filter((e) => e.details?.reason === "Hồ sơ vụ việc 123/2026").map((e) => e.action)).toEqual(expect.arrayContaining(["plates.search", "plates.track", "plates.export", "plates.track_export"]));
     expect(audit.body.items.find((e) => e.action === "plates.export")?.details).toMatchObject({ reason: "Hồ sơ vụ việc 123/2026", rows: 4, truncated: false });
+
+    // An electric motorbike's plate typed as it is written (#16.3): the console asks for the shared key
+    // 29MD101353 (Đ folds to D, as stored), not 29M101353, and the read is found.
+    await form.locator("input[name=q]").fill("29-MĐ1 013.53");
+    await form.locator("select[name=match]").selectOption("exact");
+    await form.locator("input[name=reason]").fill("Hồ sơ vụ việc 124/2026");
+    await form.locator("button[type=submit]").click();
+    await poll(() => rows.count()).toBe(1);
+    expect(await rows.first().locator(".plate-label").textContent()).toBe("29-MĐ1 013.53 · Hà Nội");
+    expect(await rows.first().getAttribute("data-plate")).toBe("29MD101353");
   });
 
   it("shortcut 2 opens the search with the plate field focused, and the next keys are typed into it", async () => {
