@@ -13,7 +13,7 @@ import { loadOrCreateSecretsKeyFile } from "./cameras/secrets-key-file.js";
 import { createUsersRepository } from "./storage/users-repository.js";
 import { createAuditRepository } from "./storage/audit-repository.js";
 import { createWatchlistRepository } from "./storage/watchlist-repository.js";
-import { createAlertsRepository } from "./storage/alerts-repository.js";
+import { alertMediaInUse, createAlertsRepository } from "./storage/alerts-repository.js";
 import { createShiftReportRepository } from "./storage/shift-report-repository.js";
 import { createAlertsMetrics, type AlertsMetrics } from "./metrics.js";
 import { createAuthService } from "./auth/auth-service.js";
@@ -50,6 +50,7 @@ import { loadOrCreateExportSigningKey } from "./export/signing-key.js";
 import { createCaseExporter } from "./export/case-export.js";
 import { createIngestMediaClient } from "./media/ingest-media.js";
 import { createClipAttacher, type ClipAttacher } from "./media/clip-attacher.js";
+import { createMediaRetention, startMediaRetention } from "./media/media-retention-job.js";
 
 export interface StartAlertsDeps {
   config: AlertsConfig;
@@ -69,6 +70,7 @@ export interface StartAlertsDeps {
 }
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** The configured key, else the key file's (created on first start); previous keys only decrypt. */
 async function cameraSecretsFrom(config: AlertsConfig, logger: Logger): Promise<CameraSecrets> {
@@ -344,6 +346,23 @@ export async function startAlerts(deps: StartAlertsDeps) {
     })().catch((err: unknown) => logger.warn({ err }, "housekeeping failed"));
   }, HOUR_MS);
   housekeeping.unref();
+  // Evidence files follow MEDIA_RETENTION_DAYS (cases keep theirs): at start, in the background (a first
+  // pass over a long backlog must not hold up the start), then daily; one instance at a time (advisory lock).
+  const mediaLogger = logger.child({ module: "media-retention" });
+  const mediaRetention = startMediaRetention({
+    retention: createMediaRetention({
+      db,
+      mediaDir: config.mediaDir,
+      retentionDays: config.mediaRetentionDays ?? config.retentionDays,
+      hashes: mediaHashes,
+      inUse: (paths) => alertMediaInUse(db, paths),
+      audit,
+      metrics,
+      logger: mediaLogger,
+    }),
+    intervalMs: DAY_MS,
+    logger: mediaLogger,
+  });
 
   const port = (app.server.address() as AddressInfo).port;
   logger.info({ port }, "alert service listening");
@@ -367,6 +386,8 @@ export async function startAlerts(deps: StartAlertsDeps) {
     fireFeedback,
     /** Exposed for tests and tools: the audit-chain and evidence-hash check. */
     integrity,
+    /** Exposed for tests and tools: deletes evidence files past MEDIA_RETENTION_DAYS (`runNow()`). */
+    mediaRetention,
     writer,
     consumer,
     socket,
@@ -374,6 +395,7 @@ export async function startAlerts(deps: StartAlertsDeps) {
       if (closed) return;
       closed = true;
       clearInterval(housekeeping);
+      await mediaRetention.close();
       await camerasFile?.close();
       await selfCheck?.close();
       status.close();

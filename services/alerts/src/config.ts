@@ -12,6 +12,8 @@ export interface AlertsConfig {
   topicPrefix: string;
   sharedSubscription: "auto" | "true" | "false";
   retentionDays: number;
+  /** Evidence files of days older than this are deleted unless an alert refers to them (default: `retentionDays`). */
+  mediaRetentionDays?: number;
   /** Audit rows older than this are removed, oldest first, with an anchor the chain then starts from (default 365). */
   auditRetentionDays?: number;
   /** The integrity self-check's interval; absent or 0: off. */
@@ -90,6 +92,7 @@ export function configFromEnv(env: AlertsEnv, hostname: string): AlertsConfig {
     topicPrefix: env.MQTT_TOPIC_PREFIX,
     sharedSubscription: env.MQTT_SHARED_SUBSCRIPTION,
     retentionDays: env.RETENTION_DAYS,
+    mediaRetentionDays: env.MEDIA_RETENTION_DAYS ?? env.RETENTION_DAYS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     integrityCheckIntervalMs: env.INTEGRITY_CHECK_INTERVAL_H * 3_600_000,
     exportSigningKeyFile: env.EXPORT_SIGNING_KEY_FILE,

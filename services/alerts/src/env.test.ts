@@ -41,6 +41,13 @@ describe("alert service configuration", () => {
     expect(() => loadAlertsEnv({ EVENT_CLOCK_SKEW_S: "-1" })).toThrow(/EVENT_CLOCK_SKEW_S/);
   });
 
+  it("keeps evidence files as long as plate reads unless MEDIA_RETENTION_DAYS says otherwise", () => {
+    expect(configFromEnv(loadAlertsEnv({}), "h")).toMatchObject({ retentionDays: 90, mediaRetentionDays: 90 });
+    expect(configFromEnv(loadAlertsEnv({ RETENTION_DAYS: "30" }), "h").mediaRetentionDays).toBe(30);
+    expect(configFromEnv(loadAlertsEnv({ RETENTION_DAYS: "30", MEDIA_RETENTION_DAYS: "7" }), "h")).toMatchObject({ retentionDays: 30, mediaRetentionDays: 7 });
+    expect(() => loadAlertsEnv({ MEDIA_RETENTION_DAYS: "0" })).toThrow(/MEDIA_RETENTION_DAYS/);
+  });
+
   it("accepts a strong production password", () => {
     expect(loadAlertsEnv({ ...PROD, VIGIL_ADMIN_PASSWORD: "a-long-unique-secret" }).VIGIL_ADMIN_PASSWORD).toBe("a-long-unique-secret");
   });

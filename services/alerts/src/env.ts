@@ -53,6 +53,11 @@ const alertsEnvSchema = z
     CONSOLE_DIR: z.string().default("web-console/dist"),
     VIGIL_ADMIN_PASSWORD: z.string().min(1).optional(),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /**
+     * Evidence files (snapshots, crops, clips) of days older than this are deleted, except those an
+     * existing alert refers to (a case keeps its evidence). Default: RETENTION_DAYS.
+     */
+    MEDIA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
     /** Audit rows are kept longer than plate reads: who looked at whose data stays accountable after the data is gone. */
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
     /** The integrity self-check (audit chain, evidence hashes) runs this often, incremental (a full check daily); 0: off. */

@@ -46,6 +46,20 @@ export function createAlertsMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ["result"],
       registers: [registry],
     }),
+    mediaRetentionFiles: new Counter({ name: "vigil_alerts_media_retention_files_removed_total", help: "Evidence files deleted by media retention (MEDIA_RETENTION_DAYS)", registers: [registry] }),
+    mediaRetentionBytes: new Counter({ name: "vigil_alerts_media_retention_bytes_removed_total", help: "Bytes of evidence files deleted by media retention", registers: [registry] }),
+    mediaRetentionErrors: new Counter({
+      name: "vigil_alerts_media_retention_errors_total",
+      help: "Media retention failures, by stage (walk: a folder or file could not be read, database, unlink, audit, run: the pass could not start)",
+      labelNames: ["stage"],
+      registers: [registry],
+    }),
+    mediaRetentionRuns: new Counter({
+      name: "vigil_alerts_media_retention_runs_total",
+      help: "Media retention passes, by result (removed, nothing, skipped: another instance was running it, failed)",
+      labelNames: ["result"],
+      registers: [registry],
+    }),
     camerasFileReloads: new Counter({
       name: "vigil_alerts_cameras_file_reloads_total",
       help: "Looks at CAMERAS_FILE after it changed, by result (applied, unchanged, invalid: kept the running cameras, failed: could not be stored)",

@@ -240,3 +240,18 @@ export function createAlertsRepository(db: Queryable) {
   };
 }
 export type AlertsRepository = ReturnType<typeof createAlertsRepository>;
+
+/**
+ * Which of these `/media/…` paths some alert refers to (snapshot, crop, clip, an evidence entry): media
+ * retention keeps those, for as long as the alert exists. One lookup per batch through migration 027's
+ * index. Apart from the repository (which alerting's tests fake): only media retention asks it.
+ */
+export async function alertMediaInUse(db: Queryable, paths: readonly string[]): Promise<Set<string>> {
+  if (!paths.length) return new Set();
+  const { rows } = await db.query<{ path: string }>(
+    `SELECT DISTINCT p AS path FROM alerts, unnest(alert_media_paths(snapshot, crop, clip, evidence)) p
+      WHERE alert_media_paths(snapshot, crop, clip, evidence) && $1::text[] AND p = ANY($1::text[])`,
+    [paths],
+  );
+  return new Set(rows.map((r) => r.path));
+}

@@ -25,6 +25,11 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs `fn` while holding a session-level advisory lock (no-op lock on PGlite, which is single-process). */
   withAdvisoryLock<T>(key: number, fn: (db: Queryable & { exec(sql: string): Promise<void> }) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` only if the session-level advisory lock is free, holding it meanwhile; when another
+   * session holds it, returns `{ ran: false }` at once (a job that one instance of several should run).
+   */
+  tryWithAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
   close(): Promise<void>;
 }
 
@@ -98,6 +103,20 @@ export function createPgDatabase(url: string, options: { max?: number } = {}): D
         client.release();
       }
     },
+    async tryWithAdvisoryLock(key, fn) {
+      const client = await pool.connect();
+      try {
+        const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [key]);
+        if (!rows[0]?.locked) return { ran: false };
+        try {
+          return { ran: true, value: await fn() };
+        } finally {
+          await client.query("SELECT pg_advisory_unlock($1)", [key]).catch(() => undefined);
+        }
+      } finally {
+        client.release();
+      }
+    },
     async close() {
       await pool.end();
     },
@@ -122,6 +141,7 @@ export async function createPgliteDatabase(dir?: string): Promise<Database> {
     },
     transaction: (fn) => db.transaction((tx) => fn(asQueryable(tx))),
     withAdvisoryLock: (_key, fn) => fn({ ...asQueryable(db), exec: async (s) => void (await db.exec(s)) }),
+    tryWithAdvisoryLock: async (_key, fn) => ({ ran: true, value: await fn() }),
     async close() {
       await db.close();
     },

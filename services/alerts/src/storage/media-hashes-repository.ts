@@ -7,6 +7,14 @@ export interface MediaHashRecord {
   eventId?: string;
 }
 
+/** A stored row, as media retention takes it out (and puts it back when the file could not be deleted). */
+export interface StoredMediaHash {
+  path: string;
+  sha256: string;
+  eventId: string | null;
+  recordedAt: string;
+}
+
 export function createMediaHashesRepository(db: Queryable) {
   return {
     /** Records hashes; the first one recorded for a path stays (see migration 015). */
@@ -16,6 +24,24 @@ export function createMediaHashesRepository(db: Queryable) {
         `INSERT INTO media_hashes (path, sha256, event_id)
          SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]) ORDER BY 1 ON CONFLICT (path) DO NOTHING`,
         [entries.map((e) => e.path), entries.map((e) => e.sha256), entries.map((e) => e.eventId ?? null)],
+      );
+    },
+    /** Removes the rows of these paths (their files are being deleted by retention); returns what was removed. */
+    async remove(paths: readonly string[]): Promise<StoredMediaHash[]> {
+      if (!paths.length) return [];
+      const { rows } = await db.query<{ path: string; sha256: string; event_id: string | null; recorded_at: string }>(
+        "DELETE FROM media_hashes WHERE path = ANY($1::text[]) RETURNING path, sha256, event_id, recorded_at",
+        [paths],
+      );
+      return rows.map((r) => ({ path: r.path, sha256: r.sha256, eventId: r.event_id, recordedAt: r.recorded_at }));
+    },
+    /** Puts back rows `remove` took (a file that could not be deleted keeps its hash, and when it was recorded). */
+    async restore(entries: readonly StoredMediaHash[]): Promise<void> {
+      if (!entries.length) return;
+      await db.query(
+        `INSERT INTO media_hashes (path, sha256, event_id, recorded_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::timestamptz[]) ON CONFLICT (path) DO NOTHING`,
+        [entries.map((e) => e.path), entries.map((e) => e.sha256), entries.map((e) => e.eventId), entries.map((e) => e.recordedAt)],
       );
     },
     async get(path: string): Promise<string | null> {
