@@ -2,7 +2,7 @@ import type { PlateEvent, PlateMatchMode, PlateRead, TrackPoint } from "@vigil/c
 import type { Database, Queryable } from "./database.js";
 import type { PartitionManager } from "./partitions.js";
 import { foldConfusables, plateSimilarity, toPlateKey } from "../watchlist/plate-keys.js";
-import { cameraInUnitsSql } from "../units/unit-scope.js";
+import { cameraInUnitsSql, cameraUnitSql } from "../units/unit-scope.js";
 
 interface PlateReadRow {
   id: string;
@@ -87,7 +87,44 @@ export function latestRevisions(events: PlateEvent[]): PlateEvent[] {
   return [...byId.values()];
 }
 
-export function createPlateReadsRepository(db: Database, partitions: PartitionManager) {
+/**
+ * The largest scope, in cameras, whose browse and contains searches read one camera at a time (see
+ * `search`). Reading per camera costs with the number of cameras, the plain walk with 1 / their share:
+ * on the alerts-scope data (220 cameras, 7 days; BENCHMARKS.md "alerts-scope") a contains search was
+ * faster per camera up to 28 cameras, even at 32 and slower from 40 (browse: faster up to 64); 24
+ * keeps a margin below that crossover and takes in a district of 20 cameras.
+ */
+export const PER_CAMERA_MAX_CAMERAS = 24;
+const FEW_CAMERAS_ANSWER_MS = 60_000;
+
+export interface PlateReadsRepositoryOptions {
+  /** Overrides PER_CAMERA_MAX_CAMERAS: 0 never reads per camera, Infinity always does (tests compare the two). */
+  perCameraMaxCameras?: number;
+}
+
+export function createPlateReadsRepository(db: Database, partitions: PartitionManager, options: PlateReadsRepositoryOptions = {}) {
+  const perCameraMax = options.perCameraMaxCameras ?? PER_CAMERA_MAX_CAMERAS;
+  // The answer only picks which of two equivalent statements runs (each reads the scope's cameras
+  // itself), so one a minute old after a camera changed unit costs speed, never correctness; kept,
+  // it saves a round trip per search. One entry per scope in use: at most one per unit.
+  const fewCamerasAnswers = new Map<string, { few: boolean; until: number }>();
+
+  /** Whether `units` hold at most `perCameraMax` cameras (counts no further than one past it). */
+  async function fewCameras(units: string[]): Promise<boolean> {
+    if (perCameraMax <= 0) return false;
+    const key = units.join("\n");
+    const known = fewCamerasAnswers.get(key);
+    if (known && known.until > Date.now()) return known.few;
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM cameras WHERE ${cameraUnitSql()} = ANY($1::text[]) LIMIT $2) c`,
+      [units, Number.isFinite(perCameraMax) ? perCameraMax + 1 : null],
+    );
+    const few = (rows[0]?.n ?? 0) <= perCameraMax;
+    if (fewCamerasAnswers.size >= 10_000) fewCamerasAnswers.clear();
+    fewCamerasAnswers.set(key, { few, until: Date.now() + FEW_CAMERAS_ANSWER_MS });
+    return few;
+  }
+
   /** Plate keys ever read whose folded form is trigram-similar to the query's (at most 500). */
   async function similarKeys(key: string): Promise<string[]> {
     const { rows } = await db.query<{ plate: string }>(
@@ -207,16 +244,30 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
       if (s.from) where.push(`ts >= ${p(s.from)}`);
       if (s.to) where.push(`ts <= ${p(s.to)}`);
       if (s.cameraId) where.push(`camera_id = ${p(s.cameraId)}`);
-      if (s.units) where.push(cameraInUnitsSql("camera_id", p(s.units)));
       if (s.cursor) where.push(`(ts, id) < (${p(s.cursor.ts)}::timestamptz, ${p(s.cursor.id)}::uuid)`);
       const fetch = match === "fuzzy" ? s.limit * 4 : s.limit + 1;
-      const select = `SELECT ${COLUMNS} FROM plate_reads WHERE ${where.join(" AND ")}`;
-      // A prefix of 4+ characters matches few rows: collect them through the prefix index first, or the
-      // planner may walk the time index backwards through millions of rows looking for them.
-      const sql =
-        match === "prefix" && key.length >= 4
-          ? `WITH c AS MATERIALIZED (${select}) SELECT * FROM c ORDER BY ts DESC, id DESC LIMIT ${fetch}`
-          : `${select} ORDER BY ts DESC, id DESC LIMIT ${fetch}`;
+      const order = `ORDER BY ts DESC, id DESC LIMIT ${fetch}`;
+      // Browse, contains and a short prefix find their page by walking the time index newest first.
+      // For a scope of few cameras (a commune: 2 of 220) most of what that walk reads is other units'
+      // reads, so its cost grows with 1 / (the scope's share of cameras). Instead: each of the scope's
+      // cameras gives its newest `fetch` matches through the (camera_id, ts) index, and the newest
+      // `fetch` of those are the page — the same rows in the same order, as (ts, id) is unique. The
+      // cameras come from the scope inside the same statement, as in the plain query's filter. A
+      // single camera (cameraId) already reads through that index; exact, fuzzy and a long prefix
+      // start from the plate indexes, where the scope only drops a few rows found.
+      const walksTime = match === "browse" || match === "contains" || (match === "prefix" && key.length < 4);
+      let sql: string;
+      if (s.units && walksTime && !s.cameraId && (await fewCameras(s.units))) {
+        const perCamera = `SELECT ${COLUMNS} FROM plate_reads WHERE camera_id = sc.id AND ${where.join(" AND ")} ${order}`;
+        sql = `SELECT r.* FROM cameras sc CROSS JOIN LATERAL (${perCamera}) r
+                WHERE ${cameraUnitSql("sc")} = ANY(${p(s.units)}::text[]) ORDER BY r.ts DESC, r.id DESC LIMIT ${fetch}`;
+      } else {
+        if (s.units) where.push(cameraInUnitsSql("camera_id", p(s.units)));
+        const select = `SELECT ${COLUMNS} FROM plate_reads WHERE ${where.join(" AND ")}`;
+        // A prefix of 4+ characters matches few rows: collect them through the prefix index first, or the
+        // planner may walk the time index backwards through millions of rows looking for them.
+        sql = match === "prefix" && key.length >= 4 ? `WITH c AS MATERIALIZED (${select}) SELECT * FROM c ${order}` : `${select} ${order}`;
+      }
       // Each prefix is its own SQL text: run it unnamed rather than caching one statement per prefix.
       const { rows } = await db.query<PlateReadRow>(sql, params, { oneShot: match === "prefix" });
       if (match !== "fuzzy") {
