@@ -1,0 +1,43 @@
+/**
+ * Per-frame scores of the fire chain over clips, for looking at why a clip alerts or does not (train split
+ * only when choosing anything): each clip decoded at `fps` by ffmpeg, every chain candidate with its grid score
+ * and fused score, and the confirmer's decisions. Not real time (the bench plays clips through the service).
+ *   npx tsx models/training/fire/clip-scores.ts [--fps 2] clip.mp4 [clip.mp4 …]
+ */
+import { spawn } from "node:child_process";
+import { splitAtThreshold, VigilFireChainDetector } from "../../../services/inference/src/detectors/fire-vigil-chain.js";
+import { createFireConfirmer } from "../../../services/inference/src/fire/fire-confirmer.js";
+
+const args = process.argv.slice(2);
+let fps = 2;
+if (args[0] === "--fps") { fps = Number(args[1]); args.splice(0, 2); }
+const W = 1280, H = 720;
+
+async function* frames(file: string): AsyncGenerator<Buffer> {
+  const proc = spawn("ffmpeg", ["-hide_banner", "-loglevel", "error", "-i", file, "-vf", `fps=${fps},scale=${W}:${H}`, "-pix_fmt", "rgb24", "-f", "rawvideo", "-"], { stdio: ["ignore", "pipe", "inherit"] });
+  const size = W * H * 3;
+  let buf = Buffer.alloc(0);
+  for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
+    buf = Buffer.concat([buf, chunk]);
+    while (buf.length >= size) { yield buf.subarray(0, size); buf = buf.subarray(size); }
+  }
+}
+
+const chain = new VigilFireChainDetector();
+await chain.load({ modelsDir: "", threads: 2 });
+for (const file of args) {
+  const confirmer = createFireConfirmer();
+  let i = 0;
+  console.log(`# ${file}  thresholds fire ${chain.threshold("fire").toFixed(3)} smoke ${chain.threshold("smoke").toFixed(3)}`);
+  for await (const data of frames(file)) {
+    const image = { data: Buffer.from(data), width: W, height: H, channels: 3 as const };
+    const ts = 1_000_000 + Math.round((i * 1000) / fps);
+    const scored = await chain.scored(image);
+    const { detections, candidates } = splitAtThreshold(scored, (label) => chain.threshold(label));
+    const decided = confirmer.observe("cam", ts, detections, candidates);
+    const fmt = (d: { label: string; confidence: number; bbox: number[] }) => `${d.label[0]}${d.confidence.toFixed(2)}@${d.bbox.map((v) => v.toFixed(2)).join(",")}`;
+    console.log(`${(i / fps).toFixed(1).padStart(5)}s  scored [${scored.map(fmt).join(" ")}]  det ${detections.length} cand ${candidates.length}${decided.length ? "  => " + decided.map((c) => `${c.kind}${c.possible ? "(possible)" : ""} r${c.revision}`).join(" ") : ""}`);
+    i += 1;
+  }
+}
+await chain.close();
