@@ -183,6 +183,15 @@ describe("shift report page", () => {
       if (document.documentElement.scrollWidth > window.innerWidth) out.push(`page ${document.documentElement.scrollWidth}px wide in ${window.innerWidth}px`);
       const side = document.querySelector<HTMLElement>(".side")!;
       if (side.scrollWidth > side.clientWidth + 1) out.push(`side panel content ${side.scrollWidth}px in ${side.clientWidth}px`);
+      // Each choice shows its longest option whole ("Ca đêm (22:00–06:00 hôm sau)" was cut off at 1024 px).
+      const ruler = document.createElement("canvas").getContext("2d")!;
+      for (const select of document.querySelectorAll<HTMLSelectElement>(".report-form select")) {
+        const css = getComputedStyle(select);
+        ruler.font = css.font;
+        const text = Math.max(...[...select.options].map((o) => ruler.measureText(o.text).width));
+        const room = select.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight) - 16; // the arrow
+        if (room < text) out.push(`select ${select.name}: ${Math.round(room)}px for ${Math.round(text)}px of text`);
+      }
       const logout = document.querySelector("[data-action=logout]")!.getBoundingClientRect();
       if (logout.right > window.innerWidth) out.push("log out is off screen");
       return out;

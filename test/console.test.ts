@@ -456,7 +456,7 @@ describe("console", () => {
     await operator.keyboard.press("2");
     await poll(() => operator.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe("q");
     // Typed at an operator's speed, straight after the shortcut: nothing is swallowed, and keys that are
-    // shortcuts elsewhere (a, r, m, j, k, 1–5, ?) are just letters in the field.
+    // shortcuts elsewhere (a, r, m, j, k, 1–9, ?) are just letters in the field.
     await operator.keyboard.type("51F");
     await poll(() => plate.inputValue()).toBe("51F");
     await operator.keyboard.type("-2am?");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isTyping, shortcutFor } from "./keyboard.js";
+import { isTyping, SHORTCUT_KEYS, shortcutFor, viewKeyRange } from "./keyboard.js";
+import { dictionaries } from "../i18n/index.js";
 
 describe("shortcutFor", () => {
   it("maps the documented keys", () => {
@@ -13,8 +14,38 @@ describe("shortcutFor", () => {
     expect(shortcutFor("3")).toEqual({ view: 2 });
   });
 
+  it("switches to any of up to 9 views: an admin's 8 side views all have a key", () => {
+    for (let n = 1; n <= 9; n++) expect(shortcutFor(String(n))).toEqual({ view: n - 1 });
+    // Admin: alerts, search, watchlist, cameras, report, audit, users, units.
+    expect(shortcutFor("6", 8)).toEqual({ view: 5 });
+    expect(shortcutFor("8", 8)).toEqual({ view: 7 });
+  });
+
+  it("leaves digits beyond the views present alone", () => {
+    // An operator has 4 side views: 5–9 are no shortcut (the key is not swallowed either).
+    expect(shortcutFor("4", 4)).toEqual({ view: 3 });
+    for (const k of ["5", "6", "7", "8", "9"]) expect(shortcutFor(k, 4)).toBeNull();
+    expect(shortcutFor("9", 8)).toBeNull();
+    expect(shortcutFor("1", 0)).toBeNull();
+  });
+
   it("ignores other keys", () => {
-    for (const k of ["x", "A", "0", "9", "Tab", " "]) expect(shortcutFor(k)).toBeNull();
+    for (const k of ["x", "A", "0", "10", "Tab", " "]) expect(shortcutFor(k)).toBeNull();
+  });
+});
+
+describe("help overlay", () => {
+  it("shows the view keys this user really has", () => {
+    expect(viewKeyRange(8)).toBe("1–8");
+    expect(viewKeyRange(4)).toBe("1–4");
+    expect(viewKeyRange(12)).toBe("1–9");
+    expect(viewKeyRange(1)).toBe("1");
+  });
+
+  it("has a text for every key it lists, in both languages", () => {
+    expect(SHORTCUT_KEYS).toContain("1–9");
+    for (const lang of ["vi", "en"] as const)
+      for (const k of SHORTCUT_KEYS) expect(dictionaries[lang][`help.key.${k}`], `${lang}:${k}`).toBeTruthy();
   });
 });
 

@@ -11,7 +11,16 @@ export interface ShortcutHandlers {
   toggleHelp(): void;
 }
 
-export const SHORTCUT_KEYS = ["j", "k", "a", "r", "m", "/", "f", "1–5", "?"] as const;
+export const SHORTCUT_KEYS = ["j", "k", "a", "r", "m", "/", "f", "1–9", "?"] as const;
+
+/** Digit keys 1–9 switch to the n-th side view present (a supervisor/admin has up to 8). */
+export const MAX_VIEW_KEYS = 9;
+
+/** What the help overlay shows for the view keys: the keys that really do something ("1–8" for an admin, "1–4" for an operator). */
+export function viewKeyRange(viewCount: number): string {
+  const n = Math.max(0, Math.min(MAX_VIEW_KEYS, Math.floor(viewCount)));
+  return n <= 1 ? (n === 1 ? "1" : "") : `1–${n}`;
+}
 
 /** What a key event can tell about where the keys go: its target, its composed path, the focused element. */
 interface KeyContext {
@@ -41,8 +50,11 @@ export function isTyping(e: KeyContext, active: unknown = typeof document === "u
   return (e.composedPath?.() ?? []).some(isField);
 }
 
-/** Maps a key press to an action; returns the action name for tests and null when the key is not a shortcut. */
-export function shortcutFor(key: string): keyof ShortcutHandlers | { view: number } | null {
+/**
+ * Maps a key press to an action; returns the action name for tests and null when the key is not a shortcut.
+ * A digit beyond `viewCount` (the side views this user has) is no shortcut at all.
+ */
+export function shortcutFor(key: string, viewCount = MAX_VIEW_KEYS): keyof ShortcutHandlers | { view: number } | null {
   switch (key) {
     case "j":
     case "ArrowDown":
@@ -64,11 +76,12 @@ export function shortcutFor(key: string): keyof ShortcutHandlers | { view: numbe
     case "?":
       return "toggleHelp";
     default:
-      return /^[1-5]$/.test(key) ? { view: Number(key) - 1 } : null;
+      return /^[1-9]$/.test(key) && Number(key) <= Math.min(viewCount, MAX_VIEW_KEYS) ? { view: Number(key) - 1 } : null;
   }
 }
 
-export function installShortcuts(handlers: ShortcutHandlers): () => void {
+/** `viewCount`: how many side views there are now, so digits beyond them are left alone. */
+export function installShortcuts(handlers: ShortcutHandlers, viewCount: () => number = () => MAX_VIEW_KEYS): () => void {
   const onKey = (e: KeyboardEvent) => {
     const typing = isTyping(e);
     if (e.key === "Escape" && typing) {
@@ -78,7 +91,7 @@ export function installShortcuts(handlers: ShortcutHandlers): () => void {
     if (e.ctrlKey || e.metaKey || e.altKey || typing) return;
     // Enter on a focused button or link keeps its native meaning.
     if (e.key === "Enter" && e.target instanceof HTMLElement && e.target.closest("button,a,[tabindex='0']")) return;
-    const action = shortcutFor(e.key);
+    const action = shortcutFor(e.key, viewCount());
     if (action === null) return;
     e.preventDefault();
     if (typeof action === "object") handlers.showView(action.view);

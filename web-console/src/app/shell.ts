@@ -21,8 +21,9 @@ import { UsersView } from "../users/users-view.js";
 import { UnitsView } from "../units/units-view.js";
 import { WatchlistView } from "../watchlist/watchlist-view.js";
 import { canFor, type AppContext, type ViewName } from "./context.js";
-import { installShortcuts, SHORTCUT_KEYS } from "./keyboard.js";
+import { installShortcuts, MAX_VIEW_KEYS, SHORTCUT_KEYS, viewKeyRange } from "./keyboard.js";
 import { languageSwitch } from "./language-switch.js";
+import { forgetSession } from "../auth/session-hint.js";
 import { LiveWall } from "../live/live-view.js";
 import { createToaster } from "./toaster.js";
 
@@ -46,12 +47,6 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
   const clock = h("span", { class: "clock", title: "Asia/Ho_Chi_Minh" });
   const mute = h("button", { class: "btn icon", attrs: { type: "button", "data-action": "mute" } });
   const toaster = createToaster();
-  const helpOverlay = h(
-    "div",
-    { class: "help-overlay", attrs: { hidden: true, role: "dialog", "aria-label": t("help.title") } },
-    h("h3", null, t("help.title")),
-    h("dl", null, ...SHORTCUT_KEYS.flatMap((k) => [h("dt", null, h("kbd", null, k)), h("dd", null, t(`help.key.${k}`))])),
-  );
   const workspace = h("div", { class: "workspace" }, mapEl, side);
   const app = h("div", { class: "app" });
   root.replaceChildren(app);
@@ -95,9 +90,16 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
     const units = new UnitsView(ctx);
     views.set("units", { element: units.element, onShow: () => void units.refresh(), width: "wide" });
   }
+  // The view keys as this user has them ("1–8" for an admin, "1–4" for an operator).
+  const helpOverlay = h(
+    "div",
+    { class: "help-overlay", attrs: { hidden: true, role: "dialog", "aria-label": t("help.title") } },
+    h("h3", null, t("help.title")),
+    h("dl", null, ...SHORTCUT_KEYS.flatMap((k) => [h("dt", null, h("kbd", null, k === "1–9" ? viewKeyRange(views.size) : k)), h("dd", null, t(`help.key.${k}`))])),
+  );
   const navButtons = new Map<ViewName, HTMLButtonElement>();
   [...views.keys()].forEach((name, i) => {
-    const b = h("button", { class: "nav-btn", attrs: { type: "button", "data-nav": name, title: `${t(`nav.${name}`)} (${i + 1})` }, on: { click: () => show(name) } }, t(`nav.${name}`));
+    const b = h("button", { class: "nav-btn", attrs: { type: "button", "data-nav": name, title: i < MAX_VIEW_KEYS ? `${t(`nav.${name}`)} (${i + 1})` : t(`nav.${name}`) }, on: { click: () => show(name) } }, t(`nav.${name}`));
     navButtons.set(name, b);
     nav.append(b);
   });
@@ -129,6 +131,7 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
       attrs: { type: "button", "data-action": "logout" },
       on: {
         click: async () => {
+          forgetSession(safeStorage());
           try {
             await api.post("/api/v1/auth/logout", z.unknown());
           } finally {
@@ -235,5 +238,5 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
       if (name) show(name);
     },
     toggleHelp: () => (helpOverlay.hidden = !helpOverlay.hidden),
-  });
+  }, () => views.size);
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatClock, formatDateTime, isoToVnInput, vnInputToIso } from "./time.js";
+import { formatClock, formatDateTime, formatInputDate, isoToVnInput, vnInputToIso } from "./time.js";
 
 describe("Vietnam time", () => {
   it("shows instants in Asia/Ho_Chi_Minh whatever the machine's zone", () => {
@@ -28,5 +28,21 @@ describe("Vietnam time", () => {
         expect(vnInputToIso(isoToVnInput(minute))).toBe(new Date(minute).toISOString());
       }),
     );
+  });
+});
+
+describe("dates as the console writes them (dd/mm/yyyy)", () => {
+  it("prints date and datetime-local input values day first", () => {
+    expect(formatInputDate("2026-12-04")).toBe("04/12/2026");
+    expect(formatInputDate("2026-12-04T06:30")).toBe("04/12/2026 06:30");
+    expect(formatInputDate("")).toBe("");
+    expect(formatInputDate("2026-12-04T06:30:15")).toBe("04/12/2026 06:30");
+    expect(formatInputDate("04/12/2026")).toBe("");
+    expect(formatInputDate("2026-12-04x")).toBe("");
+  });
+
+  it("prints instants day first in Vietnamese and in English", () => {
+    expect(formatDateTime("2026-12-03T23:30:05Z", "vi")).toMatch(/(^|\s)04\/12\/2026($|\s)/);
+    expect(formatDateTime("2026-12-03T23:30:05Z", "en")).toMatch(/^04\/12\/2026/);
   });
 });

@@ -58,3 +58,16 @@ export function isoToVnInput(value: string | number | Date): string {
   const shifted = new Date(d.getTime() + 7 * 3600_000);
   return shifted.toISOString().slice(0, 16);
 }
+
+/**
+ * A date or `datetime-local` input's value as the console writes dates: "2026-12-04" → "04/12/2026",
+ * "2026-12-04T06:30" → "04/12/2026 06:30" (day first in both languages: vi-VN and en-GB); "" when
+ * the value is not one. Wall-clock text only, no time zone: the inputs are read as Vietnam time.
+ */
+export function formatInputDate(value: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?)?$/.exec(value);
+  if (!m) return "";
+  const [, y, mo, d, hh, mm] = m;
+  return `${d}/${mo}/${y}${hh ? ` ${hh}:${mm}` : ""}`;
+}
+

@@ -341,7 +341,7 @@ export const en: Dict = {
   "help.key.m": "Mute / unmute",
   "help.key./": "Plate search",
   "help.key.f": "Fly to the alert's camera",
-  "help.key.1–5": "Switch view",
+  "help.key.1–9": "Switch view",
   "help.key.?": "Show / hide this help",
   "nav.units": "Units",
   // Shift report (#18).
@@ -379,6 +379,7 @@ export const en: Dict = {
   "report.severity": "Severity",
   "report.empty": "No alerts in this shift",
   "report.loadFailed": "Could not load the report",
+  "date.order": "day/month/year",
   "report.invalidDate": "Choose a duty date",
   "report.seconds": "{s} s",
   "report.minutes": "{m} min",

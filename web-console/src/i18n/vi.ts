@@ -343,7 +343,7 @@ export const vi = {
   "help.key.m": "Bật/tắt âm thanh",
   "help.key./": "Tra cứu biển số",
   "help.key.f": "Bay tới camera của cảnh báo",
-  "help.key.1–5": "Chuyển màn hình",
+  "help.key.1–9": "Chuyển màn hình",
   "help.key.?": "Hiện/ẩn bảng phím tắt",
   "nav.units": "Đơn vị",
   // Shift report (#18): the figures a duty chief asks for at the end of a shift.
@@ -381,6 +381,7 @@ export const vi = {
   "report.severity": "Mức độ",
   "report.empty": "Không có cảnh báo nào trong ca này",
   "report.loadFailed": "Không tải được báo cáo",
+  "date.order": "ngày/tháng/năm",
   "report.invalidDate": "Hãy chọn ngày trực",
   "report.seconds": "{s} giây",
   "report.minutes": "{m} phút",

@@ -1,7 +1,8 @@
 import { ROOT_UNIT_ID, shiftAt, shiftNameSchema, shiftReportResponseSchema, type ShiftFigures, type ShiftName, type ShiftReportResponse, type Unit } from "@vigil/contracts";
 import { html, nothing, render, type TemplateResult } from "lit-html";
 import type { AppContext } from "../app/context.js";
-import { formatDateTime } from "../format/time.js";
+import { formatDateTime, formatInputDate } from "../format/time.js";
+import { dateField } from "../ui/date-field.js";
 import { getLang, t, type Lang } from "../i18n/index.js";
 import { h } from "../ui/dom.js";
 import { loadUnits, unitName, unitSelect } from "../units/unit-select.js";
@@ -62,7 +63,7 @@ export class ShiftReportView {
     );
     this.form.replaceChildren(
       field(t("report.unit"), unitSelect(units, { name: "unitId", selected: unitId, label: t("report.unit") })),
-      field(t("report.date"), date),
+      dateField(t("report.date"), date),
       field(t("report.shift"), shiftSelect),
       h(
         "div",
@@ -112,7 +113,7 @@ export class ShiftReportView {
     const f = r.totals;
     const unit = unitName(this.units, r.unitId);
     const heading = r.shift
-      ? t("report.shiftHeading", { unit, shift: t(`report.shift.${r.shift.name}`), date: r.shift.date.split("-").reverse().join("/") })
+      ? t("report.shiftHeading", { unit, shift: t(`report.shift.${r.shift.name}`), date: formatInputDate(r.shift.date) })
       : t("report.window", { unit, from: formatDateTime(r.from, lang), to: formatDateTime(r.to, lang) });
     const tile = (key: string, label: string, value: string, hint?: string) =>
       html`<div class="report-tile" data-figure=${key} title=${hint ?? nothing}><div class="report-value">${value}</div><div class="report-label">${label}</div></div>`;

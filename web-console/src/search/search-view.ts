@@ -7,6 +7,7 @@ import { formatDateTime, vnInputToIso } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
 import { evidenceImage, h, replaceChildren } from "../ui/dom.js";
 import { plateLabel } from "../ui/plate-label.js";
+import { dateField } from "../ui/date-field.js";
 
 const PAGE_SIZE = 50;
 
@@ -53,8 +54,8 @@ export class SearchView {
       h(
         "div",
         { class: "row" },
-        field(t("search.from"), h("input", { attrs: { type: "datetime-local", name: "from" } })),
-        field(t("search.to"), h("input", { attrs: { type: "datetime-local", name: "to" } })),
+        dateField(t("search.from"), h("input", { attrs: { type: "datetime-local", name: "from" } })),
+        dateField(t("search.to"), h("input", { attrs: { type: "datetime-local", name: "to" } })),
       ),
       field(t("search.camera"), this.cameraSelect),
       field(t("search.reason"), h("input", { attrs: { name: "reason", required: true, minlength: 3, maxlength: 500, placeholder: t("search.reasonPlaceholder") } })),

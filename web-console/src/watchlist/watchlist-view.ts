@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppContext } from "../app/context.js";
 import { plateWithProvince } from "../format/plate.js";
 import { formatDateTime, vnInputToIso } from "../format/time.js";
+import { dateField } from "../ui/date-field.js";
 import { getLang, t } from "../i18n/index.js";
 import { h, replaceChildren } from "../ui/dom.js";
 import { plateLabel } from "../ui/plate-label.js";
@@ -66,7 +67,7 @@ export class WatchlistView {
         field(t("watchlist.priority"), priority),
       ),
       field(t("watchlist.reason"), h("input", { attrs: { name: "reason", required: true, maxlength: 500, placeholder: t("watchlist.reasonPlaceholder") } })),
-      field(t("watchlist.expires"), h("input", { attrs: { name: "expiresAt", type: "datetime-local" } })),
+      dateField(t("watchlist.expires"), h("input", { attrs: { name: "expiresAt", type: "datetime-local" } })),
       h("div", { class: "actions" }, h("button", { class: "btn primary", attrs: { type: "submit" } }, t("watchlist.add"))),
     );
     return form;
