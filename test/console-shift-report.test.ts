@@ -185,10 +185,10 @@ describe("shift report page", () => {
       if (side.scrollWidth > side.clientWidth + 1) out.push(`side panel content ${side.scrollWidth}px in ${side.clientWidth}px`);
       // Each choice shows its longest option whole ("Ca đêm (22:00–06:00 hôm sau)" was cut off at 1024 px).
       const ruler = document.createElement("canvas").getContext("2d")!;
-      for (const select of document.querySelectorAll<HTMLSelectElement>(".report-form select")) {
+      for (const select of Array.from(document.querySelectorAll<HTMLSelectElement>(".report-form select"))) {
         const css = getComputedStyle(select);
         ruler.font = css.font;
-        const text = Math.max(...[...select.options].map((o) => ruler.measureText(o.text).width));
+        const text = Math.max(...Array.from(select.options).map((o) => ruler.measureText(o.text).width));
         const room = select.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight) - 16; // the arrow
         if (room < text) out.push(`select ${select.name}: ${Math.round(room)}px for ${Math.round(text)}px of text`);
       }
