@@ -78,7 +78,7 @@ function modelIdentity(): string {
   let git = "";
   try {
     const head = execFileSync("git", ["-C", repo, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["-C", repo, "status", "--porcelain", "--", "models/fire", "services/inference/src/fire", "services/inference/src/detectors", "services/inference/src/fire-stage.ts"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["-C", repo, "status", "--porcelain", "--", "models/fire", "services/inference/src/fire", "services/inference/src/detectors", "services/inference/src/fire-stage.ts"], { encoding: "utf8" }).trimEnd();
     git = `; HEAD ${head}${dirty ? `, uncommitted changes in: ${dirty.split("\n").map((l) => l.slice(3)).join(", ")}` : ", fire sources as committed"}`;
   } catch {
     // not a git checkout

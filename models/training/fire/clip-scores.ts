@@ -2,7 +2,8 @@
  * Per-frame scores of the fire chain over clips, for looking at why a clip alerts or does not (train split
  * only when choosing anything): each clip decoded at `fps` by ffmpeg, every chain candidate with its grid score
  * and fused score, and the confirmer's decisions. Not real time (the bench plays clips through the service).
- *   npx tsx models/training/fire/clip-scores.ts [--fps 2] clip.mp4 [clip.mp4 …]
+ *   npx tsx models/training/fire/clip-scores.ts [--fps 2] [--grid other-grid.onnx] [--quiet] clip.mp4 [clip.mp4 …]
+ * --quiet prints one summary line per clip: its first confirmed fire and smoke (clip time) and the events raised.
  */
 import { spawn } from "node:child_process";
 import { splitAtThreshold, VigilFireChainDetector } from "../../../services/inference/src/detectors/fire-vigil-chain.js";
@@ -10,7 +11,14 @@ import { createFireConfirmer } from "../../../services/inference/src/fire/fire-c
 
 const args = process.argv.slice(2);
 let fps = 2;
-if (args[0] === "--fps") { fps = Number(args[1]); args.splice(0, 2); }
+let gridModelPath: string | undefined;
+let quiet = false;
+for (;;) {
+  if (args[0] === "--fps") fps = Number(args.splice(0, 2)[1]);
+  else if (args[0] === "--grid") gridModelPath = args.splice(0, 2)[1];
+  else if (args[0] === "--quiet") quiet = Boolean(args.splice(0, 1));
+  else break;
+}
 const W = 1280, H = 720;
 
 async function* frames(file: string): AsyncGenerator<Buffer> {
@@ -23,12 +31,14 @@ async function* frames(file: string): AsyncGenerator<Buffer> {
   }
 }
 
-const chain = new VigilFireChainDetector();
+const chain = new VigilFireChainDetector({ gridModelPath });
 await chain.load({ modelsDir: "", threads: 2 });
 for (const file of args) {
   const confirmer = createFireConfirmer();
   let i = 0;
-  console.log(`# ${file}  thresholds fire ${chain.threshold("fire").toFixed(3)} smoke ${chain.threshold("smoke").toFixed(3)}`);
+  const firsts: Record<string, number> = {};
+  let events = 0;
+  if (!quiet) console.log(`# ${file}  thresholds fire ${chain.threshold("fire").toFixed(3)} smoke ${chain.threshold("smoke").toFixed(3)}`);
   for await (const data of frames(file)) {
     const image = { data: Buffer.from(data), width: W, height: H, channels: 3 as const };
     const ts = 1_000_000 + Math.round((i * 1000) / fps);
@@ -36,8 +46,15 @@ for (const file of args) {
     const { detections, candidates } = splitAtThreshold(scored, (label) => chain.threshold(label));
     const decided = confirmer.observe("cam", ts, detections, candidates);
     const fmt = (d: { label: string; confidence: number; bbox: number[] }) => `${d.label[0]}${d.confidence.toFixed(2)}@${d.bbox.map((v) => v.toFixed(2)).join(",")}`;
-    console.log(`${(i / fps).toFixed(1).padStart(5)}s  scored [${scored.map(fmt).join(" ")}]  det ${detections.length} cand ${candidates.length}${decided.length ? "  => " + decided.map((c) => `${c.kind}${c.possible ? "(possible)" : ""} r${c.revision}`).join(" ") : ""}`);
+    for (const c of decided) {
+      if (c.revision === 0) events += 1;
+      const kind = c.kind === "smoke" && c.possible ? "smoke?" : c.kind;
+      firsts[kind] ??= i / fps;
+    }
+    if (!quiet) console.log(`${(i / fps).toFixed(1).padStart(5)}s  scored [${scored.map(fmt).join(" ")}]  det ${detections.length} cand ${candidates.length}${decided.length ? "  => " + decided.map((c) => `${c.kind}${c.possible ? "(possible)" : ""} r${c.revision}`).join(" ") : ""}`);
     i += 1;
   }
+  const at = (k: string) => (firsts[k] === undefined ? "-" : `${firsts[k]!.toFixed(1)}s`);
+  console.log(`SUMMARY ${file.split("/").slice(-2).join("/")} frames ${i} events ${events} fire ${at("fire")} smoke ${at("smoke")} possible-smoke ${at("smoke?")}`);
 }
 await chain.close();

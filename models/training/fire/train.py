@@ -165,6 +165,83 @@ def load_synthetic(prefix: Path) -> dict[str, np.ndarray]:
     return {"names": names, "imgs": imgs, "masks": masks, "labels": labels}
 
 
+CCTV_FPS = 2.0
+
+
+def load_cctv(data: Path) -> dict[str, np.ndarray]:
+    """Frames of the cctv-train clips (splits/cctv-train.txt) at CCTV_FPS, for stage 3. The clips the verifier keeps
+    for its calibration (train_verifier.py CALIB_CLIPS) stay out, and cctv-test is never read. Fire-free clips are
+    dense negatives (every cell 0: real street glare, headlights, white cars, IR); frames of fire clips carry image-
+    level labels from labels.csv (1 inside a labelled window, 0 well outside, unknown at its edges or for a kind the
+    clip has no window of), learnt through the max-cell loss as fire-vs-normal/fire is."""
+    from train_verifier import CALIB_CLIPS, UNKNOWN, read_windows, window_target  # same folder
+
+    clips = [c for c in (SPLITS / "cctv-train.txt").read_text().split() if c not in CALIB_CLIPS]
+    path = WORK / "cctv-train.npz"
+    if path.exists():
+        cached = dict(np.load(path))
+        if list(cached["clips"]) == clips:
+            return cached
+    windows = read_windows(data)
+    names, imgs, labels = [], [], []
+    for clip in clips:
+        raw = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", str(data / "cctv-video" / clip), "-vf",
+                              f"fps={CCTV_FPS},scale={SIZE}:{SIZE}", "-pix_fmt", "rgb24", "-f", "rawvideo", "-"],
+                             check=True, capture_output=True).stdout
+        frames = np.frombuffer(raw, np.uint8).reshape(-1, SIZE, SIZE, 3)
+        w = windows.get(clip, [])
+        for k, frame in enumerate(frames):
+            t = (k + 0.5) / CCTV_FPS
+            if not w:
+                lab = (0, 0, 1)
+            else:
+                kinds = {x[0] for x in w}
+                lab = tuple(window_target(w, kind, t) if kind in kinds else UNKNOWN for kind in CLASSES) + (0,)
+            names.append(f"cctv/{clip}@{t:.2f}")
+            imgs.append(frame)
+            labels.append(lab)
+    out = {"clips": np.array(clips), "names": np.array(names), "imgs": np.stack(imgs),
+           "masks": np.zeros((len(names), 2, MASK, MASK), np.uint8), "labels": np.array(labels, np.int8)}
+    np.savez(path, **out)
+    n_fire = int((out["labels"][:, 0] == 1).sum())
+    print(f"cctv: {len(names)} frames of {len(clips)} clips ({n_fire} with fire) -> {path}", flush=True)
+    return out
+
+
+def strip_batchnorm(module: nn.Module) -> None:
+    """Replaces every BatchNorm2d by an identity: the export folded them into the convolutions."""
+    for name, child in module.named_children():
+        if isinstance(child, nn.BatchNorm2d):
+            setattr(module, name, nn.Identity())
+        else:
+            strip_batchnorm(child)
+
+
+def init_from_onnx(net: "FireGrid", path: Path) -> None:
+    """Loads an exported grid model (its BatchNorms folded into the convolutions by the export) into `net`,
+    whose BatchNorms become identities and whose convolutions get the folded biases. Convolutions and the
+    context's linear layers are matched in order (ONNX nodes run in the order the modules are declared)."""
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(path))
+    init = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    strip_batchnorm(net)
+    pairs = [(nn.Conv2d, "Conv"), (nn.Linear, "Gemm")]
+    for cls, op in pairs:
+        mods = [m for m in net.modules() if isinstance(m, cls)]
+        nodes = [n for n in model.graph.node if n.op_type == op]
+        assert len(mods) == len(nodes), f"{op}: {len(nodes)} in {path}, {len(mods)} in the network"
+        for mod, node in zip(mods, nodes):
+            w = init[node.input[1]]
+            if op == "Gemm" and not any(a.name == "transB" and a.i == 1 for a in node.attribute):
+                w = w.T
+            assert tuple(mod.weight.shape) == w.shape, f"{node.name}: {w.shape} vs {tuple(mod.weight.shape)}"
+            mod.weight = nn.Parameter(torch.from_numpy(np.array(w, np.float32)))
+            bias = init[node.input[2]] if len(node.input) > 2 else np.zeros(w.shape[0], np.float32)
+            mod.bias = nn.Parameter(torch.from_numpy(bias.copy()))
+
+
 def load_flames(count: int = 240, w: int = 64, h: int = 96) -> np.ndarray:
     """Flame sprites from the TypeScript renderer the demo uses (rendered once via tsx)."""
     path = WORK / "flames.bin"
@@ -178,7 +255,7 @@ def load_flames(count: int = 240, w: int = 64, h: int = 96) -> np.ndarray:
 
 # ---------------------------------------------------------------------------------- augmentation
 def augment(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator, flames: np.ndarray | None,
-            paste_flame: bool, out_size: int = SIZE) -> tuple[torch.Tensor, torch.Tensor]:
+            paste_flame: bool, out_size: int = SIZE, crop: bool = True, overexpose: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
     """Random scaled crop + flip + colour jitter (+ a pasted drawn flame). Returns the float image
     [3,out_size,out_size] and per-cell coverage targets [2,out_size/16,out_size/16] in 0..1.
     Training runs at a smaller out_size than the exported SIZE to save CPU: the network is fully
@@ -189,7 +266,7 @@ def augment(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator, flames:
         x, m = paste(x, m, flames[rng.integers(len(flames))], rng)
     # Random crop covering 55–100 % of each side, aspect jitter, resized back to SIZE.
     sw, sh = rng.uniform(0.55, 1.0), rng.uniform(0.55, 1.0)
-    if rng.random() < 0.3:
+    if rng.random() < 0.3 or not crop:
         sw = sh = 1.0
     ox, oy = rng.uniform(0, 1 - sw), rng.uniform(0, 1 - sh)
     x0, x1 = int(ox * SIZE), int((ox + sw) * SIZE)
@@ -211,6 +288,10 @@ def augment(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator, flames:
     gray = x.mean(0, keepdim=True)
     x = (x - gray) * s + gray
     x = (x * b * gains).clamp(0, 1)
+    if overexpose and rng.random() < overexpose:
+        # A CCTV camera's auto-exposure blows bright areas out to white (flames, headlights, glare):
+        # both fires and look-alikes are shown that way.
+        x = (x * rng.uniform(1.3, 2.2)).clamp(0, 1)
     if rng.random() < 0.2:  # camera-like blur / noise
         x = F.avg_pool2d(x[None], 3, 1, 1)[0]
     if rng.random() < 0.2:
@@ -367,15 +448,22 @@ def main() -> None:
     ap.add_argument("--synthetic", help="prefix of render-synthetic.ts output to add to training (demo street frames)")
     ap.add_argument("--init", help="start from these weights (a state_dict .pt), e.g. to continue a run")
     ap.add_argument("--calibrate-only", action="store_true", help="skip training: reload work/best.pt, recalibrate, export")
-    ap.add_argument("--stage", choices=["all", "1", "2"], default="all",
-                    help="all = stage 1 (from scratch on photos) then stage 2 (fine-tune with the demo's synthetic street frames)")
+    ap.add_argument("--stage", choices=["all", "1", "2", "3"], default="all",
+                    help="all = stage 1 (from scratch on photos), stage 2 (fine-tune with the demo's synthetic street frames), "
+                         "stage 3 (fine-tune with frames of the real CCTV train clips)")
+    ap.add_argument("--init-onnx", help="start from an exported grid model (BatchNorm folded; stage 3)")
+    ap.add_argument("--cctv", action="store_true", help="add frames of the cctv-train clips (load_cctv; stage 3)")
+    ap.add_argument("--cctv-repeat", type=int, default=2, help="times per epoch each CCTV frame is shown")
+    ap.add_argument("--overexpose", type=float, default=0.0, help="share of training images blown out as by CCTV auto-exposure")
+    ap.add_argument("--cctv-minutes", type=float, default=16.0, help="stage 3 time budget")
+    ap.add_argument("--cctv-lr", type=float, default=5e-4)
     ap.add_argument("--finetune-minutes", type=float, default=16.0)
     ap.add_argument("--finetune-lr", type=float, default=1e-3)
     ap.add_argument("--finetune-seed", type=int, default=4321)
     ap.add_argument("--out", default=str(REPO / "models" / "fire" / "vigil-fire-grid.onnx"))
     args = ap.parse_args()
-    if args.stage == "all" and not args.calibrate_only and not args.init:
-        run_two_stages(args)
+    if args.stage == "all" and not args.calibrate_only and not args.init and not args.init_onnx:
+        run_stages(args)
         return
 
     random.seed(args.seed)
@@ -398,12 +486,19 @@ def main() -> None:
         syn = load_synthetic(Path(args.synthetic))
         tr = {k: np.concatenate([tr[k], syn[k]]) for k in ("names", "imgs", "masks", "labels")}
         print(f"added {len(syn['names'])} synthetic street frames ({int(syn['labels'][:, 0].sum())} with drawn fire)", flush=True)
+    if args.cctv:
+        cc = load_cctv(data)
+        tr = {k: np.concatenate([tr[k], cc[k]]) for k in ("names", "imgs", "masks", "labels")}
+        print(f"added {len(cc['names'])} CCTV frames ({int((cc['labels'][:, 0] == 1).sum())} with fire)", flush=True)
     labels_tr = tr["labels"]
     normal_idx = np.where([n.startswith("fire-vs-normal/normal") for n in tr["names"]])[0]
     synthetic_idx = np.where([n.startswith("synthetic/") for n in tr["names"]])[0]
     # Hard negatives are few (≈300 vs ≈2,400 positives): show each one 3 times an epoch; the
     # synthetic street frames twice.
-    epoch_index = np.concatenate([np.arange(len(tr["names"])), normal_idx, normal_idx, synthetic_idx])
+    cctv_idx = np.where([n.startswith("cctv/") for n in tr["names"]])[0]
+    epoch_index = np.concatenate([np.arange(len(tr["names"])), normal_idx, normal_idx, synthetic_idx, *[cctv_idx] * max(0, args.cctv_repeat - 1)])
+    # A CCTV fire frame's label is for the whole frame: a crop could cut the fire out.
+    whole_frame = np.array([n.startswith("cctv/") for n in tr["names"]])
     # Images with no fire label (normal, smoke-only) may get a drawn flame pasted in.
     no_fire = labels_tr[:, 0] == 0
 
@@ -413,6 +508,9 @@ def main() -> None:
     if args.init:
         net.load_state_dict(torch.load(args.init, map_location=device))
         print(f"initialised from {args.init}", flush=True)
+    if args.init_onnx:
+        init_from_onnx(net, Path(args.init_onnx))
+        print(f"initialised from {args.init_onnx} (BatchNorm folded)", flush=True)
     if args.calibrate_only:
         net.load_state_dict(torch.load(WORK / "best.pt", map_location=device))
         run_file = WORK / "train-run.json" if (WORK / "train-run.json").exists() else WORK / "train-report.json"
@@ -448,7 +546,7 @@ def main() -> None:
             xs, cs, ls = [], [], []
             for i in idx:
                 pasted = bool(no_fire[i] and rng.random() < 0.3)
-                x, c = augment(tr["imgs"][i], tr["masks"][i], rng, flames, pasted, args.train_size)
+                x, c = augment(tr["imgs"][i], tr["masks"][i], rng, flames, pasted, args.train_size, crop=not whole_frame[i], overexpose=args.overexpose)
                 lab = labels_tr[i].astype(np.int64).copy()
                 if pasted:
                     lab[0] = 1
@@ -508,8 +606,16 @@ def finish(net: FireGrid, caches: dict, splits: dict, args, run: dict, params: i
     stage1 = None
     if args.stage == "2" and stage1_file.exists():
         stage1 = {k: v for k, v in json.loads(stage1_file.read_text()).items() if k != "history"}
+    # Stage 3 keeps the report of the stage-2 model it started from (run_stages saves it), so the file tells the whole recipe.
+    stage2_file = WORK / "stage2-report.json"
+    stage2 = None
+    if args.stage == "3" and stage2_file.exists():
+        stage2 = {k: v for k, v in json.loads(stage2_file.read_text()).items() if k != "history"}
     report = {
-        "stage": args.stage, "stage1": stage1, "init": args.init, "synthetic": args.synthetic, "lr": args.lr,
+        "stage": args.stage, "stage1": stage1, **({"stage2": stage2} if args.stage == "3" else {}),
+        "init": args.init, "init_onnx": args.init_onnx, "synthetic": args.synthetic, "cctv": args.cctv,
+        "cctv_repeat": args.cctv_repeat if args.cctv else None, "overexpose": args.overexpose, "lr": args.lr,
+        "epochs": args.epochs, "max_minutes": args.max_minutes,
         "hardware": run["hardware"], "train_minutes": run["train_minutes"], "epochs_run": run["epochs_run"], "best_epoch": run["best_epoch"],
         "parameters": params, "width": args.width, "train_size": args.train_size, "splits": {k: len(v) for k, v in splits.items()},
         "threshold_rule": {"fire_max_fpr_on_calib_normals": args.fire_max_fpr, "smoke_max_fpr_on_calib_normals": args.smoke_max_fpr},
@@ -520,10 +626,11 @@ def finish(net: FireGrid, caches: dict, splits: dict, args, run: dict, params: i
     print(f"wrote {args.out}", flush=True)
 
 
-def run_two_stages(args) -> None:
+def run_stages(args) -> None:
     """The recipe of the shipped weights, as one command: stage 1 trains from scratch on the photos;
     stage 2 renders frames of the demo's synthetic street (seeds 101–106; the demo's seed 1 stays
-    held out) and continues from stage 1 with them added, at a lower learning rate."""
+    held out) and continues from stage 1 with them added, at a lower learning rate; stage 3 continues from
+    stage 2's export with frames of the real CCTV train clips added (load_cctv) and CCTV-like overexposure."""
     me = [sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]]
     subprocess.run([*me, "--stage", "1"], check=True)
     shutil.copy(WORK / "best.pt", WORK / "stage1.pt")
@@ -532,8 +639,16 @@ def run_two_stages(args) -> None:
     if not synthetic.with_suffix(".bin").exists():
         seeds = [str(s) for s in range(101, 107)]
         subprocess.run(["npx", "tsx", str(HERE / "render-synthetic.ts"), str(synthetic), *seeds], cwd=REPO, check=True)
+    stage2 = WORK / "stage2.onnx"
     subprocess.run([*me, "--stage", "2", "--init", str(WORK / "stage1.pt"), "--synthetic", str(synthetic), "--lr", str(args.finetune_lr),
-                    "--epochs", "8", "--max-minutes", str(args.finetune_minutes), "--seed", str(args.finetune_seed)], check=True)
+                    "--epochs", "8", "--max-minutes", str(args.finetune_minutes), "--seed", str(args.finetune_seed), "--out", str(stage2)], check=True)
+    shutil.copy(WORK / "train-report.json", WORK / "stage2-report.json")
+    subprocess.run([*me, *stage3_args(args, stage2, synthetic)], check=True)
+
+
+def stage3_args(args, stage2: Path, synthetic: Path) -> list[str]:
+    return ["--stage", "3", "--init-onnx", str(stage2), "--synthetic", str(synthetic), "--cctv", "--overexpose", "0.15",
+            "--lr", str(args.cctv_lr), "--epochs", "6", "--max-minutes", str(args.cctv_minutes), "--seed", "5678", "--out", args.out]
 
 
 def evaluate_calib(probs: np.ndarray, cal: dict) -> dict:

@@ -4,7 +4,10 @@
  * fire-vs-normal), then the video check. Prints a markdown table.
  *
  * Options: --datasets DIR (default ../shared/datasets), --models DIR holding the baseline
- * (default ../shared/models), --threads N (default 2), e.g. `npm run eval:fire -- --threads 1`.
+ * (default ../shared/models), --threads N (default 2), e.g. `npm run eval:fire -- --threads 1`;
+ * --split calib runs the same table on the calib split instead (for choosing anything: checking a retrained
+ * grid against the verifier's calibration; no street frames, no video check, no baseline); --grid PATH runs
+ * the chain and the grid with another grid model (e.g. a candidate from train.py --out).
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
@@ -24,8 +27,11 @@ const { values: args } = parseArgs({
     datasets: { type: "string", default: path.resolve(REPO, "../shared/datasets") },
     models: { type: "string", default: path.resolve(REPO, "../shared/models") },
     threads: { type: "string", default: "2" },
+    split: { type: "string", default: "test" },
+    grid: { type: "string" },
   },
 });
+const split = z.enum(["test", "calib"]).parse(args.split);
 const env = {
   DATASETS_DIR: args.datasets,
   MODELS_DIR: args.models,
@@ -39,8 +45,8 @@ interface Truth {
   normal: boolean;
 }
 
-async function loadTestSplit(): Promise<Truth[]> {
-  const rels = (await readFile(path.join(REPO, "models/training/fire/splits/test.txt"), "utf8")).split("\n").filter(Boolean);
+async function loadSplit(): Promise<Truth[]> {
+  const rels = (await readFile(path.join(REPO, `models/training/fire/splits/${split}.txt`), "utf8")).split("\n").filter(Boolean);
   const out: Truth[] = [];
   for (const rel of rels) {
     if (rel.startsWith("fire-vs-normal/")) {
@@ -146,7 +152,7 @@ async function evaluate(detector: Detector, truths: Truth[]): Promise<ModelResul
     }
   }
   let streetFp = 0, streetFireFp = 0, streetSmokeFp = 0;
-  const street = await streetFrames();
+  const street = split === "test" ? await streetFrames() : [];
   for (const rel of street) {
     const image = await decode(path.join(env.DATASETS_DIR, rel));
     const detections = await detector.detect(image);
@@ -185,7 +191,7 @@ function printThresholdCurve(scores: ImageScores[], calibrated: { fire: number; 
     const sel = scores.filter((s) => kinds.includes(s.kind));
     return pct(ratio(sel.filter(hit).length, sel.length));
   };
-  console.log("\nChain threshold curve (held out, reported only; calibrated thresholds in bold):\n");
+  console.log(`\nChain threshold curve (${split === "test" ? "held out, reported only" : "calib split"}; calibrated thresholds in bold):\n`);
   console.log("| fire thr | smoke thr | fire recall | smoke recall | street any fire/smoke | hard negatives any fire/smoke |");
   console.log("| --- | --- | --- | --- | --- | --- |");
   for (const d of [-0.3, -0.2, -0.1, -0.05, 0, 0.03, 0.06]) {
@@ -199,8 +205,9 @@ function printThresholdCurve(scores: ImageScores[], calibrated: { fire: number; 
 }
 
 async function main(): Promise<void> {
-  const truths = await loadTestSplit();
-  const detectors: Detector[] = [new VigilFireChainDetector(), new VigilFireGridDetector(), new YoloFireBaselineDetector()];
+  const truths = await loadSplit();
+  const detectors: Detector[] = [new VigilFireChainDetector({ gridModelPath: args.grid }), new VigilFireGridDetector({ modelPath: args.grid })];
+  if (split === "test") detectors.push(new YoloFireBaselineDetector());
   const results: ModelResult[] = [];
   for (const detector of detectors) {
     await detector.load({ modelsDir: env.MODELS_DIR, threads: env.FIRE_EVAL_THREADS });
@@ -208,7 +215,7 @@ async function main(): Promise<void> {
     console.error(`evaluated ${detector.name}`);
   }
   const c = results[0]!.counts;
-  console.log(`\nHeld-out test split: ${truths.length} images (${c.fire} with fire, ${c.smoke} with smoke, ${c.normal} hard negatives from fire-vs-normal/normal)\n`);
+  console.log(`\n${split === "test" ? "Held-out test" : "Calib"} split${args.grid ? ` (grid ${args.grid})` : ""}: ${truths.length} images (${c.fire} with fire, ${c.smoke} with smoke, ${c.normal} hard negatives from fire-vs-normal/normal)\n`);
   console.log(`| metric | ${results.map((r) => r.name).join(" | ")} |`);
   console.log(`| --- | ${results.map(() => "---").join(" | ")} |`);
   const row = (label: string, f: (r: ModelResult) => string) => console.log(`| ${label} | ${results.map(f).join(" | ")} |`);
@@ -229,6 +236,10 @@ async function main(): Promise<void> {
   const chain = detectors[0] as VigilFireChainDetector;
   if (results[0]!.scores) printThresholdCurve(results[0]!.scores, { fire: chain.threshold("fire"), smoke: chain.threshold("smoke") });
 
+  if (split !== "test") {
+    for (const d of detectors) await d.close();
+    return;
+  }
   const video = await runFireVideoCheck(detectors[0]!, env.DATASETS_DIR, truths.map((t) => t.rel));
   console.log("\nVideo check (synthetic 12 s clip, real street photo + held-out real fire photo from 4.0 s, H.264, decoded at 2 fps, default confirmer):");
   console.log(`- with fire: first confirmed fire event at ${video.withFire.firstEventS?.toFixed(1) ?? "never"} s → latency ${video.withFire.latencyS?.toFixed(1) ?? "n/a"} s (target ≤ 5 s); new events: ${video.withFire.events}`);
