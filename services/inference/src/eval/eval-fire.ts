@@ -7,7 +7,8 @@
  * (default ../shared/models), --threads N (default 2), e.g. `npm run eval:fire -- --threads 1`;
  * --split calib runs the same table on the calib split instead (for choosing anything: checking a retrained
  * grid against the verifier's calibration; no street frames, no video check, no baseline); --grid PATH runs
- * the chain and the grid with another grid model (e.g. a candidate from train.py --out).
+ * the chain and the grid with another grid model (e.g. a candidate from train.py --out), --verifier PATH the chain
+ * with another crop verifier (train_verifier.py --out).
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     threads: { type: "string", default: "2" },
     split: { type: "string", default: "test" },
     grid: { type: "string" },
+    verifier: { type: "string" },
   },
 });
 const split = z.enum(["test", "calib"]).parse(args.split);
@@ -206,7 +208,7 @@ function printThresholdCurve(scores: ImageScores[], calibrated: { fire: number; 
 
 async function main(): Promise<void> {
   const truths = await loadSplit();
-  const detectors: Detector[] = [new VigilFireChainDetector({ gridModelPath: args.grid }), new VigilFireGridDetector({ modelPath: args.grid })];
+  const detectors: Detector[] = [new VigilFireChainDetector({ gridModelPath: args.grid, verifierModelPath: args.verifier }), new VigilFireGridDetector({ modelPath: args.grid })];
   if (split === "test") detectors.push(new YoloFireBaselineDetector());
   const results: ModelResult[] = [];
   for (const detector of detectors) {
@@ -215,7 +217,7 @@ async function main(): Promise<void> {
     console.error(`evaluated ${detector.name}`);
   }
   const c = results[0]!.counts;
-  console.log(`\n${split === "test" ? "Held-out test" : "Calib"} split${args.grid ? ` (grid ${args.grid})` : ""}: ${truths.length} images (${c.fire} with fire, ${c.smoke} with smoke, ${c.normal} hard negatives from fire-vs-normal/normal)\n`);
+  console.log(`\n${split === "test" ? "Held-out test" : "Calib"} split${args.grid ? ` (grid ${args.grid})` : ""}${args.verifier ? ` (verifier ${args.verifier})` : ""}: ${truths.length} images (${c.fire} with fire, ${c.smoke} with smoke, ${c.normal} hard negatives from fire-vs-normal/normal)\n`);
   console.log(`| metric | ${results.map((r) => r.name).join(" | ")} |`);
   console.log(`| --- | ${results.map(() => "---").join(" | ")} |`);
   const row = (label: string, f: (r: ModelResult) => string) => console.log(`| ${label} | ${results.map(f).join(" | ")} |`);
