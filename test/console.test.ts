@@ -449,7 +449,7 @@ describe("console", () => {
     expect(await rows.first().getAttribute("data-plate")).toBe("29MD101353");
   });
 
-  it("shortcut 2 opens the search with the plate field focused, and the next keys are typed into it", async () => {
+  it("shortcut 2 opens the search with the plate field focused, the next keys are typed into it; Escape leaves it, then ? and Escape open and close the help", async () => {
     await operator.locator("[data-nav=alerts]").click();
     await operator.locator(".map").click({ position: { x: 50, y: 400 } });
     const plate = operator.locator("form.search-form input[name=q]");
@@ -465,6 +465,14 @@ describe("console", () => {
     expect(await operator.locator(".help-overlay").isHidden()).toBe(true);
     expect(await operator.locator("[data-action=mute]").textContent()).not.toContain("Đã tắt tiếng");
     await plate.fill("");
+    // Escape leaves the field; then the keys are shortcuts again: ? opens the help, Escape closes it, 1 is the alerts.
+    await operator.keyboard.press("Escape");
+    await operator.keyboard.press("?");
+    await poll(() => operator.locator(".help-overlay").isVisible()).toBe(true);
+    await operator.keyboard.press("Escape");
+    await poll(() => operator.locator(".help-overlay").isHidden()).toBe(true);
+    await operator.keyboard.press("1");
+    await poll(() => operator.locator("[data-nav=alerts].on").count()).toBe(1);
   });
 
   it("shows the evidence the inference writes as the camera saw it: snapshot and crop decoded in the browser match the frame (#14.1)", async () => {

@@ -11,6 +11,7 @@ describe("shortcutFor", () => {
     expect(shortcutFor("m")).toBe("toggleMute");
     expect(shortcutFor("/")).toBe("focusSearch");
     expect(shortcutFor("?")).toBe("toggleHelp");
+    expect(shortcutFor("Escape")).toBe("closeHelp");
     expect(shortcutFor("3")).toEqual({ view: 2 });
   });
 

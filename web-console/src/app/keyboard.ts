@@ -9,6 +9,8 @@ export interface ShortcutHandlers {
   flyToSelected(): void;
   showView(index: number): void;
   toggleHelp(): void;
+  /** Escape outside a text field: closes the shortcut help if it is open. */
+  closeHelp(): void;
 }
 
 export const SHORTCUT_KEYS = ["j", "k", "a", "r", "m", "/", "f", "1–9", "?"] as const;
@@ -75,6 +77,8 @@ export function shortcutFor(key: string, viewCount = MAX_VIEW_KEYS): keyof Short
       return "flyToSelected";
     case "?":
       return "toggleHelp";
+    case "Escape":
+      return "closeHelp";
     default:
       return /^[1-9]$/.test(key) && Number(key) <= Math.min(viewCount, MAX_VIEW_KEYS) ? { view: Number(key) - 1 } : null;
   }
@@ -93,6 +97,8 @@ export function installShortcuts(handlers: ShortcutHandlers, viewCount: () => nu
     if (e.key === "Enter" && e.target instanceof HTMLElement && e.target.closest("button,a,[tabindex='0']")) return;
     const action = shortcutFor(e.key, viewCount());
     if (action === null) return;
+    // Escape keeps its native meaning too (a dialog, the evidence viewer, a menu closes on it as well).
+    if (action === "closeHelp") return handlers.closeHelp();
     e.preventDefault();
     if (typeof action === "object") handlers.showView(action.view);
     else if (action === "showView") return;

@@ -238,5 +238,6 @@ export async function startConsole(root: HTMLElement, api: ApiClient, user: Publ
       if (name) show(name);
     },
     toggleHelp: () => (helpOverlay.hidden = !helpOverlay.hidden),
+    closeHelp: () => (helpOverlay.hidden = true),
   }, () => views.size);
 }
