@@ -2,7 +2,8 @@ import { meResponseSchema } from "@vigil/contracts";
 import { ApiClient, ApiError } from "./api/client.js";
 import { startConsole } from "./app/shell.js";
 import { showLogin } from "./auth/login-view.js";
-import { forgetSession, hintStorage, mayHaveSession, rememberSession } from "./auth/session-hint.js";
+import { forgetSession, mayHaveSession, rememberSession } from "./auth/session-hint.js";
+import { safeStorage } from "./ui/storage.js";
 import { initLang, getLang, t } from "./i18n/index.js";
 import "./styles.css";
 
@@ -17,7 +18,7 @@ async function boot(root: HTMLElement): Promise<void> {
   document.title = "Vigil";
   let signedIn = false;
   // A 401 after sign-in means the session ended (expired, logged out elsewhere): start over at the login.
-  const storage = hintStorage();
+  const storage = safeStorage();
   const api = new ApiClient({
     onUnauthorized: () => {
       forgetSession(storage);

@@ -24,18 +24,11 @@ import { canFor, type AppContext, type ViewName } from "./context.js";
 import { installShortcuts, MAX_VIEW_KEYS, SHORTCUT_KEYS, viewKeyRange } from "./keyboard.js";
 import { languageSwitch } from "./language-switch.js";
 import { forgetSession } from "../auth/session-hint.js";
+import { safeStorage } from "../ui/storage.js";
 import { LiveWall } from "../live/live-view.js";
 import { createToaster } from "./toaster.js";
 
 const cameraListResponse = z.union([z.object({ items: z.array(cameraViewSchema) }).transform((v) => v.items), z.array(cameraViewSchema)]);
-
-function safeStorage(): Storage | null {
-  try {
-    return localStorage;
-  } catch {
-    return null;
-  }
-}
 
 /** Builds the signed-in console: top bar, map, side panel views, ticker, live feed and shortcuts. */
 export async function startConsole(root: HTMLElement, api: ApiClient, user: PublicUser): Promise<void> {

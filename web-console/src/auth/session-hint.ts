@@ -51,11 +51,3 @@ export function mayHaveSession(storage: HintStorage | null, now = Date.now()): b
   }
   return true;
 }
-
-export function hintStorage(): HintStorage | null {
-  try {
-    return typeof localStorage === "undefined" ? null : localStorage;
-  } catch {
-    return null;
-  }
-}

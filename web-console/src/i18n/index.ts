@@ -1,5 +1,6 @@
 import { en } from "./en.js";
 import { vi, type Dict } from "./vi.js";
+import { safeStorage } from "../ui/storage.js";
 
 export type Lang = "vi" | "en";
 export type MessageKey = keyof Dict;
@@ -40,12 +41,4 @@ export function interpolate(template: string, vars?: Record<string, string | num
 /** The `{name}` placeholders a message uses; both languages must use the same set. */
 export function placeholders(template: string): string[] {
   return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? "").sort();
-}
-
-function safeStorage(): Storage | null {
-  try {
-    return typeof localStorage === "undefined" ? null : localStorage;
-  } catch {
-    return null;
-  }
 }

@@ -8,6 +8,7 @@ import { CameraListControl } from "./camera-list.js";
 import { MapLegendControl } from "./map-legend.js";
 import { addStreetMap } from "./street-map.js";
 import { TrackLayer } from "./track-layer.js";
+import { safeStorage } from "../ui/storage.js";
 import "./map.css";
 
 /** The demo area: central Hồ Chí Minh City. */
@@ -70,12 +71,4 @@ export function createMap(container: HTMLElement, onCameraSelect: (cameraId: str
       else map.setView(DEFAULT_CENTER, DEFAULT_ZOOM);
     },
   };
-}
-
-function safeStorage(): Storage | null {
-  try {
-    return localStorage;
-  } catch {
-    return null;
-  }
 }
