@@ -4,7 +4,7 @@ import type { AppContext } from "../app/context.js";
 import { formatDateTime, formatInputDate } from "../format/time.js";
 import { dateField } from "../ui/date-field.js";
 import { getLang, t, type Lang } from "../i18n/index.js";
-import { h } from "../ui/dom.js";
+import { field, h } from "../ui/dom.js";
 import { loadUnits, unitName, unitSelect } from "../units/unit-select.js";
 import { durationText, shareText } from "./report-format.js";
 
@@ -53,7 +53,6 @@ export class ShiftReportView {
   }
 
   private renderForm(unitId: string, shift: { date: string; shift: ShiftName }): void {
-    const field = (label: string, control: HTMLElement) => h("label", { class: "field" }, h("span", null, label), control);
     const units = this.units.length ? this.units : [{ id: unitId, name: unitId, parentId: null }];
     const date = h("input", { attrs: { type: "date", name: "date", value: shift.date, required: true, "aria-label": t("report.date") } });
     const shiftSelect = h(

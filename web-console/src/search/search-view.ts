@@ -5,7 +5,7 @@ import type { AppContext } from "../app/context.js";
 import { plateWithProvince } from "../format/plate.js";
 import { formatDateTime, vnInputToIso } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
-import { evidenceImage, h, replaceChildren } from "../ui/dom.js";
+import { evidenceImage, field, h, replaceChildren } from "../ui/dom.js";
 import { plateLabel } from "../ui/plate-label.js";
 import { dateField } from "../ui/date-field.js";
 
@@ -46,7 +46,6 @@ export class SearchView {
     this.cameraSelect = h("select", { attrs: { name: "cameraId" } });
     ctx.cameras.reset.on(() => this.fillCameras());
     this.fillCameras();
-    const field = (label: string, control: HTMLElement, cls = "") => h("label", { class: `field ${cls}` }, h("span", null, label), control);
     this.form = h(
       "form",
       { class: "search-form", attrs: { novalidate: true }, on: { submit: (e) => (e.preventDefault(), void this.search()) } },

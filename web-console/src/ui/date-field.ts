@@ -1,6 +1,6 @@
 import { formatInputDate } from "../format/time.js";
 import { t } from "../i18n/index.js";
-import { h } from "./dom.js";
+import { field, h } from "./dom.js";
 
 /**
  * A form field around a native `date` / `datetime-local` input. The input itself shows the date in
@@ -9,7 +9,7 @@ import { h } from "./dom.js";
  * label spells the chosen date out as the console writes dates: "Ngày trực · ngày/tháng/năm:
  * 04/12/2026". Not a date picker of its own: the native one stays.
  */
-export function dateField(label: string, input: HTMLInputElement, cls = ""): HTMLLabelElement {
+export function dateField(label: string, input: HTMLInputElement): HTMLLabelElement {
   const value = h("span", { class: "date-value" });
   const readback = h("span", { class: "date-readback", attrs: { "data-date-readback": input.name || true } }, ` · ${t("date.order")}: `, value);
   const update = () => {
@@ -22,5 +22,5 @@ export function dateField(label: string, input: HTMLInputElement, cls = ""): HTM
   // A form reset (the watchlist after adding) empties the input without an input event.
   queueMicrotask(() => input.form?.addEventListener("reset", () => setTimeout(update)));
   update();
-  return h("label", { class: `field ${cls}`.trim() }, h("span", null, label, readback), input);
+  return field(label, input, "", readback);
 }

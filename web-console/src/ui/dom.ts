@@ -34,6 +34,14 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/**
+ * A labelled form control, as every form in the console lays them out: `<label class="field"><span>label</span>control</label>`.
+ * `cls` adds classes (e.g. "grow"); `labelExtras` follow the label text inside its span (ui/date-field.ts: the chosen date).
+ */
+export function field(label: string, control: HTMLElement, cls = "", ...labelExtras: Child[]): HTMLLabelElement {
+  return h("label", { class: `field ${cls}`.trim() }, h("span", null, label, ...labelExtras), control);
+}
+
 export function append(parent: Node, children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;

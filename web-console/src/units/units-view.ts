@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ApiError } from "../api/client.js";
 import type { AppContext } from "../app/context.js";
 import { t } from "../i18n/index.js";
-import { h, replaceChildren } from "../ui/dom.js";
+import { field, h, replaceChildren } from "../ui/dom.js";
 import { loadUnits, unitName, unitSelect } from "./unit-select.js";
 
 /** Server refusals with their own wording here; anything else shows the generic failure and the server's text. */
@@ -59,7 +59,6 @@ export class UnitsView {
   }
 
   private renderForm(): void {
-    const field = (label: string, control: HTMLElement) => h("label", { class: "field" }, h("span", null, label), control);
     replaceChildren(
       this.form,
       h("h3", null, t("units.createTitle")),

@@ -3,7 +3,7 @@ import { ApiError } from "../api/client.js";
 import type { AppContext } from "../app/context.js";
 import { formatDateTime } from "../format/time.js";
 import { getLang, t } from "../i18n/index.js";
-import { h, replaceChildren } from "../ui/dom.js";
+import { field, h, replaceChildren } from "../ui/dom.js";
 import { loadUnits, unitName, unitSelect } from "../units/unit-select.js";
 
 /** The server's refusal codes that have their own wording here; anything else shows the generic failure and the server's text. */
@@ -72,7 +72,6 @@ export class UsersView {
   }
 
   private form(): HTMLFormElement {
-    const field = (label: string, control: HTMLElement) => h("label", { class: "field" }, h("span", null, label), control);
     const role = h("select", { attrs: { name: "role" } }, ...userRole.options.map((r) => h("option", { attrs: { value: r } }, t(`role.${r}`))));
     const form: HTMLFormElement = h(
       "form",

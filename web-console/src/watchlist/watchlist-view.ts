@@ -5,7 +5,7 @@ import { plateWithProvince } from "../format/plate.js";
 import { formatDateTime, vnInputToIso } from "../format/time.js";
 import { dateField } from "../ui/date-field.js";
 import { getLang, t } from "../i18n/index.js";
-import { h, replaceChildren } from "../ui/dom.js";
+import { field, h, replaceChildren } from "../ui/dom.js";
 import { plateLabel } from "../ui/plate-label.js";
 
 /** The list route answers `{ items }` (or a bare array from older servers). */
@@ -52,7 +52,6 @@ export class WatchlistView {
   }
 
   private form(): HTMLFormElement {
-    const field = (label: string, control: HTMLElement, cls = "") => h("label", { class: `field ${cls}` }, h("span", null, label), control);
     const priority = h("select", { attrs: { name: "priority" } }, ...watchlistPriority.options.map((p) => h("option", { attrs: { value: p } }, t(`priority.${p}`))));
     priority.value = "high";
     const match = h("select", { attrs: { name: "match" } }, ...watchlistMatchType.options.map((m) => h("option", { attrs: { value: m } }, t(`watchlist.match.${m}`))));
