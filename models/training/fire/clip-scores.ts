@@ -16,7 +16,10 @@ let quiet = false;
 for (;;) {
   if (args[0] === "--fps") fps = Number(args.splice(0, 2)[1]);
   else if (args[0] === "--grid") gridModelPath = args.splice(0, 2)[1];
-  else if (args[0] === "--quiet") quiet = Boolean(args.splice(0, 1));
+  else if (args[0] === "--quiet") {
+    quiet = true;
+    args.shift();
+  }
   else break;
 }
 const W = 1280, H = 720;

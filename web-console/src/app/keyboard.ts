@@ -80,7 +80,7 @@ export function shortcutFor(key: string, viewCount = MAX_VIEW_KEYS): keyof Short
     case "Escape":
       return "closeHelp";
     default:
-      return /^[1-9]$/.test(key) && Number(key) <= Math.min(viewCount, MAX_VIEW_KEYS) ? { view: Number(key) - 1 } : null;
+      return /^[1-9]$/.test(key) && Number(key) <= viewCount ? { view: Number(key) - 1 } : null;
   }
 }
 

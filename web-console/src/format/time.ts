@@ -70,4 +70,3 @@ export function formatInputDate(value: string): string {
   const [, y, mo, d, hh, mm] = m;
   return `${d}/${mo}/${y}${hh ? ` ${hh}:${mm}` : ""}`;
 }
-
