@@ -57,7 +57,7 @@ for (const m of models) {
       const images = Array.from({ length: n }, () => Float32Array.from({ length: plane }, () => Math.random()));
       const joined = new Float32Array(n * plane);
       images.forEach((img, i) => joined.set(img, i * plane));
-      const single = () => (async () => { for (const img of images) await session.run({ [input]: floatTensor(img, [1, 3, m.size, m.size]) }); })();
+      const single = async () => { for (const img of images) await session.run({ [input]: floatTensor(img, [1, 3, m.size, m.size]) }); };
       const batched = () => session.run({ [input]: floatTensor(joined, [n, 3, m.size, m.size]) });
       let error = "";
       let maxDiff = 0;
