@@ -1,6 +1,6 @@
 /**
  * Plate inference cost per 1280×720 frame on this machine (CPU), through the live path: detector
- * at 640 letterbox (skipped on still frames) → tracker → OCR only for tracks whose reading is not
+ * at 640×384 (PLATE_RECT_INPUT=false: the 640² letterbox; skipped on still frames) → tracker → OCR only for tracks whose reading is not
  * yet stable.
  *   npx tsx bench/inference-plates.ts     (MODELS_DIR defaults to ../shared/models here)
  * Targets: ≤ 60 ms median with one plate in view, ≤ 25 ms with none.
@@ -37,7 +37,7 @@ async function clip(file: string, left: number, top: number, step: number, n: nu
 
 const logger = createLogger({ name: "bench", level: "warn" });
 const inference = await startInference(
-  { modelsDir: MODELS_DIR, mediaDir: "/tmp/vigil-bench-media", outboxDir: "/tmp/vigil-bench-outbox", topicPrefix: "bench", threads: THREADS, fire: false },
+  { modelsDir: MODELS_DIR, mediaDir: "/tmp/vigil-bench-media", outboxDir: "/tmp/vigil-bench-outbox", topicPrefix: "bench", threads: THREADS, fire: false, plateRectInput: process.env.PLATE_RECT_INPUT !== "false" },
   { logger },
 );
 

@@ -8,6 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodePayload, encodeFrameMessage, plateEventSchema, type PlateEvent } from "@vigil/contracts";
 import { createLogger } from "@vigil/contracts/node";
 import { startInference, type Inference } from "@vigil/inference";
+import { PlateYoloDetector } from "../services/inference/src/detectors/plate-yolo.js";
+import { decodeImage } from "../services/inference/src/image/rgb-image.js";
+import { yoloForRectInput } from "../services/inference/src/runtime/onnx-rect-input.js";
+import { iou } from "../services/inference/src/tracking/iou.js";
 import { MqttFrameIntake } from "../services/inference/src/intake/mqtt-frame-intake.js";
 import { collectMessages, connectTestMqtt, uniqueTopicPrefix } from "./support/mqtt.js";
 
@@ -143,5 +147,35 @@ describe("inference on real plates", () => {
       const plates = result.plates.map((p) => p.plate);
       expect(plates, name).toContain(label);
     }
+  });
+});
+
+describe("the plate detector's rectangular input", () => {
+  it("finds the same plates on wide frames at 640×384 as at 640², and leaves other models alone", async () => {
+    const rect = new PlateYoloDetector();
+    const square = new PlateYoloDetector({ rectInput: false });
+    await rect.load({ modelsDir: MODELS_DIR, threads: 1 });
+    await square.load({ modelsDir: MODELS_DIR, threads: 1 });
+    try {
+      let matched = 0;
+      for (const name of ["clip3_new_0", "clip3_new_15", "clip4_new_14"]) {
+        const image = await decodeImage(await frameJpeg(name));
+        const a = (await square.detect(image)).filter((d) => d.confidence >= 0.45);
+        const b = await rect.detect(image);
+        expect(a.length).toBeGreaterThan(0);
+        for (const d of a) {
+          const same = b.find((e) => iou(d.bbox, e.bbox) >= 0.7);
+          expect(same, `${name}: plate at ${d.bbox.map((v) => v.toFixed(2)).join(",")}`).toBeDefined();
+          expect(Math.abs(same!.confidence - d.confidence)).toBeLessThan(0.15);
+          matched++;
+        }
+      }
+      expect(matched).toBeGreaterThanOrEqual(4);
+    } finally {
+      await rect.close();
+      await square.close();
+    }
+    // The OCR model has no YOLO anchors: no rewrite is attempted on a guess.
+    expect(yoloForRectInput(await readFile(path.join(MODELS_DIR, "plate-ocr-vn-cnn-64x128.onnx")), 640, 640, 384)).toBeUndefined();
   });
 });

@@ -20,6 +20,7 @@ export function inferenceConfigFromEnv(env: InferenceEnv): InferenceConfig {
     topicPrefix: env.MQTT_TOPIC_PREFIX,
     threads: env.ONNX_THREADS,
     workers: env.INFERENCE_WORKERS,
+    plateRectInput: env.PLATE_RECT_INPUT,
     fireDetector: env.FIRE_DETECTOR,
     evidence: { snapshotWidth: env.EVIDENCE_SNAPSHOT_WIDTH, jpegQuality: env.EVIDENCE_JPEG_QUALITY },
     ...(env.FRAMES_FROM_MQTT ? { mqttFrames: shardFromEnv(env) } : {}),

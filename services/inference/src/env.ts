@@ -21,6 +21,8 @@ const inferenceEnvSchema = z.object({
     .default("0/1"),
   /** Per model, in each worker: 1 measured best with 2 workers on 2 cores (0.189 vs 0.238 cores per camera, BENCHMARKS.md). */
   ONNX_THREADS: z.coerce.number().int().min(0).max(64).default(1),
+  /** Plate detector at 640×384 on 16:9 frames (40 % fewer pixels than the 640² letterbox); false: always 640². */
+  PLATE_RECT_INPUT: z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1"),
   /** Analysis worker threads, each with its own models (0: analyse in the main thread); see BENCHMARKS.md capacity. */
   INFERENCE_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
   /** Frames subscribed from MQTT; off when ingest runs in the same process. */

@@ -34,6 +34,8 @@ export interface InferenceConfig {
   motionGate?: boolean;
   /** Plate detector on a window around small motion (default on; analysis/frame-analysis.ts). */
   motionCrop?: boolean;
+  /** Plate detector at 640×384 on 16:9 frames instead of 640² (default on; detectors/plate-yolo.ts). */
+  plateRectInput?: boolean;
   /** Fire chain on every n-th frame of a static scene with nothing suspected (default 4, 1 = every frame). */
   fireStaticEvery?: number;
   /** Load the fire model (default true); off in plate-only tests and benches. */
@@ -85,7 +87,7 @@ export async function startInference(config: InferenceConfig, deps: InferenceDep
     metrics.outboxDepth.set(outbox.depth);
   };
 
-  const analysisConfig = { modelsDir: config.modelsDir, mediaDir: config.mediaDir, threads: config.threads, ...(config.tracker ? { tracker: config.tracker } : {}), ...(config.motionGate === undefined ? {} : { motionGate: config.motionGate }), ...(config.motionCrop === undefined ? {} : { motionCrop: config.motionCrop }), ...(config.fireStaticEvery === undefined ? {} : { fireStaticEvery: config.fireStaticEvery }), ...(config.fire === undefined ? {} : { fire: config.fire }), ...(config.evidence ? { evidence: config.evidence } : {}), ...(config.fireDetector ? { fireDetector: config.fireDetector } : {}) };
+  const analysisConfig = { modelsDir: config.modelsDir, mediaDir: config.mediaDir, threads: config.threads, ...(config.tracker ? { tracker: config.tracker } : {}), ...(config.motionGate === undefined ? {} : { motionGate: config.motionGate }), ...(config.motionCrop === undefined ? {} : { motionCrop: config.motionCrop }), ...(config.plateRectInput === undefined ? {} : { plateRectInput: config.plateRectInput }), ...(config.fireStaticEvery === undefined ? {} : { fireStaticEvery: config.fireStaticEvery }), ...(config.fire === undefined ? {} : { fire: config.fire }), ...(config.evidence ? { evidence: config.evidence } : {}), ...(config.fireDetector ? { fireDetector: config.fireDetector } : {}) };
   const analysisDeps = {
     logger,
     metrics,

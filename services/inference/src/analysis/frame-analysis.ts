@@ -29,6 +29,8 @@ export interface FrameAnalysisConfig {
   motionGate?: boolean;
   /** Plate detector on a window around small motion instead of the whole frame (plates/motion-crop.ts; default on). */
   motionCrop?: boolean;
+  /** Plate detector at 640 × (multiple of 32) on wide frames instead of 640² (detectors/plate-yolo.ts; default on). */
+  plateRectInput?: boolean;
   /** Fire chain on every n-th frame of a static scene with nothing suspected (fire/fire-rate-gate.ts; default 4, 1 = every frame). */
   fireStaticEvery?: number;
   /** Load the fire model (default true); off in plate-only tests and benches. */
@@ -61,8 +63,8 @@ export interface FrameAnalysis {
 }
 
 /** Picks the plate detector: the YOLO plate model when installed, else PaddleOCR's text detector. */
-export function choosePlateDetector(modelsDir: string, logger: Logger): { detector: Detector; fallback: boolean } {
-  const yolo = new PlateYoloDetector();
+export function choosePlateDetector(modelsDir: string, logger: Logger, rectInput = true): { detector: Detector; fallback: boolean } {
+  const yolo = new PlateYoloDetector({ rectInput });
   if (existsSync(modelPath(findModel(yolo.name), modelsDir))) return { detector: yolo, fallback: false };
   logger.warn({ modelsDir }, "plate detector not installed (npm run models); falling back to PaddleOCR text detection, slower and less precise");
   return { detector: new PaddleTextPlateDetector(), fallback: true };
@@ -73,7 +75,7 @@ export async function createFrameAnalysis(config: FrameAnalysisConfig, deps: Fra
   const { logger, metrics } = deps;
   const loadOptions = { modelsDir: config.modelsDir, threads: config.threads };
 
-  const { detector, fallback } = choosePlateDetector(config.modelsDir, logger);
+  const { detector, fallback } = choosePlateDetector(config.modelsDir, logger, config.plateRectInput ?? true);
   const recognizer = new PaddleRecognizer();
   // The CNN reader is an optional second opinion (+2–3 points on two-row plates, ~4 ms a plate).
   const cnn = existsSync(modelPath(findModel("plate-ocr-vn-cnn-64x128"), config.modelsDir)) ? new CnnPlateReader() : undefined;

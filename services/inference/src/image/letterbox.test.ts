@@ -17,4 +17,15 @@ describe("letterbox", () => {
     expect(b.tensor[32 * 64 + 2]).toBeCloseTo(114 / 255);
     expect(b.tensor[32 * 64 + 32]).toBeCloseTo(0);
   });
+
+  it("fits a wide frame into a rectangular input at the square's scale, padding only the rounding", async () => {
+    const frame = { data: Buffer.alloc(1280 * 720 * 3, 255), width: 1280, height: 720 };
+    const lb = await letterbox(frame, { width: 640, height: 384 });
+    expect(lb).toMatchObject({ scale: 0.5, padX: 0, padY: 12 });
+    expect(lb.tensor.length).toBe(3 * 640 * 384);
+    expect(lb.tensor[11 * 640]).toBeCloseTo(114 / 255); // last padded row
+    expect(lb.tensor[12 * 640]).toBeCloseTo(1); // first picture row
+    expect(lb.tensor[371 * 640 + 639]).toBeCloseTo(1); // last picture row
+    expect(lb.tensor[372 * 640]).toBeCloseTo(114 / 255);
+  });
 });

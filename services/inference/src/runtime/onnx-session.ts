@@ -10,15 +10,17 @@ export interface SessionOptions {
  * thread, and intra-op spinning OFF. With spinning on, two chained models (detector then OCR)
  * leave their worker threads busy-waiting and slow each other down on a 2-core machine.
  */
-export async function createSession(modelPath: string, options: SessionOptions): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(modelPath, {
+export async function createSession(model: string | Uint8Array, options: SessionOptions): Promise<ort.InferenceSession> {
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: ["cpu"],
     graphOptimizationLevel: "all",
     executionMode: "sequential",
     intraOpNumThreads: options.threads,
     interOpNumThreads: 1,
     extra: { session: { intra_op: { allow_spinning: "0" } } },
-  });
+  };
+  // A path, or a model's bytes (one rewritten in memory, e.g. for a rectangular input).
+  return typeof model === "string" ? ort.InferenceSession.create(model, sessionOptions) : ort.InferenceSession.create(model, sessionOptions);
 }
 
 /** A float32 NCHW tensor. */
