@@ -41,7 +41,8 @@ function both(r: Read): string {
   if (r.cnn.valid && r.cnn.plate === r.paddle.plate) return r.paddle.plate;
   return r.cnn.valid && (!r.paddle.valid || r.cnn.confidence > r.paddle.confidence) ? r.cnn.plate : r.paddle.plate;
 }
-const trusted = (r: Read, t: number) => r.cnn.valid && r.cnn.confidence >= t;
+// As PlateReader: a valid CNN reading of 8 or 9 characters at the threshold or more.
+const trusted = (r: Read, t: number) => r.cnn.valid && r.cnn.confidence >= t && r.cnn.plate.length >= 8;
 const cascade = (r: Read, t: number) => (trusted(r, t) ? r.cnn.plate : both(r));
 const pct = (a: number, n: number) => `${((100 * a) / n).toFixed(1)} %`;
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;

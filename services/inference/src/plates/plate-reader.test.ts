@@ -54,6 +54,13 @@ describe("PlateReader with a second reader", () => {
     expect(calls.first).toBe(1);
   });
 
+  it("does not take a short reading from the second reader alone, however sure (a dropped character)", async () => {
+    const { line, slots, calls } = readers({ text: "51E53152", confidence: 0.99 }, { text: "51E5315", confidence: 0.985 });
+    const r = await new PlateReader(line, { second: slots }).readCrop(crop);
+    expect(calls).toEqual({ first: 1, second: 1 });
+    expect(r).toMatchObject({ plate: "51E53152", reader: "paddle" });
+  });
+
   it("runs both readers on every crop when the shortcut is turned off", async () => {
     const { line, slots, calls } = readers({ text: "51F12345", confidence: 0.9 }, { text: "51F12345", confidence: 0.99 });
     const r = await new PlateReader(line, { second: slots, secondTrustedAt: 1.01 }).readCrop(crop);
