@@ -2,7 +2,7 @@
  * Shared by the end-to-end, capacity and memory benchmarks: percentiles, load average, cached
  * synthetic street clips, and the RSS of this process and its children.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
@@ -196,4 +196,14 @@ export function locateFrame(sig: Float32Array, refs: Float32Array[]): { index: n
     }
   });
   return { index: best, distance: bestD };
+}
+
+/** Every third frame of a video file, scaled to 1280×720 RGB (the plate benches' moving CCTV frames). */
+export function cctvFrames1280(file: string, n: number): Array<{ data: Buffer; width: number; height: number }> {
+  const r = spawnSync("ffmpeg", ["-v", "error", "-i", file, "-vf", "select=not(mod(n\\,3)),scale=1280:720", "-fps_mode", "passthrough", "-frames:v", String(n), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], { maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`ffmpeg: ${r.stderr.toString()}`);
+  const size = 1280 * 720 * 3;
+  const out: Array<{ data: Buffer; width: number; height: number }> = [];
+  for (let o = 0; o + size <= r.stdout.length; o += size) out.push({ data: r.stdout.subarray(o, o + size), width: 1280, height: 720 });
+  return out;
 }

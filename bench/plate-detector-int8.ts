@@ -7,13 +7,13 @@
  * Also prints how the detections of each variant agree with fp32's on vn-plate-frames (score ≥ 0.25,
  * IoU ≥ 0.5): a quick proxy; `npm run eval:plates` is the accuracy that counts.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { PlateYoloDetector } from "../services/inference/src/detectors/plate-yolo.js";
-import { decodeImage, type RgbImage } from "../services/inference/src/image/rgb-image.js";
+import { decodeImage } from "../services/inference/src/image/rgb-image.js";
 import { iou } from "../services/inference/src/tracking/iou.js";
+import { cctvFrames1280 } from "./e2e-bench-util.js";
 
 const MODELS_DIR = process.env.MODELS_DIR ?? "../shared/models";
 const DATASETS = process.env.DATASETS_DIR ?? "../shared/datasets";
@@ -32,18 +32,10 @@ async function detectorFor(file: string): Promise<PlateYoloDetector> {
   return d;
 }
 
-function clipFrames(file: string, n: number): RgbImage[] {
-  const r = spawnSync("ffmpeg", ["-v", "error", "-i", file, "-vf", "select=not(mod(n\\,3)),scale=1280:720", "-fps_mode", "passthrough", "-frames:v", String(n), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], { maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`ffmpeg: ${r.stderr.toString()}`);
-  const size = 1280 * 720 * 3;
-  const out: RgbImage[] = [];
-  for (let o = 0; o + size <= r.stdout.length; o += size) out.push({ data: r.stdout.subarray(o, o + size), width: 1280, height: 720 });
-  return out;
-}
 
 const q = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(v.length * p))]!;
 const detectors = await Promise.all(files.map(detectorFor));
-const frames = clipFrames(path.join(DATASETS, "cctv-video/negatives/neg02_vn_intersection_cctv_day.mp4"), FRAMES);
+const frames = cctvFrames1280(path.join(DATASETS, "cctv-video/negatives/neg02_vn_intersection_cctv_day.mp4"), FRAMES);
 const wall = files.map(() => [] as number[]);
 const cpu = files.map(() => [] as number[]);
 const found = files.map(() => 0);

@@ -23,7 +23,7 @@ const sq = new PlateYoloDetector({ rectInput: false }); await sq.load(load);
 const labels = await loadFrameLabels(DATASETS);
 const dir = path.join(DATASETS, "vn-plate-frames/images");
 
-const shifts = [[1, 0], [-1, 0], [0, 1], [0, -1]];
+const shifts: Array<[number, number]> = [[1, 0], [-1, 0], [0, 1], [0, -1]];
 let n = 0; const changed = shifts.map(() => 0); const right = { base: 0, shift: shifts.map(() => 0), lab: 0 };
 for (const f of readdirSync(dir).filter((x) => x.endsWith(".jpg")).sort()) {
   const img = await decodeImage(readFileSync(path.join(dir, f)));

@@ -6,26 +6,18 @@
  * accuracy that counts.
  *   npx tsx bench/plate-rect-input.ts
  */
-import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { PlateYoloDetector } from "../services/inference/src/detectors/plate-yolo.js";
 import { decodeImage, type RgbImage } from "../services/inference/src/image/rgb-image.js";
 import { iou } from "../services/inference/src/tracking/iou.js";
+import { cctvFrames1280 } from "./e2e-bench-util.js";
 
 const MODELS_DIR = process.env.MODELS_DIR ?? "../shared/models";
 const DATASETS = process.env.DATASETS_DIR ?? "../shared/datasets";
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 60);
 
-function clipFrames(file: string, n: number): RgbImage[] {
-  const r = spawnSync("ffmpeg", ["-v", "error", "-i", file, "-vf", "select=not(mod(n\\,3)),scale=1280:720", "-fps_mode", "passthrough", "-frames:v", String(n), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], { maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`ffmpeg: ${r.stderr.toString()}`);
-  const size = 1280 * 720 * 3;
-  const out: RgbImage[] = [];
-  for (let o = 0; o + size <= r.stdout.length; o += size) out.push({ data: r.stdout.subarray(o, o + size), width: 1280, height: 720 });
-  return out;
-}
 
 const square = new PlateYoloDetector({ rectInput: false });
 const rect = new PlateYoloDetector();
@@ -34,7 +26,7 @@ await rect.load({ modelsDir: MODELS_DIR, threads: 1 });
 const loadBefore = loadavg().map((l) => l.toFixed(2)).join(" / ");
 const framesDir = path.join(DATASETS, "vn-plate-frames/images");
 const sets = {
-  "moving CCTV, no plate (neg02, 1280×720)": clipFrames(path.join(DATASETS, "cctv-video/negatives/neg02_vn_intersection_cctv_day.mp4"), FRAMES),
+  "moving CCTV, no plate (neg02, 1280×720)": cctvFrames1280(path.join(DATASETS, "cctv-video/negatives/neg02_vn_intersection_cctv_day.mp4"), FRAMES),
   "vn-plate-frames (1920×1080)": await Promise.all(readdirSync(framesDir).filter((f) => f.endsWith(".jpg")).sort().map((f) => decodeImage(readFileSync(path.join(framesDir, f))))),
 };
 for (const d of [square, rect]) for (const f of sets["vn-plate-frames (1920×1080)"].slice(0, 3)) await d.detect(f);
