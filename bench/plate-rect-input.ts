@@ -18,7 +18,6 @@ const MODELS_DIR = process.env.MODELS_DIR ?? "../shared/models";
 const DATASETS = process.env.DATASETS_DIR ?? "../shared/datasets";
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 60);
 
-
 const square = new PlateYoloDetector({ rectInput: false });
 const rect = new PlateYoloDetector();
 await square.load({ modelsDir: MODELS_DIR, threads: 1 });

@@ -50,8 +50,10 @@ export class PlateYoloDetector implements Detector {
 
   async load(options: DetectorLoadOptions): Promise<void> {
     const file = modelPath(findModel(this.name), options.modelsDir);
-    this.session = await createSession(file, { threads: options.threads });
-    if (this.rectInput) this.source = { model: await readFile(file), threads: options.threads };
+    // With rectangular inputs the bytes are kept to derive them from, so the file is read once for both.
+    const model = this.rectInput ? await readFile(file) : file;
+    this.session = await createSession(model, { threads: options.threads });
+    if (typeof model !== "string") this.source = { model, threads: options.threads };
     await this.detect({ data: Buffer.alloc(64 * 64 * 3, 114), width: 64, height: 64 });
   }
 

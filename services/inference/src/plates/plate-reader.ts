@@ -27,7 +27,7 @@ export interface PlateReaderOptions {
 
 /**
  * Chosen on the even-indexed vn-plate-crops (bench/ocr-cascade.ts, BENCHMARKS.md): from 0.95 up the cascade reads as
- * many crops right as both readers always; 0.98 keeps a step of margin and skips PaddleOCR on ~74 % of crops.
+ * many crops right as both readers always; 0.98 keeps a step of margin and skips PaddleOCR on ~73 % of crops.
  */
 export const CNN_TRUSTED_CONFIDENCE = 0.98;
 

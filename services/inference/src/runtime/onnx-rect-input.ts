@@ -98,7 +98,6 @@ const INT64 = 7;
 
 interface Tensor {
   dims: number[];
-  dataType: number;
   values: Float32Array | BigInt64Array;
 }
 
@@ -116,8 +115,8 @@ function readTensor(fields: Field[]): Tensor | undefined {
   if (!raw || !(raw.value instanceof Uint8Array)) return undefined;
   // A copy at offset 0 (Buffer.slice would be a view into the whole file, unaligned).
   const copy = new Uint8Array(raw.value);
-  if (dataType === FLOAT) return { dims, dataType, values: new Float32Array(copy.buffer, 0, copy.length / 4) };
-  if (dataType === INT64) return { dims, dataType, values: new BigInt64Array(copy.buffer, 0, copy.length / 8) };
+  if (dataType === FLOAT) return { dims, values: new Float32Array(copy.buffer, 0, copy.length / 4) };
+  if (dataType === INT64) return { dims, values: new BigInt64Array(copy.buffer, 0, copy.length / 8) };
   return undefined;
 }
 
@@ -164,12 +163,16 @@ function reshapeInput(valueInfo: Uint8Array, height: number, width: number): Uin
   const tensor = decodeFields(bytesOf(tensorField));
   const shapeField = tensor.find((f) => f.no === 2);
   const shape = decodeFields(bytesOf(shapeField));
-  const dims = shape.filter((f) => f.no === 1);
-  if (dims.length !== 4) return undefined;
-  const newDims = dims.map((d, k) => (k < 2 ? d : { ...d, value: encodeFields([{ no: 1, wire: 0, value: BigInt(k === 2 ? height : width) }]) }));
+  if (shape.filter((f) => f.no === 1).length !== 4) return undefined;
   const swap = (fields: Field[], from: Field | undefined, to: Uint8Array) => fields.map((f) => (f === from ? { ...f, value: to } : f));
-  let dimIndex = 0;
-  const newShape = encodeFields(shape.map((f) => (f.no === 1 ? newDims[dimIndex++]! : f)));
+  // Dims 2 and 3 (H, W) get a new dim_value; N and C stay.
+  let dim = -1;
+  const newShape = encodeFields(
+    shape.map((f) => {
+      if (f.no !== 1 || ++dim < 2) return f;
+      return { ...f, value: encodeFields([{ no: 1, wire: 0, value: BigInt(dim === 2 ? height : width) }]) };
+    }),
+  );
   const newTensor = encodeFields(swap(tensor, shapeField, newShape));
   const newType = encodeFields(swap(type, tensorField, newTensor));
   return encodeFields(swap(vi, typeField, newType));
@@ -177,7 +180,7 @@ function reshapeInput(valueInfo: Uint8Array, height: number, width: number): Uin
 
 /**
  * The model for a width × height input (multiples of 32), from the square export of side `square`;
- * undefined when the model does not have the expected anchors, strides and attention reshapes.
+ * undefined when the model has not exactly the square grid's anchor points and one stride tensor, or no 4-d input.
  */
 export function yoloForRectInput(model: Uint8Array, square: number, width: number, height: number): Uint8Array | undefined {
   if (width % 32 || height % 32 || square % 32) return undefined;

@@ -19,7 +19,8 @@ export async function createSession(model: string | Uint8Array, options: Session
     interOpNumThreads: 1,
     extra: { session: { intra_op: { allow_spinning: "0" } } },
   };
-  // A path, or a model's bytes (one rewritten in memory, e.g. for a rectangular input).
+  // A path, or a model's bytes (one rewritten in memory, e.g. for a rectangular input); create's overloads take
+  // one or the other, not the union, hence the two identical-looking calls.
   return typeof model === "string" ? ort.InferenceSession.create(model, sessionOptions) : ort.InferenceSession.create(model, sessionOptions);
 }
 
