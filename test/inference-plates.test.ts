@@ -67,8 +67,12 @@ describe("inference on real plates", () => {
     // A short "video": the same real frame panned a few pixels per frame, 200 ms apart.
     const source = sharp(await frameJpeg("clip3_new_0"));
     const t0 = Date.UTC(2026, 0, 2, 3, 4, 5);
-    for (let i = 0; i < 4; i++) {
-      const { data, info } = await source.clone().extract({ left: 300 + i * 12, top: 200 + i * 4, width: 1280, height: 720 }).raw().toBuffer({ resolveWithObject: true });
+    // Frame 0 is a blank grey one, so the event's frame is a later one, copied into a pixel buffer
+    // the worker moved back (analysis-pool.ts).
+    const sent: Buffer[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { data, info } = i === 0 ? { data: Buffer.alloc(1280 * 720 * 3, 128), info: { width: 1280, height: 720 } } : await source.clone().extract({ left: 300 + i * 12, top: 200 + i * 4, width: 1280, height: 720 }).raw().toBuffer({ resolveWithObject: true });
+      sent.push(Buffer.from(data));
       await inference.frameSink.submit({
         schemaVersion: 1,
         cameraId: "cam-test",
@@ -99,6 +103,25 @@ describe("inference on real plates", () => {
     const meta = await sharp(file).metadata();
     expect(meta.format).toBe("jpeg");
     expect(existsSync(path.join(work, "media", ev.crop!.replace(/^\/media\//, "")))).toBe(true);
+    // The snapshot is the frame the event names (ts), not a later one whose pixels went to the
+    // worker in the same reused buffer: compared at 96×54 outside the drawn box.
+    const [gw, gh] = [96, 54];
+    const small = (raw: Buffer) => sharp(raw, { raw: { width: 1280, height: 720, channels: 3 } }).resize(gw, gh, { fit: "fill" }).raw().toBuffer();
+    const shown = await sharp(file).resize(gw, gh, { fit: "fill" }).raw().toBuffer();
+    const [bx, by, bw, bh] = ev.bbox;
+    const outside = (x: number, y: number) => x < bx * gw - 2 || x > (bx + bw) * gw + 2 || y < by * gh - 2 || y > (by + bh) * gh + 2;
+    const diffTo = async (raw: Buffer) => {
+      const want = await small(raw);
+      let sum = 0;
+      let n = 0;
+      for (let y = 0; y < gh; y++) for (let x = 0; x < gw; x++) if (outside(x, y)) for (let c = 0; c < 3; c++, n++) sum += Math.abs(shown[(y * gw + x) * 3 + c]! - want[(y * gw + x) * 3 + c]!);
+      return sum / n;
+    };
+    const at = (Date.parse(ev.ts) - t0) / 200;
+    const diffs = await Promise.all(sent.map(diffTo));
+    expect(at).toBeGreaterThan(0);
+    expect(diffs[at]!).toBeLessThan(4);
+    for (const [i, d] of diffs.entries()) if (i !== at) expect(d, `frame ${i} vs the event's frame ${at}: ${diffs.map((v) => v.toFixed(2)).join(" / ")}`).toBeGreaterThan(diffs[at]! + 2);
     await sub.endAsync();
   });
 

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { cameraStatusSchema, decodePayload, type CameraStatus } from "@vigil/contracts";
+import { cameraStatusSchema, decodePayload, type CameraStatus, type Frame } from "@vigil/contracts";
 import { startIngest, type Ingest } from "../services/ingest/src/index.js";
 import { collectMessages, connectTestMqtt, uniqueTopicPrefix } from "./support/mqtt.js";
 import { RtspTestCamera } from "./support/rtsp-camera.js";
@@ -154,6 +155,34 @@ describe.concurrent("ingest against a real RTSP camera", () => {
     expect(n).toBeGreaterThanOrEqual(13);
     expect(n).toBeLessThanOrEqual(19);
     expect(ingest.status()[0]).toMatchObject({ state: "online", restarts: 0 });
+  });
+
+  it("lends a frame's pixels to the sink until submit settles, then fills the same buffer with a later frame", async () => {
+    const clip = await makeClip({ seconds: 3, width: 320, height: 180 });
+    const { logger } = capturingLogger("info");
+    const seen = new Map<Buffer, number>();
+    const changedWhileLent: number[] = [];
+    const sums: string[] = [];
+    const digest = (b: Uint8Array) => createHash("sha1").update(b).digest("hex");
+    // A slow sink (queue fills, frames are dropped) that checks its frame did not change under it.
+    const sink = {
+      async submit(f: Frame) {
+        const before = digest(f.data);
+        await new Promise((r) => setTimeout(r, 300));
+        if (digest(f.data) !== before) changedWhileLent.push(f.seq);
+        sums.push(before);
+        seen.set(f.data as Buffer, (seen.get(f.data as Buffer) ?? 0) + 1);
+      },
+    };
+    const ingest = await startIngest({ logger, frameSink: sink, config: { outputWidth: 320 }, cameras: [camera("lent", clip, { sampleFps: 8 })] });
+    closeLater.push(ingest);
+    await waitUntil(() => sums.length >= 12, 15_000, "12 frames through the slow sink");
+    expect(changedWhileLent).toEqual([]);
+    // testsrc2 moves every frame: different pictures, through a handful of reused buffers.
+    expect(new Set(sums).size).toBeGreaterThanOrEqual(10);
+    expect(seen.size).toBeLessThanOrEqual(5);
+    expect(Math.max(...seen.values())).toBeGreaterThanOrEqual(3);
+    expect(ingest.status()[0]!.framesDropped!).toBeGreaterThan(0);
   });
 
   it("serves 8 cameras in one process", async () => {

@@ -25,7 +25,8 @@ export function recordingSink(): FrameSink & { frames: Map<string, { frame: Fram
     frames,
     async submit(frame) {
       const list = frames.get(frame.cameraId) ?? [];
-      list.push({ frame, at: Date.now() });
+      // A copy: the frame's buffer is only lent until submit settles (FrameSink).
+      list.push({ frame: { ...frame, data: Buffer.from(frame.data) }, at: Date.now() });
       frames.set(frame.cameraId, list);
     },
     count(id, sinceMs = 0) {

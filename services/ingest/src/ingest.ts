@@ -2,6 +2,7 @@ import type { MqttClient } from "mqtt";
 import { cameraConfigSchema, shardForCamera, type CameraConfig, type CameraConfigInput, type CameraStatus, type FrameSink } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import { FrameQueue } from "./handoff/frame-queue.js";
+import { FrameBufferPool } from "./source/frame-buffer-pool.js";
 import { IngestMetrics } from "./health/ingest-metrics.js";
 import { createMqttStatusPublisher, noStatusPublisher, type StatusPublisher } from "./health/status-publisher.js";
 import { CameraWorker, type WorkerTimings } from "./source/camera-worker.js";
@@ -135,10 +136,19 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
   function launch(cam: CameraConfig): Running {
     const log = logger.child({ camera: cam.id });
     let lastErrorLog = 0;
+    // A frame's pixels go back to its camera's pool once the sink has settled it or the queue dropped it.
+    const framePool = new FrameBufferPool();
     const queue = new FrameQueue(deps.frameSink, config.queueCapacity ?? 2, {
-      onDrop: () => metrics.dropped.inc({ camera: cam.id }),
-      onDelivered: (_f, ms) => metrics.handoff.observe({ camera: cam.id }, ms / 1000),
-      onError: (err) => {
+      onDrop: (f) => {
+        metrics.dropped.inc({ camera: cam.id });
+        framePool.release(f.data);
+      },
+      onDelivered: (f, ms) => {
+        metrics.handoff.observe({ camera: cam.id }, ms / 1000);
+        framePool.release(f.data);
+      },
+      onError: (err, f) => {
+        framePool.release(f.data);
         metrics.sinkErrors.inc({ camera: cam.id });
         // A failing sink fails every frame; one line every 10 s is enough to see it.
         if (Date.now() - lastErrorLog > 10_000) {
@@ -155,6 +165,7 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
       logger,
       metrics,
       onFrame: (f) => queue.push(f),
+      framePool,
       onStatus: (s) => {
         statusOut.publish(s);
         deps.onStatus?.(s);

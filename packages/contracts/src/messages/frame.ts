@@ -68,6 +68,8 @@ export function shardForCamera(id: string, shardCount: number): number {
  * pipeline itself (no copy); across hosts it is an MQTT publisher. `submit` resolves when the
  * frame has been taken (processed, or handed to the transport), which is how ingest knows that
  * inference has fallen behind: it keeps at most a few frames per camera waiting and drops the oldest.
+ * `frame.data` is lent, not given: the sink may read it until `submit` settles, and must copy what
+ * it keeps beyond that, because ingest then reuses the buffer for a later frame of the camera.
  */
 export interface FrameSink {
   submit(frame: Frame): Promise<void>;

@@ -20,6 +20,9 @@ interface Pending {
   reject(err: Error): void;
 }
 
+/** Per worker: a frame in flight and one or two waiting on its lane. */
+const MAX_SPARE_BUFFERS = 3;
+
 /** One analysis worker thread and the requests it has not answered yet. */
 class AnalysisWorker {
   private worker!: Worker;
@@ -27,6 +30,10 @@ class AnalysisWorker {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closing = false;
+  /** Pixel buffers the worker moved back after analysing a frame, to be filled with the next ones. */
+  private readonly spare: ArrayBuffer[] = [];
+  /** Frames copied into a buffer that came back (for tests). */
+  reusedBuffers = 0;
   plateDetector = "";
 
   constructor(
@@ -83,6 +90,7 @@ class AnalysisWorker {
         return;
       }
       case "done": {
+        if (message.pixels && this.spare.length < MAX_SPARE_BUFFERS) this.spare.push(message.pixels);
         const waiting = this.pending.get(message.id);
         this.pending.delete(message.id);
         if (message.error) waiting?.reject(message.undecodable ? new ImageDecodeError(message.error) : new Error(message.error));
@@ -111,6 +119,20 @@ class AnalysisWorker {
 
   private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
     this.worker.postMessage(message, transfer);
+  }
+
+  /**
+   * The worker's own copy of a frame's pixels, in a buffer it moved back earlier when one of that
+   * size is at hand: a fresh 2.76 MB buffer per frame costs page faults and garbage collection on
+   * both threads (bench/capacity-cameras.ts), a reused one only the copy.
+   */
+  pixelsFor(data: Uint8Array): Uint8Array {
+    const i = this.spare.findIndex((b) => b.byteLength === data.byteLength);
+    if (i >= 0) this.reusedBuffers += 1;
+    const out = i >= 0 ? new Uint8Array(this.spare.splice(i, 1)[0]!) : new Uint8Array(data.byteLength);
+    out.set(data);
+    if (i < 0) this.spare.length = 0; // another size: the camera changed resolution, the old ones will not fit again
+    return out;
   }
 
   async request(message: { type: "frame"; frame: Frame } | { type: "analyze"; image: Uint8Array }, transfer: ArrayBuffer[]): Promise<AnalyzeResponse | undefined> {
@@ -159,10 +181,16 @@ export class AnalysisPool implements FrameAnalysis {
   }
 
   async process(frame: Frame, lane = 0): Promise<void> {
-    // The worker gets its own copy of the pixels (moved, not cloned): ingest's buffer may be a view
-    // into memory it reuses, so it cannot be handed over itself.
-    const data = new Uint8Array(frame.data);
-    await this.workers[lane % this.workers.length]!.request({ type: "frame", frame: { ...frame, data } }, [data.buffer]);
+    // The worker gets its own copy of the pixels (moved, not cloned): ingest's buffer is only lent
+    // until this resolves (FrameSink) and is then reused for a later frame, so it cannot be handed over.
+    const worker = this.workers[lane % this.workers.length]!;
+    const data = worker.pixelsFor(frame.data);
+    await worker.request({ type: "frame", frame: { ...frame, data } }, [data.buffer as ArrayBuffer]);
+  }
+
+  /** Frames whose pixels went to a worker in a buffer it had moved back (for tests). */
+  get reusedPixelBuffers(): number {
+    return this.workers.reduce((n, w) => n + w.reusedBuffers, 0);
   }
 
   async analyze(image: Uint8Array): Promise<AnalyzeResponse> {

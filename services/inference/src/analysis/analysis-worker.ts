@@ -14,7 +14,7 @@ import type { FromWorker, ToWorker } from "./worker-protocol.js";
 
 const port = parentPort;
 if (!port) throw new Error("analysis-worker must run in a worker thread");
-const post = (message: FromWorker) => port.postMessage(message);
+const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 const metrics: AnalysisMetrics = {
   count: (counter, labels) => post({ type: "count", counter, ...(labels ? { labels } : {}) }),
@@ -61,12 +61,17 @@ port.on("message", (message: ToWorker) => {
       // Structured clone turns the Buffer into a plain Uint8Array; frame analysis takes either.
       const { id, frame } = message;
       enqueue(async () => {
+        let error: string | undefined;
         try {
           await analysis!.process(frame);
-          post({ type: "done", id });
         } catch (err) {
-          post({ type: "done", id, error: (err as Error).message });
+          error = (err as Error).message;
         }
+        // Nothing keeps a view of the pixels once process has settled (crops and evidence are
+        // copies, written before it resolves), so the buffer goes back to be filled again.
+        const pixels = frame.data.buffer;
+        const whole = pixels instanceof ArrayBuffer && frame.data.byteOffset === 0 && frame.data.byteLength === pixels.byteLength;
+        post({ type: "done", id, ...(error ? { error } : {}), ...(whole ? { pixels } : {}) }, whole ? [pixels] : []);
       });
       break;
     }

@@ -14,8 +14,11 @@ export type ToWorker =
 export type FromWorker =
   | { type: "ready"; plateDetector: string }
   | { type: "init-failed"; error: string }
-  /** `undecodable`: the error was an ImageDecodeError (the analyze API answers 400 to it). */
-  | { type: "done"; id: number; result?: AnalyzeResponse; error?: string; undecodable?: boolean }
+  /**
+   * `undecodable`: the error was an ImageDecodeError (the analyze API answers 400 to it).
+   * `pixels`: a frame's pixel buffer, moved back once analysed, for the main thread to fill with a later frame.
+   */
+  | { type: "done"; id: number; result?: AnalyzeResponse; error?: string; undecodable?: boolean; pixels?: ArrayBuffer }
   | { type: "publish"; id: number; kind: "plate"; event: PlateEvent }
   | { type: "publish"; id: number; kind: "fire"; event: FireEvent }
   | { type: "count"; counter: AnalysisCounter; labels?: Record<string, string> }

@@ -9,6 +9,7 @@ import { degradedReason, HealthHysteresis } from "./camera-health.js";
 import { buildFfmpegArgs, MEDIA_FD } from "./ffmpeg-args.js";
 import type { MediaPipe } from "../media/camera-media.js";
 import { classifyFfmpegError, scrubUrls, type CameraProblem } from "./ffmpeg-errors.js";
+import type { FrameBufferPool } from "./frame-buffer-pool.js";
 import { KeyframeSampler } from "./keyframe-sampler.js";
 import { PpmFrameReader, type RawFrame } from "./ppm-frame-reader.js";
 
@@ -32,6 +33,11 @@ export interface CameraWorkerDeps {
   metrics: IngestMetrics;
   /** Receives each sampled frame (the camera's FrameQueue). */
   onFrame(frame: Frame): void;
+  /**
+   * Where frame pixels come from and go back to (the camera's pool; absent: a new buffer per frame).
+   * Frames the sampler skips go back here at once; the rest whoever `onFrame` gave them to returns.
+   */
+  framePool?: FrameBufferPool;
   /** Receives the camera's status whenever it changes and on each heartbeat. */
   onStatus(status: CameraStatus): void;
   /** Frames dropped by the hand-off so far, shown in status. */
@@ -158,7 +164,8 @@ export class CameraWorker {
     this.killReason = null;
     this.keyframeSampler = camera.keyframesOnly ? new KeyframeSampler(this.sampleFps) : null;
     let stderr = "";
-    const reader = new PpmFrameReader((f) => this.onRawFrame(f));
+    const pool = this.deps.framePool;
+    const reader = new PpmFrameReader((f) => this.onRawFrame(f), pool ? (size) => pool.take(size) : undefined);
     proc.stdout.on("data", (chunk: Buffer) => {
       try {
         reader.push(chunk);
@@ -199,7 +206,10 @@ export class CameraWorker {
     const now = Date.now();
     const { camera, metrics } = this.deps;
     metrics.decoded.inc({ camera: camera.id });
-    if (this.keyframeSampler && !this.keyframeSampler.accept(now)) return;
+    if (this.keyframeSampler && !this.keyframeSampler.accept(now)) {
+      this.deps.framePool?.release(raw.data);
+      return;
+    }
     this.trackDecodeLag(now);
     this.lastFrameAt = now;
     this.sampled++;

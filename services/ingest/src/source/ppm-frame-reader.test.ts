@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { FrameBufferPool } from "./frame-buffer-pool.js";
 import { PpmFrameReader, parsePpmHeader, type RawFrame } from "./ppm-frame-reader.js";
 
 function ppm(width: number, height: number, fill: number): Buffer {
@@ -27,6 +28,22 @@ describe("PpmFrameReader", () => {
         ]);
       }),
     );
+  });
+
+  it("fills buffers from its allocator, so a camera's pool can hand the same one out again", () => {
+    const pool = new FrameBufferPool();
+    const frames: RawFrame[] = [];
+    const reader = new PpmFrameReader((f) => {
+      frames.push({ ...f, data: Buffer.from(f.data) }); // what the frame held when it was delivered
+      pool.release(f.data); // done with it, as the sink would be
+    }, (size) => pool.take(size));
+    reader.push(Buffer.concat([ppm(7, 5, 1), ppm(7, 5, 2), ppm(7, 5, 3)]));
+    expect(frames.map((f) => [f.data.length, f.data[0], f.data.at(-1)])).toEqual([
+      [105, 1, 1],
+      [105, 2, 2],
+      [105, 3, 3],
+    ]);
+    expect([pool.allocated, pool.reused]).toEqual([1, 2]);
   });
 
   it("rejects output that is not PPM", () => {

@@ -1,7 +1,8 @@
 /**
  * Splits ffmpeg's `image2pipe` PPM output (binary P6, maxval 255) into frames. Each frame is
- * copied once, from the pipe's 64 KiB chunks into one buffer of exactly width×height×3 bytes;
- * from there it travels by reference.
+ * copied once, from the pipe's 64 KiB chunks into one buffer of exactly width×height×3 bytes
+ * (from `allocate`: a camera's FrameBufferPool, so the buffers are reused); from there it travels
+ * by reference.
  */
 export interface RawFrame {
   width: number;
@@ -19,7 +20,10 @@ export class PpmFrameReader {
   private width = 0;
   private height = 0;
 
-  constructor(private readonly onFrame: (frame: RawFrame) => void) {}
+  constructor(
+    private readonly onFrame: (frame: RawFrame) => void,
+    private readonly allocate: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size),
+  ) {}
 
   /** Feeds a chunk; throws on data that is not a PPM stream (the caller restarts ffmpeg). */
   push(chunk: Buffer): void {
@@ -52,7 +56,7 @@ export class PpmFrameReader {
       this.header = Buffer.alloc(0);
       this.width = parsed.width;
       this.height = parsed.height;
-      this.frame = Buffer.allocUnsafe(parsed.width * parsed.height * 3);
+      this.frame = this.allocate(parsed.width * parsed.height * 3);
       this.filled = 0;
     }
   }
