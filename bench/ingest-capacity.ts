@@ -10,6 +10,7 @@
 import type { Frame } from "@vigil/contracts";
 import { FrameQueue } from "../services/ingest/src/handoff/frame-queue.js";
 import { buildFfmpegArgs } from "../services/ingest/src/source/ffmpeg-args.js";
+import { FrameBufferPool } from "../services/ingest/src/source/frame-buffer-pool.js";
 import { PpmFrameReader } from "../services/ingest/src/source/ppm-frame-reader.js";
 import { clip1080, cpuOf, median } from "./ingest-support/bench-util.js";
 
@@ -25,12 +26,14 @@ async function bare(clip: string, keyframesOnly: boolean): Promise<number> {
 async function vigil(clip: string, keyframesOnly: boolean): Promise<{ cpuS: number; ffmpegS: number; nodeS: number; frames: number }> {
   let frames = 0;
   let seq = 0;
-  // In-process sink, as in `npm start`: takes the frame by reference.
-  const queue = new FrameQueue({ submit: async () => void frames++ }, 2);
+  // In-process sink, as in `npm start`: takes the frame by reference; the pixels go back to the
+  // camera's pool once it is done with them, as ingest.ts wires it.
+  const pool = new FrameBufferPool();
+  const queue = new FrameQueue({ submit: async () => void frames++ }, 2, { onDelivered: (f) => pool.release(f.data), onDrop: (f) => pool.release(f.data) });
   const reader = new PpmFrameReader((raw) => {
     const f: Frame = { schemaVersion: 1, cameraId: "bench", seq: seq++, captureTs: Date.now(), width: raw.width, height: raw.height, format: "rgb24", analytics: ["plates"], data: raw.data };
     queue.push(f);
-  });
+  }, (size) => pool.take(size));
   const args = buildFfmpegArgs({ url: clip, sampleFps: 2, keyframesOnly, width: 1280, realtime: false });
   const node0 = process.cpuUsage();
   const r = await cpuOf("ffmpeg", args, (chunk) => reader.push(chunk));
