@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     },
   };
   const ingestMetrics = new IngestMetrics();
-  const ingest = await startIngest({ config: { topicPrefix: prefix, outputWidth: 1280 }, logger, frameSink: sink, metrics: ingestMetrics, cameras: [] });
+  const ingest = await startIngest({ config: { topicPrefix: prefix, outputWidth: 1280, frameFifo: process.env.INGEST_FRAME_FIFO !== "false" }, logger, frameSink: sink, metrics: ingestMetrics, cameras: [] });
 
   async function snapshot(): Promise<Snapshot> {
     const stages = new Map<string, { sum: number; count: number }>();

@@ -11,6 +11,7 @@ import type { Frame } from "@vigil/contracts";
 import { FrameQueue } from "../services/ingest/src/handoff/frame-queue.js";
 import { buildFfmpegArgs } from "../services/ingest/src/source/ffmpeg-args.js";
 import { FrameBufferPool } from "../services/ingest/src/source/frame-buffer-pool.js";
+import { FrameFifo } from "../services/ingest/src/source/frame-fifo.js";
 import { PpmFrameReader } from "../services/ingest/src/source/ppm-frame-reader.js";
 import { clip1080, cpuOf, median } from "./ingest-support/bench-util.js";
 
@@ -34,11 +35,24 @@ async function vigil(clip: string, keyframesOnly: boolean): Promise<{ cpuS: numb
     const f: Frame = { schemaVersion: 1, cameraId: "bench", seq: seq++, captureTs: Date.now(), width: raw.width, height: raw.height, format: "rgb24", analytics: ["plates"], data: raw.data };
     queue.push(f);
   }, (size) => pool.take(size));
-  const args = buildFfmpegArgs({ url: clip, sampleFps: 2, keyframesOnly, width: 1280, realtime: false });
+  // Frames through the camera's FIFO, read straight into the pool's buffers (source/frame-fifo.ts), as
+  // camera-worker.ts reads them; VIA_STDOUT=1 measures the stdout pipe it falls back to.
+  const fifo = process.env.VIA_STDOUT === "1" ? undefined : await FrameFifo.create();
+  const args = buildFfmpegArgs({ url: clip, sampleFps: 2, keyframesOnly, width: 1280, realtime: false, ...(fifo ? { frameOutput: fifo.path } : {}) });
   const node0 = process.cpuUsage();
-  const r = await cpuOf("ffmpeg", args, (chunk) => reader.push(chunk));
+  const opening = fifo?.open(reader, (err) => {
+    throw err;
+  });
+  const r = await cpuOf("ffmpeg", args, fifo ? undefined : (chunk) => reader.push(chunk));
+  // The FIFO may still hold the last frame's bytes when ffmpeg exits: wait until no more arrive.
+  for (let last = -1; fifo && last !== seq; ) {
+    last = seq;
+    await new Promise((res) => setTimeout(res, 100));
+  }
   await new Promise((res) => setImmediate(res));
   const node = process.cpuUsage(node0);
+  opening?.close();
+  await fifo?.remove();
   const nodeS = (node.user + node.system) / 1e6;
   return { cpuS: r.cpuS + nodeS, ffmpegS: r.cpuS, nodeS, frames: seq };
 }

@@ -5,11 +5,15 @@ import { describe, expect, it } from "vitest";
 import { startIngest } from "../services/ingest/src/index.js";
 import { camera, capturingLogger, recordingSink, waitUntil } from "./ingest-support.js";
 
-/** A stand-in for ffmpeg that emits a few tiny PPM frames and then hangs, as a wedged decoder does. */
+/**
+ * A stand-in for ffmpeg that emits a few tiny PPM frames and then hangs, as a wedged decoder does.
+ * Like ffmpeg, it writes the frames to the output after `-f image2pipe` (ingest's FIFO, `file:…`; or stdout).
+ */
 function fakeFfmpeg(script: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), "vigil-fake-ffmpeg-"));
   const file = path.join(dir, "ffmpeg");
-  writeFileSync(file, `#!/bin/sh\n${script}\n`);
+  const toOutput = 'prev=""; for a in "$@"; do if [ "$prev" = "image2pipe" ]; then case "$a" in file:*) exec > "${a#file:}";; esac; fi; prev="$a"; done';
+  writeFileSync(file, `#!/bin/sh\n${toOutput}\n${script}\n`);
   chmodSync(file, 0o755);
   return file;
 }

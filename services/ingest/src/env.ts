@@ -22,6 +22,8 @@ export const ingestEnvSchema = z
     INGEST_HOST: z.string().default("0.0.0.0"),
     /** Width of sampled frames; plates need ~1280 px at street distances. */
     INGEST_FRAME_WIDTH: z.coerce.number().int().min(160).max(3840).default(1280),
+    /** Frames from ffmpeg through a FIFO read straight into their buffers (source/frame-fifo.ts); false: over stdout. */
+    INGEST_FRAME_FIFO: booleanFromEnv.default(true),
     /** How many inference workers share the frames (topics vigil/frames/0..n-1). */
     FRAME_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
     FRAME_FORMAT: z.enum(["jpeg", "rgb24"]).default("jpeg"),

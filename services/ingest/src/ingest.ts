@@ -26,6 +26,8 @@ export interface IngestConfig {
   ffmpegPath?: string;
   /** This instance serves only cameras with shardForCamera(id, count) === index. */
   shard?: IngestShard;
+  /** Frames through a FIFO read into their buffers (default true), else over ffmpeg's stdout (source/frame-fifo.ts). */
+  frameFifo?: boolean;
   /** Frames waiting per camera before the oldest is dropped. */
   queueCapacity?: number;
   timings?: WorkerTimings;
@@ -166,6 +168,7 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
       metrics,
       onFrame: (f) => queue.push(f),
       framePool,
+      ...(config.frameFifo === false ? { frameFifo: false } : {}),
       onStatus: (s) => {
         statusOut.publish(s);
         deps.onStatus?.(s);

@@ -12,6 +12,7 @@ export function ingestConfigFromEnv(env: IngestEnv): IngestConfig {
   return {
     topicPrefix: env.MQTT_TOPIC_PREFIX,
     outputWidth: env.INGEST_FRAME_WIDTH,
+    frameFifo: env.INGEST_FRAME_FIFO,
     ffmpegPath: resolveFfmpegPath(env.FFMPEG_PATH, env.PATH),
     ...(env.INGEST_SHARD ? { shard: env.INGEST_SHARD } : {}),
     ...(env.MEDIA_DIR

@@ -10,6 +10,7 @@ import { buildFfmpegArgs, MEDIA_FD } from "./ffmpeg-args.js";
 import type { MediaPipe } from "../media/camera-media.js";
 import { classifyFfmpegError, scrubUrls, type CameraProblem } from "./ffmpeg-errors.js";
 import type { FrameBufferPool } from "./frame-buffer-pool.js";
+import { FrameFifo } from "./frame-fifo.js";
 import { KeyframeSampler } from "./keyframe-sampler.js";
 import { PpmFrameReader, type RawFrame } from "./ppm-frame-reader.js";
 
@@ -33,6 +34,11 @@ export interface CameraWorkerDeps {
   metrics: IngestMetrics;
   /** Receives each sampled frame (the camera's FrameQueue). */
   onFrame(frame: Frame): void;
+  /**
+   * Frames through a FIFO read straight into their buffers (source/frame-fifo.ts; default true),
+   * else over ffmpeg's stdout. Where no FIFO can be made, stdout it is.
+   */
+  frameFifo?: boolean;
   /**
    * Where frame pixels come from and go back to (the camera's pool; absent: a new buffer per frame).
    * Frames the sampler skips go back here at once; the rest whoever `onFrame` gave them to returns.
@@ -92,6 +98,8 @@ export class CameraWorker {
   private fire: FrameFireControls | undefined;
   /** Set when the video cannot be stream-copied to MP4 (e.g. a codec MP4 cannot hold): frames only from then on. */
   private mediaOff = false;
+  /** The camera's frame FIFO, made at start (undefined: frames over stdout). */
+  private fifo: FrameFifo | undefined;
 
   constructor(private readonly deps: CameraWorkerDeps) {
     this.fire = frameFireControls(deps.camera);
@@ -111,7 +119,22 @@ export class CameraWorker {
     this.log.info({ url: redactUrl(this.deps.camera.url), sampleFps: this.sampleFps, keyframesOnly: !!this.deps.camera.keyframesOnly }, "camera starting");
     this.watchdog = setInterval(() => this.checkStall(), Math.min(1000, this.stallTimeoutMs / 4));
     this.heartbeat = setInterval(() => this.publishIfKnown(), this.deps.timings?.statusIntervalMs ?? 5000);
-    this.spawnFfmpeg();
+    if (this.deps.frameFifo === false) {
+      this.spawnFfmpeg();
+      return;
+    }
+    void FrameFifo.create().then(
+      async (fifo) => {
+        if (this.stopped) return void (await fifo?.remove());
+        if (!fifo) this.log.warn("cannot make a FIFO for frames (no mkfifo?): reading them from ffmpeg's stdout");
+        this.fifo = fifo;
+        this.spawnFfmpeg();
+      },
+      (err: unknown) => {
+        this.log.warn({ err }, "cannot make a FIFO for frames: reading them from ffmpeg's stdout");
+        if (!this.stopped) this.spawnFfmpeg();
+      },
+    );
   }
 
   status(): CameraStatus {
@@ -140,6 +163,7 @@ export class CameraWorker {
     for (const t of [this.restartTimer, this.watchdog, this.heartbeat]) if (t) clearTimeout(t);
     this.restartTimer = this.watchdog = this.heartbeat = null;
     await this.killFfmpeg();
+    await this.fifo?.remove();
     this.log.info("camera stopped");
   }
 
@@ -147,11 +171,23 @@ export class CameraWorker {
     if (this.stopped) return;
     const { camera, ffmpegPath, outputWidth } = this.deps;
     const media = this.mediaOff ? undefined : this.deps.media;
-    const args = buildFfmpegArgs({ url: camera.url, sampleFps: this.sampleFps, keyframesOnly: camera.keyframesOnly, width: outputWidth, mediaOutput: !!media });
+    const fifo = this.fifo;
+    const args = buildFfmpegArgs({ url: camera.url, sampleFps: this.sampleFps, keyframesOnly: camera.keyframesOnly, width: outputWidth, mediaOutput: !!media, ...(fifo ? { frameOutput: fifo.path } : {}) });
+    let stderr = "";
+    const pool = this.deps.framePool;
+    const reader = new PpmFrameReader((f) => this.onRawFrame(f), pool ? (size) => pool.take(size) : undefined);
     let proc: FfmpegProcess;
+    let frames: { close(): void } | undefined;
+    const notFrames = (err: Error) => {
+      stderr += `\n${err.message}`;
+      proc.kill("SIGKILL");
+    };
     try {
-      proc = spawn(ffmpegPath, args, { stdio: ["ignore", "pipe", "pipe", media ? "pipe" : "ignore"] }) as unknown as FfmpegProcess;
+      // The reading side is open before ffmpeg starts, so its open for writing never waits.
+      frames = fifo?.open(reader, notFrames);
+      proc = spawn(ffmpegPath, args, { stdio: ["ignore", fifo ? "ignore" : "pipe", "pipe", media ? "pipe" : "ignore"] }) as unknown as FfmpegProcess;
     } catch (err) {
+      frames?.close();
       this.onExit(null, null, { code: "ffmpeg_missing", message: `cannot run ffmpeg: ${(err as Error).message}` });
       return;
     }
@@ -163,15 +199,11 @@ export class CameraWorker {
     this.minOffsetS = Infinity;
     this.killReason = null;
     this.keyframeSampler = camera.keyframesOnly ? new KeyframeSampler(this.sampleFps) : null;
-    let stderr = "";
-    const pool = this.deps.framePool;
-    const reader = new PpmFrameReader((f) => this.onRawFrame(f), pool ? (size) => pool.take(size) : undefined);
-    proc.stdout.on("data", (chunk: Buffer) => {
+    proc.stdout?.on("data", (chunk: Buffer) => {
       try {
         reader.push(chunk);
       } catch (err) {
-        stderr += `\n${(err as Error).message}`;
-        proc.kill("SIGKILL");
+        notFrames(err as Error);
       }
     });
     if (media) {
@@ -187,6 +219,7 @@ export class CameraWorker {
       stderr += `\n${err.message}`;
     });
     proc.on("close", (code, signal) => {
+      frames?.close();
       if (this.proc === proc) this.proc = null;
       this.deps.metrics.decoderCpu.untrack(camera.id, proc.pid);
       media?.runEnded();

@@ -15,6 +15,8 @@ export interface FfmpegSourceOptions {
    * what live viewers and the clip ring are made of (media/camera-media.ts).
    */
   mediaOutput?: boolean;
+  /** Where the frames go: a FIFO's path (source/frame-fifo.ts), or stdout (default). */
+  frameOutput?: string;
 }
 
 /** The fd the fragmented MP4 leaves on (spawn's stdio index). */
@@ -37,6 +39,8 @@ export function isRtspUrl(url: string): boolean {
 export function buildFfmpegArgs(o: FfmpegSourceOptions): string[] {
   const fps = o.sampleFps ?? DEFAULT_SAMPLE_FPS;
   const args = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"];
+  // The FIFO exists already (we made it): without -y, ffmpeg would refuse to "overwrite" it.
+  if (o.frameOutput) args.push("-y");
   if (o.keyframesOnly) args.push("-skip_frame", "nokey");
   // One decoder thread per camera: at 2 sampled fps a single thread keeps up with 1080p25, and many
   // cameras on few cores lose to frame-thread hand-offs (bench/capacity-cameras.ts: −23 % CPU,
@@ -60,7 +64,7 @@ export function buildFfmpegArgs(o: FfmpegSourceOptions): string[] {
   } else {
     args.push("-vf", `fps=${fps},${scale}`);
   }
-  args.push("-pix_fmt", "rgb24", "-c:v", "ppm", "-f", "image2pipe", "pipe:1");
+  args.push("-pix_fmt", "rgb24", "-c:v", "ppm", "-f", "image2pipe", o.frameOutput ? `file:${o.frameOutput}` : "pipe:1");
   if (o.mediaOutput) {
     // A second output of the same pull: the demuxed packets, copied before any decoding, so
     // -skip_frame and the filters above do not touch it. One connection to the camera serves

@@ -1,8 +1,8 @@
 /**
- * Splits ffmpeg's `image2pipe` PPM output (binary P6, maxval 255) into frames. Each frame is
- * copied once, from the pipe's 64 KiB chunks into one buffer of exactly width×height×3 bytes
- * (from `allocate`: a camera's FrameBufferPool, so the buffers are reused); from there it travels
- * by reference.
+ * Splits ffmpeg's `image2pipe` PPM output (binary P6, maxval 255) into frames of exactly
+ * width×height×3 bytes, in buffers from `allocate` (a camera's FrameBufferPool, so they are
+ * reused); from there a frame travels by reference. Bytes arrive either read straight into
+ * `target()` (then `commit`) or as chunks read elsewhere (`push`, one copy).
  */
 export interface RawFrame {
   width: number;
@@ -14,7 +14,9 @@ const MAX_HEADER = 64;
 const MAX_DIM = 8192;
 
 export class PpmFrameReader {
-  private header = Buffer.alloc(0);
+  /** Header bytes of the next frame (a read may bring a few pixels after them). */
+  private readonly header = Buffer.allocUnsafe(MAX_HEADER);
+  private headerFilled = 0;
   private frame: Buffer | null = null;
   private filled = 0;
   private width = 0;
@@ -25,39 +27,51 @@ export class PpmFrameReader {
     private readonly allocate: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size),
   ) {}
 
-  /** Feeds a chunk; throws on data that is not a PPM stream (the caller restarts ffmpeg). */
+  /**
+   * Where the next bytes of the stream belong: the rest of the current frame, or room for the
+   * next header. A reader that can read into a given buffer (net.Socket's `onread`) reads there
+   * and calls `commit`, so pixels go from the pipe into the frame with no chunk in between.
+   */
+  target(): Buffer {
+    return this.frame ? this.frame.subarray(this.filled) : this.header.subarray(this.headerFilled);
+  }
+
+  /** `n` bytes were written at `target()`; throws on data that is not a PPM stream (the caller restarts ffmpeg). */
+  commit(n: number): void {
+    if (this.frame) {
+      this.filled += n;
+      if (this.filled === this.frame.length) {
+        const done = { width: this.width, height: this.height, data: this.frame };
+        this.frame = null;
+        this.onFrame(done);
+      }
+      return;
+    }
+    this.headerFilled += n;
+    const parsed = parsePpmHeader(this.header.subarray(0, this.headerFilled));
+    if (parsed === "incomplete") {
+      if (this.headerFilled >= MAX_HEADER) throw new Error("ffmpeg output is not a PPM stream (header too long)");
+      return;
+    }
+    // Bytes read past the header are the frame's first pixels (or, for a tiny frame, more).
+    const rest = this.headerFilled > parsed.headerLength ? Buffer.from(this.header.subarray(parsed.headerLength, this.headerFilled)) : undefined;
+    this.headerFilled = 0;
+    this.width = parsed.width;
+    this.height = parsed.height;
+    this.frame = this.allocate(parsed.width * parsed.height * 3);
+    this.filled = 0;
+    if (rest) this.push(rest);
+  }
+
+  /** Feeds a chunk read elsewhere (a pipe's 'data' event); one copy, into the frame. */
   push(chunk: Buffer): void {
     let offset = 0;
     while (offset < chunk.length) {
-      if (this.frame) {
-        const n = Math.min(chunk.length - offset, this.frame.length - this.filled);
-        chunk.copy(this.frame, this.filled, offset, offset + n);
-        this.filled += n;
-        offset += n;
-        if (this.filled === this.frame.length) {
-          const done = { width: this.width, height: this.height, data: this.frame };
-          this.frame = null;
-          this.onFrame(done);
-        }
-        continue;
-      }
-      // Header bytes: accumulate until the full "P6 w h 255<ws>" is there.
-      const take = Math.min(chunk.length - offset, MAX_HEADER - this.header.length);
-      const candidate = Buffer.concat([this.header, chunk.subarray(offset, offset + take)]);
-      const parsed = parsePpmHeader(candidate);
-      if (parsed === "incomplete") {
-        if (candidate.length >= MAX_HEADER) throw new Error("ffmpeg output is not a PPM stream (header too long)");
-        this.header = candidate;
-        offset += take;
-        continue;
-      }
-      const consumedFromChunk = parsed.headerLength - this.header.length;
-      offset += consumedFromChunk;
-      this.header = Buffer.alloc(0);
-      this.width = parsed.width;
-      this.height = parsed.height;
-      this.frame = this.allocate(parsed.width * parsed.height * 3);
-      this.filled = 0;
+      const into = this.target();
+      const n = Math.min(into.length, chunk.length - offset);
+      chunk.copy(into, 0, offset, offset + n);
+      offset += n;
+      this.commit(n);
     }
   }
 }
