@@ -2,7 +2,7 @@
 //  1. straight through the batch writer into PostgreSQL (partitioned plate_reads with all its indexes);
 //  2. end to end: Mosquitto → the alert service's consumer (validation, watchlist match, ack after commit).
 //   npx tsx bench/alerts-ingest.ts      N=200000 npx tsx bench/alerts-ingest.ts
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import mqtt from "mqtt";
 import type { PlateEvent } from "@vigil/contracts";
 import { createLogger } from "@vigil/contracts/node";
@@ -23,7 +23,15 @@ const LETTERS = "ABCDEFGHKLMNPSTUVXYZ";
 function event(i: number): PlateEvent {
   const v = (i * 7919) % 500_000;
   const plate = `${11 + (v % 89)}${LETTERS[(v >> 3) % 20]}${String((v * 31337) % 100_000).padStart(5, "0")}`;
-  return { schemaVersion: 1, id: randomUUID(), cameraId: `cam-${i % 40}`, ts: new Date(Date.now() - (i % 3_600_000)).toISOString(), plate, display: plate, rows: 1, confidence: 0.9, bbox: [0.1, 0.2, 0.1, 0.05], frames: 4 };
+  return { schemaVersion: 1, id: randomUUID(), cameraId: `cam-${i % 40}`, ts: new Date(Date.now() - (i % 3_600_000)).toISOString(), plate, display: plate, rows: 1, confidence: 0.9, bbox: [0.1, 0.2, 0.1, 0.05], frames: 4, ...evidence(i) };
+}
+
+/** What a real read carries since #19: its evidence paths and their SHA-256 (EVIDENCE=0 leaves them out). */
+function evidence(i: number): Partial<PlateEvent> {
+  if (process.env.EVIDENCE === "0") return {};
+  const id = randomUUID();
+  const hex = (n: number) => createHash("sha256").update(`${i}:${n}`).digest("hex");
+  return { snapshot: `/media/cam-${i % 40}/2026-12-04/${id}.jpg`, crop: `/media/cam-${i % 40}/2026-12-04/${id}-crop.jpg`, snapshotSha256: hex(1), cropSha256: hex(2) };
 }
 
 async function direct(maxRows: number, concurrency: number): Promise<number> {
