@@ -45,6 +45,24 @@ describe.concurrent("stall watchdog", () => {
     }
   });
 
+  it("reads the frames over ffmpeg's stdout when the FIFO is turned off (INGEST_FRAME_FIFO=false)", async () => {
+    const sink = recordingSink();
+    const { logger } = capturingLogger("info");
+    const ingest = await startIngest({
+      logger,
+      frameSink: sink,
+      config: { frameFifo: false, ffmpegPath: fakeFfmpeg(`case "$*" in *file:*) exit 7;; esac\n${frames(3)}\nexec sleep 60`) },
+      cameras: [camera("stdout", "/videos/any.mp4", { sampleFps: 10 })],
+    });
+    try {
+      await waitUntil(() => sink.count("stdout") >= 3, 5000, "frames over stdout");
+      expect(sink.frames.get("stdout")!.map((f) => [f.frame.width, f.frame.height, f.frame.data.length])).toEqual([[4, 2, 24], [4, 2, 24], [4, 2, 24]]);
+      expect(ingest.status()[0]!.restarts).toBe(0);
+    } finally {
+      await ingest.close();
+    }
+  });
+
   it("gives up on a connection that never yields video", async () => {
     const { logger } = capturingLogger("info");
     const ingest = await startIngest({

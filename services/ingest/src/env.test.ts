@@ -5,8 +5,9 @@ import { loadIngestEnv } from "./env.js";
 describe("ingest env", () => {
   it("applies defaults", () => {
     const env = loadIngestEnv({ CAMERAS_FILE: "cams.yaml" });
-    expect(env).toMatchObject({ INGEST_PORT: 8082, INGEST_FRAME_WIDTH: 1280, FRAME_SHARDS: 1, INFERENCE_STATUS_GRACE_S: 10, MQTT_URL: "mqtt://127.0.0.1:1883", MQTT_TOPIC_PREFIX: "vigil" });
+    expect(env).toMatchObject({ INGEST_PORT: 8082, INGEST_FRAME_WIDTH: 1280, FRAME_SHARDS: 1, INFERENCE_STATUS_GRACE_S: 10, MQTT_URL: "mqtt://127.0.0.1:1883", MQTT_TOPIC_PREFIX: "vigil", INGEST_FRAME_FIFO: true });
     expect(env.INGEST_SHARD).toBeUndefined();
+    expect(loadIngestEnv({ CAMERAS_FILE: "c", INGEST_FRAME_FIFO: "false" }).INGEST_FRAME_FIFO).toBe(false);
   });
 
   it("parses INGEST_SHARD", () => {

@@ -171,20 +171,29 @@ export class CameraWorker {
     if (this.stopped) return;
     const { camera, ffmpegPath, outputWidth } = this.deps;
     const media = this.mediaOff ? undefined : this.deps.media;
-    const fifo = this.fifo;
-    const args = buildFfmpegArgs({ url: camera.url, sampleFps: this.sampleFps, keyframesOnly: camera.keyframesOnly, width: outputWidth, mediaOutput: !!media, ...(fifo ? { frameOutput: fifo.path } : {}) });
     let stderr = "";
     const pool = this.deps.framePool;
     const reader = new PpmFrameReader((f) => this.onRawFrame(f), pool ? (size) => pool.take(size) : undefined);
-    let proc: FfmpegProcess;
-    let frames: { close(): void } | undefined;
+    let proc: FfmpegProcess | undefined;
     const notFrames = (err: Error) => {
       stderr += `\n${err.message}`;
-      proc.kill("SIGKILL");
+      proc?.kill("SIGKILL");
     };
+    // The reading side is open before ffmpeg starts, so its open for writing never waits. A FIFO
+    // that cannot be opened (removed by a temp cleaner) sends this camera back to stdout for good.
+    let frames: { close(): void } | undefined;
+    if (this.fifo) {
+      try {
+        frames = this.fifo.open(reader, notFrames);
+      } catch (err) {
+        this.log.warn({ err }, "cannot open the frame FIFO: reading frames from ffmpeg's stdout");
+        void this.fifo.remove();
+        this.fifo = undefined;
+      }
+    }
+    const fifo = this.fifo;
+    const args = buildFfmpegArgs({ url: camera.url, sampleFps: this.sampleFps, keyframesOnly: camera.keyframesOnly, width: outputWidth, mediaOutput: !!media, ...(fifo ? { frameOutput: fifo.path } : {}) });
     try {
-      // The reading side is open before ffmpeg starts, so its open for writing never waits.
-      frames = fifo?.open(reader, notFrames);
       proc = spawn(ffmpegPath, args, { stdio: ["ignore", fifo ? "ignore" : "pipe", "pipe", media ? "pipe" : "ignore"] }) as unknown as FfmpegProcess;
     } catch (err) {
       frames?.close();
@@ -219,6 +228,7 @@ export class CameraWorker {
       stderr += `\n${err.message}`;
     });
     proc.on("close", (code, signal) => {
+      // Bytes still in the FIFO at exit are at most the run's last frame; a restart starts afresh.
       frames?.close();
       if (this.proc === proc) this.proc = null;
       this.deps.metrics.decoderCpu.untrack(camera.id, proc.pid);
