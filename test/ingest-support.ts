@@ -47,10 +47,11 @@ export function capturingLogger(level = "debug") {
   return { logger: createLogger({ name: "ingest-test", level, destination }), lines };
 }
 
-export async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<number> {
+/** `what` may be a function, to say in the error what there was at the timeout. */
+export async function waitUntil(check: () => boolean, timeoutMs: number, what: string | (() => string)): Promise<number> {
   const start = Date.now();
   while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === "string" ? what : what()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return Date.now() - start;
