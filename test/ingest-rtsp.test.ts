@@ -192,7 +192,7 @@ describe.concurrent("ingest against a real RTSP camera", () => {
     const ids = Array.from({ length: 8 }, (_, i) => `multi-${i}`);
     const ingest = await startIngest({ logger, frameSink: sink, config: { outputWidth: 320 }, cameras: ids.map((id) => camera(id, cam.url, { sampleFps: 2 })) });
     closeLater.push(ingest);
-    await waitUntil(() => ids.every((id) => sink.count(id) > 0), 20_000, () => `frames from all 8 cameras (have ${ids.map((id) => sink.count(id)).join(", ")}; ${ingest.status().map((s) => `${s.cameraId} ${s.state} ${s.error ?? ""}`).join("; ")})`);
+    await waitUntil(() => ids.every((id) => sink.count(id) > 0), 20_000, () => `frames from all 8 cameras (have ${ids.map((id) => sink.count(id)).join(", ")}; ${ingest.status().map((s) => `${s.cameraId} ${s.state} ${s.error ?? ""}`).join("; ")}; ${cam.describe()})`);
     const from = Date.now();
     await new Promise((r) => setTimeout(r, 5000));
     for (const id of ids) expect(sink.count(id, from), id).toBeGreaterThanOrEqual(7);

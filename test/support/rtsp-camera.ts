@@ -67,6 +67,12 @@ export class RtspTestCamera {
     });
   }
 
+  /** For a test's failure message: where it listens and whether its server still runs. */
+  describe(): string {
+    const p = this.proc;
+    return `RTSP camera on port ${this.port}: ${!p ? "not running" : p.exitCode !== null || p.signalCode !== null ? `exited (${p.exitCode ?? p.signalCode})` : `running, pid ${p.pid}`}`;
+  }
+
   async stop(): Promise<void> {
     const proc = this.proc;
     this.proc = null;
