@@ -30,7 +30,7 @@ async function vigil(clip: string, keyframesOnly: boolean): Promise<{ cpuS: numb
   // In-process sink, as in `npm start`: takes the frame by reference; the pixels go back to the
   // camera's pool once it is done with them, as ingest.ts wires it.
   const pool = new FrameBufferPool();
-  const queue = new FrameQueue({ submit: async () => void frames++ }, 2, { onDelivered: (f) => pool.release(f.data), onDrop: (f) => pool.release(f.data) });
+  const queue = new FrameQueue({ submit: async () => void frames++ }, 2, { onDone: (f) => pool.release(f.data) });
   const reader = new PpmFrameReader((raw) => {
     const f: Frame = { schemaVersion: 1, cameraId: "bench", seq: seq++, captureTs: Date.now(), width: raw.width, height: raw.height, format: "rgb24", analytics: ["plates"], data: raw.data };
     queue.push(f);

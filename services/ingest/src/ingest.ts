@@ -138,19 +138,13 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
   function launch(cam: CameraConfig): Running {
     const log = logger.child({ camera: cam.id });
     let lastErrorLog = 0;
-    // A frame's pixels go back to its camera's pool once the sink has settled it or the queue dropped it.
+    // A frame's pixels go back to its camera's pool once the queue is done with the frame.
     const framePool = new FrameBufferPool();
     const queue = new FrameQueue(deps.frameSink, config.queueCapacity ?? 2, {
-      onDrop: (f) => {
-        metrics.dropped.inc({ camera: cam.id });
-        framePool.release(f.data);
-      },
-      onDelivered: (f, ms) => {
-        metrics.handoff.observe({ camera: cam.id }, ms / 1000);
-        framePool.release(f.data);
-      },
-      onError: (err, f) => {
-        framePool.release(f.data);
+      onDrop: () => metrics.dropped.inc({ camera: cam.id }),
+      onDelivered: (_f, ms) => metrics.handoff.observe({ camera: cam.id }, ms / 1000),
+      onDone: (f) => framePool.release(f.data),
+      onError: (err) => {
         metrics.sinkErrors.inc({ camera: cam.id });
         // A failing sink fails every frame; one line every 10 s is enough to see it.
         if (Date.now() - lastErrorLog > 10_000) {

@@ -69,4 +69,30 @@ describe("FrameQueue", () => {
     expect(seen[0]).toBe(f);
     expect(seen[0]!.data).toBe(f.data);
   });
+
+  it("says when it is done with each frame, whichever way it left: delivered, failed, dropped or discarded by close", async () => {
+    const { sink, pending } = manualSink();
+    const done: number[] = [];
+    const q = new FrameQueue(sink, 1, { onDone: (f) => done.push(f.seq) });
+    q.push(frame(0)); // in flight
+    q.push(frame(1)); // waiting
+    q.push(frame(2)); // drops 1
+    expect(done).toEqual([1]);
+    pending[0]!.done(); // 0 delivered, 2 goes in flight
+    await tick();
+    expect(done).toEqual([1, 0]);
+    pending[1]!.fail(new Error("inference crashed"));
+    await tick();
+    expect(done).toEqual([1, 0, 2]);
+    q.push(frame(3)); // in flight
+    q.push(frame(4)); // waiting
+    const closing = q.close(50);
+    expect(done).toEqual([1, 0, 2, 4]); // discarded at once
+    q.push(frame(5)); // after close: not taken
+    expect(done).toEqual([1, 0, 2, 4, 5]);
+    pending[2]!.done();
+    await closing;
+    await tick();
+    expect(done).toEqual([1, 0, 2, 4, 5, 3]);
+  });
 });

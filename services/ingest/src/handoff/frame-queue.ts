@@ -6,6 +6,12 @@ export interface FrameQueueEvents {
   /** The sink took a frame; `ms` is how long it waited in the queue plus the submit itself. */
   onDelivered?(frame: Frame, ms: number): void;
   onError?(err: unknown, frame: Frame): void;
+  /**
+   * The queue is done with a frame, whichever way it left: delivered (its submit settled), failed,
+   * dropped, or discarded by `close`. Nothing here reads its pixels after this (FrameSink lends them
+   * until submit settles), so the camera may reuse the buffer.
+   */
+  onDone?(frame: Frame): void;
 }
 
 /**
@@ -30,11 +36,12 @@ export class FrameQueue {
   }
 
   push(frame: Frame): void {
-    if (this.closed) return;
+    if (this.closed) return void this.events.onDone?.(frame);
     if (this.waiting.length >= this.capacity) {
       const oldest = this.waiting.shift()!;
       this.dropped++;
       this.events.onDrop?.(oldest.frame);
+      this.events.onDone?.(oldest.frame);
     }
     this.waiting.push({ frame, at: this.now() });
     this.pump();
@@ -51,7 +58,7 @@ export class FrameQueue {
   /** Stops accepting frames and waits (bounded) for the one in flight. */
   async close(timeoutMs = 2000): Promise<void> {
     this.closed = true;
-    this.waiting.length = 0;
+    for (const { frame } of this.waiting.splice(0)) this.events.onDone?.(frame);
     if (this.inFlight) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([this.inFlight, new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
@@ -76,6 +83,7 @@ export class FrameQueue {
       },
       (err: unknown) => this.events.onError?.(err, next.frame),
     ).finally(() => {
+      this.events.onDone?.(next.frame);
       this.inFlight = null;
       this.pump();
     });

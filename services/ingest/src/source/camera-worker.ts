@@ -123,18 +123,12 @@ export class CameraWorker {
       this.spawnFfmpeg();
       return;
     }
-    void FrameFifo.create().then(
-      async (fifo) => {
-        if (this.stopped) return void (await fifo?.remove());
-        if (!fifo) this.log.warn("cannot make a FIFO for frames (no mkfifo?): reading them from ffmpeg's stdout");
-        this.fifo = fifo;
-        this.spawnFfmpeg();
-      },
-      (err: unknown) => {
-        this.log.warn({ err }, "cannot make a FIFO for frames: reading them from ffmpeg's stdout");
-        if (!this.stopped) this.spawnFfmpeg();
-      },
-    );
+    void FrameFifo.create().then(async (fifo) => {
+      if (this.stopped) return void (await fifo?.remove());
+      if (!fifo) this.log.warn("cannot make a FIFO for frames (no mkfifo?): reading them from ffmpeg's stdout");
+      this.fifo = fifo;
+      this.spawnFfmpeg();
+    });
   }
 
   status(): CameraStatus {

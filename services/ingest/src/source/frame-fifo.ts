@@ -29,15 +29,19 @@ export class FrameFifo {
     readonly path: string,
   ) {}
 
-  /** A new FIFO in its own temp folder, or undefined where there is no mkfifo (then frames come over stdout). */
+  /**
+   * A new FIFO in its own temp folder, or undefined where none can be made (no mkfifo, no temp
+   * folder: then frames come over stdout). Never rejects.
+   */
   static async create(): Promise<FrameFifo | undefined> {
-    const dir = await mkdtemp(path.join(tmpdir(), "vigil-frames-"));
-    const file = path.join(dir, "frames.ppm");
+    let dir: string | undefined;
     try {
+      dir = await mkdtemp(path.join(tmpdir(), "vigil-frames-"));
+      const file = path.join(dir, "frames.ppm");
       await run("mkfifo", ["-m", "600", file]);
       return new FrameFifo(dir, file);
     } catch {
-      await rm(dir, { recursive: true, force: true });
+      if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       return undefined;
     }
   }
