@@ -2,20 +2,28 @@
  * Per-frame scores of the fire chain over clips, for looking at why a clip alerts or does not (train split
  * only when choosing anything): each clip decoded at `fps` by ffmpeg, every chain candidate with its grid score
  * and fused score, and the confirmer's decisions. Not real time (the bench plays clips through the service).
- *   npx tsx models/training/fire/clip-scores.ts [--fps 2] [--grid other-grid.onnx] [--quiet] clip.mp4 [clip.mp4 …]
+ *   npx tsx models/training/fire/clip-scores.ts [--fps 2] [--grid other-grid.onnx] [--verifier other-verifier.onnx] [--no-sustained] [--quiet] clip.mp4 [clip.mp4 …]
+ * --no-sustained turns the confirmer's sustained-fire rule off (sub-threshold candidates then only mark fixtures).
  * --quiet prints one summary line per clip: its first confirmed fire and smoke (clip time) and the events raised.
  */
 import { spawn } from "node:child_process";
 import { splitAtThreshold, VigilFireChainDetector } from "../../../services/inference/src/detectors/fire-vigil-chain.js";
-import { createFireConfirmer } from "../../../services/inference/src/fire/fire-confirmer.js";
+import { createFireConfirmer, DEFAULT_FIRE_CONFIRMER_OPTIONS } from "../../../services/inference/src/fire/fire-confirmer.js";
 
 const args = process.argv.slice(2);
 let fps = 2;
 let gridModelPath: string | undefined;
+let verifierModelPath: string | undefined;
 let quiet = false;
+let sustained = true;
 for (;;) {
   if (args[0] === "--fps") fps = Number(args.splice(0, 2)[1]);
   else if (args[0] === "--grid") gridModelPath = args.splice(0, 2)[1];
+  else if (args[0] === "--verifier") verifierModelPath = args.splice(0, 2)[1];
+  else if (args[0] === "--no-sustained") {
+    sustained = false;
+    args.shift();
+  }
   else if (args[0] === "--quiet") {
     quiet = true;
     args.shift();
@@ -34,10 +42,10 @@ async function* frames(file: string): AsyncGenerator<Buffer> {
   }
 }
 
-const chain = new VigilFireChainDetector({ gridModelPath });
+const chain = new VigilFireChainDetector({ gridModelPath, verifierModelPath });
 await chain.load({ modelsDir: "", threads: 2 });
 for (const file of args) {
-  const confirmer = createFireConfirmer();
+  const confirmer = createFireConfirmer(sustained ? {} : { fire: { ...DEFAULT_FIRE_CONFIRMER_OPTIONS.fire, sustained: undefined } });
   let i = 0;
   const firsts: Record<string, number> = {};
   let events = 0;

