@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cropSquare } from "./fire-crop.js";
 import { thresholdForSensitivity } from "./detector.js";
-import { fuseScores, keepFlameColouredFire, splitAtThreshold, SUSTAINED_FIRE_FLOOR_SHARE } from "./fire-vigil-chain.js";
+import { fuseScores, keepFlameColouredFire, splitAtThreshold, SUSTAINED_FIRE_FLOOR_SHARE, SUSTAINED_FIRE_MIN_VERIFIER, type ScoredCandidate } from "./fire-vigil-chain.js";
 import type { Detection, RgbImage } from "./detector.js";
 
 describe("fuseScores", () => {
@@ -23,13 +23,25 @@ describe("fuseScores", () => {
 
 describe("splitAtThreshold", () => {
   it("keeps detections at the threshold, hands on fire between the sustained floor and it as candidates, drops the rest", () => {
-    const d = (label: string, confidence: number): Detection => ({ label, confidence, bbox: [0.1, 0.1, 0.1, 0.1] });
+    const d = (label: string, confidence: number, verifier = 0.9): ScoredCandidate => ({ label, confidence, bbox: [0.1, 0.1, 0.1, 0.1], verifier });
     const thresholds = { fire: 0.8, smoke: 0.6 };
     const floor = 0.8 * SUSTAINED_FIRE_FLOOR_SHARE;
     const { detections, candidates } = splitAtThreshold([d("fire", 0.5), d("fire", 0.85), d("smoke", 0.5), d("smoke", 0.7), d("fire", floor - 0.01), d("fire", 0.79)], (l) => thresholds[l]);
     expect(detections.map((x) => [x.label, x.confidence])).toEqual([["fire", 0.85], ["smoke", 0.7]]);
     // Smoke below its threshold is never a candidate (the sustained rule is for fire).
     expect(candidates.map((x) => [x.label, x.confidence])).toEqual([["fire", 0.79], ["fire", 0.5]]);
+    // Plain detections come out, without the verifier's own score.
+    expect(Object.keys(detections[0]!).sort()).toEqual(["bbox", "confidence", "label"]);
+  });
+
+  it("hands on a sub-threshold fire only when the verifier itself leans to fire; a detection needs only the fused score", () => {
+    const d = (confidence: number, verifier: number): ScoredCandidate => ({ label: "fire", confidence, bbox: [0.1, 0.1, 0.1, 0.1], verifier });
+    const { detections, candidates } = splitAtThreshold(
+      [d(0.6, SUSTAINED_FIRE_MIN_VERIFIER - 0.01), d(0.55, SUSTAINED_FIRE_MIN_VERIFIER), d(0.9, 0.2)],
+      () => 0.8,
+    );
+    expect(detections.map((x) => x.confidence)).toEqual([0.9]);
+    expect(candidates.map((x) => x.confidence)).toEqual([0.55]);
   });
 });
 
