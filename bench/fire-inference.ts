@@ -1,11 +1,15 @@
 /**
  * Per-frame cost of the fire detectors on this machine: Vigil's grid model vs the shared YOLOv8n
  * baseline, on a 1280×720 camera-sized frame (resize included), 1 and 2 intra-op threads.
- * Run: npx tsx bench/fire-inference.ts   (baseline needs MODELS_DIR or ../shared/models)
+ * Then the whole fire chain on real CCTV frames (cctv-train clips), CPU ms per frame.
+ * Run: npx tsx bench/fire-inference.ts [--verifier other.onnx]   (baseline needs MODELS_DIR or ../shared/models,
+ * the chain part DATASETS_DIR or ../shared/datasets)
  */
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Detector, RgbImage } from "../services/inference/src/detectors/detector.js";
+import { VigilFireChainDetector } from "../services/inference/src/detectors/fire-vigil-chain.js";
 import { VigilFireGridDetector } from "../services/inference/src/detectors/fire-vigil-grid.js";
 import { YoloFireBaselineDetector } from "../services/inference/src/detectors/fire-yolov8-baseline.js";
 
@@ -43,5 +47,44 @@ for (const threads of [1, 2]) {
     const r = await measure(detector, frame, 40);
     console.log(`| ${detector.name} | ${threads} | ${r.mean.toFixed(1)} | ${r.p95.toFixed(1)} |`);
     await detector.close();
+  }
+}
+
+// The whole chain (grid → colour gate → verifier) on real camera frames, CPU time per frame, 1 thread as in an
+// analysis worker: frames of fire clips (where the verifier has candidates to look at) and of fire-free street
+// clips (cctv-train only), at 2 fps. `--verifier other.onnx` measures another verifier beside the shipped one.
+const datasets = process.env.DATASETS_DIR ?? path.resolve(repo, "../shared/datasets");
+const verifierArg = process.argv.indexOf("--verifier");
+const verifiers: Array<string | undefined> = [undefined, ...(verifierArg > 0 ? [process.argv[verifierArg + 1]] : [])];
+const clips = {
+  "fire (fire01, fire09, fire10)": ["fire/fire01_dollhouse_fire_fixed_cam.mp4", "fire/fire09_bonfire_closeup.mp4", "fire/fire10_building_fire_fire_truck.mp4"],
+  "street (neg01, neg06, neg13)": ["negatives/neg01_vn_toll_plaza_anpr_day.mp4", "negatives/neg06_highway_overpass_day.mp4", "negatives/neg13_intersection_cctv_day.mp4"],
+};
+function decode(file: string): Buffer[] {
+  const raw = execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-i", file, "-vf", "fps=2,scale=1280:720", "-pix_fmt", "rgb24", "-f", "rawvideo", "-"], { maxBuffer: 1 << 30 });
+  const size = 1280 * 720 * 3;
+  return Array.from({ length: Math.floor(raw.length / size) }, (_, i) => raw.subarray(i * size, (i + 1) * size));
+}
+console.log("\n| chain (1 thread) | verifier | frames | candidates verified / frame | CPU ms/frame mean | p95 |");
+console.log("| --- | --- | --- | --- | --- | --- |");
+for (const [name, files] of Object.entries(clips)) {
+  const frames = files.flatMap((f) => decode(path.join(datasets, "cctv-video", f)));
+  for (const verifierModelPath of verifiers) {
+    const chain = new VigilFireChainDetector({ verifierModelPath });
+    await chain.load({ modelsDir, threads: 1 });
+    const cpu: number[] = [];
+    let verified = 0;
+    for (const [i, data] of [...frames.slice(0, 3), ...frames].entries()) {
+      const c0 = process.cpuUsage();
+      const scored = await chain.scored({ data, width: 1280, height: 720 });
+      const d = process.cpuUsage(c0);
+      if (i < 3) continue; // warm-up
+      cpu.push((d.user + d.system) / 1000);
+      verified += scored.length;
+    }
+    cpu.sort((a, b) => a - b);
+    const label = verifierModelPath ? path.basename(verifierModelPath) : "shipped";
+    console.log(`| ${name} | ${label} | ${cpu.length} | ${(verified / cpu.length).toFixed(2)} | ${(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(1)} | ${cpu[Math.floor(cpu.length * 0.95)]!.toFixed(1)} |`);
+    await chain.close();
   }
 }
