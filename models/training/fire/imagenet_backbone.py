@@ -179,8 +179,8 @@ def partly_frozen_backbone(work: Path, until: str, frozen: str) -> KerasGraph:
 
 
 class FrozenBatchNormModule(nn.Module):
-    """A model on the base whose BatchNorms keep ImageNet's statistics in training too (batches of a few crops
-    would otherwise replace them with noise). Subclasses set `self.body`."""
+    """A model on the base whose BatchNorms keep ImageNet's statistics in training too (batches drawn from one
+    small data set would otherwise bend them). Subclasses set `self.body`."""
 
     def train(self, mode: bool = True):
         super().train(mode)
