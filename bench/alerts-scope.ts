@@ -68,10 +68,12 @@ if (count !== ROWS || alertCount !== ALERTS) {
   }
   await partitions.ensureFor(Array.from({ length: DAYS + 1 }, (_, i) => start + i * DAY_MS));
   await db.query(
-    `INSERT INTO plate_reads (id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, revision)
-     SELECT gen_random_uuid(), to_timestamp(($2::float8 + g::float8 * $3::float8) / 1000), 'cam-' || ((g * 7) % $6),
-            p.plate, translate(p.plate, 'ODQILJZASGTB', '000111245678'), p.plate, 1, 0.9, '{0.1,0.1,0.2,0.05}', 4, 0
-       FROM generate_series(0, $4::bigint - 1) g,
+    `INSERT INTO plate_reads (id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, revision, unit_id)
+     SELECT gen_random_uuid(), to_timestamp(($2::float8 + g::float8 * $3::float8) / 1000), c.id,
+            p.plate, translate(p.plate, 'ODQILJZASGTB', '000111245678'), p.plate, 1, 0.9, '{0.1,0.1,0.2,0.05}', 4, 0,
+            COALESCE(c.config->>'unitId', 'root') -- the camera's unit, as insertBatch stores it (migration 029)
+       FROM generate_series(0, $4::bigint - 1) g
+       JOIN cameras c ON c.id = 'cam-' || ((g * 7) % $6),
        LATERAL (SELECT ((g * 7919) % $1) AS v) v,
        LATERAL (SELECT (11 + v.v % 89)::text || substr($5, (1 + (v.v / 89) % 20)::int, 1) || lpad(((v.v * 31337) % 100000)::text, 5, '0') AS plate) p`,
     [VEHICLES, start, (DAYS * DAY_MS) / ROWS, ROWS, LETTERS, CAMERAS],

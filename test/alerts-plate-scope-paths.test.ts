@@ -5,7 +5,7 @@ import { createPartitionManager } from "../services/alerts/src/storage/partition
 import { createPlateReadsRepository, decodeCursor, type PlateReadsRepository, type PlateSearch } from "../services/alerts/src/storage/plate-reads-repository.js";
 import { createTestDatabase, type TestDatabase } from "./support/postgres.js";
 
-// A scoped plate search reads a scope of few cameras one camera at a time (#18). That path must give
+// A scoped plate search reads a scope of few cameras one unit at a time (#18, migration 029). That path must give
 // what the plain query gives: the same rows, in the same order, page by page with the same cursors.
 // Both run here on one seeded database, for every match mode, window, camera filter and scope.
 const DAY = 86_400_000;
@@ -27,7 +27,7 @@ function recorded(name: string): Database {
     },
   };
 }
-const perCameraQueries = (name: string) => (sent.get(name) ?? []).filter((t) => t.includes("CROSS JOIN LATERAL")).length;
+const perUnitQueries = (name: string) => (sent.get(name) ?? []).filter((t) => t.includes("CROSS JOIN LATERAL")).length;
 
 // The tree: root → huyen-1 (its own camera, xa-1 with 2, xa-2 with 1, xa-empty with none) and
 // huyen-2 → xa-3 (2); the root has one camera with its unit written and one without (the default).
@@ -67,9 +67,10 @@ beforeAll(async () => {
   // by id), at cameras taken in a stride so neighbours in time are at different cameras. Plates
   // 30A00000…, the letter one of ten, so prefixes and substrings of every selectivity match.
   await db.query(
-    `INSERT INTO plate_reads (id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, revision)
+    `INSERT INTO plate_reads (id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, revision, unit_id)
      SELECT gen_random_uuid(), to_timestamp(($1::float8 - 86400000 + (g / 3)::float8 * $2::float8) / 1000), ($3::text[])[1 + (g * 5) % $4],
-            p.plate, p.plate, p.plate, 1, 0.9, '{0.1,0.1,0.2,0.05}', 4, 0
+            p.plate, p.plate, p.plate, 1, 0.9, '{0.1,0.1,0.2,0.05}', 4, 0,
+            (SELECT COALESCE(c.config->>'unitId', 'root') FROM cameras c WHERE c.id = ($3::text[])[1 + (g * 5) % $4]) -- as insertBatch stores it
        FROM generate_series(0, 1499) g,
        LATERAL (SELECT '30' || substr('ABCDEFGHKL', 1 + (g * 3) % 10, 1) || lpad(((g * 7919) % 5000)::text, 5, '0') AS plate) p`,
     [start, STEP, CAMERAS.map((c) => c.id), CAMERAS.length],
@@ -95,10 +96,10 @@ async function pages(repo: PlateReadsRepository, s: PlateSearch) {
   return out;
 }
 
-describe("scoped plate search: per-camera path vs plain query", () => {
+describe("scoped plate search: per-unit path vs plain query", () => {
   it("gives the same pages (rows, order, cursors) for every match mode, window, camera filter and scope", async () => {
-    const plain = createPlateReadsRepository(recorded("plain"), createPartitionManager(db), { perCameraMaxCameras: 0 });
-    const perCamera = createPlateReadsRepository(recorded("per-camera"), createPartitionManager(db), { perCameraMaxCameras: Infinity });
+    const plain = createPlateReadsRepository(recorded("plain"), createPartitionManager(db), { perUnitMaxCameras: 0 });
+    const perUnit = createPlateReadsRepository(recorded("per-unit"), createPartitionManager(db), { perUnitMaxCameras: Infinity });
     const windowFrom = iso(start + DAY / 2);
     const windowTo = iso(start + 400 * STEP); // the timestamp of three reads: the bound is inclusive
     const searches: Record<string, Search> = {
@@ -120,19 +121,19 @@ describe("scoped plate search: per-camera path vs plain query", () => {
         for (const limit of [3, 50]) {
           const s: PlateSearch = { ...search, units, limit, fuzzyThreshold: 0.5 };
           const expected = await pages(plain, s);
-          expect(await pages(perCamera, s), `${scopeName}, ${searchName}, limit ${limit}`).toEqual(expected);
+          expect(await pages(perUnit, s), `${scopeName}, ${searchName}, limit ${limit}`).toEqual(expected);
           rowsCompared += expected.reduce((n, p) => n + p.items.length, 0);
         }
       }
     }
     expect(rowsCompared).toBeGreaterThan(5000);
-    expect(perCameraQueries("plain")).toBe(0);
+    expect(perUnitQueries("plain")).toBe(0);
     // Browse, contains and the short prefix of each scope, without a camera filter (2 limits × 6 searches × 7 scopes, and their further pages).
-    expect(perCameraQueries("per-camera")).toBeGreaterThan(2 * 6 * Object.keys(SCOPES).length);
+    expect(perUnitQueries("per-unit")).toBeGreaterThan(2 * 6 * Object.keys(SCOPES).length);
   });
 
   it("pages through exactly the scope's reads, newest first, ties in id order", async () => {
-    const repo = createPlateReadsRepository(db, createPartitionManager(db), { perCameraMaxCameras: Infinity });
+    const repo = createPlateReadsRepository(db, createPartitionManager(db), { perUnitMaxCameras: Infinity });
     const { rows } = await db.query<{ id: string }>(
       "SELECT r.id FROM plate_reads r JOIN cameras c ON c.id = r.camera_id WHERE c.config->>'unitId' = ANY($1::text[]) ORDER BY r.ts DESC, r.id DESC",
       [SCOPES.district],
@@ -142,18 +143,18 @@ describe("scoped plate search: per-camera path vs plain query", () => {
     expect(got).toEqual(rows.map((r) => r.id));
   });
 
-  it("reads per camera only up to the threshold, and only where the plain query walks the time index", async () => {
-    const repo = createPlateReadsRepository(recorded("threshold-2"), createPartitionManager(db), { perCameraMaxCameras: 2 });
+  it("reads per unit only up to the threshold, and only where the plain query walks the time index", async () => {
+    const repo = createPlateReadsRepository(recorded("threshold-2"), createPartitionManager(db), { perUnitMaxCameras: 2 });
     const browse = { match: "exact" as const, limit: 10, fuzzyThreshold: 0.8 };
     await repo.search({ ...browse, units: SCOPES.commune! }); // 2 cameras
-    expect(perCameraQueries("threshold-2")).toBe(1);
+    expect(perUnitQueries("threshold-2")).toBe(1);
     await repo.search({ ...browse, units: SCOPES.district! }); // 4 cameras
     await repo.search({ ...browse, units: null }); // everything: no filter at all
     await repo.search({ ...browse, q: "30D04000", units: SCOPES.commune! }); // exact: the plate index first
     await repo.search({ ...browse, units: SCOPES.commune!, cameraId: "cam-a" }); // one camera: its index range already
-    expect(perCameraQueries("threshold-2")).toBe(1);
+    expect(perUnitQueries("threshold-2")).toBe(1);
     const byDefault = createPlateReadsRepository(recorded("default"), createPartitionManager(db));
     await byDefault.search({ ...browse, q: "12", match: "contains", units: SCOPES.district! });
-    expect(perCameraQueries("default")).toBe(1);
+    expect(perUnitQueries("default")).toBe(1);
   });
 });

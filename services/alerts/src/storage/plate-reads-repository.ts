@@ -49,6 +49,69 @@ function toPlateRead(r: PlateReadRow, score?: number): PlateRead {
   };
 }
 
+/**
+ * The camera locks a batch takes before it reads its cameras' units (migration 029 explains the race):
+ * shared, one per camera, in key order; the trigger on `cameras` takes the same key exclusively.
+ */
+const CAMERA_UNIT_SHARED_LOCKS_SQL = `SELECT count(pg_advisory_xact_lock_shared(1447642931, k))::int AS n
+   FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest($1::text[]) AS t(id) ORDER BY k) keys`;
+
+/** The batch's one statement (see `insertBatch`). */
+function insertStatement(tx: Queryable, batch: PlateEvent[]) {
+  const near = "p.id = i.id AND p.ts BETWEEN i.ts - interval '1 day' AND i.ts + interval '1 day'";
+  return tx.query<{ id: string }>(
+    `WITH incoming AS (
+       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[],
+                            $8::real[], $9::text[], $10::int[], $11::text[], $12::text[], $13::int[], $14::text[], $15::text[])
+         AS t(id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, snapshot, crop, revision, snapshot_sha256, crop_sha256)
+     ), keys AS (
+       INSERT INTO plate_keys (plate, plate_folded)
+       SELECT DISTINCT plate, plate_folded FROM incoming ORDER BY plate ON CONFLICT DO NOTHING -- sorted: concurrent batches lock keys in one order
+     ), superseded AS (
+       INSERT INTO plate_read_revisions (id, ts, camera_id, plate, display, rows, confidence, bbox, frames, snapshot, crop, revision, received_at, snapshot_sha256, crop_sha256)
+       SELECT p.id, p.ts, p.camera_id, p.plate, p.display, p.rows, p.confidence, p.bbox, p.frames, p.snapshot, p.crop, p.revision, p.received_at, p.snapshot_sha256, p.crop_sha256
+         FROM plate_reads p JOIN incoming i ON ${near}
+        WHERE i.revision > 0 AND p.revision < i.revision AND p.camera_id = i.camera_id
+       ON CONFLICT DO NOTHING
+     ), moved AS (
+       DELETE FROM plate_reads p USING incoming i
+        WHERE i.revision > 0 AND ${near} AND p.ts <> i.ts AND p.revision < i.revision AND p.camera_id = i.camera_id RETURNING p.id
+     )
+     INSERT INTO plate_reads (id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, snapshot, crop, revision, snapshot_sha256, crop_sha256, unit_id)
+     SELECT i.id, i.ts, i.camera_id, i.plate, i.plate_folded, i.display, i.rows, i.confidence, i.bbox::real[], i.frames,
+            i.snapshot, i.crop, i.revision, i.snapshot_sha256, i.crop_sha256,
+            CASE WHEN c.id IS NULL THEN NULL ELSE ${cameraUnitSql("c")} END -- no such camera: no unit (as migration 029)
+       FROM incoming i LEFT JOIN cameras c ON c.id = i.camera_id
+      WHERE i.revision = 0 OR NOT EXISTS (
+              SELECT 1 FROM plate_reads p WHERE ${near} AND p.ts <> i.ts AND (p.revision >= i.revision OR p.camera_id <> i.camera_id))
+     ON CONFLICT (id, ts) DO UPDATE SET
+       camera_id = excluded.camera_id, plate = excluded.plate, plate_folded = excluded.plate_folded,
+       display = excluded.display, rows = excluded.rows, confidence = excluded.confidence, bbox = excluded.bbox,
+       frames = excluded.frames, snapshot = excluded.snapshot, crop = excluded.crop, revision = excluded.revision,
+       snapshot_sha256 = excluded.snapshot_sha256, crop_sha256 = excluded.crop_sha256, unit_id = excluded.unit_id,
+       received_at = now()
+      WHERE plate_reads.revision < excluded.revision AND plate_reads.camera_id = excluded.camera_id
+     RETURNING id`,
+    [
+      batch.map((e) => e.id),
+      batch.map((e) => e.ts),
+      batch.map((e) => e.cameraId),
+      batch.map((e) => e.plate),
+      batch.map((e) => foldConfusables(e.plate)),
+      batch.map((e) => e.display),
+      batch.map((e) => e.rows),
+      batch.map((e) => e.confidence),
+      batch.map((e) => `{${e.bbox.join(",")}}`),
+      batch.map((e) => e.frames),
+      batch.map((e) => e.snapshot || null),
+      batch.map((e) => e.crop || null),
+      batch.map((e) => e.revision ?? 0),
+      batch.map((e) => (e.snapshot && e.snapshotSha256) || null),
+      batch.map((e) => (e.crop && e.cropSha256) || null),
+    ],
+  );
+}
+
 /** Keyset cursor over (ts, id) descending; opaque to clients. */
 export function encodeCursor(ts: string, id: string): string {
   return Buffer.from(`${ts}|${id}`).toString("base64url");
@@ -88,38 +151,39 @@ export function latestRevisions(events: PlateEvent[]): PlateEvent[] {
 }
 
 /**
- * The largest scope, in cameras, whose browse and contains searches read one camera at a time (see
- * `search`). Reading per camera costs with the number of cameras, the plain walk with 1 / their share:
- * on the alerts-scope data (220 cameras, 7 days; BENCHMARKS.md "alerts-scope") a contains search was
- * faster per camera up to 28 cameras, even at 32 and slower from 40 (browse: faster up to 64); 24
- * keeps a margin below that crossover and takes in a district of 20 cameras.
+ * The largest scope, in cameras, whose browse and contains searches read one unit at a time (see
+ * `search`). Reading per unit costs with the number of the scope's units that have cameras, the
+ * plain walk with 1 / the scope's share of cameras: on the alerts-scope data (220 cameras, 7 days;
+ * BENCHMARKS.md "alerts-scope") a contains search read camera by camera was faster up to 28 cameras,
+ * even at 32 and slower from 40 (browse: faster up to 64); 24 keeps a margin below that crossover,
+ * takes in a district of 20 cameras, and a scope has no more units with cameras than cameras.
  */
-export const PER_CAMERA_MAX_CAMERAS = 24;
+export const PER_UNIT_MAX_CAMERAS = 24;
 const FEW_CAMERAS_ANSWER_MS = 60_000;
 
 export interface PlateReadsRepositoryOptions {
-  /** Overrides PER_CAMERA_MAX_CAMERAS: 0 never reads per camera, Infinity always does (tests compare the two). */
-  perCameraMaxCameras?: number;
+  /** Overrides PER_UNIT_MAX_CAMERAS: 0 never reads per unit, Infinity always does (tests compare the two). */
+  perUnitMaxCameras?: number;
 }
 
 export function createPlateReadsRepository(db: Database, partitions: PartitionManager, options: PlateReadsRepositoryOptions = {}) {
-  const perCameraMax = options.perCameraMaxCameras ?? PER_CAMERA_MAX_CAMERAS;
+  const perUnitMax = options.perUnitMaxCameras ?? PER_UNIT_MAX_CAMERAS;
   // The answer only picks which of two equivalent statements runs (each reads the scope's cameras
   // itself), so one a minute old after a camera changed unit costs speed, never correctness; kept,
   // it saves a round trip per search. One entry per scope in use: at most one per unit.
   const fewCamerasAnswers = new Map<string, { few: boolean; until: number }>();
 
-  /** Whether `units` hold at most `perCameraMax` cameras (counts no further than one past it). */
+  /** Whether `units` hold at most `perUnitMax` cameras (counts no further than one past it). */
   async function fewCameras(units: string[]): Promise<boolean> {
-    if (perCameraMax <= 0) return false;
+    if (perUnitMax <= 0) return false;
     const key = units.join("\n");
     const known = fewCamerasAnswers.get(key);
     if (known && known.until > Date.now()) return known.few;
     const { rows } = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM cameras WHERE ${cameraUnitSql()} = ANY($1::text[]) LIMIT $2) c`,
-      [units, Number.isFinite(perCameraMax) ? perCameraMax + 1 : null],
+      [units, Number.isFinite(perUnitMax) ? perUnitMax + 1 : null],
     );
-    const few = (rows[0]?.n ?? 0) <= perCameraMax;
+    const few = (rows[0]?.n ?? 0) <= perUnitMax;
     if (fewCamerasAnswers.size >= 10_000) fewCamerasAnswers.clear();
     fewCamerasAnswers.set(key, { few, until: Date.now() + FEW_CAMERAS_ANSWER_MS });
     return few;
@@ -156,62 +220,17 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
      * revision from the same camera becomes the current row (even when its timestamp moved, by up to
      * a day, into another partition) and the row it supersedes is appended to plate_read_revisions; a
      * lower or equal one is ignored. First readings (revision 0) skip the look-up of earlier revisions.
+     * Each read gets its camera's unit (`unit_id`, migration 029), under the camera's shared lock: a
+     * camera changing unit meanwhile waits for this batch and then rewrites its reads too.
      */
-    async insertBatch(events: PlateEvent[], tx: Queryable = db): Promise<{ stored: number; duplicates: number }> {
+    async insertBatch(events: PlateEvent[]): Promise<{ stored: number; duplicates: number }> {
       const batch = latestRevisions(events);
       if (!batch.length) return { stored: 0, duplicates: events.length };
       await partitions.ensureFor(batch.map((e) => Date.parse(e.ts)));
-      const near = "p.id = i.id AND p.ts BETWEEN i.ts - interval '1 day' AND i.ts + interval '1 day'";
-      const { rows } = await tx.query<{ id: string }>(
-        `WITH incoming AS (
-           SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[],
-                                $8::real[], $9::text[], $10::int[], $11::text[], $12::text[], $13::int[], $14::text[], $15::text[])
-             AS t(id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, snapshot, crop, revision, snapshot_sha256, crop_sha256)
-         ), keys AS (
-           INSERT INTO plate_keys (plate, plate_folded)
-           SELECT DISTINCT plate, plate_folded FROM incoming ORDER BY plate ON CONFLICT DO NOTHING -- sorted: concurrent batches lock keys in one order
-         ), superseded AS (
-           INSERT INTO plate_read_revisions (id, ts, camera_id, plate, display, rows, confidence, bbox, frames, snapshot, crop, revision, received_at, snapshot_sha256, crop_sha256)
-           SELECT p.id, p.ts, p.camera_id, p.plate, p.display, p.rows, p.confidence, p.bbox, p.frames, p.snapshot, p.crop, p.revision, p.received_at, p.snapshot_sha256, p.crop_sha256
-             FROM plate_reads p JOIN incoming i ON ${near}
-            WHERE i.revision > 0 AND p.revision < i.revision AND p.camera_id = i.camera_id
-           ON CONFLICT DO NOTHING
-         ), moved AS (
-           DELETE FROM plate_reads p USING incoming i
-            WHERE i.revision > 0 AND ${near} AND p.ts <> i.ts AND p.revision < i.revision AND p.camera_id = i.camera_id RETURNING p.id
-         )
-         INSERT INTO plate_reads (id, ts, camera_id, plate, plate_folded, display, rows, confidence, bbox, frames, snapshot, crop, revision, snapshot_sha256, crop_sha256)
-         SELECT i.id, i.ts, i.camera_id, i.plate, i.plate_folded, i.display, i.rows, i.confidence, i.bbox::real[], i.frames,
-                i.snapshot, i.crop, i.revision, i.snapshot_sha256, i.crop_sha256
-           FROM incoming i
-          WHERE i.revision = 0 OR NOT EXISTS (
-                  SELECT 1 FROM plate_reads p WHERE ${near} AND p.ts <> i.ts AND (p.revision >= i.revision OR p.camera_id <> i.camera_id))
-         ON CONFLICT (id, ts) DO UPDATE SET
-           camera_id = excluded.camera_id, plate = excluded.plate, plate_folded = excluded.plate_folded,
-           display = excluded.display, rows = excluded.rows, confidence = excluded.confidence, bbox = excluded.bbox,
-           frames = excluded.frames, snapshot = excluded.snapshot, crop = excluded.crop, revision = excluded.revision,
-           snapshot_sha256 = excluded.snapshot_sha256, crop_sha256 = excluded.crop_sha256,
-           received_at = now()
-          WHERE plate_reads.revision < excluded.revision AND plate_reads.camera_id = excluded.camera_id
-         RETURNING id`,
-        [
-          batch.map((e) => e.id),
-          batch.map((e) => e.ts),
-          batch.map((e) => e.cameraId),
-          batch.map((e) => e.plate),
-          batch.map((e) => foldConfusables(e.plate)),
-          batch.map((e) => e.display),
-          batch.map((e) => e.rows),
-          batch.map((e) => e.confidence),
-          batch.map((e) => `{${e.bbox.join(",")}}`),
-          batch.map((e) => e.frames),
-          batch.map((e) => e.snapshot || null),
-          batch.map((e) => e.crop || null),
-          batch.map((e) => e.revision ?? 0),
-          batch.map((e) => (e.snapshot && e.snapshotSha256) || null),
-          batch.map((e) => (e.crop && e.cropSha256) || null),
-        ],
-      );
+      const rows = await db.transaction(async (tx) => {
+        await tx.query(CAMERA_UNIT_SHARED_LOCKS_SQL, [[...new Set(batch.map((e) => e.cameraId))]]);
+        return (await insertStatement(tx, batch)).rows;
+      });
       return { stored: rows.length, duplicates: events.length - rows.length };
     },
 
@@ -250,17 +269,18 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
       // Browse, contains and a short prefix find their page by walking the time index newest first.
       // For a scope of few cameras (a commune: 2 of 220) most of what that walk reads is other units'
       // reads, so its cost grows with 1 / (the scope's share of cameras). Instead: each of the scope's
-      // cameras gives its newest `fetch` matches through the (camera_id, ts) index, and the newest
-      // `fetch` of those are the page — the same rows in the same order, as (ts, id) is unique. The
-      // cameras come from the scope inside the same statement, as in the plain query's filter. A
-      // single camera (cameraId) already reads through that index; exact, fuzzy and a long prefix
-      // start from the plate indexes, where the scope only drops a few rows found.
+      // units that has cameras gives its newest `fetch` matches through the (unit_id, ts) index
+      // (migration 029: a read's unit is its camera's, kept so by the database), and the newest
+      // `fetch` of those are the page — the same rows in the same order, as (ts, id) is unique; the
+      // units come from the cameras inside the same statement, as in the plain query's filter. A
+      // single camera (cameraId) reads through the (camera_id, ts) index; exact, fuzzy and a long
+      // prefix start from the plate indexes, where the scope only drops a few rows found.
       const walksTime = match === "browse" || match === "contains" || (match === "prefix" && key.length < 4);
       let sql: string;
       if (s.units && walksTime && !s.cameraId && (await fewCameras(s.units))) {
-        const perCamera = `SELECT ${COLUMNS} FROM plate_reads WHERE camera_id = sc.id AND ${where.join(" AND ")} ${order}`;
-        sql = `SELECT r.* FROM cameras sc CROSS JOIN LATERAL (${perCamera}) r
-                WHERE ${cameraUnitSql("sc")} = ANY(${p(s.units)}::text[]) ORDER BY r.ts DESC, r.id DESC LIMIT ${fetch}`;
+        const perUnit = `SELECT ${COLUMNS} FROM plate_reads WHERE unit_id = su.unit AND ${where.join(" AND ")} ${order}`;
+        sql = `SELECT r.* FROM (SELECT DISTINCT ${cameraUnitSql()} AS unit FROM cameras WHERE ${cameraUnitSql()} = ANY(${p(s.units)}::text[])) su
+                CROSS JOIN LATERAL (${perUnit}) r ORDER BY r.ts DESC, r.id DESC LIMIT ${fetch}`;
       } else {
         if (s.units) where.push(cameraInUnitsSql("camera_id", p(s.units)));
         const select = `SELECT ${COLUMNS} FROM plate_reads WHERE ${where.join(" AND ")}`;
