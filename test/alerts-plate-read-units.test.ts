@@ -46,8 +46,8 @@ describe("plate_reads.unit_id follows the camera's unit", () => {
   it("is set on insert, rewritten on a move, a late camera and a removal, and the per-unit search equals the plain one throughout", async () => {
     await db.query("INSERT INTO cameras (id, config) VALUES ('cam-a', $1), ('cam-b', $2)", [camera("cam-a", "xa-1"), camera("cam-b")]);
     const repo = createPlateReadsRepository(db, createPartitionManager(db));
-    const perUnit = createPlateReadsRepository(db, createPartitionManager(db), { perUnitMaxCameras: Infinity });
-    const plain = createPlateReadsRepository(db, createPartitionManager(db), { perUnitMaxCameras: 0 });
+    const perUnit = createPlateReadsRepository(db, createPartitionManager(db), { perUnitMaxUnits: Infinity });
+    const plain = createPlateReadsRepository(db, createPartitionManager(db), { perUnitMaxUnits: 0 });
     const sameAnswers = async (units: string[]) => {
       const s: PlateSearch = { match: "exact", units, limit: 100, fuzzyThreshold: 0.8 };
       const got = await perUnit.search(s);

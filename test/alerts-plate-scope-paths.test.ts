@@ -27,7 +27,8 @@ function recorded(name: string): Database {
     },
   };
 }
-const perUnitQueries = (name: string) => (sent.get(name) ?? []).filter((t) => t.includes("CROSS JOIN LATERAL")).length;
+/** Searches that read plate_reads one unit's range at a time: `unit_id = $n` (one unit) or `= su.unit` (several); the plain query filters with `= ANY`. */
+const perUnitQueries = (name: string) => (sent.get(name) ?? []).filter((t) => /unit_id = (\$\d+|su\.unit)/.test(t)).length;
 
 // The tree: root → huyen-1 (its own camera, xa-1 with 2, xa-2 with 1, xa-empty with none) and
 // huyen-2 → xa-3 (2); the root has one camera with its unit written and one without (the default).
@@ -98,8 +99,8 @@ async function pages(repo: PlateReadsRepository, s: PlateSearch) {
 
 describe("scoped plate search: per-unit path vs plain query", () => {
   it("gives the same pages (rows, order, cursors) for every match mode, window, camera filter and scope", async () => {
-    const plain = createPlateReadsRepository(recorded("plain"), createPartitionManager(db), { perUnitMaxCameras: 0 });
-    const perUnit = createPlateReadsRepository(recorded("per-unit"), createPartitionManager(db), { perUnitMaxCameras: Infinity });
+    const plain = createPlateReadsRepository(recorded("plain"), createPartitionManager(db), { perUnitMaxUnits: 0 });
+    const perUnit = createPlateReadsRepository(recorded("per-unit"), createPartitionManager(db), { perUnitMaxUnits: Infinity });
     const windowFrom = iso(start + DAY / 2);
     const windowTo = iso(start + 400 * STEP); // the timestamp of three reads: the bound is inclusive
     const searches: Record<string, Search> = {
@@ -132,27 +133,37 @@ describe("scoped plate search: per-unit path vs plain query", () => {
     expect(perUnitQueries("per-unit")).toBeGreaterThan(2 * 6 * Object.keys(SCOPES).length);
   });
 
-  it("pages through exactly the scope's reads, newest first, ties in id order", async () => {
-    const repo = createPlateReadsRepository(db, createPartitionManager(db), { perUnitMaxCameras: Infinity });
-    const { rows } = await db.query<{ id: string }>(
-      "SELECT r.id FROM plate_reads r JOIN cameras c ON c.id = r.camera_id WHERE c.config->>'unitId' = ANY($1::text[]) ORDER BY r.ts DESC, r.id DESC",
-      [SCOPES.district],
-    );
-    expect(rows.length).toBeGreaterThan(500);
-    const got = (await pages(repo, { match: "exact", units: SCOPES.district!, limit: 7, fuzzyThreshold: 0.8 })).flatMap((p) => p.items.map((r) => r.id));
-    expect(got).toEqual(rows.map((r) => r.id));
+  it("pages through exactly the scope's reads (the cameras' units, not the stored copy), newest first, ties in id order", async () => {
+    const perUnit = createPlateReadsRepository(db, createPartitionManager(db), { perUnitMaxUnits: Infinity });
+    const plain = createPlateReadsRepository(db, createPartitionManager(db), { perUnitMaxUnits: 0 });
+    let scopeRows = 0;
+    for (const [scopeName, units] of Object.entries(SCOPES)) {
+      const { rows } = await db.query<{ id: string }>(
+        `SELECT r.id FROM plate_reads r JOIN cameras c ON c.id = r.camera_id WHERE COALESCE(c.config->>'unitId', 'root') = ANY($1::text[])
+          ORDER BY r.ts DESC, r.id DESC`,
+        [units],
+      );
+      scopeRows += rows.length;
+      for (const repo of [perUnit, plain]) {
+        const got = (await pages(repo, { match: "exact", units, limit: 97, fuzzyThreshold: 0.8 })).flatMap((p) => p.items.map((r) => r.id));
+        expect(got, scopeName).toEqual(rows.map((r) => r.id));
+      }
+    }
+    expect(scopeRows).toBeGreaterThan(1500); // the seven scopes hold 11 cameras' reads (they overlap): ~2,060
   });
 
   it("reads per unit only up to the threshold, and only where the plain query walks the time index", async () => {
-    const repo = createPlateReadsRepository(recorded("threshold-2"), createPartitionManager(db), { perUnitMaxCameras: 2 });
+    const repo = createPlateReadsRepository(recorded("threshold-2"), createPartitionManager(db), { perUnitMaxUnits: 2 });
     const browse = { match: "exact" as const, limit: 10, fuzzyThreshold: 0.8 };
-    await repo.search({ ...browse, units: SCOPES.commune! }); // 2 cameras
-    expect(perUnitQueries("threshold-2")).toBe(1);
-    await repo.search({ ...browse, units: SCOPES.district! }); // 4 cameras
+    await repo.search({ ...browse, units: SCOPES.commune! }); // 1 unit
+    await repo.search({ ...browse, units: SCOPES["other district"]! }); // 2 units: a range each
+    expect(perUnitQueries("threshold-2")).toBe(2);
+    expect(sent.get("threshold-2")!.at(-1)).toContain("CROSS JOIN LATERAL");
+    await repo.search({ ...browse, units: SCOPES.district! }); // 4 units
     await repo.search({ ...browse, units: null }); // everything: no filter at all
     await repo.search({ ...browse, q: "30D04000", units: SCOPES.commune! }); // exact: the plate index first
     await repo.search({ ...browse, units: SCOPES.commune!, cameraId: "cam-a" }); // one camera: its index range already
-    expect(perUnitQueries("threshold-2")).toBe(1);
+    expect(perUnitQueries("threshold-2")).toBe(2);
     const byDefault = createPlateReadsRepository(recorded("default"), createPartitionManager(db));
     await byDefault.search({ ...browse, q: "12", match: "contains", units: SCOPES.district! });
     expect(perUnitQueries("default")).toBe(1);

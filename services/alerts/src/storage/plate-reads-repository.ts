@@ -151,43 +151,21 @@ export function latestRevisions(events: PlateEvent[]): PlateEvent[] {
 }
 
 /**
- * The largest scope, in cameras, whose browse and contains searches read one unit at a time (see
- * `search`). Reading per unit costs with the number of the scope's units that have cameras, the
- * plain walk with 1 / the scope's share of cameras: on the alerts-scope data (220 cameras, 7 days;
- * BENCHMARKS.md "alerts-scope") a contains search read camera by camera was faster up to 28 cameras,
- * even at 32 and slower from 40 (browse: faster up to 64); 24 keeps a margin below that crossover,
- * takes in a district of 20 cameras, and a scope has no more units with cameras than cameras.
+ * The largest scope, in units, whose browse and contains searches read one unit at a time (see
+ * `search`). Every read in a unit's (unit_id, ts) range belongs to the scope, so reading per unit
+ * costs one index descent per unit and partition, however many cameras a unit has; the plain walk
+ * costs with 1 / the scope's share of reads. A district of 11 units reads faster per unit on the
+ * alerts-scope data (BENCHMARKS.md "alerts-scope"); 24 takes in a district with twice its communes.
  */
-export const PER_UNIT_MAX_CAMERAS = 24;
-const FEW_CAMERAS_ANSWER_MS = 60_000;
+export const PER_UNIT_MAX_UNITS = 24;
 
 export interface PlateReadsRepositoryOptions {
-  /** Overrides PER_UNIT_MAX_CAMERAS: 0 never reads per unit, Infinity always does (tests compare the two). */
-  perUnitMaxCameras?: number;
+  /** Overrides PER_UNIT_MAX_UNITS: 0 never reads per unit, Infinity always does (tests compare the two). */
+  perUnitMaxUnits?: number;
 }
 
 export function createPlateReadsRepository(db: Database, partitions: PartitionManager, options: PlateReadsRepositoryOptions = {}) {
-  const perUnitMax = options.perUnitMaxCameras ?? PER_UNIT_MAX_CAMERAS;
-  // The answer only picks which of two equivalent statements runs (each reads the scope's cameras
-  // itself), so one a minute old after a camera changed unit costs speed, never correctness; kept,
-  // it saves a round trip per search. One entry per scope in use: at most one per unit.
-  const fewCamerasAnswers = new Map<string, { few: boolean; until: number }>();
-
-  /** Whether `units` hold at most `perUnitMax` cameras (counts no further than one past it). */
-  async function fewCameras(units: string[]): Promise<boolean> {
-    if (perUnitMax <= 0) return false;
-    const key = units.join("\n");
-    const known = fewCamerasAnswers.get(key);
-    if (known && known.until > Date.now()) return known.few;
-    const { rows } = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM cameras WHERE ${cameraUnitSql()} = ANY($1::text[]) LIMIT $2) c`,
-      [units, Number.isFinite(perUnitMax) ? perUnitMax + 1 : null],
-    );
-    const few = (rows[0]?.n ?? 0) <= perUnitMax;
-    if (fewCamerasAnswers.size >= 10_000) fewCamerasAnswers.clear();
-    fewCamerasAnswers.set(key, { few, until: Date.now() + FEW_CAMERAS_ANSWER_MS });
-    return few;
-  }
+  const perUnitMax = options.perUnitMaxUnits ?? PER_UNIT_MAX_UNITS;
 
   /** Plate keys ever read whose folded form is trigram-similar to the query's (at most 500). */
   async function similarKeys(key: string): Promise<string[]> {
@@ -266,23 +244,27 @@ export function createPlateReadsRepository(db: Database, partitions: PartitionMa
       if (s.cursor) where.push(`(ts, id) < (${p(s.cursor.ts)}::timestamptz, ${p(s.cursor.id)}::uuid)`);
       const fetch = match === "fuzzy" ? s.limit * 4 : s.limit + 1;
       const order = `ORDER BY ts DESC, id DESC LIMIT ${fetch}`;
+      // The scope is the read's own unit (migration 029: a read's unit is its camera's, kept so by
+      // the database; a read of no known camera has none and is in no unit's scope).
       // Browse, contains and a short prefix find their page by walking the time index newest first.
-      // For a scope of few cameras (a commune: 2 of 220) most of what that walk reads is other units'
-      // reads, so its cost grows with 1 / (the scope's share of cameras). Instead: each of the scope's
-      // units that has cameras gives its newest `fetch` matches through the (unit_id, ts) index
-      // (migration 029: a read's unit is its camera's, kept so by the database), and the newest
-      // `fetch` of those are the page — the same rows in the same order, as (ts, id) is unique; the
-      // units come from the cameras inside the same statement, as in the plain query's filter. A
-      // single camera (cameraId) reads through the (camera_id, ts) index; exact, fuzzy and a long
-      // prefix start from the plate indexes, where the scope only drops a few rows found.
+      // For a scope of few units (a commune: 2 cameras of 220) most of what that walk reads is other
+      // units' reads, so its cost grows with 1 / (the scope's share of reads). Instead: one unit's
+      // page is its (unit_id, ts) index range; several units each give their newest `fetch` matches
+      // from theirs, and the newest `fetch` of those are the page — the same rows in the same order,
+      // as (ts, id) is unique. A single camera (cameraId) reads through the (camera_id, ts) index;
+      // exact, fuzzy and a long prefix start from the plate indexes, where the scope only drops a
+      // few rows found.
       const walksTime = match === "browse" || match === "contains" || (match === "prefix" && key.length < 4);
       let sql: string;
-      if (s.units && walksTime && !s.cameraId && (await fewCameras(s.units))) {
-        const perUnit = `SELECT ${COLUMNS} FROM plate_reads WHERE unit_id = su.unit AND ${where.join(" AND ")} ${order}`;
-        sql = `SELECT r.* FROM (SELECT DISTINCT ${cameraUnitSql()} AS unit FROM cameras WHERE ${cameraUnitSql()} = ANY(${p(s.units)}::text[])) su
-                CROSS JOIN LATERAL (${perUnit}) r ORDER BY r.ts DESC, r.id DESC LIMIT ${fetch}`;
+      if (s.units && walksTime && !s.cameraId && s.units.length > 0 && s.units.length <= perUnitMax) {
+        const perUnit = (unit: string) => `SELECT ${COLUMNS} FROM plate_reads WHERE unit_id = ${unit} AND ${where.join(" AND ")} ${order}`;
+        sql =
+          s.units.length === 1
+            ? perUnit(p(s.units[0]))
+            : `SELECT r.* FROM (SELECT DISTINCT unnest(${p(s.units)}::text[]) AS unit) su
+                CROSS JOIN LATERAL (${perUnit("su.unit")}) r ORDER BY r.ts DESC, r.id DESC LIMIT ${fetch}`;
       } else {
-        if (s.units) where.push(cameraInUnitsSql("camera_id", p(s.units)));
+        if (s.units) where.push(`unit_id = ANY(${p(s.units)}::text[])`);
         const select = `SELECT ${COLUMNS} FROM plate_reads WHERE ${where.join(" AND ")}`;
         // A prefix of 4+ characters matches few rows: collect them through the prefix index first, or the
         // planner may walk the time index backwards through millions of rows looking for them.

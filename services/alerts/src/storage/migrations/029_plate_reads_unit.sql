@@ -10,7 +10,7 @@ ALTER TABLE plate_reads ADD COLUMN IF NOT EXISTS unit_id text;
 UPDATE plate_reads r SET unit_id = COALESCE(c.config->>'unitId', 'root') FROM cameras c WHERE c.id = r.camera_id;
 
 CREATE INDEX IF NOT EXISTS plate_reads_unit_ts_cover_idx ON plate_reads (unit_id, ts DESC, id DESC)
-  INCLUDE (plate, display, rows, confidence, bbox, snapshot, crop, snapshot_sha256, crop_sha256);
+  INCLUDE (camera_id, plate, display, rows, confidence, bbox, snapshot, crop, snapshot_sha256, crop_sha256);
 
 -- The race it must win: a batch of reads being written while its camera moves. A batch takes a
 -- shared transaction lock per camera (key 0x56494733 "VIG3", hashtext(camera id)) before the
