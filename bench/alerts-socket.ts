@@ -59,6 +59,52 @@ const pa = percentiles(alertMs);
 console.log(`MQTT event → socket plate:read  (${pr.n}): p50 ${pr.p50} ms  p95 ${pr.p95} ms  p99 ${pr.p99} ms  target p95 ≤ 50 ms: ${verdict(pr.p95, 50)}`);
 console.log(`MQTT event → socket alert:new   (${pa.n}): p50 ${pa.p50} ms  p95 ${pa.p95} ms  p99 ${pa.p99} ms  target p95 ≤ 50 ms: ${verdict(pa.p95, 50)}`);
 
+// 1b. What unit scoping costs the push (#18): a commune operator (room of their unit) and the province
+// admin connected side by side, the same plate events from a camera of the commune, each event timed
+// to both clients. The commune's copy goes through the per-unit room lookup (camera → unit → its
+// ancestors' rooms); the target is the commune's p95 within 10 % of the province's.
+const admin = (method: string, path: string, body: unknown) => api(service.url, method, path, { token, body });
+const created = [
+  await admin("POST", "/api/v1/units", { id: "huyen-bench", name: "Công an huyện (bench)" }),
+  await admin("POST", "/api/v1/units", { id: "xa-bench", name: "Công an xã (bench)", parentId: "huyen-bench" }),
+  await admin("POST", "/api/v1/cameras", { id: "cam-xa", name: "Camera xã", url: "rtsp://127.0.0.1:8554/cam-xa", lat: 21, lon: 105.8, unitId: "xa-bench" }),
+  await admin("POST", "/api/v1/users", { username: "truc.ban.xa", password: "trực ban xã bench 2026", role: "operator", unitId: "xa-bench" }),
+];
+if (created.some((r) => r.status !== 201)) throw new Error(`scoped push setup: ${created.map((r) => r.status).join(", ")}`);
+const communeToken = (await login(service.url, "truc.ban.xa", "trực ban xã bench 2026")).token;
+const commune: Client = await new Promise((resolve, reject) => {
+  const s: Client = io(service.url, { auth: { token: communeToken }, transports: ["websocket"], reconnection: false });
+  s.once("connect", () => resolve(s));
+  s.once("connect_error", reject);
+});
+await new Promise((r) => setTimeout(r, 300)); // the socket joins its unit's room just after connecting
+const scopedMs = { province: [] as number[], commune: [] as number[] };
+for (let i = 0; i < SINGLE + 10; i++) {
+  const ev = plateEvent({ plate: "29A88888", display: "29A-888.88", cameraId: "cam-xa" });
+  const t = performance.now();
+  const gotBy = (c: Client) =>
+    new Promise<number>((resolve) => {
+      const h = (e: { id: string }) => e.id === ev.id && (c.off("plate:read", h), resolve(performance.now() - t));
+      c.on("plate:read", h);
+    });
+  const both = Promise.all([gotBy(one), gotBy(commune)]);
+  await pub.publishAsync(`${prefix}/events/plate`, JSON.stringify(ev), { qos: 1 });
+  const [p, c] = await both;
+  if (i >= 10) {
+    scopedMs.province.push(p);
+    scopedMs.commune.push(c);
+  }
+  await new Promise((res) => setTimeout(res, 5));
+}
+const sp = percentiles(scopedMs.province);
+const sc = percentiles(scopedMs.commune);
+const scopeCost = ((sc.p95 - sp.p95) / sp.p95) * 100;
+console.log(`scoped push plate:read, province admin (${sp.n}): p50 ${sp.p50} ms  p95 ${sp.p95} ms`);
+console.log(
+  `scoped push plate:read, commune operator (${sc.n}): p50 ${sc.p50} ms  p95 ${sc.p95} ms  commune vs province p95 ${scopeCost >= 0 ? "+" : ""}${scopeCost.toFixed(0)} % ${scopeCost <= 10 ? "(≤ 10 %: PASS)" : "(> 10 %: MISS)"}`,
+);
+commune.disconnect();
+
 // 2. One alert to many clients.
 const clients: Client[] = [one];
 while (clients.length < CLIENTS) clients.push(...(await Promise.all(Array.from({ length: Math.min(50, CLIENTS - clients.length) }, connectClient))));
