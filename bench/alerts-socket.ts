@@ -22,7 +22,13 @@ const db = createPgDatabase(await ensureDatabase(dbName, true));
 const prefix = `vigilbench/socket-${randomUUID().slice(0, 8)}`;
 const service = await startAlerts({ config: testAlertsConfig(prefix, { alertCooldownMs: 0, batchMaxWaitMs: 5 }), logger: createLogger({ name: "bench", level: "warn" }), db });
 const { token } = await login(service.url, "admin", ADMIN_PASSWORD);
-await api(service.url, "POST", "/api/v1/watchlist", { token, body: { plate: "51F-123.45", reason: "bench", priority: "high" } });
+// One wanted plate per event of section 1: a second hit on a plate whose alert is still open updates
+// that alert (alert:update) instead of raising a new one, and this measures the new alert's push.
+const wantedPlate = (i: number) => `51F${String(10000 + i).padStart(5, "0")}`;
+for (let i = 0; i < SINGLE + 10; i++) {
+  const r = await api(service.url, "POST", "/api/v1/watchlist", { token, body: { plate: wantedPlate(i), reason: "bench", priority: "high" } });
+  if (r.status !== 201) throw new Error(`watchlist entry ${wantedPlate(i)}: ${r.status}`);
+}
 const pub = await mqtt.connectAsync("mqtt://127.0.0.1:1883");
 const connectClient = () =>
   new Promise<Client>((resolve, reject) => {
@@ -36,7 +42,7 @@ const one = await connectClient();
 const readMs: number[] = [];
 const alertMs: number[] = [];
 for (let i = 0; i < SINGLE + 10; i++) {
-  const ev = plateEvent({ plate: "51F12345", display: "51F-123.45", cameraId: `cam-${i}` });
+  const ev = plateEvent({ plate: wantedPlate(i), cameraId: `cam-${i}` });
   const t = performance.now();
   const gotRead = new Promise<number>((resolve) => {
     const h = (e: { id: string }) => e.id === ev.id && (one.off("plate:read", h), resolve(performance.now() - t));
