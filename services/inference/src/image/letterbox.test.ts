@@ -28,4 +28,36 @@ describe("letterbox", () => {
     expect(lb.tensor[371 * 640 + 639]).toBeCloseTo(1); // last picture row
     expect(lb.tensor[372 * 640]).toBeCloseTo(114 / 255);
   });
+
+  it("shrinks a frame 2× or 3× its fitted size to each block's mean (INTER_AREA), into a reused tensor with its padding", async () => {
+    for (const k of [2, 3]) {
+      const width = 32 * k;
+      const height = 18 * k;
+      const data = Buffer.alloc(width * height * 3);
+      // A pattern that differs in every pixel and channel, so a wrong tap or stride shows.
+      for (let i = 0; i < data.length; i++) data[i] = (i * 37 + (i % 3) * 91) & 255;
+      const stale = new Float32Array(3 * 32 * 20).fill(7);
+      const lb = await letterbox({ data, width, height }, { width: 32, height: 20 }, stale);
+      expect(lb).toMatchObject({ scale: 1 / k, padX: 0, padY: 1 });
+      expect(lb.tensor).toBe(stale);
+      const plane = 32 * 20;
+      for (let c = 0; c < 3; c++) {
+        expect(lb.tensor[c * plane + 5]).toBeCloseTo(114 / 255); // padding row above
+        expect(lb.tensor[c * plane + 19 * 32 + 5]).toBeCloseTo(114 / 255); // and below
+        for (const [x, y] of [[0, 0], [31, 17], [13, 9]] as const) {
+          let sum = 0;
+          for (let dy = 0; dy < k; dy++) for (let dx = 0; dx < k; dx++) sum += data[((y * k + dy) * width + x * k + dx) * 3 + c]!;
+          expect(lb.tensor[c * plane + (y + 1) * 32 + x]).toBeCloseTo(sum / (k * k) / 255, 6);
+        }
+      }
+    }
+  });
+
+  it("resizes any other ratio with sharp, close to the block mean where that is defined", async () => {
+    // 4× is not a shrink path: sharp's linear resize of a flat picture gives the same flat value.
+    const flat = { data: Buffer.alloc(128 * 72 * 3, 200), width: 128, height: 72 };
+    const lb = await letterbox(flat, { width: 32, height: 20 });
+    expect(lb).toMatchObject({ padX: 0, padY: 1 });
+    expect(lb.tensor[5 * 32 + 7]).toBeCloseTo(200 / 255, 2);
+  });
 });

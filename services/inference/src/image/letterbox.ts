@@ -15,7 +15,11 @@ export type InputSize = number | { width: number; height: number };
 
 /**
  * Resizes to fit the input keeping the aspect ratio and pads with grey 114, as Ultralytics models
- * are trained. Resizing is sharp's (SIMD), the rest one pass over the pixels.
+ * are trained. A frame exactly 2× or 3× the fitted size (ingest's 1280×720 and 1920×1080 into the
+ * 640×384 plate input) is shrunk by averaging each 2×2 or 3×3 block straight into the tensor: what
+ * OpenCV's INTER_AREA (Ultralytics' validation resize) gives at an integer factor, in one pass at
+ * 1.7 / 3.3 ms where sharp's resize and the tensor pass took 4.9 / 5.8 ms. Any other size is
+ * resized by sharp (SIMD), then one pass over the pixels.
  */
 export async function letterbox(image: RgbImage, size: InputSize, reuse?: Float32Array): Promise<Letterboxed> {
   const { width: W, height: H } = typeof size === "number" ? { width: size, height: size } : size;
@@ -24,8 +28,9 @@ export async function letterbox(image: RgbImage, size: InputSize, reuse?: Float3
   const h = Math.max(1, Math.round(image.height * scale));
   const padX = Math.floor((W - w) / 2);
   const padY = Math.floor((H - h) / 2);
+  const factor = image.width === 2 * w && image.height === 2 * h ? 2 : image.width === 3 * w && image.height === 3 * h ? 3 : 0;
   const resized =
-    w === image.width && h === image.height
+    factor || (w === image.width && h === image.height)
       ? image.data
       : await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
           .resize(w, h, { kernel: "linear" })
@@ -46,6 +51,13 @@ export async function letterbox(image: RgbImage, size: InputSize, reuse?: Float3
       }
     }
   }
+  if (factor === 2) shrinkBy2(image.data, image.width, w, h, tensor, W, plane, padX, padY);
+  else if (factor === 3) shrinkBy3(image.data, image.width, w, h, tensor, W, plane, padX, padY);
+  else copyToTensor(resized, w, h, tensor, W, plane, padX, padY);
+  return { tensor, scale, padX, padY };
+}
+
+function copyToTensor(resized: Uint8Array, w: number, h: number, tensor: Float32Array, W: number, plane: number, padX: number, padY: number): void {
   for (let y = 0; y < h; y++) {
     let src = y * w * 3;
     let dst = (y + padY) * W + padX;
@@ -55,5 +67,36 @@ export async function letterbox(image: RgbImage, size: InputSize, reuse?: Float3
       tensor[dst + 2 * plane] = resized[src + 2]! / 255;
     }
   }
-  return { tensor, scale, padX, padY };
+}
+
+// The two shrinks are written out per factor and channel: a loop over the block's pixels cost 3.7× the time.
+function shrinkBy2(src: Uint8Array, srcWidth: number, w: number, h: number, tensor: Float32Array, W: number, plane: number, padX: number, padY: number): void {
+  const row = srcWidth * 3;
+  const inv = 1 / (4 * 255);
+  for (let y = 0; y < h; y++) {
+    let a = 2 * y * row;
+    let b = a + row;
+    let dst = (y + padY) * W + padX;
+    for (let x = 0; x < w; x++, a += 6, b += 6, dst++) {
+      tensor[dst] = (src[a]! + src[a + 3]! + src[b]! + src[b + 3]!) * inv;
+      tensor[dst + plane] = (src[a + 1]! + src[a + 4]! + src[b + 1]! + src[b + 4]!) * inv;
+      tensor[dst + 2 * plane] = (src[a + 2]! + src[a + 5]! + src[b + 2]! + src[b + 5]!) * inv;
+    }
+  }
+}
+
+function shrinkBy3(src: Uint8Array, srcWidth: number, w: number, h: number, tensor: Float32Array, W: number, plane: number, padX: number, padY: number): void {
+  const row = srcWidth * 3;
+  const inv = 1 / (9 * 255);
+  for (let y = 0; y < h; y++) {
+    let a = 3 * y * row;
+    let b = a + row;
+    let c = b + row;
+    let dst = (y + padY) * W + padX;
+    for (let x = 0; x < w; x++, a += 9, b += 9, c += 9, dst++) {
+      tensor[dst] = (src[a]! + src[a + 3]! + src[a + 6]! + src[b]! + src[b + 3]! + src[b + 6]! + src[c]! + src[c + 3]! + src[c + 6]!) * inv;
+      tensor[dst + plane] = (src[a + 1]! + src[a + 4]! + src[a + 7]! + src[b + 1]! + src[b + 4]! + src[b + 7]! + src[c + 1]! + src[c + 4]! + src[c + 7]!) * inv;
+      tensor[dst + 2 * plane] = (src[a + 2]! + src[a + 5]! + src[a + 8]! + src[b + 2]! + src[b + 5]! + src[b + 8]! + src[c + 2]! + src[c + 5]! + src[c + 8]!) * inv;
+    }
+  }
 }
