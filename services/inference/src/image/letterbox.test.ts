@@ -53,8 +53,8 @@ describe("letterbox", () => {
     }
   });
 
-  it("resizes any other ratio with sharp, close to the block mean where that is defined", async () => {
-    // 4× is not a shrink path: sharp's linear resize of a flat picture gives the same flat value.
+  it("resizes any other ratio (here 4×) with sharp", async () => {
+    // 4× has no block-mean path: sharp's linear resize of a flat picture keeps its value.
     const flat = { data: Buffer.alloc(128 * 72 * 3, 200), width: 128, height: 72 };
     const lb = await letterbox(flat, { width: 32, height: 20 });
     expect(lb).toMatchObject({ padX: 0, padY: 1 });

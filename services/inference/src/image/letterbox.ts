@@ -17,9 +17,9 @@ export type InputSize = number | { width: number; height: number };
  * Resizes to fit the input keeping the aspect ratio and pads with grey 114, as Ultralytics models
  * are trained. A frame exactly 2× or 3× the fitted size (ingest's 1280×720 and 1920×1080 into the
  * 640×384 plate input) is shrunk by averaging each 2×2 or 3×3 block straight into the tensor: what
- * OpenCV's INTER_AREA (Ultralytics' validation resize) gives at an integer factor, in one pass at
- * 1.7 / 3.3 ms where sharp's resize and the tensor pass took 4.9 / 5.8 ms. Any other size is
- * resized by sharp (SIMD), then one pass over the pixels.
+ * OpenCV's INTER_AREA (Ultralytics' validation resize) gives at an integer factor, in one pass
+ * (letterbox 2.8–2.9 ms per 1280×720 frame where sharp's resize and the tensor pass took 5.3–6.2 ms;
+ * BENCHMARKS.md, inference-plates). Any other size is resized by sharp (SIMD), then one pass over the pixels.
  */
 export async function letterbox(image: RgbImage, size: InputSize, reuse?: Float32Array): Promise<Letterboxed> {
   const { width: W, height: H } = typeof size === "number" ? { width: size, height: size } : size;
@@ -29,13 +29,6 @@ export async function letterbox(image: RgbImage, size: InputSize, reuse?: Float3
   const padX = Math.floor((W - w) / 2);
   const padY = Math.floor((H - h) / 2);
   const factor = image.width === 2 * w && image.height === 2 * h ? 2 : image.width === 3 * w && image.height === 3 * h ? 3 : 0;
-  const resized =
-    factor || (w === image.width && h === image.height)
-      ? image.data
-      : await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-          .resize(w, h, { kernel: "linear" })
-          .raw()
-          .toBuffer();
   const plane = W * H;
   const tensor = reuse && reuse.length === 3 * plane ? reuse : new Float32Array(3 * plane);
   // Only the padding needs the grey; the picture overwrites the rest.
@@ -53,8 +46,16 @@ export async function letterbox(image: RgbImage, size: InputSize, reuse?: Float3
   }
   if (factor === 2) shrinkBy2(image.data, image.width, w, h, tensor, W, plane, padX, padY);
   else if (factor === 3) shrinkBy3(image.data, image.width, w, h, tensor, W, plane, padX, padY);
-  else copyToTensor(resized, w, h, tensor, W, plane, padX, padY);
+  else copyToTensor(await resizedTo(image, w, h), w, h, tensor, W, plane, padX, padY);
   return { tensor, scale, padX, padY };
+}
+
+function resizedTo(image: RgbImage, w: number, h: number): Promise<Uint8Array> | Uint8Array {
+  if (w === image.width && h === image.height) return image.data;
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(w, h, { kernel: "linear" })
+    .raw()
+    .toBuffer();
 }
 
 function copyToTensor(resized: Uint8Array, w: number, h: number, tensor: Float32Array, W: number, plane: number, padX: number, padY: number): void {
