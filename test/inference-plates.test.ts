@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -40,6 +41,12 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+/** Packed RGB → YUV 4:2:0 as ingest gets it from ffmpeg (pgmyuv, header stripped). */
+function toPgmYuv(rgb: Buffer, width: number, height: number): Buffer {
+  const out = execFileSync("ffmpeg", ["-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", `${width}x${height}`, "-i", "pipe:0", "-vf", "format=yuv420p", "-c:v", "pgmyuv", "-f", "image2pipe", "pipe:1"], { input: rgb, maxBuffer: 1 << 24 });
+  return out.subarray(`P5\n${width} ${(height * 3) / 2}\n255\n`.length);
+}
+
 async function frameJpeg(name: string): Promise<Buffer> {
   return readFile(path.join(DATASETS, "vn-plate-frames/images", `${name}.jpg`));
 }
@@ -61,7 +68,10 @@ describe("inference on real plates", () => {
     expect(result.timingsMs.detect).toBeGreaterThan(0);
   });
 
-  it("publishes one event per vehicle track with evidence JPEGs, not one per frame", async () => {
+  // yuv420 is what ingest hands over in one process (contracts' frame-pixels.ts): the snapshot is then made from
+  // the planes, and must still show the frame.
+  it.each(["rgb24", "yuv420"] as const)("publishes one event per vehicle track with evidence JPEGs, not one per frame (%s frames)", async (format) => {
+    const cameraId = `cam-${format}`;
     const sub = await connectTestMqtt();
     const events = await collectMessages(sub, `${prefix}/events/plate`);
     // A short "video": the same real frame panned a few pixels per frame, 200 ms apart.
@@ -75,14 +85,14 @@ describe("inference on real plates", () => {
       sent.push(Buffer.from(data));
       await inference.frameSink.submit({
         schemaVersion: 1,
-        cameraId: "cam-test",
+        cameraId,
         seq: i,
         captureTs: t0 + i * 200,
         width: info.width,
         height: info.height,
-        format: "rgb24",
+        format,
         analytics: ["plates"],
-        data,
+        data: format === "rgb24" ? data : toPgmYuv(data, info.width, info.height),
       });
     }
     await inference.flush();
@@ -90,14 +100,14 @@ describe("inference on real plates", () => {
     await new Promise((r) => setTimeout(r, 300));
     const decoded = events.messages.map((m) => decodePayload(plateEventSchema, m.payload));
     expect(decoded.every((d) => d.ok)).toBe(true);
-    const plateEvents = decoded.map((d) => (d as { value: PlateEvent }).value);
+    const plateEvents = decoded.map((d) => (d as { value: PlateEvent }).value).filter((e) => e.cameraId === cameraId);
     const byPlate = new Map(plateEvents.map((e) => [e.plate, e]));
     expect(byPlate.has("75H135792")).toBe(true);
     // One event id per vehicle; revisions reuse it.
     expect(new Set(plateEvents.map((e) => e.id)).size).toBeLessThanOrEqual(2);
     const ev = byPlate.get("75H135792")!;
-    expect(ev).toMatchObject({ cameraId: "cam-test", rows: 2, display: "75-H1 357.92", revision: 0 });
-    expect(ev.snapshot).toMatch(/^\/media\/cam-test\/2026-01-02\/[0-9a-f-]{36}\.jpg$/);
+    expect(ev).toMatchObject({ cameraId, rows: 2, display: "75-H1 357.92", revision: 0 });
+    expect(ev.snapshot).toMatch(new RegExp(`^/media/${cameraId}/2026-01-02/[0-9a-f-]{36}\\.jpg$`));
     const file = path.join(work, "media", ev.snapshot!.replace(/^\/media\//, ""));
     expect(existsSync(file)).toBe(true);
     const meta = await sharp(file).metadata();
@@ -152,8 +162,9 @@ describe("inference on real plates", () => {
     const before = (await inference.metrics.framesRejected.get()).values.reduce((a, v) => a + v.value, 0);
     await inference.frameSink.submit({ schemaVersion: 1, cameraId: "cam-test", seq: 9, captureTs: Date.now(), width: 64, height: 64, format: "jpeg", analytics: ["plates"], data: Buffer.from("not a jpeg") });
     await inference.frameSink.submit({ schemaVersion: 1, cameraId: "cam-test", seq: 10, captureTs: Date.now(), width: 64, height: 64, format: "rgb24", analytics: ["plates"], data: Buffer.alloc(10) });
+    await inference.frameSink.submit({ schemaVersion: 1, cameraId: "cam-test", seq: 11, captureTs: Date.now(), width: 64, height: 64, format: "yuv420", analytics: ["plates"], data: Buffer.alloc(64 * 64 * 3) });
     const after = (await inference.metrics.framesRejected.get()).values.reduce((a, v) => a + v.value, 0);
-    expect(after - before).toBe(2);
+    expect(after - before).toBe(3);
     const again = await inference.analyze(await frameJpeg("clip3_new_1"));
     expect(again.plates.length).toBeGreaterThan(0);
   });

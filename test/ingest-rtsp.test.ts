@@ -22,7 +22,7 @@ describe.concurrent("ingest against a real RTSP camera", () => {
     return cam;
   }
 
-  it("samples at sampleFps (±15 % over 10 s) and hands over RGB frames of the configured width", async () => {
+  it("samples at sampleFps (±15 % over 10 s) and hands over YUV 4:2:0 frames of the configured width", async () => {
     const cam = await rtsp({ gop: 25 });
     const sink = recordingSink();
     const { logger } = capturingLogger("info");
@@ -35,7 +35,7 @@ describe.concurrent("ingest against a real RTSP camera", () => {
     expect(n).toBeGreaterThanOrEqual(17);
     expect(n).toBeLessThanOrEqual(23);
     const f = sink.frames.get("rate")!.at(-1)!.frame;
-    expect([f.width, f.height, f.format, f.data.length]).toEqual([480, 270, "rgb24", 480 * 270 * 3]);
+    expect([f.width, f.height, f.format, f.data.length]).toEqual([480, 270, "yuv420", (480 * 270 * 3) / 2]);
     const seqs = sink.frames.get("rate")!.map((x) => x.frame.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i));
     const status = ingest.status()[0]!;

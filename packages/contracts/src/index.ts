@@ -11,6 +11,7 @@ export * from "./messages/alert.js";
 export * from "./messages/deadletter.js";
 export * from "./messages/frame.js";
 export * from "./messages/frame-codec.js";
+export * from "./messages/frame-pixels.js";
 export * from "./messages/analyze.js";
 export * from "./messages/service-status.js";
 export * from "./api/auth.js";

@@ -65,7 +65,7 @@ export function composeIngest(env: IngestEnv, a: IngestAdapters): Composition<In
     }
 
     const ingest = await startIngest({
-      config: ingestConfigFromEnv(env),
+      config: ingestConfigFromEnv(env, a.frameSink !== undefined),
       logger,
       mqtt,
       metrics,

@@ -26,7 +26,13 @@ export const ingestEnvSchema = z
     INGEST_FRAME_FIFO: booleanFromEnv.default(true),
     /** How many inference workers share the frames (topics vigil/frames/0..n-1). */
     FRAME_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
-    FRAME_FORMAT: z.enum(["jpeg", "rgb24"]).default("jpeg"),
+    /** How frames cross MQTT to inference on other hosts: JPEG, or raw pixels (rgb24, or yuv420 at half its bytes; one host only). */
+    FRAME_FORMAT: z.enum(["jpeg", "rgb24", "yuv420"]).default("jpeg"),
+    /**
+     * Pixels of frames handed to an in-process inference (npm start): yuv420, converted there only where looked
+     * at (half the bytes, no RGB conversion in ffmpeg; bench/ingest-capacity.ts), or rgb24 as before.
+     */
+    INGEST_PIXEL_FORMAT: z.enum(["yuv420", "rgb24"]).default("yuv420"),
     /** Seconds after start before a frame shard with no inference status at all counts as unconsumed. */
     INFERENCE_STATUS_GRACE_S: z.coerce.number().min(0).max(600).default(10),
     JPEG_QUALITY: z.coerce.number().int().min(30).max(100).default(80),

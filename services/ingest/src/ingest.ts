@@ -1,5 +1,5 @@
 import type { MqttClient } from "mqtt";
-import { cameraConfigSchema, shardForCamera, type CameraConfig, type CameraConfigInput, type CameraStatus, type FrameSink } from "@vigil/contracts";
+import { cameraConfigSchema, shardForCamera, type CameraConfig, type CameraConfigInput, type CameraStatus, type FrameSink, type PixelFormat } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import { FrameQueue } from "./handoff/frame-queue.js";
 import { FrameBufferPool } from "./source/frame-buffer-pool.js";
@@ -22,6 +22,8 @@ export interface IngestConfig {
   topicPrefix?: string;
   /** Width of sampled frames (height keeps the aspect); 1280 keeps plates readable. */
   outputWidth?: number;
+  /** Pixels of the frames handed on (default yuv420: contracts' frame-pixels.ts); rgb24 where the sink needs RGB (JPEG over MQTT). */
+  pixelFormat?: PixelFormat;
   /** ffmpeg binary (see resolveFfmpegPath); default "ffmpeg" from PATH. */
   ffmpegPath?: string;
   /** This instance serves only cameras with shardForCamera(id, count) === index. */
@@ -158,6 +160,7 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
       camera: cam,
       ffmpegPath,
       outputWidth,
+      pixelFormat: config.pixelFormat ?? "yuv420",
       logger,
       metrics,
       onFrame: (f) => queue.push(f),

@@ -42,4 +42,11 @@ describe("frame message codec", () => {
     const fakeJpeg = encodeFrameMessage({ ...rgb, format: "jpeg", data: Buffer.from("nope") });
     expect(decodeFrameMessage(fakeJpeg)).toMatchObject({ ok: false, reason: expect.stringMatching(/JPEG marker/) });
   });
+
+  it("carries yuv420 frames of 1.5 bytes a pixel and refuses a wrong length or an odd size", () => {
+    const yuv: Frame = { ...rgb, format: "yuv420", data: Buffer.alloc(12, 7) };
+    expect(decodeFrameMessage(encodeFrameMessage(yuv))).toMatchObject({ ok: true, frame: { format: "yuv420", width: 4, height: 2 } });
+    expect(decodeFrameMessage(encodeFrameMessage({ ...yuv, data: Buffer.alloc(13) }))).toMatchObject({ ok: false, reason: expect.stringMatching(/expected 12/) });
+    expect(decodeFrameMessage(encodeFrameMessage({ ...yuv, width: 3, height: 2, data: Buffer.alloc(9) }))).toMatchObject({ ok: false, reason: expect.stringMatching(/odd size 3x2/) });
+  });
 });

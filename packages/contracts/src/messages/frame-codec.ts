@@ -1,10 +1,11 @@
 import { frameHeaderSchema, type Frame, type FrameHeader } from "./frame.js";
+import { pixelByteLength } from "./frame-pixels.js";
 
 /**
  * Binary framing of a frame on MQTT (`{prefix}/frames/{shard}`):
  *   4 bytes  big-endian length N of the JSON header
  *   N bytes  UTF-8 JSON header (`frameHeaderSchema`: cameraId, seq, captureTs, width, height, format…)
- *   rest     the image: JPEG bytes, or packed RGB24 (width×height×3)
+ *   rest     the image: JPEG bytes, packed RGB24 (width×height×3) or YUV 4:2:0 (width×height×1.5, frame-pixels.ts)
  * The header stays JSON so it is versioned and validated like every other Vigil message; the
  * pixels stay binary (base64 would add a third to every frame).
  */
@@ -34,8 +35,10 @@ export function decodeFrameMessage(payload: Buffer | Uint8Array): FrameDecodeRes
   if (!parsed.success) return { ok: false, reason: `invalid frame header: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}` };
   const header: FrameHeader = parsed.data;
   const data = buf.subarray(4 + n);
-  if (header.format === "rgb24" && data.length !== header.width * header.height * 3) {
-    return { ok: false, reason: `rgb24 frame has ${data.length} bytes, expected ${header.width * header.height * 3}` };
+  if (header.format !== "jpeg") {
+    const expected = pixelByteLength(header.format, header.width, header.height);
+    if (expected === undefined) return { ok: false, reason: `${header.format} frame of odd size ${header.width}x${header.height}` };
+    if (data.length !== expected) return { ok: false, reason: `${header.format} frame has ${data.length} bytes, expected ${expected}` };
   }
   if (header.format === "jpeg" && (data.length < 4 || data[0] !== 0xff || data[1] !== 0xd8)) {
     return { ok: false, reason: "jpeg frame does not start with a JPEG marker" };

@@ -22,7 +22,8 @@ export const frameHeaderSchema = z.object({
   captureTs: z.number().int().min(0),
   width: z.number().int().positive().max(8192),
   height: z.number().int().positive().max(8192),
-  format: z.enum(["jpeg", "rgb24"]),
+  /** jpeg; rgb24 (packed RGB); yuv420 (Y, then U/V rows: messages/frame-pixels.ts). */
+  format: z.enum(["jpeg", "rgb24", "yuv420"]),
   analytics: z.array(z.enum(["plates", "fire"])),
   fire: frameFireControlsSchema.optional(),
 });
@@ -39,7 +40,7 @@ export function frameFireControls(camera: Pick<CameraConfig, "analytics" | "fire
   return zones.length === 0 && sensitivity === DEFAULT_FIRE_SENSITIVITY ? undefined : { zones, sensitivity };
 }
 
-/** A frame in memory: the header plus its bytes (JPEG or packed RGB24). */
+/** A frame in memory: the header plus its bytes (JPEG, packed RGB24, or YUV 4:2:0 as frame-pixels.ts lays it out). */
 export interface Frame extends FrameHeader {
   data: Buffer | Uint8Array;
 }

@@ -8,6 +8,7 @@ import { DEFAULT_EVIDENCE, EvidenceWriter, type EvidenceOptions } from "../evide
 import type { FireDetectorName } from "../detectors/fire-detector-names.js";
 import { loadFireStage, type FireStage } from "../fire-stage.js";
 import { decodeImage } from "../image/rgb-image.js";
+import { Yuv420Image } from "../image/yuv420-image.js";
 import { MotionGate, type FrameMotion } from "../intake/motion-gate.js";
 import type { AnalysisMetrics } from "../metrics.js";
 import { findModel, modelPath } from "../models/manifest.js";
@@ -188,6 +189,8 @@ export async function createFrameAnalysis(config: FrameAnalysisConfig, deps: Fra
 async function frameToRgb(frame: Frame): Promise<RgbImage> {
   if (frame.format === "jpeg") return decodeImage(frame.data);
   const data = Buffer.isBuffer(frame.data) ? frame.data : Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
+  // Converted to RGB only where looked at (image/yuv420-image.ts).
+  if (frame.format === "yuv420") return new Yuv420Image(data, frame.width, frame.height);
   if (data.length !== frame.width * frame.height * 3) throw new Error(`rgb24 frame has ${data.length} bytes, expected ${frame.width * frame.height * 3}`);
   return { data, width: frame.width, height: frame.height };
 }

@@ -5,6 +5,11 @@ export interface RgbImage {
   data: Buffer;
   width: number;
   height: number;
+  /**
+   * Present on a picture held in other pixels (a YUV frame, image/yuv420-image.ts): makes RGB of a
+   * rectangle only, where `data` would convert the whole picture. image/rgb-image.ts' cropRgb uses it.
+   */
+  crop?(rect: { x: number; y: number; w: number; h: number }): RgbImage;
 }
 
 export interface Detection {

@@ -1,4 +1,5 @@
 import type { NormalisedBox } from "@vigil/contracts";
+import { Yuv420Image } from "../image/yuv420-image.js";
 import type { RgbImage } from "./detector.js";
 
 /** How the verifier's crop is cut around a candidate box (the sidecar's `crop`, = train_verifier.py). */
@@ -28,10 +29,14 @@ export function cropSquare(bbox: NormalisedBox, width: number, height: number, g
  * Cuts a square and resizes it to size × size straight into a float32 NCHW tensor slot (RGB / 255):
  * box-averaging when shrinking (what PIL's antialiased resize does in training), bilinear when
  * enlarging. Plain JavaScript: a few crops a frame cost well under a millisecond and stay off
- * sharp's thread pool, which the frame decoding needs.
+ * sharp's thread pool, which the frame decoding needs. A YUV frame converts only the square.
  */
 export function cropToNchw(image: RgbImage, square: [number, number, number], size: number, out: Float32Array, offset: number): void {
   const [left, top, side] = square;
+  if (image instanceof Yuv420Image) {
+    cropToNchw(image.crop({ x: left, y: top, w: side, h: side }), [0, 0, side], size, out, offset);
+    return;
+  }
   const plane = size * size;
   const scale = side / size;
   const src = image.data;

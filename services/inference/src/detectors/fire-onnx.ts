@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import { findModel, modelPath } from "../models/manifest.js";
 import { createSession, type ort } from "../runtime/onnx-session.js";
+import { pictureForSize, Yuv420Image } from "../image/yuv420-image.js";
 import type { RgbImage } from "./detector.js";
 
 /** Vigil's own fire model, committed with the project (manifest entry "vigil-fire-grid"; no download). */
@@ -11,8 +12,14 @@ export function createFireSession(path: string, threads: number): Promise<ort.In
   return createSession(path, { threads: Math.max(1, threads) });
 }
 
-/** Resizes packed RGB to exactly width × height (no letterbox) and returns packed RGB. */
-export async function resizeRgb(image: RgbImage, width: number, height: number): Promise<Buffer> {
+/**
+ * Resizes packed RGB to exactly width × height (no letterbox) and returns packed RGB. A YUV frame
+ * is resized from its half picture when that is still larger (a 1280 × 720 frame into the grid's
+ * 256²): libvips would first average 2 × 2 blocks anyway (its shrink-then-reduce), and the frame's
+ * full RGB is never made.
+ */
+export async function resizeRgb(frame: RgbImage, width: number, height: number): Promise<Buffer> {
+  const image = pictureForSize(frame, width, height);
   if (image.width === width && image.height === height) return image.data;
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
     .resize(width, height, { fit: "fill", kernel: "linear" })
@@ -37,7 +44,8 @@ export function assertRgbImage(image: RgbImage): void {
   if (!Number.isInteger(image.width) || !Number.isInteger(image.height) || image.width <= 0 || image.height <= 0) {
     throw new Error(`invalid image size ${image.width}x${image.height}`);
   }
-  if (image.data.length !== image.width * image.height * 3) {
+  // A YUV frame checked its planes when made, and its `data` would convert the whole picture.
+  if (!(image instanceof Yuv420Image) && image.data.length !== image.width * image.height * 3) {
     throw new Error(`image buffer has ${image.data.length} bytes, expected ${image.width * image.height * 3} (packed RGB)`);
   }
 }

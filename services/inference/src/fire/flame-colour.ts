@@ -1,5 +1,6 @@
 import type { NormalisedBox } from "@vigil/contracts";
 import type { RgbImage } from "../detectors/detector.js";
+import { Yuv420Image } from "../image/yuv420-image.js";
 
 /**
  * Flame colour, the oldest cue of video fire detection (Chen et al. 2004, "An early fire-detection method based
@@ -14,8 +15,12 @@ export function isFlameColoured(r: number, g: number, b: number): boolean {
 
 const MAX_SAMPLES_PER_SIDE = 64;
 
+/** The picture the colour statistics sample: a YUV frame's half picture (they sample a sparse grid anyway). */
+const sampled = (image: RgbImage): RgbImage => (image instanceof Yuv420Image ? image.half() : image);
+
 /** Share (0..1) of the box's pixels that are flame-coloured. */
-export function flameColourShare(image: RgbImage, box: NormalisedBox): number {
+export function flameColourShare(frame: RgbImage, box: NormalisedBox): number {
+  const image = sampled(frame);
   const [bx, by, bw, bh] = box;
   const x0 = Math.max(0, Math.floor(bx * image.width));
   const y0 = Math.max(0, Math.floor(by * image.height));
@@ -40,7 +45,8 @@ export function flameColourShare(image: RgbImage, box: NormalisedBox): number {
  * Mean chroma (mean of |R−G| + |G−B| over a sparse grid, 0..510) of the whole frame. An infrared / night-mode
  * camera gives a grey picture (chroma ≈ 0) in which a fire is white: the colour cue says nothing there.
  */
-export function frameChroma(image: RgbImage): number {
+export function frameChroma(frame: RgbImage): number {
+  const image = sampled(frame);
   const step = Math.max(1, Math.floor(Math.sqrt((image.width * image.height) / 4096)));
   let n = 0;
   let sum = 0;

@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import type { RgbImage } from "./rgb-image.js";
+import { pictureForSize, Yuv420Image } from "./yuv420-image.js";
 
 export interface Letterboxed {
   /** NCHW float32, RGB / 255. */
@@ -19,7 +20,9 @@ export type InputSize = number | { width: number; height: number };
  * 640×384 plate input) is shrunk by averaging each 2×2 or 3×3 block straight into the tensor: what
  * OpenCV's INTER_AREA (Ultralytics' validation resize) gives at an integer factor, in one pass
  * (letterbox 2.8–2.9 ms per 1280×720 frame where sharp's resize and the tensor pass took 5.3–6.2 ms;
- * BENCHMARKS.md, inference-plates). Any other size is resized by sharp (SIMD), then one pass over the pixels.
+ * BENCHMARKS.md, inference-plates). A YUV frame at 2× gives its half picture, made from the planes
+ * (yuv420-image.ts), which is that same block mean. Any other size is resized by sharp (SIMD), then
+ * one pass over the pixels.
  */
 export async function letterbox(image: RgbImage, size: InputSize, reuse?: Float32Array): Promise<Letterboxed> {
   const { width: W, height: H } = typeof size === "number" ? { width: size, height: size } : size;
@@ -44,13 +47,15 @@ export async function letterbox(image: RgbImage, size: InputSize, reuse?: Float3
       }
     }
   }
-  if (factor === 2) shrinkBy2(image.data, image.width, w, h, tensor, W, plane, padX, padY);
+  if (factor === 2 && image instanceof Yuv420Image) copyToTensor(image.half().data, w, h, tensor, W, plane, padX, padY);
+  else if (factor === 2) shrinkBy2(image.data, image.width, w, h, tensor, W, plane, padX, padY);
   else if (factor === 3) shrinkBy3(image.data, image.width, w, h, tensor, W, plane, padX, padY);
   else copyToTensor(await resizedTo(image, w, h), w, h, tensor, W, plane, padX, padY);
   return { tensor, scale, padX, padY };
 }
 
-function resizedTo(image: RgbImage, w: number, h: number): Promise<Uint8Array> | Uint8Array {
+function resizedTo(frame: RgbImage, w: number, h: number): Promise<Uint8Array> | Uint8Array {
+  const image = pictureForSize(frame, w, h);
   if (w === image.width && h === image.height) return image.data;
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
     .resize(w, h, { kernel: "linear" })

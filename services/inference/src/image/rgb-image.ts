@@ -35,12 +35,19 @@ export async function decodeImage(bytes: Buffer | Uint8Array, maxPixels = 8192 *
   }
 }
 
-/** Copies a rectangle out of an RGB image (clamped to the image). */
+/** A rectangle's whole pixels inside a width × height picture, at least one pixel: [x0, x1) × [y0, y1). */
+export function clampRect(rect: PixelRect, width: number, height: number): { x0: number; y0: number; x1: number; y1: number } {
+  const x0 = Math.max(0, Math.min(width - 1, Math.floor(rect.x)));
+  const y0 = Math.max(0, Math.min(height - 1, Math.floor(rect.y)));
+  const x1 = Math.max(x0 + 1, Math.min(width, Math.ceil(rect.x + rect.w)));
+  const y1 = Math.max(y0 + 1, Math.min(height, Math.ceil(rect.y + rect.h)));
+  return { x0, y0, x1, y1 };
+}
+
+/** Copies a rectangle out of an RGB image (clamped to the image); a picture that makes its own crops (a YUV frame) is asked to. */
 export function cropRgb(image: RgbImage, rect: PixelRect): RgbImage {
-  const x0 = Math.max(0, Math.min(image.width - 1, Math.floor(rect.x)));
-  const y0 = Math.max(0, Math.min(image.height - 1, Math.floor(rect.y)));
-  const x1 = Math.max(x0 + 1, Math.min(image.width, Math.ceil(rect.x + rect.w)));
-  const y1 = Math.max(y0 + 1, Math.min(image.height, Math.ceil(rect.y + rect.h)));
+  if (image.crop) return image.crop(rect);
+  const { x0, y0, x1, y1 } = clampRect(rect, image.width, image.height);
   const w = x1 - x0;
   const h = y1 - y0;
   const out = Buffer.allocUnsafe(w * h * 3);

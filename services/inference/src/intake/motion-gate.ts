@@ -1,5 +1,6 @@
 import type { NormalisedBox } from "@vigil/contracts";
 import type { RgbImage } from "../detectors/detector.js";
+import { Yuv420Image } from "../image/yuv420-image.js";
 
 export interface MotionGateOptions {
   /** Mean absolute grey difference (0..255) of the thumbnails above which a frame has motion. */
@@ -45,13 +46,18 @@ export type DetectPlan = { detect: false } | { detect: true; region?: Normalised
 
 export const DEFAULT_MOTION_GATE: Required<MotionGateOptions> = { threshold: 2.5, forceEvery: 5, gridWidth: 80, gridHeight: 45, cellThreshold: 20, dilateCells: 2, minChangedCells: 4 };
 
-/** Grey values at the centre of each cell of a gw × gh grid, straight from the RGB buffer (no resize: 3,600 reads for 80 × 45). */
+/** Grey values at the centre of each cell of a gw × gh grid, straight from the RGB buffer or a YUV frame's Y (no resize: 3,600 reads for 80 × 45). */
 export function sampleGrey(image: RgbImage, gw: number, gh: number): Uint8Array {
   const out = new Uint8Array(gw * gh);
+  const yuv = image instanceof Yuv420Image ? image : undefined;
   for (let gy = 0; gy < gh; gy++) {
     const y = Math.min(image.height - 1, Math.floor(((gy + 0.5) * image.height) / gh));
     for (let gx = 0; gx < gw; gx++) {
       const x = Math.min(image.width - 1, Math.floor(((gx + 0.5) * image.width) / gw));
+      if (yuv) {
+        out[gy * gw + gx] = yuv.greyAt(x, y);
+        continue;
+      }
       const p = (y * image.width + x) * 3;
       out[gy * gw + gx] = (image.data[p]! * 77 + image.data[p + 1]! * 150 + image.data[p + 2]! * 29) >> 8;
     }

@@ -6,12 +6,14 @@ import { resolveFfmpegPath } from "../source/ffmpeg-binary.js";
 
 /**
  * The one env → config mapping of the ingest service, used by its own main.ts and by `npm start`
- * (scripts/start/compose.ts).
+ * (scripts/start/compose.ts). `inProcess`: frames go to an inference in this process (any pixel
+ * format it reads), not over MQTT, where JPEG is encoded from RGB.
  */
-export function ingestConfigFromEnv(env: IngestEnv): IngestConfig {
+export function ingestConfigFromEnv(env: IngestEnv, inProcess = false): IngestConfig {
   return {
     topicPrefix: env.MQTT_TOPIC_PREFIX,
     outputWidth: env.INGEST_FRAME_WIDTH,
+    pixelFormat: inProcess ? env.INGEST_PIXEL_FORMAT : env.FRAME_FORMAT === "yuv420" ? "yuv420" : "rgb24",
     frameFifo: env.INGEST_FRAME_FIFO,
     ffmpegPath: resolveFfmpegPath(env.FFMPEG_PATH, env.PATH),
     ...(env.INGEST_SHARD ? { shard: env.INGEST_SHARD } : {}),

@@ -1,6 +1,6 @@
 import type { MqttClient } from "mqtt";
 import sharp from "sharp";
-import { decodePayload, encodeFrameMessage, frameMessage, serviceStatusMessage, shardForCamera, type Frame, type FrameSink } from "@vigil/contracts";
+import { decodePayload, encodeFrameMessage, frameMessage, serviceStatusMessage, shardForCamera, yuv420ToRgb, type Frame, type FrameSink } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { IngestMetrics } from "../health/ingest-metrics.js";
 import { ShardConsumers } from "./shard-consumers.js";
@@ -10,8 +10,11 @@ export interface MqttFrameSinkOptions {
   topicPrefix: string;
   /** Number of inference shards; a camera always maps to the same one (`shardForCamera`). */
   shardCount: number;
-  /** "jpeg" (default) encodes with sharp; "rgb24" sends raw pixels (only sensible on one host). */
-  format?: "jpeg" | "rgb24";
+  /**
+   * "jpeg" (default) encodes frames with sharp; otherwise frames go as they come (raw pixels:
+   * only sensible on one host). Ingest asks ffmpeg for rgb24 when JPEG is to be made (ingest-config.ts).
+   */
+  format?: "jpeg" | "rgb24" | "yuv420";
   jpegQuality?: number;
   /** How long after creation a shard with no inference status at all still counts as consumed (default 10 s). */
   inferenceGraceMs?: number;
@@ -71,8 +74,10 @@ export function createMqttFrameSink(o: MqttFrameSinkOptions): MqttFrameSink {
   return {
     async submit(frame: Frame): Promise<void> {
       let out: Frame = frame;
-      if (format === "jpeg" && frame.format === "rgb24") {
-        const jpeg = await sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } }).jpeg({ quality, mozjpeg: false }).toBuffer();
+      if (format === "jpeg" && frame.format !== "jpeg") {
+        // ingest-config.ts asks ffmpeg for rgb24 when JPEG is to be made; a YUV frame is converted here.
+        const rgb = frame.format === "rgb24" ? frame.data : yuv420ToRgb(frame.data, frame.width, frame.height);
+        const jpeg = await sharp(rgb, { raw: { width: frame.width, height: frame.height, channels: 3 } }).jpeg({ quality, mozjpeg: false }).toBuffer();
         out = { ...frame, format: "jpeg", data: jpeg };
       }
       const topic = frameMessage.topic(shardForCamera(frame.cameraId, o.shardCount), o.topicPrefix);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessByStdio } from "node:child_process";
 import type { Readable } from "node:stream";
-import { DEFAULT_SAMPLE_FPS, frameFireControls, redactUrl, type CameraConfig, type CameraState, type CameraStatus, type Frame, type FrameFireControls } from "@vigil/contracts";
+import { DEFAULT_SAMPLE_FPS, frameFireControls, redactUrl, type CameraConfig, type CameraState, type CameraStatus, type Frame, type FrameFireControls, type PixelFormat } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import type { IngestMetrics } from "../health/ingest-metrics.js";
 import { FpsMeter } from "../health/fps-meter.js";
@@ -30,6 +30,8 @@ export interface CameraWorkerDeps {
   camera: CameraConfig;
   ffmpegPath: string;
   outputWidth: number;
+  /** Pixels ffmpeg hands over: yuv420 (pgmyuv, no RGB conversion) or rgb24 (PPM). */
+  pixelFormat: PixelFormat;
   logger: Logger;
   metrics: IngestMetrics;
   /** Receives each sampled frame (the camera's FrameQueue). */
@@ -186,7 +188,7 @@ export class CameraWorker {
       }
     }
     const fifo = this.fifo;
-    const args = buildFfmpegArgs({ url: camera.url, sampleFps: this.sampleFps, keyframesOnly: camera.keyframesOnly, width: outputWidth, mediaOutput: !!media, ...(fifo ? { frameOutput: fifo.path } : {}) });
+    const args = buildFfmpegArgs({ url: camera.url, sampleFps: this.sampleFps, keyframesOnly: camera.keyframesOnly, width: outputWidth, pixelFormat: this.deps.pixelFormat, mediaOutput: !!media, ...(fifo ? { frameOutput: fifo.path } : {}) });
     try {
       proc = spawn(ffmpegPath, args, { stdio: ["ignore", fifo ? "ignore" : "pipe", "pipe", media ? "pipe" : "ignore"] }) as unknown as FfmpegProcess;
     } catch (err) {
@@ -265,7 +267,7 @@ export class CameraWorker {
       captureTs: now,
       width: raw.width,
       height: raw.height,
-      format: "rgb24",
+      format: raw.format,
       analytics: camera.analytics,
       ...(this.fire ? { fire: this.fire } : {}),
       data: raw.data,

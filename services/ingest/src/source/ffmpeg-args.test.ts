@@ -12,6 +12,13 @@ describe("buildFfmpegArgs", () => {
     expect(after(args, "-vf")).toBe("fps=2,scale=1280:-2:flags=bilinear,format=yuv420p");
     expect(args).not.toContain("-skip_frame");
     expect(args).not.toContain("-re");
+    // YUV 4:2:0 pictures with a size header each (pgmyuv): no RGB conversion in ffmpeg.
+    expect(args.slice(-5)).toEqual(["-c:v", "pgmyuv", "-f", "image2pipe", "pipe:1"]);
+    expect(args).not.toContain("rgb24");
+  });
+
+  it("writes RGB24 PPM pictures when the frames must be RGB (JPEG over MQTT)", () => {
+    const args = buildFfmpegArgs({ url: "rtsp://cam/1", width: 1280, pixelFormat: "rgb24" });
     expect(args.slice(-7)).toEqual(["-pix_fmt", "rgb24", "-c:v", "ppm", "-f", "image2pipe", "pipe:1"]);
   });
 

@@ -1,4 +1,4 @@
-import { DEFAULT_SAMPLE_FPS } from "@vigil/contracts";
+import { DEFAULT_SAMPLE_FPS, type PixelFormat } from "@vigil/contracts";
 
 export interface FfmpegSourceOptions {
   url: string;
@@ -6,6 +6,8 @@ export interface FfmpegSourceOptions {
   keyframesOnly?: boolean;
   /** Output width; height follows the source aspect ratio (even). */
   width: number;
+  /** yuv420 (default): ffmpeg's pgmyuv pictures, no RGB conversion; rgb24: PPM. */
+  pixelFormat?: PixelFormat;
   /** Socket I/O timeout for RTSP, so a silent camera makes ffmpeg exit instead of hanging. */
   rtspTimeoutMs?: number;
   /** Files only: play at the file's real rate and loop (default true; benchmarks turn it off). */
@@ -32,9 +34,10 @@ export function isRtspUrl(url: string): boolean {
 }
 
 /**
- * ffmpeg command line for one camera. Frames leave as PPM images on stdout: each carries its own
- * width and height, so the reader needs no probe and survives a resolution change mid-stream,
- * and the pixels after the 15-byte header are exactly packed RGB24.
+ * ffmpeg command line for one camera. Frames leave as images (PGM holding YUV 4:2:0 by default,
+ * or PPM) on image2pipe: each carries its own width and height, so the reader needs no probe and
+ * survives a resolution change mid-stream, and the bytes after the header are exactly the
+ * picture's (contracts' frame-pixels.ts for the YUV layout).
  */
 export function buildFfmpegArgs(o: FfmpegSourceOptions): string[] {
   const fps = o.sampleFps ?? DEFAULT_SAMPLE_FPS;
@@ -53,9 +56,10 @@ export function buildFfmpegArgs(o: FfmpegSourceOptions): string[] {
     args.push("-re", "-stream_loop", "-1");
   }
   args.push("-i", o.url, "-an", "-sn", "-dn");
-  // Scale while still in YUV 4:2:0 (1.5 bytes/pixel), then convert at the output size, where
+  // Scale while still in YUV 4:2:0 (1.5 bytes/pixel). For rgb24, convert at the output size, where
   // swscale has a fast unscaled YUV→RGB path: ~25 % less CPU than one combined scale+convert
-  // step (bench/ingest-capacity.ts).
+  // step. yuv420 leaves the conversion to inference, which makes only the pixels it looks at
+  // (bench/ingest-capacity.ts).
   const scale = `scale=${o.width}:-2:flags=bilinear,format=yuv420p`;
   if (o.keyframesOnly) {
     // Only keyframes are decoded; their rate is set by the camera's GOP, and the fps filter would
@@ -64,7 +68,9 @@ export function buildFfmpegArgs(o: FfmpegSourceOptions): string[] {
   } else {
     args.push("-vf", `fps=${fps},${scale}`);
   }
-  args.push("-pix_fmt", "rgb24", "-c:v", "ppm", "-f", "image2pipe", o.frameOutput ? `file:${o.frameOutput}` : "pipe:1");
+  if ((o.pixelFormat ?? "yuv420") === "yuv420") args.push("-c:v", "pgmyuv");
+  else args.push("-pix_fmt", "rgb24", "-c:v", "ppm");
+  args.push("-f", "image2pipe", o.frameOutput ? `file:${o.frameOutput}` : "pipe:1");
   if (o.mediaOutput) {
     // A second output of the same pull: the demuxed packets, copied before any decoding, so
     // -skip_frame and the filters above do not touch it. One connection to the camera serves

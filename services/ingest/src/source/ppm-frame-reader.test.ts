@@ -46,13 +46,28 @@ describe("PpmFrameReader", () => {
     expect([pool.allocated, pool.reused]).toEqual([1, 2]);
   });
 
+  it("reads ffmpeg's pgmyuv pictures as yuv420 frames of the Y plane's size, between PPM ones", () => {
+    const pgmyuv = (w: number, h: number, fill: number) => Buffer.concat([Buffer.from(`P5\n${w} ${(h * 3) / 2}\n255\n`), Buffer.alloc((w * h * 3) / 2, fill)]);
+    const frames: RawFrame[] = [];
+    const reader = new PpmFrameReader((f) => frames.push(f));
+    const stream = Buffer.concat([pgmyuv(8, 4, 1), ppm(3, 2, 2), pgmyuv(1280, 720, 3)]);
+    for (let pos = 0; pos < stream.length; pos += 4093) reader.push(stream.subarray(pos, pos + 4093));
+    expect(frames.map((f) => [f.format, f.width, f.height, f.data.length, f.data.at(-1)])).toEqual([
+      ["yuv420", 8, 4, 48, 1],
+      ["rgb24", 3, 2, 18, 2],
+      ["yuv420", 1280, 720, 1_382_400, 3],
+    ]);
+    expect(() => parsePpmHeader(Buffer.from("P5\n8 5\n255\n"))).toThrow(/pgmyuv size/);
+    expect(() => parsePpmHeader(Buffer.from("P5\n7 6\n255\n"))).toThrow(/pgmyuv size/);
+  });
+
   it("rejects output that is not PPM", () => {
     const reader = new PpmFrameReader(() => {});
     expect(() => reader.push(Buffer.from("\xff\xd8 jpeg", "latin1"))).toThrow(/not a PPM/);
   });
 
   it("parses comments and reports incomplete headers", () => {
-    expect(parsePpmHeader(Buffer.from("P6\n# by ffmpeg\n1280 720\n255\n"))).toEqual({ width: 1280, height: 720, headerLength: 28 });
+    expect(parsePpmHeader(Buffer.from("P6\n# by ffmpeg\n1280 720\n255\n"))).toEqual({ width: 1280, height: 720, format: "rgb24", headerLength: 28 });
     expect(parsePpmHeader(Buffer.from("P6\n1280 72"))).toBe("incomplete");
     expect(() => parsePpmHeader(Buffer.from("P6\n1280 720\n65535\n"))).toThrow(/maxval/);
   });

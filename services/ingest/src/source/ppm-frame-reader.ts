@@ -1,12 +1,19 @@
+import { pixelByteLength, type PixelFormat } from "@vigil/contracts";
+
 /**
- * Splits ffmpeg's `image2pipe` PPM output (binary P6, maxval 255) into frames of exactly
- * width×height×3 bytes, in buffers from `allocate` (a camera's FrameBufferPool, so they are
- * reused); from there a frame travels by reference. Bytes arrive either read straight into
- * `target()` (then `commit`) or as chunks read elsewhere (`push`, one copy).
+ * Splits ffmpeg's `image2pipe` output into frames, in buffers from `allocate` (a camera's
+ * FrameBufferPool, so they are reused); from there a frame travels by reference. Two kinds of
+ * picture, told apart by each one's header:
+ *   - PPM (binary P6, maxval 255): packed RGB, width×height×3 bytes → `rgb24`;
+ *   - PGM (P5) as ffmpeg's `pgmyuv` writes YUV 4:2:0: a grey picture 1.5× as high, the Y plane
+ *     above the chroma rows → `yuv420` (layout in contracts' frame-pixels.ts), width×height×1.5.
+ * Bytes arrive either read straight into `target()` (then `commit`) or as chunks read elsewhere
+ * (`push`, one copy).
  */
 export interface RawFrame {
   width: number;
   height: number;
+  format: PixelFormat;
   data: Buffer;
 }
 
@@ -21,6 +28,7 @@ export class PpmFrameReader {
   private filled = 0;
   private width = 0;
   private height = 0;
+  private format: PixelFormat = "rgb24";
 
   constructor(
     private readonly onFrame: (frame: RawFrame) => void,
@@ -41,7 +49,7 @@ export class PpmFrameReader {
     if (this.frame) {
       this.filled += n;
       if (this.filled === this.frame.length) {
-        const done = { width: this.width, height: this.height, data: this.frame };
+        const done = { width: this.width, height: this.height, format: this.format, data: this.frame };
         this.frame = null;
         this.onFrame(done);
       }
@@ -58,7 +66,8 @@ export class PpmFrameReader {
     this.headerFilled = 0;
     this.width = parsed.width;
     this.height = parsed.height;
-    this.frame = this.allocate(parsed.width * parsed.height * 3);
+    this.format = parsed.format;
+    this.frame = this.allocate(pixelByteLength(parsed.format, parsed.width, parsed.height)!);
     this.filled = 0;
     if (rest) this.push(rest);
   }
@@ -76,9 +85,10 @@ export class PpmFrameReader {
   }
 }
 
-export function parsePpmHeader(buf: Buffer): { width: number; height: number; headerLength: number } | "incomplete" {
+/** A picture's header: its size as a frame (a pgmyuv picture's height is that of its Y plane) and pixel format. */
+export function parsePpmHeader(buf: Buffer): { width: number; height: number; format: PixelFormat; headerLength: number } | "incomplete" {
   if (buf.length >= 1 && buf[0] !== 0x50) throw new Error("ffmpeg output is not a PPM stream");
-  if (buf.length >= 2 && buf[1] !== 0x36) throw new Error("ffmpeg output is not a binary RGB PPM (P6) stream");
+  if (buf.length >= 2 && buf[1] !== 0x36 && buf[1] !== 0x35) throw new Error("ffmpeg output is not a binary PPM (P6) or pgmyuv (P5) stream");
   const values: number[] = [];
   let i = 2;
   while (values.length < 3) {
@@ -98,10 +108,18 @@ export function parsePpmHeader(buf: Buffer): { width: number; height: number; he
   }
   // Exactly one whitespace byte separates maxval from the pixels.
   if (!isSpace(buf[i]!)) throw new Error("malformed PPM header");
-  const [width, height, maxval] = values as [number, number, number];
+  const [width, rows, maxval] = values as [number, number, number];
   if (maxval !== 255) throw new Error(`unsupported PPM maxval ${maxval}`);
-  if (!width || !height || width > MAX_DIM || height > MAX_DIM) throw new Error(`bad PPM size ${width}x${height}`);
-  return { width, height, headerLength: i + 1 };
+  if (buf[1] === 0x36) {
+    if (!width || !rows || width > MAX_DIM || rows > MAX_DIM) throw new Error(`bad PPM size ${width}x${rows}`);
+    return { width, height: rows, format: "rgb24", headerLength: i + 1 };
+  }
+  // pgmyuv: rows = height × 3/2, the picture's width and height even.
+  const height = (rows * 2) / 3;
+  if (!width || !height || width % 2 !== 0 || !Number.isInteger(height) || height % 2 !== 0 || width > MAX_DIM || height > MAX_DIM) {
+    throw new Error(`bad pgmyuv size ${width}x${rows} (a 4:2:0 picture of even width and height is ${width} × 1.5·height)`);
+  }
+  return { width, height, format: "yuv420", headerLength: i + 1 };
 }
 
 function isSpace(b: number): boolean {

@@ -1,0 +1,89 @@
+/**
+ * Pixel layouts a frame's bytes may have (frame header `format`), and the one YUV → RGB conversion
+ * every service uses, so that a frame converted in ingest (JPEG for another host) and in inference
+ * gives the same pixels.
+ *
+ * `yuv420`: 8-bit Y'CbCr 4:2:0 as ffmpeg's `pgmyuv` image writes it, width and height even:
+ *   - the Y plane, width × height bytes;
+ *   - then height/2 rows, each the U (Cb) row then the V (Cr) row of width/2 bytes.
+ * So U and V are planes of (width/2) × (height/2) with a row stride of `width` bytes, starting at
+ * width·height and width·height + width/2. 1.5 bytes a pixel: half of rgb24, which is what ingest
+ * saves in ffmpeg's conversion and in every byte moved (bench/ingest-capacity.ts).
+ */
+export type PixelFormat = "rgb24" | "yuv420";
+
+/** Bytes of a width × height picture in `format`; undefined for a yuv420 picture of odd size (not representable). */
+export function pixelByteLength(format: PixelFormat, width: number, height: number): number | undefined {
+  if (format === "rgb24") return width * height * 3;
+  if (width % 2 !== 0 || height % 2 !== 0) return undefined;
+  return (width * height * 3) / 2;
+}
+
+/** Where the planes of a yuv420 picture start, and the chroma row stride (see the layout above). */
+export function yuv420Planes(width: number, height: number): { u: number; v: number; chromaStride: number } {
+  return { u: width * height, v: width * height + width / 2, chromaStride: width };
+}
+
+/**
+ * Packed RGB of the rectangle [x0, x1) × [y0, y1) of a yuv420 picture (each chroma sample serves its
+ * 2 × 2 pixels, as swscale's unscaled path does). The whole picture is the default rectangle.
+ * BT.601 with limited ("TV") range, in the 8.8 fixed point of the usual integer formulation: what
+ * swscale does for a stream that carries no colour metadata (most cameras), i.e. the rgb24 frames
+ * ingest handed over before; the two agree to within a few levels (frame-pixels.test.ts, against ffmpeg).
+ */
+export function yuv420ToRgb(data: Uint8Array, width: number, height: number, rect?: { x0: number; y0: number; x1: number; y1: number }, out?: Uint8Array): Uint8Array {
+  const { x0, y0, x1, y1 } = rect ?? { x0: 0, y0: 0, x1: width, y1: height };
+  const w = x1 - x0;
+  const target = out ?? new Uint8Array(w * (y1 - y0) * 3);
+  const { u: uBase, v: vBase, chromaStride } = yuv420Planes(width, height);
+  let o = 0;
+  for (let y = y0; y < y1; y++) {
+    const yRow = y * width;
+    const cRow = (y >> 1) * chromaStride;
+    for (let x = x0; x < x1; x++, o += 3) {
+      const ci = cRow + (x >> 1);
+      const c = 298 * (data[yRow + x]! - 16) + 128;
+      const d = data[uBase + ci]! - 128;
+      const e = data[vBase + ci]! - 128;
+      const r = (c + 409 * e) >> 8;
+      const g = (c - 100 * d - 208 * e) >> 8;
+      const b = (c + 516 * d) >> 8;
+      target[o] = r < 0 ? 0 : r > 255 ? 255 : r;
+      target[o + 1] = g < 0 ? 0 : g > 255 ? 255 : g;
+      target[o + 2] = b < 0 ? 0 : b > 255 ? 255 : b;
+    }
+  }
+  return target;
+}
+
+/**
+ * The picture at half its width and height, packed RGB: each 2 × 2 block's mean Y with the block's
+ * own chroma sample, i.e. the block mean of the full-size RGB (the conversion is affine; only clipping
+ * differs) without making the full-size picture. A 1280 × 720 frame gives the 640 × 360 picture the
+ * plate detector and the fire grid look at, for a quarter of the pixels a full conversion touches.
+ */
+export function yuv420ToHalfRgb(data: Uint8Array, width: number, height: number, out?: Uint8Array): Uint8Array {
+  const w = width >> 1;
+  const h = height >> 1;
+  const target = out ?? new Uint8Array(w * h * 3);
+  const { u: uBase, v: vBase, chromaStride } = yuv420Planes(width, height);
+  let o = 0;
+  for (let y = 0; y < h; y++) {
+    let a = 2 * y * width;
+    let b = a + width;
+    const cRow = y * chromaStride;
+    for (let x = 0; x < w; x++, a += 2, b += 2, o += 3) {
+      // 298 · (mean − 16) with the mean kept as a sum of four: (298 · sum) / 4 = 74.5 · sum.
+      const c = ((298 * (data[a]! + data[a + 1]! + data[b]! + data[b + 1]!)) >> 2) - 298 * 16 + 128;
+      const d = data[uBase + cRow + x]! - 128;
+      const e = data[vBase + cRow + x]! - 128;
+      const r = (c + 409 * e) >> 8;
+      const g = (c - 100 * d - 208 * e) >> 8;
+      const bl = (c + 516 * d) >> 8;
+      target[o] = r < 0 ? 0 : r > 255 ? 255 : r;
+      target[o + 1] = g < 0 ? 0 : g > 255 ? 255 : g;
+      target[o + 2] = bl < 0 ? 0 : bl > 255 ? 255 : bl;
+    }
+  }
+  return target;
+}

@@ -1,0 +1,64 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { cropSquare, cropToNchw } from "../detectors/fire-crop.js";
+import { resizeRgb } from "../detectors/fire-onnx.js";
+import { flameColourShare, frameChroma } from "../fire/flame-colour.js";
+import { sampleGrey } from "../intake/motion-gate.js";
+import { letterbox } from "./letterbox.js";
+import { cropRgb, type RgbImage } from "./rgb-image.js";
+import { Yuv420Image } from "./yuv420-image.js";
+
+const W = 1280;
+const H = 720;
+
+/** ffmpeg's colour test picture as ingest hands it over now (pgmyuv) and as it did before (rgb24 from ffmpeg). */
+function frames(): { yuv: Yuv420Image; rgb: RgbImage } {
+  const source = ["-v", "error", "-f", "lavfi", "-i", `testsrc2=size=${W}x${H}:rate=1`, "-frames:v", "1", "-vf", "format=yuv420p"];
+  const pgm = execFileSync("ffmpeg", [...source, "-c:v", "pgmyuv", "-f", "image2pipe", "pipe:1"], { maxBuffer: 1 << 24 });
+  const header = `P5\n${W} ${(H * 3) / 2}\n255\n`.length;
+  const rgb = execFileSync("ffmpeg", [...source, "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"], { maxBuffer: 1 << 24 });
+  return { yuv: new Yuv420Image(pgm.subarray(header), W, H), rgb: { data: rgb, width: W, height: H } };
+}
+
+function meanAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!);
+  return s / a.length;
+}
+
+describe("Yuv420Image", () => {
+  it("refuses planes that do not fit its size", () => {
+    expect(() => new Yuv420Image(new Uint8Array(10), 4, 2)).toThrow(/needs even sides and 12 bytes/);
+    expect(() => new Yuv420Image(new Uint8Array(9), 3, 2)).toThrow(/even sides/);
+  });
+
+  it("gives every per-frame consumer what the rgb24 frame gave it, without converting the whole picture", async () => {
+    const { yuv, rgb } = frames();
+    // The plate detector's input: the half picture against the block mean of ffmpeg's RGB.
+    const a = await letterbox(yuv, { width: 640, height: 384 });
+    const b = await letterbox(rgb, { width: 640, height: 384 });
+    expect(meanAbs(a.tensor, b.tensor) * 255).toBeLessThan(1);
+    // The fire grid's input.
+    expect(meanAbs(await resizeRgb(yuv, 256, 256), await resizeRgb(rgb, 256, 256))).toBeLessThan(1.5);
+    // Motion thumbnails: Y against the RGB grey.
+    expect(meanAbs(sampleGrey(yuv, 80, 45), sampleGrey(rgb, 80, 45))).toBeLessThan(1.5);
+    // A fire verifier crop, a plate crop, and the colour statistics.
+    const square = cropSquare([0.4, 0.3, 0.1, 0.2], W, H, { context: 1.35, minSide: 0.1, minSidePx: 32 });
+    const [ta, tb] = [new Float32Array(3 * 96 * 96), new Float32Array(3 * 96 * 96)];
+    cropToNchw(yuv, square, 96, ta, 0);
+    cropToNchw(rgb, square, 96, tb, 0);
+    expect(meanAbs(ta, tb) * 255).toBeLessThan(1.5);
+    const rect = { x: 301, y: 402, w: 180, h: 60 };
+    const ca = cropRgb(yuv, rect);
+    expect([ca.width, ca.height]).toEqual([180, 60]);
+    expect(meanAbs(ca.data, cropRgb(rgb, rect).data)).toBeLessThan(1);
+    expect(Math.abs(flameColourShare(yuv, [0.1, 0.1, 0.5, 0.5]) - flameColourShare(rgb, [0.1, 0.1, 0.5, 0.5]))).toBeLessThan(0.05);
+    expect(frameChroma(yuv) / frameChroma(rgb)).toBeCloseTo(1, 1);
+    // None of it needed the full-size RGB.
+    expect(yuv.convertedInFull).toBe(false);
+    // Which is there, the same as ffmpeg's, for whoever needs it (evidence snapshots).
+    expect(meanAbs(yuv.data, rgb.data)).toBeLessThan(1);
+    expect(yuv.convertedInFull).toBe(true);
+  });
+});

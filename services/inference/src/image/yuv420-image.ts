@@ -1,0 +1,76 @@
+import { yuv420ToHalfRgb, yuv420ToRgb } from "@vigil/contracts";
+import type { RgbImage } from "../detectors/detector.js";
+import { clampRect, type PixelRect } from "./rgb-image.js";
+
+/**
+ * A frame that ingest handed over as YUV 4:2:0 (contracts' frame-pixels.ts), seen as an RgbImage
+ * that makes RGB only of what is looked at. Every frame is looked at in two small pictures (the
+ * plate detector's 640 × 360, the fire grid's 256²): both come from `half()`, made straight from the
+ * planes. Crops (plate reading, the fire verifier, motion windows) convert only their rectangle
+ * (`crop`). The full-size RGB (`data`) is made on first use only: evidence of an event, a detector
+ * that needs the whole picture. Any RgbImage consumer therefore still works; the hot path avoids
+ * `data` (yuv420-image.test.ts counts it).
+ */
+export class Yuv420Image implements RgbImage {
+  private rgb: Buffer | undefined;
+  private halfImage: RgbImage | undefined;
+
+  constructor(
+    /** Y plane, then the chroma rows (frame-pixels.ts); lent, like any frame's pixels: valid while the frame is processed. */
+    readonly yuv: Uint8Array,
+    readonly width: number,
+    readonly height: number,
+  ) {
+    if (width % 2 !== 0 || height % 2 !== 0 || yuv.length !== (width * height * 3) / 2) {
+      throw new Error(`yuv420 frame of ${width}x${height} needs even sides and ${(width * height * 3) / 2} bytes, has ${yuv.length}`);
+    }
+  }
+
+  /** The whole picture as packed RGB, converted on first use. */
+  get data(): Buffer {
+    if (!this.rgb) this.rgb = yuv420ToRgb(this.yuv, this.width, this.height, undefined, Buffer.allocUnsafe(this.width * this.height * 3)) as Buffer;
+    return this.rgb;
+  }
+
+  /** Whether the full-size RGB has been made (for tests and the hot-path check). */
+  get convertedInFull(): boolean {
+    return this.rgb !== undefined;
+  }
+
+  /** The picture at half width and height (2 × 2 block means), made once per frame. */
+  half(): RgbImage {
+    if (!this.halfImage) {
+      const w = this.width / 2;
+      const h = this.height / 2;
+      this.halfImage = { data: yuv420ToHalfRgb(this.yuv, this.width, this.height, Buffer.allocUnsafe(w * h * 3)) as Buffer, width: w, height: h };
+    }
+    return this.halfImage;
+  }
+
+  /** A rectangle as packed RGB, converted from the planes (clamped to the picture, as cropRgb does; cropRgb calls this). */
+  crop(rect: PixelRect): RgbImage {
+    const { x0, y0, x1, y1 } = clampRect(rect, this.width, this.height);
+    const out = Buffer.allocUnsafe((x1 - x0) * (y1 - y0) * 3);
+    yuv420ToRgb(this.yuv, this.width, this.height, { x0, y0, x1, y1 }, out);
+    return { data: out, width: x1 - x0, height: y1 - y0 };
+  }
+
+  /**
+   * Grey (0..255, full range) at one pixel, from Y alone: Y' is BT.601 luma in 16..235, and the
+   * RGB grey the motion gate used, (77 R + 150 G + 29 B) / 256, is the same luma at full range.
+   */
+  greyAt(x: number, y: number): number {
+    const g = (298 * (this.yuv[y * this.width + x]! - 16) + 128) >> 8;
+    return g < 0 ? 0 : g > 255 ? 255 : g;
+  }
+}
+
+/**
+ * The smallest picture at least `width` × `height` that shows the whole frame: a YUV frame's half
+ * picture when that is big enough, else the image itself. For consumers that shrink the frame
+ * anyway (the fire grid's resize, colour statistics on a sparse grid).
+ */
+export function pictureForSize(image: RgbImage, width: number, height: number): RgbImage {
+  if (image instanceof Yuv420Image && image.width / 2 >= width && image.height / 2 >= height) return image.half();
+  return image;
+}
