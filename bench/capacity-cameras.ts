@@ -6,7 +6,7 @@
  *   dropped frames ≤ 1 % of sampled · processed ≥ 95 % of sampled, sampled ≥ 80 % of 2·N/s · decode lag grows
  *   < 0.5 s over the window and ends < 1.5 s · capture→processed p95 ≤ 1.5 s.
  * Prints where the time goes: CPU cores used by ffmpeg and by Node, inference ms per frame by stage.
- *   npx tsx bench/capacity-cameras.ts       (MODE=full|keyframes|both, default both; MAX_N=16; STEP=2)
+ *   npx tsx bench/capacity-cameras.ts       (MODE=full|keyframes|both, default both; MAX_N=16; STEP=2; INGEST_PIXEL_FORMAT=rgb24 for the frames as before #20)
  * keyframes mode decodes only keyframes (the clip has a 12-frame GOP, ~2 keyframes/s).
  */
 import { randomBytes } from "node:crypto";
@@ -49,7 +49,7 @@ interface Snapshot {
 
 async function main(): Promise<void> {
   const clip = await clip1080();
-  console.log(`capacity: 1920x1080 25 fps cameras (file sources at real rate), sampleFps 2, plates+fire; warm-up ${WARMUP_S} s, measure ${MEASURE_S} s per N; load ${load()}`);
+  console.log(`capacity: 1920x1080 25 fps cameras (file sources at real rate), sampleFps 2, plates+fire; warm-up ${WARMUP_S} s, measure ${MEASURE_S} s per N; pixels ${process.env.INGEST_PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420"}; load ${load()}`);
   const prefix = uniqueTopicPrefix("capacity");
   let fireOn = true;
   const destination = new Writable({
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     },
   };
   const ingestMetrics = new IngestMetrics();
-  const ingest = await startIngest({ config: { topicPrefix: prefix, outputWidth: 1280, frameFifo: process.env.INGEST_FRAME_FIFO !== "false" }, logger, frameSink: sink, metrics: ingestMetrics, cameras: [] });
+  const ingest = await startIngest({ config: { topicPrefix: prefix, outputWidth: 1280, frameFifo: process.env.INGEST_FRAME_FIFO !== "false", pixelFormat: process.env.INGEST_PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420" }, logger, frameSink: sink, metrics: ingestMetrics, cameras: [] });
 
   async function snapshot(): Promise<Snapshot> {
     const stages = new Map<string, { sum: number; count: number }>();

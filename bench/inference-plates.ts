@@ -2,9 +2,11 @@
  * Plate inference cost per 1280×720 frame on this machine (CPU), through the live path: detector
  * at 640×384 (PLATE_RECT_INPUT=false: the 640² letterbox; skipped on still frames) → tracker → OCR only for tracks whose reading is not
  * yet stable.
- *   npx tsx bench/inference-plates.ts     (MODELS_DIR defaults to ../shared/models here)
+ *   npx tsx bench/inference-plates.ts     (MODELS_DIR defaults to ../shared/models here; PIXEL_FORMAT=rgb24|yuv420, default
+ *                                           yuv420 = what ingest hands over since #20, converted by ffmpeg as ingest's is)
  * Targets: ≤ 60 ms median with one plate in view, ≤ 25 ms with none.
  */
+import { execFileSync } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
@@ -16,9 +18,19 @@ const MODELS_DIR = process.env.MODELS_DIR ?? "../shared/models";
 const DATASETS = process.env.DATASETS_DIR ?? "../shared/datasets";
 const THREADS = Number(process.env.ONNX_THREADS ?? 2);
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 40);
+const PIXELS = process.env.PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420";
+
+/** Packed RGB → ffmpeg's pgmyuv picture (header stripped), the bytes ingest hands over. */
+function toYuv420(rgb: Buffer, width: number, height: number): Buffer {
+  const out = execFileSync("ffmpeg", ["-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", `${width}x${height}`, "-i", "pipe:0", "-vf", "format=yuv420p", "-c:v", "pgmyuv", "-f", "image2pipe", "pipe:1"], { input: rgb, maxBuffer: 1 << 24 });
+  return out.subarray(`P5\n${width} ${(height * 3) / 2}\n255\n`.length);
+}
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const p90 = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length * 0.9)]!;
+
+/** Each frame's RGB, for the analyze-path reference (JPEG) whatever the frames' pixel format. */
+const rgbOf = new Map<Frame, Buffer>();
 
 async function clip(file: string, left: number, top: number, step: number, n: number): Promise<Frame[]> {
   const src = sharp(await readFile(file));
@@ -30,7 +42,8 @@ async function clip(file: string, left: number, top: number, step: number, n: nu
       .extract({ left: left + ((i * step) % 200), top, width: 1280, height: 720 })
       .raw()
       .toBuffer({ resolveWithObject: true });
-    frames.push({ schemaVersion: 1, cameraId: "bench", seq: i, captureTs: 1_700_000_000_000 + i * 200, width: info.width, height: info.height, format: "rgb24", analytics: ["plates"], data });
+    frames.push({ schemaVersion: 1, cameraId: "bench", seq: i, captureTs: 1_700_000_000_000 + i * 200, width: info.width, height: info.height, format: PIXELS, analytics: ["plates"], data: PIXELS === "rgb24" ? data : toYuv420(data, info.width, info.height) });
+    rgbOf.set(frames.at(-1)!, data);
   }
   return frames;
 }
@@ -80,7 +93,7 @@ for (const name of candidates) {
   }
 }
 
-const plateDetections = (await inference.analyze(await sharp(onePlate[0]!.data, { raw: { width: 1280, height: 720, channels: 3 } }).jpeg().toBuffer())).plates;
+const plateDetections = (await inference.analyze(await sharp(rgbOf.get(onePlate[0]!)!, { raw: { width: 1280, height: 720, channels: 3 } }).jpeg().toBuffer())).plates;
 console.log(`one-plate scene: ${plateDetections.length} plate(s) read in the first frame: ${plateDetections.map((p) => p.display).join(", ")}`);
 
 // Warm the path, then measure.
@@ -91,7 +104,7 @@ const still = await timeFrames(stillNoPlate, "cam-still");
 // Reference: every frame detected and read (no tracker), i.e. the cost before a reading is stable.
 const full: number[] = [];
 for (const f of onePlate.slice(0, 15)) {
-  const jpeg = await sharp(f.data, { raw: { width: 1280, height: 720, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  const jpeg = await sharp(rgbOf.get(f)!, { raw: { width: 1280, height: 720, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
   const c0 = process.cpuUsage();
   await inference.analyze(jpeg);
   const c = process.cpuUsage(c0);
@@ -104,7 +117,7 @@ const stage = (s: string) => {
   return count ? `${(sum / count).toFixed(1)} ms mean over ${count}` : "-";
 };
 
-console.log(`\nPlate inference per 1280×720 frame (${THREADS} onnxruntime threads, ${FRAMES} frames each)`);
+console.log(`\nPlate inference per 1280×720 frame (${THREADS} onnxruntime threads, ${FRAMES} frames each, ${PIXELS} frames)`);
 const [load1] = (await import("node:os")).loadavg();
 console.log(`  (load average ${load1!.toFixed(1)} on ${(await import("node:os")).cpus().length} cores while measuring)`);
 console.log(`  one plate, live path (track + OCR until stable)  CPU median ${median(live.cpu).toFixed(1)} ms  p90 ${p90(live.cpu).toFixed(1)} ms | wall median ${median(live.wall).toFixed(1)} ms   target ≤ 60`);

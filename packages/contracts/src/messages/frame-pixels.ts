@@ -61,17 +61,21 @@ export function yuv420ToRgb(data: Uint8Array, width: number, height: number, rec
  * own chroma sample, i.e. the block mean of the full-size RGB (the conversion is affine; only clipping
  * differs) without making the full-size picture. A 1280 × 720 frame gives the 640 × 360 picture the
  * plate detector and the fire grid look at, for a quarter of the pixels a full conversion touches.
+ * `planar`, when given, receives the same pixels in the same pass as float 0..1 in three planes
+ * (R, G, B, `plane` apart; the picture's row y at `offset + y · stride`): a model's NCHW input.
  */
-export function yuv420ToHalfRgb(data: Uint8Array, width: number, height: number, out?: Uint8Array): Uint8Array {
+export function yuv420ToHalfRgb(data: Uint8Array, width: number, height: number, out?: Uint8Array, planar?: { into: Float32Array; offset: number; stride: number; plane: number }): Uint8Array {
   const w = width >> 1;
   const h = height >> 1;
   const target = out ?? new Uint8Array(w * h * 3);
   const { u: uBase, v: vBase, chromaStride } = yuv420Planes(width, height);
+  const inv = 1 / 255;
   let o = 0;
   for (let y = 0; y < h; y++) {
     let a = 2 * y * width;
     let b = a + width;
     const cRow = y * chromaStride;
+    const f = planar ? planar.offset + y * planar.stride : 0;
     for (let x = 0; x < w; x++, a += 2, b += 2, o += 3) {
       // 298 · (mean − 16) with the mean kept as a sum of four: (298 · sum) / 4 = 74.5 · sum.
       const c = ((298 * (data[a]! + data[a + 1]! + data[b]! + data[b + 1]!)) >> 2) - 298 * 16 + 128;
@@ -80,9 +84,18 @@ export function yuv420ToHalfRgb(data: Uint8Array, width: number, height: number,
       const r = (c + 409 * e) >> 8;
       const g = (c - 100 * d - 208 * e) >> 8;
       const bl = (c + 516 * d) >> 8;
-      target[o] = r < 0 ? 0 : r > 255 ? 255 : r;
-      target[o + 1] = g < 0 ? 0 : g > 255 ? 255 : g;
-      target[o + 2] = bl < 0 ? 0 : bl > 255 ? 255 : bl;
+      const rc = r < 0 ? 0 : r > 255 ? 255 : r;
+      const gc = g < 0 ? 0 : g > 255 ? 255 : g;
+      const bc = bl < 0 ? 0 : bl > 255 ? 255 : bl;
+      target[o] = rc;
+      target[o + 1] = gc;
+      target[o + 2] = bc;
+      if (planar) {
+        const t = planar.into;
+        t[f + x] = rc * inv;
+        t[f + x + planar.plane] = gc * inv;
+        t[f + x + 2 * planar.plane] = bc * inv;
+      }
     }
   }
   return target;

@@ -10,6 +10,11 @@ export function loadEvalEnv(source: Record<string, string | undefined> = process
       ONNX_THREADS: z.coerce.number().int().min(0).max(64).default(2),
       /** Evaluate every n-th crop only (quick runs). */
       EVAL_CROP_STRIDE: z.coerce.number().int().min(1).default(1),
+      /**
+       * How eval:plates gets its frames: `file` (the JPEG decoded at full size), or as ingest hands them over
+       * (scaled to 1280 px in YUV by ffmpeg, then `ingest-rgb24` PPM or `ingest-yuv420` pgmyuv: #20's pixel formats).
+       */
+      EVAL_PLATE_FRAMES: z.enum(["file", "ingest-rgb24", "ingest-yuv420"]).default("file"),
       EVAL_LIST_ERRORS: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
     }),
     source,

@@ -1,8 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parsePlate } from "@vigil/contracts";
 import { PlateYoloDetector } from "../detectors/plate-yolo.js";
 import { decodeImage, type RgbImage } from "../image/rgb-image.js";
+import { Yuv420Image } from "../image/yuv420-image.js";
 import { CnnPlateReader } from "../ocr/cnn-plate-reader.js";
 import { PaddleRecognizer } from "../ocr/paddle-recognizer.js";
 import { decodePlate } from "../plates/plate-decode.js";
@@ -19,6 +21,18 @@ import { frameImagePath, loadCropSamples, loadFrameBoxes, loadFrameLabels, sortF
  * rate per frame and after voting over each plate's track; per-stage timings.
  */
 const env = loadEvalEnv();
+
+/** A frame as EVAL_PLATE_FRAMES says: the file decoded, or what ingest's ffmpeg arguments make of it (ffmpeg-args.ts). */
+async function loadFrame(file: string): Promise<RgbImage> {
+  if (env.EVAL_PLATE_FRAMES === "file") return decodeImage(await readFile(file));
+  const yuv = env.EVAL_PLATE_FRAMES === "ingest-yuv420";
+  const out = execFileSync("ffmpeg", ["-v", "error", "-i", file, "-vf", "scale=1280:-2:flags=bilinear,format=yuv420p", ...(yuv ? ["-c:v", "pgmyuv"] : ["-pix_fmt", "rgb24", "-c:v", "ppm"]), "-f", "image2pipe", "pipe:1"], { maxBuffer: 1 << 26 });
+  const header = /^P([56])\n(\d+) (\d+)\n255\n/.exec(out.subarray(0, 32).toString("latin1"));
+  if (!header) throw new Error(`ffmpeg gave no picture for ${file}`);
+  const [width, rows] = [Number(header[2]), Number(header[3])];
+  const pixels = out.subarray(header[0].length);
+  return yuv ? new Yuv420Image(pixels, width, (rows * 2) / 3) : { data: pixels, width, height: rows };
+}
 const load = { modelsDir: env.MODELS_DIR, threads: env.ONNX_THREADS };
 const recognizer = new PaddleRecognizer();
 const cnn = new CnnPlateReader();
@@ -105,7 +119,7 @@ const byPlate = new Map<string, PlateReading[]>();
 const frameErrors: string[] = [];
 for (const frame of frames) {
   const t0 = performance.now();
-  const image: RgbImage = await decodeImage(await readFile(frameImagePath(env.DATASETS_DIR, frame)));
+  const image = await loadFrame(frameImagePath(env.DATASETS_DIR, frame));
   const t1 = performance.now();
   const detections = await detector.detect(image);
   const t2 = performance.now();
@@ -157,5 +171,5 @@ const votedRight = [...plates.values()].filter(Boolean).length;
 console.log(`exact read after voting per track  ${votedRight}/${plates.size} distinct plates = ${pct(votedRight, plates.size)}`);
 for (const e of frameErrors) console.log(`  ${e}`);
 for (const [plate, ok] of plates) if (!ok) console.log(`  voting did not settle on ${plate}`);
-console.log(`\nPer stage (median): decode ${median(decodeMs).toFixed(1)} ms/frame (1920×1080 JPEG), detect ${median(detectMs).toFixed(1)} ms/frame, read ${median(readMs).toFixed(1)} ms/plate`);
+console.log(`\nPer stage (median): decode ${median(decodeMs).toFixed(1)} ms/frame (1920×1080 JPEG${env.EVAL_PLATE_FRAMES === "file" ? "" : `, through ffmpeg as ${env.EVAL_PLATE_FRAMES}`}), detect ${median(detectMs).toFixed(1)} ms/frame, read ${median(readMs).toFixed(1)} ms/plate`);
 await Promise.all([recognizer.close(), detector.close(), cnn.close()]);

@@ -47,7 +47,9 @@ export async function letterbox(image: RgbImage, size: InputSize, reuse?: Float3
       }
     }
   }
-  if (factor === 2 && image instanceof Yuv420Image) copyToTensor(image.half().data, w, h, tensor, W, plane, padX, padY);
+  if (factor === 2 && image instanceof Yuv420Image) {
+    if (!image.makeHalfInto({ into: tensor, offset: padY * W + padX, stride: W, plane })) copyToTensor(image.half().data, w, h, tensor, W, plane, padX, padY);
+  }
   else if (factor === 2) shrinkBy2(image.data, image.width, w, h, tensor, W, plane, padX, padY);
   else if (factor === 3) shrinkBy3(image.data, image.width, w, h, tensor, W, plane, padX, padY);
   else copyToTensor(await resizedTo(image, w, h), w, h, tensor, W, plane, padX, padY);

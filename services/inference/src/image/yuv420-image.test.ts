@@ -39,6 +39,9 @@ describe("Yuv420Image", () => {
     const a = await letterbox(yuv, { width: 640, height: 384 });
     const b = await letterbox(rgb, { width: 640, height: 384 });
     expect(meanAbs(a.tensor, b.tensor) * 255).toBeLessThan(1);
+    // The first look made the half picture in the same pass; a second one copies it: the same input.
+    const again = await letterbox(yuv, { width: 640, height: 384 });
+    expect(meanAbs(again.tensor, a.tensor)).toBe(0);
     // The fire grid's input.
     expect(meanAbs(await resizeRgb(yuv, 256, 256), await resizeRgb(rgb, 256, 256))).toBeLessThan(1.5);
     // Motion thumbnails: Y against the RGB grey.

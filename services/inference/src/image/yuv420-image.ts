@@ -39,11 +39,25 @@ export class Yuv420Image implements RgbImage {
 
   /** The picture at half width and height (2 × 2 block means), made once per frame. */
   half(): RgbImage {
-    if (!this.halfImage) {
-      const w = this.width / 2;
-      const h = this.height / 2;
-      this.halfImage = { data: yuv420ToHalfRgb(this.yuv, this.width, this.height, Buffer.allocUnsafe(w * h * 3)) as Buffer, width: w, height: h };
-    }
+    return this.halfImage ?? this.makeHalf();
+  }
+
+  /**
+   * Whether the half picture was written into `planar` (a model's NCHW input, as contracts'
+   * yuv420ToHalfRgb takes it) while being made: true the first time, in the same pass (the plate
+   * detector asks first, the fire grid then resizes the same half picture); false once it exists,
+   * and the caller copies it.
+   */
+  makeHalfInto(planar: { into: Float32Array; offset: number; stride: number; plane: number }): boolean {
+    if (this.halfImage) return false;
+    this.makeHalf(planar);
+    return true;
+  }
+
+  private makeHalf(planar?: { into: Float32Array; offset: number; stride: number; plane: number }): RgbImage {
+    const w = this.width / 2;
+    const h = this.height / 2;
+    this.halfImage = { data: yuv420ToHalfRgb(this.yuv, this.width, this.height, Buffer.allocUnsafe(w * h * 3), planar) as Buffer, width: w, height: h };
     return this.halfImage;
   }
 
