@@ -27,7 +27,7 @@ import { Writable } from "node:stream";
 import mqtt, { type MqttClient } from "mqtt";
 import pg from "pg";
 import { io } from "socket.io-client";
-import { alertSchema, toPlateKey, type Alert, type Frame } from "@vigil/contracts";
+import { alertSchema, toPlateKey, yuv420ToRgb, type Alert, type Frame } from "@vigil/contracts";
 import { createLogger } from "@vigil/contracts/node";
 import { startInference, InferenceMetrics } from "@vigil/inference";
 import { startIngest } from "@vigil/ingest";
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   const sink = {
     async submit(frame: Frame) {
       const rec: FrameRecord = { seq: frame.seq, captureTs: frame.captureTs, sinkStart: Date.now(), sinkEnd: 0 };
-      if (frame.seq < CALIBRATION_SAMPLES) rec.sig = frameSignature(frame.data, frame.width, frame.height);
+      if (frame.seq < CALIBRATION_SAMPLES) rec.sig = frameSignature(frame.format === "yuv420" ? yuv420ToRgb(frame.data, frame.width, frame.height) : frame.data, frame.width, frame.height);
       frames.set(frame.captureTs, rec);
       await inference.frameSink.submit(frame);
       rec.sinkEnd = Date.now();
