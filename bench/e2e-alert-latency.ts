@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   const ingestMqtt = await mqtt.connectAsync(TEST_MQTT_URL, { clientId: `e2e-ing-${randomBytes(3).toString("hex")}` });
   const spawnAt = Date.now();
   const ingest = await startIngest({
-    config: { topicPrefix: prefix, outputWidth: 1280 },
+    config: { topicPrefix: prefix, outputWidth: 1280, pixelFormat: process.env.INGEST_PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420" },
     logger,
     mqtt: ingestMqtt,
     frameSink: sink,
