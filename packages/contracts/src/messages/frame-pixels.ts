@@ -30,16 +30,19 @@ export function yuv420Planes(width: number, height: number): { u: number; v: num
  * BT.601 with limited ("TV") range, in the 8.8 fixed point of the usual integer formulation: what
  * swscale does for a stream that carries no colour metadata (most cameras), i.e. the rgb24 frames
  * ingest handed over before; the two agree to within a few levels (frame-pixels.test.ts, against ffmpeg).
+ * `planar`, when given, also receives the pixels as float 0..1 planes, as for yuv420ToHalfRgb below.
  */
-export function yuv420ToRgb(data: Uint8Array, width: number, height: number, rect?: { x0: number; y0: number; x1: number; y1: number }, out?: Uint8Array): Uint8Array {
+export function yuv420ToRgb(data: Uint8Array, width: number, height: number, rect?: { x0: number; y0: number; x1: number; y1: number }, out?: Uint8Array, planar?: PlanarTarget): Uint8Array {
   const { x0, y0, x1, y1 } = rect ?? { x0: 0, y0: 0, x1: width, y1: height };
   const w = x1 - x0;
   const target = out ?? new Uint8Array(w * (y1 - y0) * 3);
   const { u: uBase, v: vBase, chromaStride } = yuv420Planes(width, height);
+  const inv = 1 / 255;
   let o = 0;
   for (let y = y0; y < y1; y++) {
     const yRow = y * width;
     const cRow = (y >> 1) * chromaStride;
+    const f = planar ? planar.offset + (y - y0) * planar.stride - x0 : 0;
     for (let x = x0; x < x1; x++, o += 3) {
       const ci = cRow + (x >> 1);
       const c = 298 * (data[yRow + x]! - 16) + 128;
@@ -48,12 +51,29 @@ export function yuv420ToRgb(data: Uint8Array, width: number, height: number, rec
       const r = (c + 409 * e) >> 8;
       const g = (c - 100 * d - 208 * e) >> 8;
       const b = (c + 516 * d) >> 8;
-      target[o] = r < 0 ? 0 : r > 255 ? 255 : r;
-      target[o + 1] = g < 0 ? 0 : g > 255 ? 255 : g;
-      target[o + 2] = b < 0 ? 0 : b > 255 ? 255 : b;
+      const rc = r < 0 ? 0 : r > 255 ? 255 : r;
+      const gc = g < 0 ? 0 : g > 255 ? 255 : g;
+      const bc = b < 0 ? 0 : b > 255 ? 255 : b;
+      target[o] = rc;
+      target[o + 1] = gc;
+      target[o + 2] = bc;
+      if (planar) {
+        const t = planar.into;
+        t[f + x] = rc * inv;
+        t[f + x + planar.plane] = gc * inv;
+        t[f + x + 2 * planar.plane] = bc * inv;
+      }
     }
   }
   return target;
+}
+
+/** Where a conversion also writes float 0..1 planes: R, G, B `plane` apart, the picture's row y at `offset + y · stride`. */
+export interface PlanarTarget {
+  into: Float32Array;
+  offset: number;
+  stride: number;
+  plane: number;
 }
 
 /**
@@ -62,9 +82,9 @@ export function yuv420ToRgb(data: Uint8Array, width: number, height: number, rec
  * differs) without making the full-size picture. A 1280 × 720 frame gives the 640 × 360 picture the
  * plate detector and the fire grid look at, for a quarter of the pixels a full conversion touches.
  * `planar`, when given, receives the same pixels in the same pass as float 0..1 in three planes
- * (R, G, B, `plane` apart; the picture's row y at `offset + y · stride`): a model's NCHW input.
+ * (PlanarTarget): a model's NCHW input.
  */
-export function yuv420ToHalfRgb(data: Uint8Array, width: number, height: number, out?: Uint8Array, planar?: { into: Float32Array; offset: number; stride: number; plane: number }): Uint8Array {
+export function yuv420ToHalfRgb(data: Uint8Array, width: number, height: number, out?: Uint8Array, planar?: PlanarTarget): Uint8Array {
   const w = width >> 1;
   const h = height >> 1;
   const target = out ?? new Uint8Array(w * h * 3);

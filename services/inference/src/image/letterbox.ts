@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import type { RgbImage } from "./rgb-image.js";
-import { pictureForSize, Yuv420Image } from "./yuv420-image.js";
+import { pictureForSize, Yuv420Image, Yuv420Window } from "./yuv420-image.js";
 
 export interface Letterboxed {
   /** NCHW float32, RGB / 255. */
@@ -51,7 +51,10 @@ export async function letterbox(image: RgbImage, size: InputSize, reuse?: Float3
     if (!image.makeHalfInto({ into: tensor, offset: padY * W + padX, stride: W, plane })) copyToTensor(image.half().data, w, h, tensor, W, plane, padX, padY);
   }
   else if (factor === 2) shrinkBy2(image.data, image.width, w, h, tensor, W, plane, padX, padY);
-  else if (factor === 3) shrinkBy3(image.data, image.width, w, h, tensor, W, plane, padX, padY);
+  else if (image instanceof Yuv420Window && w === image.width && h === image.height) {
+    // A window exactly the input's picture (plates/motion-crop.ts): converted straight into the tensor.
+    if (!image.makeInto({ into: tensor, offset: padY * W + padX, stride: W, plane })) copyToTensor(image.data, w, h, tensor, W, plane, padX, padY);
+  } else if (factor === 3) shrinkBy3(image.data, image.width, w, h, tensor, W, plane, padX, padY);
   else copyToTensor(await resizedTo(image, w, h), w, h, tensor, W, plane, padX, padY);
   return { tensor, scale, padX, padY };
 }

@@ -6,7 +6,7 @@ import { flameColourShare, frameChroma } from "../fire/flame-colour.js";
 import { sampleGrey } from "../intake/motion-gate.js";
 import { letterbox } from "./letterbox.js";
 import { cropRgb, type RgbImage } from "./rgb-image.js";
-import { Yuv420Image } from "./yuv420-image.js";
+import { detectorWindow, Yuv420Image, Yuv420Window } from "./yuv420-image.js";
 
 const W = 1280;
 const H = 720;
@@ -58,6 +58,16 @@ describe("Yuv420Image", () => {
     expect(meanAbs(ca.data, cropRgb(rgb, rect).data)).toBeLessThan(1);
     expect(Math.abs(flameColourShare(yuv, [0.1, 0.1, 0.5, 0.5]) - flameColourShare(rgb, [0.1, 0.1, 0.5, 0.5]))).toBeLessThan(0.05);
     expect(frameChroma(yuv) / frameChroma(rgb)).toBeCloseTo(1, 1);
+    // The plate detector's window around motion: converted straight into its input, the same as the RGB crop's.
+    const rect640 = { x: 301, y: 200, w: 640, h: 384 };
+    const win = detectorWindow(yuv, rect640);
+    expect(win).toBeInstanceOf(Yuv420Window);
+    const wa = await letterbox(win, { width: 640, height: 384 });
+    const wb = await letterbox(cropRgb(rgb, rect640), { width: 640, height: 384 });
+    expect(meanAbs(wa.tensor, wb.tensor) * 255).toBeLessThan(1);
+    // Used again (its pixels already made), it copies them: the same input; and its data is the rectangle's crop.
+    expect(meanAbs((await letterbox(win, { width: 640, height: 384 })).tensor, wa.tensor)).toBe(0);
+    expect(meanAbs(win.data, cropRgb(yuv, rect640).data)).toBe(0);
     // None of it needed the full-size RGB.
     expect(yuv.convertedInFull).toBe(false);
     // Which is there, the same as ffmpeg's, for whoever needs it (evidence snapshots).

@@ -1,6 +1,6 @@
-import { yuv420ToHalfRgb, yuv420ToRgb } from "@vigil/contracts";
+import { yuv420ToHalfRgb, yuv420ToRgb, type PlanarTarget } from "@vigil/contracts";
 import type { RgbImage } from "../detectors/detector.js";
-import { clampRect, type PixelRect } from "./rgb-image.js";
+import { clampRect, cropRgb, type PixelRect } from "./rgb-image.js";
 
 /**
  * A frame that ingest handed over as YUV 4:2:0 (contracts' frame-pixels.ts), seen as an RgbImage
@@ -48,13 +48,13 @@ export class Yuv420Image implements RgbImage {
    * detector asks first, the fire grid then resizes the same half picture); false once it exists,
    * and the caller copies it.
    */
-  makeHalfInto(planar: { into: Float32Array; offset: number; stride: number; plane: number }): boolean {
+  makeHalfInto(planar: PlanarTarget): boolean {
     if (this.halfImage) return false;
     this.makeHalf(planar);
     return true;
   }
 
-  private makeHalf(planar?: { into: Float32Array; offset: number; stride: number; plane: number }): RgbImage {
+  private makeHalf(planar?: PlanarTarget): RgbImage {
     const w = this.width / 2;
     const h = this.height / 2;
     this.halfImage = { data: yuv420ToHalfRgb(this.yuv, this.width, this.height, Buffer.allocUnsafe(w * h * 3), planar) as Buffer, width: w, height: h };
@@ -77,6 +77,50 @@ export class Yuv420Image implements RgbImage {
     const g = (298 * (this.yuv[y * this.width + x]! - 16) + 128) >> 8;
     return g < 0 ? 0 : g > 255 ? 255 : g;
   }
+}
+
+/**
+ * A rectangle of a YUV frame that converts when first used, so that a model whose input it exactly is
+ * (the plate detector's 640×384 window around motion, plates/motion-crop.ts) gets it written into
+ * its input in the conversion's own pass (`makeInto`), as the half picture is. Only for a look that
+ * ends before the frame does: unlike `Yuv420Image.crop`, it reads the frame's planes when used.
+ */
+export class Yuv420Window implements RgbImage {
+  private rgb: Buffer | undefined;
+  readonly width: number;
+  readonly height: number;
+  private readonly rect: { x0: number; y0: number; x1: number; y1: number };
+
+  constructor(
+    private readonly frame: Yuv420Image,
+    rect: PixelRect,
+  ) {
+    this.rect = clampRect(rect, frame.width, frame.height);
+    this.width = this.rect.x1 - this.rect.x0;
+    this.height = this.rect.y1 - this.rect.y0;
+  }
+
+  get data(): Buffer {
+    return this.rgb ?? this.convert();
+  }
+
+  /** True when the window was written into `planar` while converted (its first use); false: the caller copies `data`. */
+  makeInto(planar: PlanarTarget): boolean {
+    if (this.rgb) return false;
+    this.convert(planar);
+    return true;
+  }
+
+  private convert(planar?: PlanarTarget): Buffer {
+    const f = this.frame;
+    this.rgb = yuv420ToRgb(f.yuv, f.width, f.height, this.rect, Buffer.allocUnsafe(this.width * this.height * 3), planar) as Buffer;
+    return this.rgb;
+  }
+}
+
+/** A window for one look of a detector: converted lazily from a YUV frame (Yuv420Window), copied from an RGB one. */
+export function detectorWindow(image: RgbImage, rect: PixelRect): RgbImage {
+  return image instanceof Yuv420Image ? new Yuv420Window(image, rect) : cropRgb(image, rect);
 }
 
 /**

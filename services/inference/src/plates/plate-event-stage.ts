@@ -2,7 +2,7 @@ import { plateEventSchema, SCHEMA_VERSION, type NormalisedBox, type PlateEvent }
 import type { Logger } from "@vigil/contracts/node";
 import type { Detection, RgbImage } from "../detectors/detector.js";
 import type { EvidenceWriter } from "../evidence/evidence-writer.js";
-import { cropRgb } from "../image/rgb-image.js";
+import { detectorWindow } from "../image/yuv420-image.js";
 import type { FrameMotion, MotionGate } from "../intake/motion-gate.js";
 import type { AnalysisMetrics } from "../metrics.js";
 import type { PlateTracker, PublishDecision } from "../tracking/plate-tracker.js";
@@ -87,7 +87,7 @@ export class PlateEventStage {
     const rect = region && this.d.motionCrop !== false ? planMotionCrop(region, image, median(this.plateWidths.get(cameraId)), this.d.motionCrop ?? DEFAULT_MOTION_CROP) : undefined;
     if (!rect) return this.d.pipeline.detect(image);
     const t0 = performance.now();
-    const found = await this.d.pipeline.detect(cropRgb(image, rect));
+    const found = await this.d.pipeline.detect(detectorWindow(image, rect));
     this.d.metrics.observeStage("plate_detect_crop", performance.now() - t0);
     if (found.some((d) => touchesInnerEdge(d.bbox, rect, image))) return this.d.pipeline.detect(image);
     return found.map((d) => ({ ...d, bbox: cropBoxToFrame(d.bbox, rect, image) }));
