@@ -6,13 +6,13 @@
  *                                           yuv420 = what ingest hands over since #20, converted by ffmpeg as ingest's is)
  * Targets: ≤ 60 ms median with one plate in view, ≤ 25 ms with none.
  */
-import { execFileSync } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
 import { createLogger } from "@vigil/contracts/node";
 import { startInference } from "@vigil/inference";
 import type { Frame } from "@vigil/contracts";
+import { rgbToYuv420Frame } from "../test/support/yuv-frames.js";
 
 const MODELS_DIR = process.env.MODELS_DIR ?? "../shared/models";
 const DATASETS = process.env.DATASETS_DIR ?? "../shared/datasets";
@@ -20,11 +20,6 @@ const THREADS = Number(process.env.ONNX_THREADS ?? 2);
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 40);
 const PIXELS = process.env.PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420";
 
-/** Packed RGB → ffmpeg's pgmyuv picture (header stripped), the bytes ingest hands over. */
-function toYuv420(rgb: Buffer, width: number, height: number): Buffer {
-  const out = execFileSync("ffmpeg", ["-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", `${width}x${height}`, "-i", "pipe:0", "-vf", "format=yuv420p", "-c:v", "pgmyuv", "-f", "image2pipe", "pipe:1"], { input: rgb, maxBuffer: 1 << 24 });
-  return out.subarray(`P5\n${width} ${(height * 3) / 2}\n255\n`.length);
-}
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const p90 = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length * 0.9)]!;
@@ -42,7 +37,7 @@ async function clip(file: string, left: number, top: number, step: number, n: nu
       .extract({ left: left + ((i * step) % 200), top, width: 1280, height: 720 })
       .raw()
       .toBuffer({ resolveWithObject: true });
-    frames.push({ schemaVersion: 1, cameraId: "bench", seq: i, captureTs: 1_700_000_000_000 + i * 200, width: info.width, height: info.height, format: PIXELS, analytics: ["plates"], data: PIXELS === "rgb24" ? data : toYuv420(data, info.width, info.height) });
+    frames.push({ schemaVersion: 1, cameraId: "bench", seq: i, captureTs: 1_700_000_000_000 + i * 200, width: info.width, height: info.height, format: PIXELS, analytics: ["plates"], data: PIXELS === "rgb24" ? data : rgbToYuv420Frame(data, info.width, info.height) });
     rgbOf.set(frames.at(-1)!, data);
   }
   return frames;

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +14,7 @@ import { yoloForRectInput } from "../services/inference/src/runtime/onnx-rect-in
 import { iou } from "../services/inference/src/tracking/iou.js";
 import { MqttFrameIntake } from "../services/inference/src/intake/mqtt-frame-intake.js";
 import { collectMessages, connectTestMqtt, uniqueTopicPrefix } from "./support/mqtt.js";
+import { rgbToYuv420Frame } from "./support/yuv-frames.js";
 
 // Real models on real pixels: the shared YOLO plate detector and PaddleOCR, real frames and crops.
 const MODELS_DIR = path.resolve("../shared/models");
@@ -40,12 +40,6 @@ afterAll(async () => {
   await mqtt?.endAsync();
   await rm(work, { recursive: true, force: true });
 });
-
-/** Packed RGB → YUV 4:2:0 as ingest gets it from ffmpeg (pgmyuv, header stripped). */
-function toPgmYuv(rgb: Buffer, width: number, height: number): Buffer {
-  const out = execFileSync("ffmpeg", ["-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", `${width}x${height}`, "-i", "pipe:0", "-vf", "format=yuv420p", "-c:v", "pgmyuv", "-f", "image2pipe", "pipe:1"], { input: rgb, maxBuffer: 1 << 24 });
-  return out.subarray(`P5\n${width} ${(height * 3) / 2}\n255\n`.length);
-}
 
 async function frameJpeg(name: string): Promise<Buffer> {
   return readFile(path.join(DATASETS, "vn-plate-frames/images", `${name}.jpg`));
@@ -92,7 +86,7 @@ describe("inference on real plates", () => {
         height: info.height,
         format,
         analytics: ["plates"],
-        data: format === "rgb24" ? data : toPgmYuv(data, info.width, info.height),
+        data: format === "rgb24" ? data : rgbToYuv420Frame(data, info.width, info.height),
       });
     }
     await inference.flush();

@@ -61,12 +61,13 @@ export class Yuv420Image implements RgbImage {
     return this.halfImage;
   }
 
-  /** A rectangle as packed RGB, converted from the planes (clamped to the picture, as cropRgb does; cropRgb calls this). */
+  /**
+   * A rectangle as packed RGB, converted from the planes now (clamped to the picture, as cropRgb does;
+   * cropRgb calls this): a copy that outlives the frame, unlike a Yuv420Window.
+   */
   crop(rect: PixelRect): RgbImage {
-    const { x0, y0, x1, y1 } = clampRect(rect, this.width, this.height);
-    const out = Buffer.allocUnsafe((x1 - x0) * (y1 - y0) * 3);
-    yuv420ToRgb(this.yuv, this.width, this.height, { x0, y0, x1, y1 }, out);
-    return { data: out, width: x1 - x0, height: y1 - y0 };
+    const window = new Yuv420Window(this, rect);
+    return { data: window.data, width: window.width, height: window.height };
   }
 
   /**
