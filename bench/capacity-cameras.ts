@@ -6,7 +6,8 @@
  *   dropped frames ≤ 1 % of sampled · processed ≥ 95 % of sampled, sampled ≥ 80 % of 2·N/s · decode lag grows
  *   < 0.5 s over the window and ends < 1.5 s · capture→processed p95 ≤ 1.5 s.
  * Prints where the time goes: CPU cores used by ffmpeg and by Node, inference ms per frame by stage.
- *   npx tsx bench/capacity-cameras.ts       (MODE=full|keyframes|both, default both; MAX_N=16; STEP=2; INGEST_PIXEL_FORMAT=rgb24 for the frames as before #20)
+ *   npx tsx bench/capacity-cameras.ts       (MODE=full|keyframes|both, default both; MAX_N=16; STEP=2; INGEST_PIXEL_FORMAT=rgb24 for the frames as before #20;
+ *   FIRE_MOVING_EVERY=1 for the fire chain on every frame of a changing scene, as before 2026-12-07)
  * keyframes mode decodes only keyframes (the clip has a 12-frame GOP, ~2 keyframes/s).
  */
 import { randomBytes } from "node:crypto";
@@ -49,7 +50,7 @@ interface Snapshot {
 
 async function main(): Promise<void> {
   const clip = await clip1080();
-  console.log(`capacity: 1920x1080 25 fps cameras (file sources at real rate), sampleFps 2, plates+fire; warm-up ${WARMUP_S} s, measure ${MEASURE_S} s per N; pixels ${process.env.INGEST_PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420"}; load ${load()}`);
+  console.log(`capacity: 1920x1080 25 fps cameras (file sources at real rate), sampleFps 2, plates+fire; warm-up ${WARMUP_S} s, measure ${MEASURE_S} s per N; pixels ${process.env.INGEST_PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420"}; fire on changing scenes every ${process.env.FIRE_MOVING_EVERY ?? "2 (default)"} frames; load ${load()}`);
   const prefix = uniqueTopicPrefix("capacity");
   let fireOn = true;
   const destination = new Writable({
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), "vigil-capacity-"));
   const infMqtt = await mqtt.connectAsync(TEST_MQTT_URL, { clientId: `cap-${randomBytes(3).toString("hex")}` });
   const inferenceMetrics = new InferenceMetrics(false);
-  const inference = await startInference({ modelsDir: MODELS_DIR, mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: prefix, threads: Number(process.env.ONNX_THREADS ?? 1), workers: Number(process.env.INFERENCE_WORKERS ?? 2) }, { logger, mqtt: infMqtt, metrics: inferenceMetrics });
+  const inference = await startInference({ modelsDir: MODELS_DIR, mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: prefix, threads: Number(process.env.ONNX_THREADS ?? 1), workers: Number(process.env.INFERENCE_WORKERS ?? 2), ...(process.env.FIRE_MOVING_EVERY ? { fireRate: { movingEvery: Number(process.env.FIRE_MOVING_EVERY) } } : {}) }, { logger, mqtt: infMqtt, metrics: inferenceMetrics });
   console.log(`fire stage: ${fireOn ? "on" : "OFF (fire model not installed; plates only)"}`);
 
   const latencies: number[] = [];
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
     let best = 0;
     const projections: number[] = [];
     console.log(`\n== ${mode === "full" ? "full decode" : "keyframes only"} ==`);
-    console.log("  N  sampled/s  processed/s  dropped  lag s (start→end)  cap→done p50/p95 ms  cores ffmpeg+node  per frame ms: frame detect ocr(calls)  CPU/camera  CPU-bound N  verdict  load");
+    console.log("  N  sampled/s  processed/s  dropped  lag s (start→end)  cap→done p50/p95 ms  cores ffmpeg+node  per frame ms: frame detect ocr(calls) fire  CPU/camera  CPU-bound N  verdict  load");
     for (let n = START_N; n <= MAX_N; n += STEP) {
       const cameras: CameraConfigInput[] = Array.from({ length: n }, (_, i) => ({ id: `cap-${mode}-${i}`, name: `cap ${i}`, url: clip, lat: 10.77, lon: 106.7, analytics: ["plates", "fire"], sampleFps: 2, keyframesOnly: mode === "keyframes" }));
       await ingest.setCameras(cameras);
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
       const ok = dropped <= sampled * 0.01 && processed >= sampled * 0.95 && sampled >= 2 * n * secs * 0.8 && b.lag - a.lag < 0.5 && b.lag < 1.5 && lat.p95 <= 1500;
       if (ok) best = n;
       console.log(
-        `${String(n).padStart(3)} ${(sampled / secs).toFixed(1).padStart(10)} ${(processed / secs).toFixed(1).padStart(12)} ${String(dropped).padStart(8)} ${`${a.lag.toFixed(2)}→${b.lag.toFixed(2)}`.padStart(18)} ${`${lat.p50.toFixed(0)}/${lat.p95.toFixed(0)}`.padStart(20)} ${`${ffmpegCores.toFixed(2)}+${nodeCores.toFixed(2)}`.padStart(18)}   ${st("frame").ms.toFixed(0).padStart(5)} ${st("plate_detect").ms.toFixed(0).padStart(6)} ${`${st("plate_ocr").ms.toFixed(0)}(${st("plate_ocr").count})`.padStart(9)}  ${perCamera.toFixed(3).padStart(10)} ${(2 / perCamera).toFixed(1).padStart(12)}  ${ok ? "OK  " : "FAIL"}  ${load()}`,
+        `${String(n).padStart(3)} ${(sampled / secs).toFixed(1).padStart(10)} ${(processed / secs).toFixed(1).padStart(12)} ${String(dropped).padStart(8)} ${`${a.lag.toFixed(2)}→${b.lag.toFixed(2)}`.padStart(18)} ${`${lat.p50.toFixed(0)}/${lat.p95.toFixed(0)}`.padStart(20)} ${`${ffmpegCores.toFixed(2)}+${nodeCores.toFixed(2)}`.padStart(18)}   ${st("frame").ms.toFixed(0).padStart(5)} ${st("plate_detect").ms.toFixed(0).padStart(6)} ${`${st("plate_ocr").ms.toFixed(0)}(${st("plate_ocr").count})`.padStart(9)} ${st("fire").ms.toFixed(1).padStart(5)}  ${perCamera.toFixed(3).padStart(10)} ${(2 / perCamera).toFixed(1).padStart(12)}  ${ok ? "OK  " : "FAIL"}  ${load()}`,
       );
       if (!ok) break;
     }

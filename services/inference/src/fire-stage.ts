@@ -8,7 +8,7 @@ import { fireSnapshotJpeg, type EvidenceOptions } from "./evidence/evidence-writ
 import { writeAllOrNone } from "./evidence/write-all-or-none.js";
 import { createFireConfirmer } from "./fire/fire-confirmer.js";
 import { createFirePipeline, type FireFrameMotion } from "./fire/fire-pipeline.js";
-import { FireRateGate } from "./fire/fire-rate-gate.js";
+import { FireRateGate, type FireRateOptions } from "./fire/fire-rate-gate.js";
 
 export interface FireStage {
   /** Resolves false when the rate gate skipped the frame (static scene, nothing suspected). */
@@ -29,8 +29,8 @@ export async function loadFireStage(o: {
   evidence: EvidenceOptions;
   publish: (event: FireEvent) => Promise<void>;
   logger: Logger;
-  /** On static scenes with nothing suspected, look at every n-th frame (fire/fire-rate-gate.ts; default 4, 1 = every frame). */
-  staticEvery?: number;
+  /** The fire chain's rate while nothing is suspected (fire/fire-rate-gate.ts; defaults there). */
+  rate?: Partial<FireRateOptions>;
 }): Promise<FireStage | undefined> {
   const detector = createFireDetector(o.detector);
   try {
@@ -43,7 +43,7 @@ export async function loadFireStage(o: {
   const pipeline = createFirePipeline({
     detector,
     confirmer: createFireConfirmer(),
-    rate: new FireRateGate(o.staticEvery === undefined ? {} : { staticEvery: o.staticEvery }),
+    rate: new FireRateGate(o.rate),
     publish: o.publish,
     logger: o.logger,
     evidence: async (cameraId, image, boxes) => {

@@ -11,6 +11,7 @@ import { MqttFrameIntake } from "./intake/mqtt-frame-intake.js";
 import type { TrackerOptions } from "./tracking/plate-tracker.js";
 import type { EvidenceOptions } from "./evidence/evidence-writer.js";
 import type { FireDetectorName } from "./detectors/fire-detector-names.js";
+import type { FireRateOptions } from "./fire/fire-rate-gate.js";
 
 export { choosePlateDetector } from "./analysis/frame-analysis.js";
 
@@ -36,8 +37,8 @@ export interface InferenceConfig {
   motionCrop?: boolean;
   /** Plate detector at 640×384 on 16:9 frames instead of 640² (default on; detectors/plate-yolo.ts). */
   plateRectInput?: boolean;
-  /** Fire chain on every n-th frame of a static scene with nothing suspected (default 4, 1 = every frame). */
-  fireStaticEvery?: number;
+  /** The fire chain's rate while nothing is suspected (fire/fire-rate-gate.ts; default every 4th frame of a static scene, every 2nd of a changing one; 1 = every frame). */
+  fireRate?: Partial<FireRateOptions>;
   /** Load the fire model (default true); off in plate-only tests and benches. */
   fire?: boolean;
   evidence?: EvidenceOptions;
@@ -87,7 +88,7 @@ export async function startInference(config: InferenceConfig, deps: InferenceDep
     metrics.outboxDepth.set(outbox.depth);
   };
 
-  const analysisConfig = { modelsDir: config.modelsDir, mediaDir: config.mediaDir, threads: config.threads, ...(config.tracker ? { tracker: config.tracker } : {}), ...(config.motionGate === undefined ? {} : { motionGate: config.motionGate }), ...(config.motionCrop === undefined ? {} : { motionCrop: config.motionCrop }), ...(config.plateRectInput === undefined ? {} : { plateRectInput: config.plateRectInput }), ...(config.fireStaticEvery === undefined ? {} : { fireStaticEvery: config.fireStaticEvery }), ...(config.fire === undefined ? {} : { fire: config.fire }), ...(config.evidence ? { evidence: config.evidence } : {}), ...(config.fireDetector ? { fireDetector: config.fireDetector } : {}) };
+  const analysisConfig = { modelsDir: config.modelsDir, mediaDir: config.mediaDir, threads: config.threads, ...(config.tracker ? { tracker: config.tracker } : {}), ...(config.motionGate === undefined ? {} : { motionGate: config.motionGate }), ...(config.motionCrop === undefined ? {} : { motionCrop: config.motionCrop }), ...(config.plateRectInput === undefined ? {} : { plateRectInput: config.plateRectInput }), ...(config.fireRate === undefined ? {} : { fireRate: config.fireRate }), ...(config.fire === undefined ? {} : { fire: config.fire }), ...(config.evidence ? { evidence: config.evidence } : {}), ...(config.fireDetector ? { fireDetector: config.fireDetector } : {}) };
   const analysisDeps = {
     logger,
     metrics,

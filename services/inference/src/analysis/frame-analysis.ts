@@ -7,6 +7,7 @@ import { PlateYoloDetector } from "../detectors/plate-yolo.js";
 import { DEFAULT_EVIDENCE, EvidenceWriter, type EvidenceOptions } from "../evidence/evidence-writer.js";
 import type { FireDetectorName } from "../detectors/fire-detector-names.js";
 import { loadFireStage, type FireStage } from "../fire-stage.js";
+import type { FireRateOptions } from "../fire/fire-rate-gate.js";
 import { decodeImage } from "../image/rgb-image.js";
 import { Yuv420Image } from "../image/yuv420-image.js";
 import { MotionGate, type FrameMotion } from "../intake/motion-gate.js";
@@ -32,8 +33,8 @@ export interface FrameAnalysisConfig {
   motionCrop?: boolean;
   /** Plate detector at 640 × (multiple of 32) on wide frames instead of 640² (detectors/plate-yolo.ts; default on). */
   plateRectInput?: boolean;
-  /** Fire chain on every n-th frame of a static scene with nothing suspected (fire/fire-rate-gate.ts; default 4, 1 = every frame). */
-  fireStaticEvery?: number;
+  /** The fire chain's rate while nothing is suspected (fire/fire-rate-gate.ts; defaults there). */
+  fireRate?: Partial<FireRateOptions>;
   /** Load the fire model (default true); off in plate-only tests and benches. */
   fire?: boolean;
   evidence?: EvidenceOptions;
@@ -104,7 +105,7 @@ export async function createFrameAnalysis(config: FrameAnalysisConfig, deps: Fra
 
   let fire: FireStage | undefined;
   if (config.fire !== false) {
-    fire = await loadFireStage({ loadOptions, ...(config.fireDetector ? { detector: config.fireDetector } : {}), ...(config.fireStaticEvery === undefined ? {} : { staticEvery: config.fireStaticEvery }), mediaDir: config.mediaDir, evidence: config.evidence ?? DEFAULT_EVIDENCE, publish: deps.publishFire, logger: logger.child({ module: "fire" }) });
+    fire = await loadFireStage({ loadOptions, ...(config.fireDetector ? { detector: config.fireDetector } : {}), ...(config.fireRate === undefined ? {} : { rate: config.fireRate }), mediaDir: config.mediaDir, evidence: config.evidence ?? DEFAULT_EVIDENCE, publish: deps.publishFire, logger: logger.child({ module: "fire" }) });
   }
 
   async function process(frame: Frame): Promise<void> {

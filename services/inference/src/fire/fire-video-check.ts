@@ -8,7 +8,7 @@ import type { Detector, RgbImage } from "../detectors/detector.js";
 import { createFireConfirmer } from "./fire-confirmer.js";
 import { MotionGate } from "../intake/motion-gate.js";
 import { createFirePipeline } from "./fire-pipeline.js";
-import { FireRateGate } from "./fire-rate-gate.js";
+import { FireRateGate, type FireRateOptions } from "./fire-rate-gate.js";
 
 /**
  * Video check for the fire model: builds a short synthetic clip (a real street photo with a real
@@ -169,11 +169,11 @@ export interface VideoCheckResult {
  * Runs the fire pipeline over a decoded clip sampled at 2 fps as the service does: default confirmer, and the
  * motion gate's thumbnails feeding the static-scene rate gate.
  */
-async function eventsInClip(detector: Detector, clip: string, width: number, height: number, staticEvery?: number): Promise<{ fire: number[]; smoke: number[]; frames: number; analysed: number }> {
+async function eventsInClip(detector: Detector, clip: string, width: number, height: number, rate?: Partial<FireRateOptions>): Promise<{ fire: number[]; smoke: number[]; frames: number; analysed: number }> {
   const pipeline = createFirePipeline({
     detector,
     confirmer: createFireConfirmer(),
-    rate: new FireRateGate(staticEvery === undefined ? {} : { staticEvery }),
+    rate: new FireRateGate(rate),
     publish: async () => {},
     logger: pino({ level: "silent" }),
   });
@@ -188,16 +188,16 @@ async function eventsInClip(detector: Detector, clip: string, width: number, hei
   return times;
 }
 
-/** `staticEvery`: the rate gate's (default the service's; 1 = the fire chain on every frame). */
-export async function runFireVideoCheck(detector: Detector, datasetsDir: string, testSplit: string[], options: { staticEvery?: number } = {}): Promise<VideoCheckResult> {
+/** `rate`: the rate gate's options (default the service's). */
+export async function runFireVideoCheck(detector: Detector, datasetsDir: string, testSplit: string[], options: { rate?: Partial<FireRateOptions> } = {}): Promise<VideoCheckResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "vigil-fire-video-"));
   try {
     const base = { background: await pickStreetBackground(datasetsDir), fireFromS: 4, durationS: 12, fps: 10, width: 640, height: 360 };
     const fireImage = await pickHeldOutFireImage(datasetsDir, testSplit);
     const withFire = await buildFireClip({ ...base, fireImage, outPath: path.join(dir, "with-fire.mp4") });
     const withoutFire = await buildFireClip({ ...base, outPath: path.join(dir, "without-fire.mp4") });
-    const fireTimes = await eventsInClip(detector, withFire, base.width, base.height, options.staticEvery);
-    const noFireTimes = await eventsInClip(detector, withoutFire, base.width, base.height, options.staticEvery);
+    const fireTimes = await eventsInClip(detector, withFire, base.width, base.height, options.rate);
+    const noFireTimes = await eventsInClip(detector, withoutFire, base.width, base.height, options.rate);
     const first = fireTimes.fire[0];
     return {
       withFire: { firstEventS: first, latencyS: first === undefined ? undefined : first - base.fireFromS, events: fireTimes.fire.length, frames: fireTimes.frames, analysed: fireTimes.analysed },
