@@ -7,7 +7,7 @@
  *   < 0.5 s over the window and ends < 1.5 s · capture→processed p95 ≤ 1.5 s.
  * Prints where the time goes: CPU cores used by ffmpeg and by Node, inference ms per frame by stage.
  *   npx tsx bench/capacity-cameras.ts       (MODE=full|keyframes|both, default both; MAX_N=16; STEP=2; INGEST_PIXEL_FORMAT=rgb24 for the frames as before #20;
- *   FIRE_MOVING_EVERY=1 for the fire chain on every frame of a changing scene, as before 2026-12-07)
+ *   FIRE_FULL_RATE=1 for the fire chain on every frame of a changing scene and of an ongoing fire, as before 2026-12-07)
  * keyframes mode decodes only keyframes (the clip has a 12-frame GOP, ~2 keyframes/s).
  */
 import { randomBytes } from "node:crypto";
@@ -50,7 +50,7 @@ interface Snapshot {
 
 async function main(): Promise<void> {
   const clip = await clip1080();
-  console.log(`capacity: 1920x1080 25 fps cameras (file sources at real rate), sampleFps 2, plates+fire; warm-up ${WARMUP_S} s, measure ${MEASURE_S} s per N; pixels ${process.env.INGEST_PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420"}; fire on changing scenes every ${process.env.FIRE_MOVING_EVERY ?? "2 (default)"} frames; load ${load()}`);
+  console.log(`capacity: 1920x1080 25 fps cameras (file sources at real rate), sampleFps 2, plates+fire; warm-up ${WARMUP_S} s, measure ${MEASURE_S} s per N; pixels ${process.env.INGEST_PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420"}; fire rate gate ${process.env.FIRE_FULL_RATE === "1" ? "at full rate on changing scenes and ongoing fires (FIRE_FULL_RATE=1)" : "as the service runs it"}; load ${load()}`);
   const prefix = uniqueTopicPrefix("capacity");
   let fireOn = true;
   const destination = new Writable({
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), "vigil-capacity-"));
   const infMqtt = await mqtt.connectAsync(TEST_MQTT_URL, { clientId: `cap-${randomBytes(3).toString("hex")}` });
   const inferenceMetrics = new InferenceMetrics(false);
-  const inference = await startInference({ modelsDir: MODELS_DIR, mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: prefix, threads: Number(process.env.ONNX_THREADS ?? 1), workers: Number(process.env.INFERENCE_WORKERS ?? 2), ...(process.env.FIRE_MOVING_EVERY ? { fireRate: { movingEvery: Number(process.env.FIRE_MOVING_EVERY) } } : {}) }, { logger, mqtt: infMqtt, metrics: inferenceMetrics });
+  const inference = await startInference({ modelsDir: MODELS_DIR, mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: prefix, threads: Number(process.env.ONNX_THREADS ?? 1), workers: Number(process.env.INFERENCE_WORKERS ?? 2), ...(process.env.FIRE_FULL_RATE === "1" ? { fireRate: { movingEvery: 1, ongoingEvery: 1 } } : {}) }, { logger, mqtt: infMqtt, metrics: inferenceMetrics });
   console.log(`fire stage: ${fireOn ? "on" : "OFF (fire model not installed; plates only)"}`);
 
   const latencies: number[] = [];

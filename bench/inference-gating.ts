@@ -2,7 +2,8 @@
  * What motion gating saves per analysed frame, plates + fire, on static and moving scenes (#20):
  *   before = whole-frame plate detector on every moving frame, fire chain on every frame;
  *   after  = plate detector on a window around small motion (plates/motion-crop.ts), fire chain at a
- *            lower rate on static scenes with nothing suspected (fire/fire-rate-gate.ts).
+ *            lower rate while nothing is suspected (every 4th frame of a static scene, every 2nd of a
+ *            changing one) and while a confirmed fire is ongoing (every 2nd; fire/fire-rate-gate.ts).
  * Both run in this process, one analysis unit each (main thread, ONNX_THREADS intra-op threads), and
  * every frame goes to one then the other, alternating which goes first, so a busy machine slows both alike.
  * CPU time is the process's (all threads) during each process() call.

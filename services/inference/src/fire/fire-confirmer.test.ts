@@ -232,12 +232,16 @@ describe("fire confirmer suspects", () => {
     for (let f = 2; f < 10; f++) confirmer.observe("cam", f * 500, []);
     expect(confirmer.suspects("cam")).toBe(false);
     // A confirmed fire stays suspected after it is out of sight, until the event clears.
+    expect(confirmer.fireOngoing("cam")).toBe(false);
     for (let f = 10; f < 14; f++) confirmer.observe("cam", f * FRAME_MS, flicker(f));
     expect(confirmer.activeCount()).toBe(1);
+    expect(confirmer.fireOngoing("cam")).toBe(true);
+    expect(confirmer.fireOngoing("other")).toBe(false);
     for (let f = 14; f < 20; f++) confirmer.observe("cam", f * FRAME_MS, []);
     expect(confirmer.suspects("cam")).toBe(true);
     for (let f = 20; f < 40; f++) confirmer.observe("cam", f * FRAME_MS, []);
     expect(confirmer.activeCount()).toBe(0);
     expect(confirmer.suspects("cam")).toBe(false);
+    expect(confirmer.fireOngoing("cam")).toBe(false);
   });
 });

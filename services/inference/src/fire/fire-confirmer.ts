@@ -214,6 +214,8 @@ export interface FireConfirmer {
    * either kind in the frames its windows still hold (fire/fire-rate-gate.ts keeps such a camera at full rate).
    */
   suspects(cameraId: string): boolean;
+  /** Whether a fire event is ongoing at a camera (confirmed and not yet cleared): the rate gate's lower rate then. */
+  fireOngoing(cameraId: string): boolean;
   /** Drops a camera's state (camera removed or restarted). */
   forget(cameraId: string): void;
   /** Ongoing events, for metrics and tests. */
@@ -369,6 +371,9 @@ export function createFireConfirmer(overrides: Partial<FireConfirmerOptions> = {
       const state = cameras.get(cameraId);
       if (!state) return false;
       return (["fire", "smoke"] as const).some((kind) => state[kind].active !== undefined || state[kind].history.some((o) => o.any.seen));
+    },
+    fireOngoing(cameraId) {
+      return cameras.get(cameraId)?.fire.active !== undefined;
     },
     forget(cameraId) {
       cameras.delete(cameraId);

@@ -80,7 +80,7 @@ function toEpochMs(ts: number | string | Date): number {
 export function createFirePipeline({ detector, confirmer, evidence, publish, logger, rate }: FirePipelineDeps): FirePipeline {
   async function processWithDetections(cameraId: string, image: RgbImage, captureTs: number | string | Date, controls?: FrameFireControls, motion?: FireFrameMotion): Promise<FireFrameResult> {
     const ts = toEpochMs(captureTs);
-    if (rate && motion && !rate.shouldRun(cameraId, motion.grid, confirmer.suspects(cameraId))) return { events: [], detections: [], skipped: true };
+    if (rate && motion && !rate.shouldRun(cameraId, motion.grid, confirmer.suspects(cameraId), confirmer.fireOngoing(cameraId))) return { events: [], detections: [], skipped: true };
     const zones = controls?.zones ?? [];
     // Zones drop detections before the confirmer sees them: a lamp inside a zone neither raises an
     // event nor counts towards one, nor marks the fixture map.

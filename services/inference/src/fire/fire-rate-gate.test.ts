@@ -36,6 +36,16 @@ describe("FireRateGate", () => {
     expect(Array.from({ length: 5 }, () => gate.shouldRun("cam", still, false))).toEqual([false, false, false, true, false]);
   });
 
+  it("looks at every 2nd frame while a fire is ongoing, suspected or not, and goes back to the scene's rate when it clears", () => {
+    const gate = new FireRateGate({ staticEvery: 4 });
+    const burning = Array.from({ length: 6 }, (_, i) => grid(100, [i], 250));
+    expect(burning.map((g) => gate.shouldRun("cam", g, true, true))).toEqual([true, false, true, false, true, false]);
+    // Cleared, still a candidate in the windows: every frame.
+    expect([0, 1].map(() => gate.shouldRun("cam", burning[5]!, true, false))).toEqual([true, true]);
+    const quiet = new FireRateGate({ staticEvery: 1, movingEvery: 1, ongoingEvery: 1 });
+    expect([0, 1, 2].map(() => quiet.shouldRun("cam", grid(100), true, true))).toEqual([true, true, true]);
+  });
+
   it("compares with the frame it last looked at, so a slow change adds up", () => {
     const gate = new FireRateGate({ staticEvery: 10, movingEvery: 1 });
     gate.shouldRun("cam", grid(100), false);

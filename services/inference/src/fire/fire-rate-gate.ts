@@ -8,6 +8,12 @@ export interface FireRateOptions {
    * of a fire then comes at most n − 1 frames later; from it on the camera is at full rate.
    */
   movingEvery: number;
+  /**
+   * While a fire event is ongoing (confirmed, not cleared), every n-th frame whatever else is seen: the alarm is
+   * raised and the confirmer only has to keep the event alive (clearAfterMs) and update it (updateIntervalMs);
+   * smoke in the same scene is confirmed at this rate too, as a part of an alarm that is already there.
+   */
+  ongoingEvery: number;
   /** Grid width of the motion thumbnails (intake/motion-gate.ts). */
   gridWidth: number;
   /** Grey difference of one grid cell that counts as a change. */
@@ -18,7 +24,7 @@ export interface FireRateOptions {
  * At 2 fps, a static scene is looked at every 2 s, a street with traffic every second (the fire chain is ~15 % of a
  * busy camera's analysis: bench/capacity-cameras.ts).
  */
-export const DEFAULT_FIRE_RATE: FireRateOptions = { staticEvery: 4, movingEvery: 2, gridWidth: DEFAULT_MOTION_GATE.gridWidth, cellThreshold: DEFAULT_MOTION_GATE.cellThreshold };
+export const DEFAULT_FIRE_RATE: FireRateOptions = { staticEvery: 4, movingEvery: 2, ongoingEvery: 2, gridWidth: DEFAULT_MOTION_GATE.gridWidth, cellThreshold: DEFAULT_MOTION_GATE.cellThreshold };
 
 /**
  * The fire chain at a lower rate while nothing is suspected, per camera. It skips a frame only when all of these hold:
@@ -34,6 +40,7 @@ export const DEFAULT_FIRE_RATE: FireRateOptions = { staticEvery: 4, movingEvery:
  * nothing in view the confirmer was weighing: on a static scene one that is, to the grid's resolution, the one
  * already analysed; on a busy street every other frame, since the confirmer's rules need a fire seen in 3 of 5
  * frames from its first sighting on and so lose nothing but that first half second.
+ * Once a fire is confirmed, the camera goes to every `ongoingEvery`-th frame until the event clears.
  */
 export class FireRateGate {
   private readonly cameras = new Map<string, { reference: Uint8Array; since: number }>();
@@ -43,14 +50,18 @@ export class FireRateGate {
     this.o = { ...DEFAULT_FIRE_RATE, ...options };
   }
 
-  /** Whether the fire chain looks at this frame; `grid`: its motion thumbnail; `suspected`: the confirmer's suspects(). */
-  shouldRun(cameraId: string, grid: Uint8Array, suspected: boolean): boolean {
+  /**
+   * Whether the fire chain looks at this frame; `grid`: its motion thumbnail; `suspected`: the confirmer's suspects();
+   * `fireOngoing`: its fireOngoing().
+   */
+  shouldRun(cameraId: string, grid: Uint8Array, suspected: boolean, fireOngoing = false): boolean {
     const last = this.cameras.get(cameraId);
-    const run =
-      suspected ||
-      !last ||
-      last.reference.length !== grid.length ||
-      last.since + 1 >= (changedCells(last.reference, grid, this.o.gridWidth, this.o.cellThreshold) === undefined ? this.o.staticEvery : this.o.movingEvery);
+    const every = (): number => {
+      if (fireOngoing) return this.o.ongoingEvery;
+      if (suspected) return 1;
+      return changedCells(last!.reference, grid, this.o.gridWidth, this.o.cellThreshold) === undefined ? this.o.staticEvery : this.o.movingEvery;
+    };
+    const run = !last || last.reference.length !== grid.length || last.since + 1 >= every();
     if (run) this.cameras.set(cameraId, { reference: grid, since: 0 });
     else last!.since += 1;
     return run;
