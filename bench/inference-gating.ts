@@ -77,7 +77,7 @@ const work = await mkdtemp(path.join(tmpdir(), "vigil-gating-"));
 async function unit(name: Unit["name"]): Promise<Unit> {
   const metrics = new CountingMetrics();
   const fireEvents: FireEvent[] = [];
-  const gating = name === "after" ? {} : { motionCrop: false, fireRate: { staticEvery: 1, movingEvery: 1 } };
+  const gating = name === "after" ? {} : { motionCrop: false, fireRate: { staticEvery: 1, movingEvery: 1, ongoingEvery: 1 } };
   const analysis = await createFrameAnalysis(
     { modelsDir: MODELS_DIR, mediaDir: path.join(work, name), threads: THREADS, ...gating },
     { logger, metrics, publishPlate: async () => {}, publishFire: async (e) => void fireEvents.push(e) },
