@@ -11,7 +11,7 @@ import { createFirePipeline, type FireFrameMotion } from "./fire/fire-pipeline.j
 import { FireRateGate, type FireRateOptions } from "./fire/fire-rate-gate.js";
 
 export interface FireStage {
-  /** Resolves false when the rate gate skipped the frame (static scene, nothing suspected). */
+  /** Resolves false when the rate gate skipped the frame (fire/fire-rate-gate.ts: nothing suspected, or a fire ongoing). */
   process(cameraId: string, image: RgbImage, captureTs: number, controls?: FrameFireControls, motion?: FireFrameMotion): Promise<boolean>;
   detect(image: RgbImage): Promise<{ detections: Detection[]; ms: number }>;
   close(): Promise<void>;
@@ -29,7 +29,7 @@ export async function loadFireStage(o: {
   evidence: EvidenceOptions;
   publish: (event: FireEvent) => Promise<void>;
   logger: Logger;
-  /** The fire chain's rate while nothing is suspected (fire/fire-rate-gate.ts; defaults there). */
+  /** The rate gate's options (fire/fire-rate-gate.ts; defaults there). */
   rate?: Partial<FireRateOptions>;
 }): Promise<FireStage | undefined> {
   const detector = createFireDetector(o.detector);

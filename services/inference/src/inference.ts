@@ -37,7 +37,7 @@ export interface InferenceConfig {
   motionCrop?: boolean;
   /** Plate detector at 640×384 on 16:9 frames instead of 640² (default on; detectors/plate-yolo.ts). */
   plateRectInput?: boolean;
-  /** The fire chain's rate while nothing is suspected (fire/fire-rate-gate.ts; default every 4th frame of a static scene, every 2nd of a changing one; 1 = every frame). */
+  /** The fire rate gate's options (fire/fire-rate-gate.ts; default every 4th frame of a static scene and every 2nd of a changing one while nothing is suspected, every 2nd while a fire is ongoing; 1 = every frame). */
   fireRate?: Partial<FireRateOptions>;
   /** Load the fire model (default true); off in plate-only tests and benches. */
   fire?: boolean;

@@ -33,7 +33,7 @@ export interface FrameAnalysisConfig {
   motionCrop?: boolean;
   /** Plate detector at 640 × (multiple of 32) on wide frames instead of 640² (detectors/plate-yolo.ts; default on). */
   plateRectInput?: boolean;
-  /** The fire chain's rate while nothing is suspected (fire/fire-rate-gate.ts; defaults there). */
+  /** The fire rate gate's options (fire/fire-rate-gate.ts; defaults there). */
   fireRate?: Partial<FireRateOptions>;
   /** Load the fire model (default true); off in plate-only tests and benches. */
   fire?: boolean;

@@ -158,7 +158,7 @@ export async function pickStreetBackground(datasetsDir: string): Promise<string>
 }
 
 export interface VideoCheckResult {
-  /** frames: sampled; analysed: those the fire chain looked at (the service's static-scene rate, fire/fire-rate-gate.ts). */
+  /** frames: sampled; analysed: those the fire chain looked at (the service's rate gate, fire/fire-rate-gate.ts). */
   withFire: { firstEventS: number | undefined; latencyS: number | undefined; events: number; frames: number; analysed: number };
   withoutFire: { events: number; smokeEvents: number; frames: number; analysed: number };
   /** Smoke events in the clip with fire (the composited photo is flames only). */
@@ -167,7 +167,7 @@ export interface VideoCheckResult {
 
 /**
  * Runs the fire pipeline over a decoded clip sampled at 2 fps as the service does: default confirmer, and the
- * motion gate's thumbnails feeding the static-scene rate gate.
+ * motion gate's thumbnails feeding the rate gate.
  */
 async function eventsInClip(detector: Detector, clip: string, width: number, height: number, rate?: Partial<FireRateOptions>): Promise<{ fire: number[]; smoke: number[]; frames: number; analysed: number }> {
   const pipeline = createFirePipeline({
