@@ -11,6 +11,7 @@
  * keyframes mode decodes only keyframes (the clip has a 12-frame GOP, ~2 keyframes/s).
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { Writable } from "node:stream";
 import { tmpdir } from "node:os";
@@ -22,13 +23,14 @@ import { createLogger } from "@vigil/contracts/node";
 import { InferenceMetrics, startInference } from "@vigil/inference";
 import { IngestMetrics, startIngest } from "@vigil/ingest";
 import { TEST_MQTT_URL, uniqueTopicPrefix } from "../test/support/mqtt.js";
-import { clip1080, commOf, cpuSecondsOf, descendants, load, MODELS_DIR, pct, sleep } from "./e2e-bench-util.js";
+import { clip1080, commOf, cpuSecondsOf, descendants, load, MODELS_DIR, machineCpuSeconds, pct, sleep, threadCpuSeconds } from "./e2e-bench-util.js";
 
 const WARMUP_S = Number(process.env.WARMUP_S ?? 12);
 const MEASURE_S = Number(process.env.MEASURE_S ?? 30);
 const MAX_N = Number(process.env.MAX_N ?? 16);
 const STEP = Number(process.env.STEP ?? 2);
 const START_N = Number(process.env.START_N ?? 2);
+const INFERENCE_WORKERS = Number(process.env.INFERENCE_WORKERS ?? 2);
 const MODES = (process.env.MODE ?? "both") === "both" ? ["full", "keyframes"] : [process.env.MODE!];
 
 async function sumOf(registry: Registry, name: string): Promise<number> {
@@ -44,6 +46,10 @@ interface Snapshot {
   processed: number;
   lag: number;
   nodeCpu: number;
+  /** The whole machine's CPU (every process), to tell a CPU-bound verdict from one that waited. */
+  machine: { busy: number; total: number };
+  /** CPU seconds by thread of this process (main, the analysis workers, libuv's pool, V8's helpers). */
+  threadCpu: Map<number, number>;
   ffmpegCpu: Map<number, number>;
   stages: Map<string, { sum: number; count: number }>;
 }
@@ -63,7 +69,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), "vigil-capacity-"));
   const infMqtt = await mqtt.connectAsync(TEST_MQTT_URL, { clientId: `cap-${randomBytes(3).toString("hex")}` });
   const inferenceMetrics = new InferenceMetrics(false);
-  const inference = await startInference({ modelsDir: MODELS_DIR, mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: prefix, threads: Number(process.env.ONNX_THREADS ?? 1), workers: Number(process.env.INFERENCE_WORKERS ?? 2), ...(process.env.FIRE_FULL_RATE === "1" ? { fireRate: { movingEvery: 1, ongoingEvery: 1 } } : {}) }, { logger, mqtt: infMqtt, metrics: inferenceMetrics });
+  const inference = await startInference({ modelsDir: MODELS_DIR, mediaDir: path.join(work, "media"), outboxDir: path.join(work, "outbox"), topicPrefix: prefix, threads: Number(process.env.ONNX_THREADS ?? 1), workers: INFERENCE_WORKERS, ...(process.env.FIRE_FULL_RATE === "1" ? { fireRate: { movingEvery: 1, ongoingEvery: 1 } } : {}) }, { logger, mqtt: infMqtt, metrics: inferenceMetrics });
   console.log(`fire stage: ${fireOn ? "on" : "OFF (fire model not installed; plates only)"}`);
 
   const latencies: number[] = [];
@@ -96,6 +102,8 @@ async function main(): Promise<void> {
       processed: await sumOf(inferenceMetrics.registry, "vigil_inference_frames_processed_total"),
       lag: lagValues.length ? Math.max(...lagValues) : 0,
       nodeCpu: (cpu.user + cpu.system) / 1e6,
+      machine: machineCpuSeconds(),
+      threadCpu: threadCpuSeconds(),
       ffmpegCpu,
       stages,
     };
@@ -140,6 +148,9 @@ async function main(): Promise<void> {
       console.log(
         `${String(n).padStart(3)} ${(sampled / secs).toFixed(1).padStart(10)} ${(processed / secs).toFixed(1).padStart(12)} ${String(dropped).padStart(8)} ${`${a.lag.toFixed(2)}→${b.lag.toFixed(2)}`.padStart(18)} ${`${lat.p50.toFixed(0)}/${lat.p95.toFixed(0)}`.padStart(20)} ${`${ffmpegCores.toFixed(2)}+${nodeCores.toFixed(2)}`.padStart(18)}   ${st("frame").ms.toFixed(0).padStart(5)} ${st("plate_detect").ms.toFixed(0).padStart(6)} ${`${st("plate_ocr").ms.toFixed(0)}(${st("plate_ocr").count})`.padStart(9)} ${st("fire").ms.toFixed(1).padStart(5)}  ${perCamera.toFixed(3).padStart(10)} ${(2 / perCamera).toFixed(1).padStart(12)}  ${ok ? "OK  " : "FAIL"}  ${load()}`,
       );
+      const machineBusy = (b.machine.busy - a.machine.busy) / secs;
+      const machineCores = (b.machine.total - a.machine.total) / secs;
+      console.log(`     machine busy ${machineBusy.toFixed(2)} of ${machineCores.toFixed(2)} cores; Node's cores by thread: ${threadSplit(a.threadCpu, b.threadCpu, secs, INFERENCE_WORKERS)}`);
       if (!ok) break;
     }
     summary.push(`${mode === "full" ? "full decode" : "keyframes only"}: ${best} cameras sustained (CPU-bound projection ${projections.length ? Math.max(...projections).toFixed(1) : "-"})`);
@@ -151,6 +162,39 @@ async function main(): Promise<void> {
   await inference.close();
   await infMqtt.endAsync();
   process.exit(0);
+}
+
+/**
+ * Where Node's CPU went between two snapshots: the main thread (ingest: ffmpeg pipes, frame pool, MQTT), the
+ * `workers` busiest other threads (the analysis workers: onnxruntime runs in the calling thread at one intra-op
+ * thread), and the rest grouped by the kernel's thread name (libuv's pool "libuv-worker": sharp's JPEG evidence and
+ * files; "V8 DefaultWorke": GC and compiler helpers; libvips' own threads).
+ */
+function threadSplit(a: Map<number, number>, b: Map<number, number>, secs: number, workers: number): string {
+  const used = [...b].map(([tid, s]) => ({ tid, cores: (s - (a.get(tid) ?? 0)) / secs }));
+  const main = used.find((t) => t.tid === process.pid)?.cores ?? 0;
+  const others = used.filter((t) => t.tid !== process.pid).sort((x, y) => y.cores - x.cores);
+  const busiest = others.slice(0, workers);
+  const byName = new Map<string, { cores: number; threads: number }>();
+  for (const t of others.slice(workers)) {
+    const name = threadName(t.tid);
+    const entry = byName.get(name) ?? { cores: 0, threads: 0 };
+    entry.cores += t.cores;
+    entry.threads += 1;
+    byName.set(name, entry);
+  }
+  const rest = [...byName].filter(([, e]) => e.cores >= 0.005).sort((x, y) => y[1].cores - x[1].cores);
+  const restTotal = [...byName.values()].reduce((sum, e) => sum + e.cores, 0);
+  return `main ${main.toFixed(2)}, analysis workers ${busiest.map((t) => t.cores.toFixed(2)).join(" + ")}, other threads ${restTotal.toFixed(2)} (${rest.map(([n, e]) => `${n} ×${e.threads} ${e.cores.toFixed(2)}`).join(", ")})`;
+}
+
+/** A thread's name as the kernel shows it (/proc/self/task/<tid>/comm). */
+function threadName(tid: number): string {
+  try {
+    return readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim();
+  } catch {
+    return "?";
+  }
 }
 
 main().catch((err: unknown) => {

@@ -3,7 +3,7 @@
  * synthetic street clips, and the RSS of this process and its children.
  */
 import { execFile, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -26,6 +26,19 @@ export function load(): string {
   return loadavg()
     .map((l) => l.toFixed(2))
     .join(" / ");
+}
+
+/** The whole machine's busy and total CPU time so far (seconds, all cores), from the first line of /proc/stat. */
+export function machineCpuSeconds(): { busy: number; total: number } {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already inside user)
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+    const busy = user + nice + system + irq + softirq + steal;
+    return { busy: busy / 100, total: (busy + idle + iowait) / 100 };
+  } catch {
+    return { busy: NaN, total: NaN };
+  }
 }
 
 export const CLIP_DIR = path.join(tmpdir(), "vigil-e2e-clips");
@@ -112,8 +125,21 @@ export function commOf(pid: number): string {
   }
 }
 
-/** CPU seconds (user+sys) a process has used so far, from /proc/<pid>/stat. */
-export function cpuSecondsOf(pid: number): number {
+/** CPU seconds (user+sys) each thread of this process has used so far, by thread id, from /proc/self/task. */
+export function threadCpuSeconds(): Map<number, number> {
+  const out = new Map<number, number>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync("/proc/self/task");
+  } catch {
+    return out;
+  }
+  for (const tid of tids) out.set(Number(tid), cpuSecondsOf(`self/task/${tid}`));
+  return out;
+}
+
+/** CPU seconds (user+sys) a process (or `self/task/<tid>`: a thread) has used so far, from /proc/<pid>/stat. */
+export function cpuSecondsOf(pid: number | string): number {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, "utf8");
     const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");

@@ -559,6 +559,7 @@ def main() -> None:
     ap.add_argument("--backbone", choices=["mobilenet", "small"], default="mobilenet",
                     help="mobilenet: ImageNet MobileNetV2 base from the npm package nsfwjs (96 px crops); small: the from-scratch CNN (64 px)")
     ap.add_argument("--width", type=int, default=24, help="channels of the small CNN")
+    ap.add_argument("--crop", type=int, default=None, help="network input side in px (default 96 for mobilenet, 64 for small)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--max-fpr", type=float, default=0.02,
@@ -573,7 +574,7 @@ def main() -> None:
             setattr(args, name, value)
     if Path(args.report).resolve() == Path(args.out).with_suffix(".json").resolve():
         raise SystemExit("--report must not be the model's sidecar (--out with .json)")
-    set_geometry(96 if args.backbone == "mobilenet" else 64)
+    set_geometry(args.crop or (96 if args.backbone == "mobilenet" else 64))
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)

@@ -5,7 +5,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RgbImage } from "../image/rgb-image.js";
-import { EvidenceWriter, fireSnapshotJpeg } from "./evidence-writer.js";
+import { drawBox, EvidenceWriter, fireSnapshotJpeg } from "./evidence-writer.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -148,5 +148,45 @@ describe("EvidenceWriter", () => {
     expect(await writer.write("cam-1", "id", ts, frame, [0.25, 0.25, 0.5, 0.5], crop)).toEqual({});
     expect((await readdir(eventDir)).sort()).toEqual(["id-crop.jpg", "id.jpg"]);
     expect(await Promise.all(["id.jpg", "id-crop.jpg"].map((f) => readFile(path.join(eventDir, f))))).toEqual(before);
+  });
+
+  it("leaves the frame's own pixels alone (they are shared with the other stages)", async () => {
+    const frame = structuredFrame(320, 180);
+    const before = Buffer.from(frame.data);
+    await new EvidenceWriter({ mediaDir: dir }).write("cam-9", "0b0e0f00-0000-4000-8000-00000000000e", ts, frame, [0.2, 0.2, 0.5, 0.5], undefined);
+    await fireSnapshotJpeg(frame, [{ bbox: [0.1, 0.1, 0.3, 0.3], confidence: 0.9 }]);
+    expect(frame.data.equals(before)).toBe(true);
+  });
+});
+
+describe("drawBox", () => {
+  const red = [255, 0, 0] as const;
+  const blank = () => ({ data: new Uint8Array(20 * 10 * 3), width: 20, height: 10 });
+  const isRed = (p: { data: Uint8Array; width: number }, x: number, y: number) => p.data[(y * p.width + x) * 3] === 255;
+
+  it("draws the outline centred on the box's edges and nothing inside or outside it", () => {
+    const picture = blank();
+    drawBox(picture, [0.25, 0.2, 0.5, 0.6], 2, red); // edges at x 5 and 15, y 2 and 8
+    const drawn: string[] = [];
+    for (let y = 0; y < 10; y++) for (let x = 0; x < 20; x++) if (isRed(picture, x, y)) drawn.push(`${x},${y}`);
+    const expected: string[] = [];
+    for (let y = 0; y < 10; y++) {
+      for (let x = 0; x < 20; x++) {
+        const onVertical = (x === 4 || x === 5 || x === 14 || x === 15) && y >= 1 && y <= 8;
+        const onHorizontal = (y === 1 || y === 2 || y === 7 || y === 8) && x >= 4 && x <= 15;
+        if (onVertical || onHorizontal) expected.push(`${x},${y}`);
+      }
+    }
+    expect(drawn).toEqual(expected);
+  });
+
+  it("clips a box that reaches past the picture instead of writing outside it", () => {
+    const picture = blank();
+    drawBox(picture, [-0.5, -0.5, 2, 2], 4, red);
+    expect(picture.data.length).toBe(20 * 10 * 3);
+    expect(isRed(picture, 10, 5)).toBe(false);
+    drawBox(picture, [0, 0, 1, 1], 4, red);
+    expect(isRed(picture, 0, 0) && isRed(picture, 19, 9) && isRed(picture, 1, 5)).toBe(true);
+    expect(isRed(picture, 10, 5)).toBe(false);
   });
 });
