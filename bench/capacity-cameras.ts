@@ -167,8 +167,8 @@ async function main(): Promise<void> {
 /**
  * Where Node's CPU went between two snapshots: the main thread (ingest: ffmpeg pipes, frame pool, MQTT), the
  * `workers` busiest other threads (the analysis workers: onnxruntime runs in the calling thread at one intra-op
- * thread), and the rest grouped by the kernel's thread name (libuv's pool "libuv-worker": sharp's JPEG evidence and
- * files; "V8 DefaultWorke": GC and compiler helpers; libvips' own threads).
+ * thread), and the rest grouped by the kernel's thread name: "libvips worker" (sharp's pipelines: evidence JPEGs, the
+ * fire grid's resize) and "node" (libuv's pool and V8's GC and compiler helpers, which Node 20 leaves unnamed).
  */
 function threadSplit(a: Map<number, number>, b: Map<number, number>, secs: number, workers: number): string {
   const used = [...b].map(([tid, s]) => ({ tid, cores: (s - (a.get(tid) ?? 0)) / secs }));

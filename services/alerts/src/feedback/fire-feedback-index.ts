@@ -20,7 +20,8 @@
  * model wrongly called fire/smoke; the whole frame is a negative.
  *
  * Caveat for training: the JPEG is the evidence frame exactly as inference wrote it, so those boxes
- * are DRAWN on it (orange #ff8c00 outline, 4 px; services/inference/src/fire-stage.ts). Mask or
+ * are DRAWN on it (orange #ff8c00 outline, 3 px on the default 960 px snapshot, centred on the box's
+ * edges; services/inference/src/evidence/evidence-writer.ts). Mask or
  * inpaint the outlines, or crop inside them, rather than feed the frame as is, or the model learns
  * "orange rectangle = not fire".
  *

@@ -80,9 +80,10 @@ const FIRE_BOX_COLOUR: Rgb = [0xff, 0x8c, 0x00];
 
 /**
  * The frame scaled down to the snapshot width, with `boxes` drawn, as JPEG. The boxes are drawn into
- * the scaled pixels here rather than rasterised from an SVG overlay at full size: that overlay
- * (librsvg on the whole frame, composite, an RGBA round trip) cost 24.5 ms CPU an event against
- * 10.2 ms for this (scratch measure, 1280×720 frame + crop, files written), on every plate event and revision (bench/capacity-cameras.ts: "other threads").
+ * the scaled pixels rather than rasterised from an SVG overlay at full size: that overlay (librsvg
+ * on the whole frame, composite, an RGBA round trip) cost 24.5 ms CPU a plate event or revision
+ * against 10.2 ms for this (1280×720 frame + crop, files written; BENCHMARKS.md, capacity 12-07 05:4x).
+ * The outline is width / 320 px of the snapshot (3 px at the default 960), at least 2.
  */
 async function boxedJpeg(image: RgbImage, boxes: NormalisedBox[], colour: Rgb, o: EvidenceOptions): Promise<Buffer> {
   const { width, height } = image;
