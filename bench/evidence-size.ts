@@ -3,7 +3,8 @@
  * (../shared/datasets/vn-plate-frames/images with their plate boxes), each first scaled to ingest's
  * output width (1280, INGEST_FRAME_WIDTH), as inference receives them. Compares the old snapshot
  * settings (1280 px, quality 80) with the defaults (EVIDENCE_SNAPSHOT_WIDTH 960, EVIDENCE_JPEG_QUALITY 75);
- * the plate crop is full resolution in both. Prints bytes per read and MB per camera-day at one read/min.
+ * the plate crop is full resolution in both. Prints bytes per read, MB per camera-day at one read/min,
+ * and the CPU one write costs (snapshot with its box drawn + crop, encoded, hashed and written; all threads).
  *   npx tsx bench/evidence-size.ts
  */
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
@@ -37,14 +38,17 @@ async function measure(label: string, maxWidth: number, quality: number): Promis
   const dir = await mkdtemp(path.join(tmpdir(), "vigil-evidence-bench-"));
   const writer = new EvidenceWriter({ mediaDir: dir, maxWidth, quality });
   let bytes = 0;
+  const cpu0 = process.cpuUsage();
   for (const [i, s] of samples.entries()) {
     const id = `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
     const paths = await writer.write("bench", id, new Date(), s.frame, s.box, s.crop);
     for (const p of [paths.snapshot, paths.crop]) if (p) bytes += (await stat(path.join(dir, p.replace(/^\/media\//, "")))).size;
   }
+  const cpu = process.cpuUsage(cpu0);
   await rm(dir, { recursive: true, force: true });
   const perRead = bytes / samples.length;
-  console.log(`${label.padEnd(34)} ${(perRead / 1024).toFixed(1).padStart(6)} KiB per read (snapshot + crop)   ${((perRead * 60 * 24) / 1e6).toFixed(1).padStart(6)} MB per camera-day at 1 read/min`);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / samples.length;
+  console.log(`${label.padEnd(34)} ${(perRead / 1024).toFixed(1).padStart(6)} KiB per read (snapshot + crop)   ${((perRead * 60 * 24) / 1e6).toFixed(1).padStart(6)} MB per camera-day at 1 read/min   ${cpuMs.toFixed(1).padStart(5)} ms CPU per write`);
   return perRead;
 }
 
