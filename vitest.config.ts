@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "web-console/src/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "web-console/src/**/*.test.ts", "scripts/**/*.test.ts", "models/**/*.test.ts"],
           environment: "node",
           testTimeout: 20_000,
         },

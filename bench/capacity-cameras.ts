@@ -23,7 +23,7 @@ import { createLogger } from "@vigil/contracts/node";
 import { InferenceMetrics, startInference } from "@vigil/inference";
 import { IngestMetrics, startIngest } from "@vigil/ingest";
 import { TEST_MQTT_URL, uniqueTopicPrefix } from "../test/support/mqtt.js";
-import { clip1080, commOf, cpuSecondsOf, descendants, load, MODELS_DIR, machineCpuSeconds, pct, sleep, threadCpuSeconds } from "./e2e-bench-util.js";
+import { clip1080, commOf, cpuSecondsOf, descendants, load, MODELS_DIR, machineCpuSeconds, pct, sleep, threadCpuSeconds, benchScaler } from "./e2e-bench-util.js";
 
 const WARMUP_S = Number(process.env.WARMUP_S ?? 12);
 const MEASURE_S = Number(process.env.MEASURE_S ?? 30);
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     },
   };
   const ingestMetrics = new IngestMetrics();
-  const ingest = await startIngest({ config: { topicPrefix: prefix, outputWidth: 1280, frameFifo: process.env.INGEST_FRAME_FIFO !== "false", pixelFormat: process.env.INGEST_PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420" }, logger, frameSink: sink, metrics: ingestMetrics, cameras: [] });
+  const ingest = await startIngest({ config: { topicPrefix: prefix, outputWidth: 1280, frameFifo: process.env.INGEST_FRAME_FIFO !== "false", pixelFormat: process.env.INGEST_PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420", scaler: benchScaler() }, logger, frameSink: sink, metrics: ingestMetrics, cameras: [] });
 
   async function snapshot(): Promise<Snapshot> {
     const stages = new Map<string, { sum: number; count: number }>();

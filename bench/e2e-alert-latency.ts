@@ -34,7 +34,7 @@ import { startIngest } from "@vigil/ingest";
 import { login, startAlertsHarness, ADMIN_PASSWORD } from "../test/alerts-harness.js";
 import { TEST_MQTT_URL } from "../test/support/mqtt.js";
 import { RtspTestCamera } from "../test/support/rtsp-camera.js";
-import { cachedClip, CLIP_DIR, concatClips, fmt, frameSignature, load, locateFrame, MODELS_DIR, pct, referenceSignatures, sleep } from "./e2e-bench-util.js";
+import { cachedClip, CLIP_DIR, concatClips, fmt, frameSignature, load, locateFrame, MODELS_DIR, pct, referenceSignatures, sleep, benchScaler } from "./e2e-bench-util.js";
 
 const PASSES = Number(process.env.PASSES ?? 30);
 const CLIP_SECONDS = Number(process.env.CLIP_SECONDS ?? 6);
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   const ingestMqtt = await mqtt.connectAsync(TEST_MQTT_URL, { clientId: `e2e-ing-${randomBytes(3).toString("hex")}` });
   const spawnAt = Date.now();
   const ingest = await startIngest({
-    config: { topicPrefix: prefix, outputWidth: 1280, pixelFormat: process.env.INGEST_PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420" },
+    config: { topicPrefix: prefix, outputWidth: 1280, pixelFormat: process.env.INGEST_PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420", scaler: benchScaler() },
     logger,
     mqtt: ingestMqtt,
     frameSink: sink,

@@ -9,6 +9,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { generateStreetVideo, type GroundTruth } from "@vigil/synthetic";
+import { ffmpegHasFilter, resolveScaler, type FrameScaler } from "@vigil/ingest";
 
 const run = promisify(execFile);
 
@@ -232,4 +233,14 @@ export function cctvFrames1280(file: string, n: number): Array<{ data: Buffer; w
   const out: Array<{ data: Buffer; width: number; height: number }> = [];
   for (let o = 0; o + size <= r.stdout.length; o += size) out.push({ data: r.stdout.subarray(o, o + size), width: 1280, height: 720 });
   return out;
+}
+
+/**
+ * The frame scaler the ingest service would pick here (INGEST_SCALER, default auto: zscale where this
+ * ffmpeg has it), so a bench that builds its ingest config by hand measures the service's default path.
+ */
+export function benchScaler(): FrameScaler {
+  const wanted = process.env.INGEST_SCALER ?? "auto";
+  if (wanted !== "auto" && wanted !== "zscale" && wanted !== "swscale") throw new Error(`INGEST_SCALER=${wanted}: auto, zscale or swscale`);
+  return resolveScaler(wanted, () => ffmpegHasFilter("ffmpeg", "zscale"));
 }

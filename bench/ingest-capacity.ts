@@ -3,18 +3,27 @@
  * keyframes-only (12-frame GOP), through Vigil's ingest path — ffmpeg with our arguments (fps
  * filter, scale to 1280, pictures into the camera's FIFO), our picture reader and the backpressure
  * queue into an in-process sink — as a ratio to bare ffmpeg decoding the same clip in the same run.
- * Both pixel formats, interleaved: yuv420 (pgmyuv, the default since #20) and rgb24 (PPM, before).
+ * Variants, interleaved: yuv420 (pgmyuv, the default since #20) scaled by zscale (zimg, the default where
+ * ffmpeg has it) and by swscale (the fallback), and rgb24 (PPM, as before #20) with the default scaler.
  *   npx tsx bench/ingest-capacity.ts          (BENCH_SECONDS=20 BENCH_RUNS=3)
  * Cameras/core = video seconds / CPU seconds (ffmpeg's user+sys, plus our Node process's share).
  * Target: ≥ 85 % of bare ffmpeg in both modes.
  */
 import type { Frame, PixelFormat } from "@vigil/contracts";
+import type { FrameScaler } from "../services/ingest/src/source/ffmpeg-args.js";
 import { FrameQueue } from "../services/ingest/src/handoff/frame-queue.js";
 import { buildFfmpegArgs } from "../services/ingest/src/source/ffmpeg-args.js";
 import { FrameBufferPool } from "../services/ingest/src/source/frame-buffer-pool.js";
 import { FrameFifo } from "../services/ingest/src/source/frame-fifo.js";
 import { PpmFrameReader } from "../services/ingest/src/source/ppm-frame-reader.js";
 import { clip1080, cpuOf, median } from "./ingest-support/bench-util.js";
+import { benchScaler } from "./e2e-bench-util.js";
+
+interface Variant {
+  name: string;
+  pixelFormat: PixelFormat;
+  scaler: FrameScaler;
+}
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -25,7 +34,7 @@ async function bare(clip: string, keyframesOnly: boolean): Promise<number> {
   return (await cpuOf("ffmpeg", args)).cpuS;
 }
 
-async function vigil(clip: string, keyframesOnly: boolean, pixelFormat: PixelFormat): Promise<{ cpuS: number; ffmpegS: number; nodeS: number; frames: number }> {
+async function vigil(clip: string, keyframesOnly: boolean, { pixelFormat, scaler }: Variant): Promise<{ cpuS: number; ffmpegS: number; nodeS: number; frames: number }> {
   let frames = 0;
   let seq = 0;
   // In-process sink, as in `npm start`: takes the frame by reference; the pixels go back to the
@@ -39,7 +48,7 @@ async function vigil(clip: string, keyframesOnly: boolean, pixelFormat: PixelFor
   // Frames through the camera's FIFO, read straight into the pool's buffers (source/frame-fifo.ts), as
   // camera-worker.ts reads them; VIA_STDOUT=1 measures the stdout pipe it falls back to.
   const fifo = process.env.VIA_STDOUT === "1" ? undefined : await FrameFifo.create();
-  const args = buildFfmpegArgs({ url: clip, sampleFps: 2, keyframesOnly, width: 1280, pixelFormat, realtime: false, ...(fifo ? { frameOutput: fifo.path } : {}) });
+  const args = buildFfmpegArgs({ url: clip, sampleFps: 2, keyframesOnly, width: 1280, pixelFormat, scaler, realtime: false, ...(fifo ? { frameOutput: fifo.path } : {}) });
   const node0 = process.cpuUsage();
   const opening = fifo?.open(reader, (err) => {
     throw err;
@@ -61,13 +70,19 @@ async function vigil(clip: string, keyframesOnly: boolean, pixelFormat: PixelFor
 async function main(): Promise<void> {
   const clip = await clip1080(SECONDS, GOP);
   console.log(`clip: ${SECONDS} s of 1920x1080 25 fps H.264, 4 Mbit/s, GOP ${GOP}; ${RUNS} runs each, best CPU time kept`);
-  const formats: PixelFormat[] = ["yuv420", "rgb24"];
+  const scaler = benchScaler();
+  const formats: Variant[] = [
+    { name: `yuv420 ${scaler}`, pixelFormat: "yuv420", scaler },
+    ...(scaler === "swscale" ? [] : [{ name: "yuv420 swscale", pixelFormat: "yuv420", scaler: "swscale" } as const]),
+    { name: `rgb24 ${scaler}`, pixelFormat: "rgb24", scaler },
+  ];
+  console.log(`default scaler here: ${scaler}`);
   const rows: { mode: string; bareCams: number; vigilCams: number; frames: number }[] = [];
   for (const keyframesOnly of [false, true]) {
     const bareCpu: number[] = [];
-    const vigilCpu = new Map<PixelFormat, number[]>(formats.map((f) => [f, []]));
-    const split = new Map<PixelFormat, string[]>(formats.map((f) => [f, []]));
-    const frames = new Map<PixelFormat, number>();
+    const vigilCpu = new Map<Variant, number[]>(formats.map((f) => [f, []]));
+    const split = new Map<Variant, string[]>(formats.map((f) => [f, []]));
+    const frames = new Map<Variant, number>();
     for (let i = 0; i < RUNS; i++) {
       bareCpu.push(await bare(clip, keyframesOnly));
       for (const f of i % 2 === 0 ? formats : [...formats].reverse()) {
@@ -78,13 +93,13 @@ async function main(): Promise<void> {
       }
     }
     const mode = keyframesOnly ? "keyframes-only" : "full decode";
-    for (const f of formats) rows.push({ mode: `${mode}, ${f}`, bareCams: SECONDS / Math.min(...bareCpu), vigilCams: SECONDS / Math.min(...vigilCpu.get(f)!), frames: frames.get(f)! });
-    console.log(`  ${keyframesOnly ? "keyframes" : "full"}: bare CPU ${bareCpu.map((c) => c.toFixed(2)).join(", ")} s; vigil CPU (ffmpeg+node) ${formats.map((f) => `${f} ${split.get(f)!.join(", ")} s (median total ${median(vigilCpu.get(f)!).toFixed(2)})`).join("; ")}`);
+    for (const f of formats) rows.push({ mode: `${mode}, ${f.name}`, bareCams: SECONDS / Math.min(...bareCpu), vigilCams: SECONDS / Math.min(...vigilCpu.get(f)!), frames: frames.get(f)! });
+    console.log(`  ${keyframesOnly ? "keyframes" : "full"}: bare CPU ${bareCpu.map((c) => c.toFixed(2)).join(", ")} s; vigil CPU (ffmpeg+node) ${formats.map((f) => `${f.name} ${split.get(f)!.join(", ")} s (median total ${median(vigilCpu.get(f)!).toFixed(2)})`).join("; ")}`);
   }
-  console.log("\nmode                     bare ffmpeg cams/core   vigil ingest cams/core   ratio   frames out");
+  console.log("\nmode                             bare ffmpeg cams/core   vigil ingest cams/core   ratio   frames out");
   for (const r of rows) {
     const ratio = r.vigilCams / r.bareCams;
-    console.log(`${r.mode.padEnd(24)} ${r.bareCams.toFixed(1).padStart(21)} ${r.vigilCams.toFixed(1).padStart(24)} ${(ratio * 100).toFixed(0).padStart(6)} % ${String(r.frames).padStart(11)}  ${ratio >= 0.85 ? "OK (≥ 85 %)" : "BELOW 85 %"}`);
+    console.log(`${r.mode.padEnd(32)} ${r.bareCams.toFixed(1).padStart(21)} ${r.vigilCams.toFixed(1).padStart(24)} ${(ratio * 100).toFixed(0).padStart(6)} % ${String(r.frames).padStart(11)}  ${ratio >= 0.85 ? "OK (≥ 85 %)" : "BELOW 85 %"}`);
   }
 }
 

@@ -33,6 +33,11 @@ export const ingestEnvSchema = z
      * at (half the bytes, no RGB conversion in ffmpeg; bench/ingest-capacity.ts), or rgb24 as before.
      */
     INGEST_PIXEL_FORMAT: z.enum(["yuv420", "rgb24"]).default("yuv420"),
+    /**
+     * The filter that scales frames to INGEST_FRAME_WIDTH: auto = zscale where this ffmpeg has it (zimg:
+     * cheaper on 1080p → 720p, bench/ingest-capacity.ts), else scale (swscale, in every build).
+     */
+    INGEST_SCALER: z.enum(["auto", "zscale", "swscale"]).default("auto"),
     /** Seconds after start before a frame shard with no inference status at all counts as unconsumed. */
     INFERENCE_STATUS_GRACE_S: z.coerce.number().min(0).max(600).default(10),
     JPEG_QUALITY: z.coerce.number().int().min(30).max(100).default(80),

@@ -6,7 +6,8 @@ export { createMqttFrameSink, type MqttFrameSink, type MqttFrameSinkOptions } fr
 export { FrameQueue } from "./handoff/frame-queue.js";
 export { IngestMetrics } from "./health/ingest-metrics.js";
 export { buildIngestServer } from "./http/ingest-server.js";
-export { resolveFfmpegPath } from "./source/ffmpeg-binary.js";
-export { ingestConfigFromEnv } from "./config/ingest-config.js";
+export { ffmpegHasFilter, resolveFfmpegPath } from "./source/ffmpeg-binary.js";
+export type { FrameScaler } from "./source/ffmpeg-args.js";
+export { ingestConfigFromEnv, resolveScaler } from "./config/ingest-config.js";
 export { loadIngestEnv, type IngestEnv } from "./env.js";
 export { createCamerasFollower, internalCamerasFetcher, type CamerasFollower } from "./config/cameras-follower.js";

@@ -6,6 +6,7 @@ import { FrameBufferPool } from "./source/frame-buffer-pool.js";
 import { IngestMetrics } from "./health/ingest-metrics.js";
 import { createMqttStatusPublisher, noStatusPublisher, type StatusPublisher } from "./health/status-publisher.js";
 import { CameraWorker, type WorkerTimings } from "./source/camera-worker.js";
+import type { FrameScaler } from "./source/ffmpeg-args.js";
 import { CameraMedia } from "./media/camera-media.js";
 import { createClipCutter, type ClipCutter } from "./media/clip-cutter.js";
 import type { LiveHub } from "./media/live-hub.js";
@@ -26,6 +27,8 @@ export interface IngestConfig {
   pixelFormat?: PixelFormat;
   /** ffmpeg binary (see resolveFfmpegPath); default "ffmpeg" from PATH. */
   ffmpegPath?: string;
+  /** The filter that scales frames (default swscale, in every ffmpeg; ingestConfigFromEnv picks zscale where the build has it). */
+  scaler?: FrameScaler;
   /** This instance serves only cameras with shardForCamera(id, count) === index. */
   shard?: IngestShard;
   /** Frames through a FIFO read into their buffers (default true), else over ffmpeg's stdout (source/frame-fifo.ts). */
@@ -161,6 +164,7 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
       ffmpegPath,
       outputWidth,
       pixelFormat: config.pixelFormat ?? "yuv420",
+      scaler: config.scaler ?? "swscale",
       logger,
       metrics,
       onFrame: (f) => queue.push(f),

@@ -21,13 +21,13 @@
  *
  * Caveat for training: the JPEG is the evidence frame exactly as inference wrote it, so those boxes
  * are DRAWN on it (orange #ff8c00 outline, 3 px on the default 960 px snapshot, centred on the box's
- * edges; services/inference/src/evidence/evidence-writer.ts). Mask or
- * inpaint the outlines, or crop inside them, rather than feed the frame as is, or the model learns
- * "orange rectangle = not fire".
+ * edges; services/inference/src/evidence/evidence-writer.ts). Fed as is, the model would learn
+ * "orange rectangle = not fire": models/training/fire/feedback_outline.py fills the outlines in (and the
+ * JPEG's bleed around them) before models/training/fire/train_verifier.py crops a sample.
  *
  * A line is only written after its JPEG is in place, so every `file` exists unless someone deleted
  * it. Readers skip lines they cannot parse and ignore unknown fields (the format may gain some).
- * models/training/fire/train.py reads `<dir>/index.jsonl` and the JPEGs as extra negatives.
+ * models/training/fire/train_verifier.py reads `<dir>/index.jsonl` and the JPEGs as extra negatives.
  */
 import { z } from "zod";
 import { cameraId, fireBoxSchema, fireKind, isoTimestamp, type Alert } from "@vigil/contracts";

@@ -6,7 +6,7 @@ import type { IngestMetrics } from "../health/ingest-metrics.js";
 import { FpsMeter } from "../health/fps-meter.js";
 import { Backoff, type BackoffOptions } from "./backoff.js";
 import { degradedReason, HealthHysteresis } from "./camera-health.js";
-import { buildFfmpegArgs, MEDIA_FD } from "./ffmpeg-args.js";
+import { buildFfmpegArgs, MEDIA_FD, type FrameScaler } from "./ffmpeg-args.js";
 import type { MediaPipe } from "../media/camera-media.js";
 import { classifyFfmpegError, scrubUrls, type CameraProblem } from "./ffmpeg-errors.js";
 import type { FrameBufferPool } from "./frame-buffer-pool.js";
@@ -32,6 +32,8 @@ export interface CameraWorkerDeps {
   outputWidth: number;
   /** Pixels ffmpeg hands over: yuv420 (pgmyuv, no RGB conversion) or rgb24 (PPM). */
   pixelFormat: PixelFormat;
+  /** The filter that scales frames to outputWidth (config/ingest-config.ts resolves it once). */
+  scaler: FrameScaler;
   logger: Logger;
   metrics: IngestMetrics;
   /** Receives each sampled frame (the camera's FrameQueue). */
@@ -188,7 +190,7 @@ export class CameraWorker {
       }
     }
     const fifo = this.fifo;
-    const args = buildFfmpegArgs({ url: camera.url, sampleFps: this.sampleFps, keyframesOnly: camera.keyframesOnly, width: outputWidth, pixelFormat: this.deps.pixelFormat, mediaOutput: !!media, ...(fifo ? { frameOutput: fifo.path } : {}) });
+    const args = buildFfmpegArgs({ url: camera.url, sampleFps: this.sampleFps, keyframesOnly: camera.keyframesOnly, width: outputWidth, pixelFormat: this.deps.pixelFormat, scaler: this.deps.scaler, mediaOutput: !!media, ...(fifo ? { frameOutput: fifo.path } : {}) });
     try {
       proc = spawn(ffmpegPath, args, { stdio: ["ignore", fifo ? "ignore" : "pipe", "pipe", media ? "pipe" : "ignore"] }) as unknown as FfmpegProcess;
     } catch (err) {

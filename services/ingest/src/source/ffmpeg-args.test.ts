@@ -35,6 +35,12 @@ describe("buildFfmpegArgs", () => {
     expect(after(args, "-fps_mode")).toBe("passthrough");
   });
 
+  it("scales with zscale (zimg, same bilinear kernel) when asked, in both sampling modes", () => {
+    expect(after(buildFfmpegArgs({ url: "rtsp://cam/1", sampleFps: 2, width: 1280, scaler: "zscale" }), "-vf")).toBe("fps=2,format=yuv420p,zscale=w=1280:h=-2:filter=bilinear");
+    expect(after(buildFfmpegArgs({ url: "rtsp://cam/1", keyframesOnly: true, width: 640, scaler: "zscale" }), "-vf")).toBe("format=yuv420p,zscale=w=640:h=-2:filter=bilinear");
+    expect(after(buildFfmpegArgs({ url: "rtsp://cam/1", width: 640, scaler: "swscale" }), "-vf")).toBe("fps=2,scale=640:-2:flags=bilinear,format=yuv420p");
+  });
+
   it("plays local files at their real rate, looped", () => {
     const args = buildFfmpegArgs({ url: "/videos/street.mp4", width: 1280 });
     expect(args).toContain("-re");

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -28,5 +29,19 @@ export function resolveFfmpegPath(configured: string | undefined, searchPath: st
     return installer.path;
   } catch {
     throw new Error("ffmpeg not found: install it (apt install ffmpeg) or set FFMPEG_PATH");
+  }
+}
+
+/**
+ * Whether this ffmpeg build has the named filter (`ffmpeg -filters`), asked once at start-up. A
+ * binary that cannot even list its filters has none as far as we are concerned: the camera workers
+ * then report the real failure when they start it.
+ */
+export function ffmpegHasFilter(ffmpegPath: string, filter: string): boolean {
+  try {
+    const list = execFileSync(ffmpegPath, ["-hide_banner", "-filters"], { encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "ignore"] });
+    return list.split("\n").some((line) => line.trim().split(/\s+/)[1] === filter);
+  } catch {
+    return false;
   }
 }
