@@ -12,6 +12,25 @@
  */
 export type PixelFormat = "rgb24" | "yuv420";
 
+/**
+ * Which ffmpeg filter scales ingest's pictures: zscale (zimg) or scale (swscale). Same size, same
+ * bilinear kernel, pictures within rounding of each other (ingest's ffmpeg-scalers.test.ts); zimg's
+ * is the cheaper on a 1080p → 720p step (bench/ingest-capacity.ts), but only ffmpeg builds with
+ * libzimg have it (Debian's, so the Docker image's, do).
+ */
+export type FrameScaler = "zscale" | "swscale";
+
+/**
+ * The ffmpeg filter chain that makes a picture `width` px wide (height by the aspect ratio, even) in
+ * YUV 4:2:0: what ingest runs (its ffmpeg-args.ts) and what eval:plates runs to see frames as ingest
+ * hands them over. zscale comes after the format step: zimg refuses frames whose colour tags it
+ * cannot map (an RGB source: "YUV color family cannot have RGB matrix coefficients"); for the usual
+ * H.264/H.265 camera stream that step is a no-op.
+ */
+export function frameScaleFilter(width: number, scaler: FrameScaler): string {
+  return scaler === "zscale" ? `format=yuv420p,zscale=w=${width}:h=-2:filter=bilinear` : `scale=${width}:-2:flags=bilinear,format=yuv420p`;
+}
+
 /** Bytes of a width × height picture in `format`; undefined for a yuv420 picture of odd size (not representable). */
 export function pixelByteLength(format: PixelFormat, width: number, height: number): number | undefined {
   if (format === "rgb24") return width * height * 3;

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { parsePlate } from "@vigil/contracts";
+import { frameScaleFilter, parsePlate } from "@vigil/contracts";
 import { PlateYoloDetector } from "../detectors/plate-yolo.js";
 import { decodeImage, type RgbImage } from "../image/rgb-image.js";
 import { Yuv420Image } from "../image/yuv420-image.js";
@@ -26,7 +26,7 @@ const env = loadEvalEnv();
 async function loadFrame(file: string): Promise<RgbImage> {
   if (env.EVAL_PLATE_FRAMES === "file") return decodeImage(await readFile(file));
   const yuv = env.EVAL_PLATE_FRAMES === "ingest-yuv420";
-  const out = execFileSync("ffmpeg", ["-v", "error", "-i", file, "-vf", "scale=1280:-2:flags=bilinear,format=yuv420p", ...(yuv ? ["-c:v", "pgmyuv"] : ["-pix_fmt", "rgb24", "-c:v", "ppm"]), "-f", "image2pipe", "pipe:1"], { maxBuffer: 1 << 26 });
+  const out = execFileSync("ffmpeg", ["-v", "error", "-i", file, "-vf", frameScaleFilter(1280, env.EVAL_INGEST_SCALER), ...(yuv ? ["-c:v", "pgmyuv"] : ["-pix_fmt", "rgb24", "-c:v", "ppm"]), "-f", "image2pipe", "pipe:1"], { maxBuffer: 1 << 26 });
   const header = /^P([56])\n(\d+) (\d+)\n255\n/.exec(out.subarray(0, 32).toString("latin1"));
   if (!header) throw new Error(`ffmpeg gave no picture for ${file}`);
   const [width, rows] = [Number(header[2]), Number(header[3])];

@@ -1,11 +1,6 @@
-import { DEFAULT_SAMPLE_FPS, type PixelFormat } from "@vigil/contracts";
+import { DEFAULT_SAMPLE_FPS, frameScaleFilter, type FrameScaler, type PixelFormat } from "@vigil/contracts";
 
-/**
- * Which ffmpeg filter scales the picture: zscale (zimg) or scale (swscale). Same size, same
- * bilinear kernel; zimg's is the cheaper of the two on a 1080p → 720p step (bench/ingest-capacity.ts),
- * but only ffmpeg builds with libzimg have it (Debian's and the Docker image's do).
- */
-export type FrameScaler = "zscale" | "swscale";
+export type { FrameScaler };
 
 export interface FfmpegSourceOptions {
   url: string;
@@ -69,10 +64,7 @@ export function buildFfmpegArgs(o: FfmpegSourceOptions): string[] {
   // swscale has a fast unscaled YUV→RGB path: ~25 % less CPU than one combined scale+convert
   // step. yuv420 leaves the conversion to inference, which makes only the pixels it looks at
   // (bench/ingest-capacity.ts).
-  // zscale after format: zimg refuses frames whose colour tags it cannot map (an RGB source: "YUV colour
-  // family cannot have RGB matrix coefficients"), so anything not YUV 4:2:0 is converted first; for the
-  // usual H.264/H.265 camera stream that format step is a no-op.
-  const scale = o.scaler === "zscale" ? `format=yuv420p,zscale=w=${o.width}:h=-2:filter=bilinear` : `scale=${o.width}:-2:flags=bilinear,format=yuv420p`;
+  const scale = frameScaleFilter(o.width, o.scaler ?? "swscale");
   if (o.keyframesOnly) {
     // Only keyframes are decoded; their rate is set by the camera's GOP, and the fps filter would
     // duplicate them to fill gaps, so rate limiting happens on our side instead (KeyframeSampler).
