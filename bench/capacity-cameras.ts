@@ -56,7 +56,7 @@ interface Snapshot {
 
 async function main(): Promise<void> {
   const clip = await clip1080();
-  console.log(`capacity: 1920x1080 25 fps cameras (file sources at real rate), sampleFps 2, plates+fire; warm-up ${WARMUP_S} s, measure ${MEASURE_S} s per N; pixels ${process.env.INGEST_PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420"}; fire rate gate ${process.env.FIRE_FULL_RATE === "1" ? "at full rate on changing scenes and ongoing fires (FIRE_FULL_RATE=1)" : "as the service runs it"}; load ${load()}`);
+  console.log(`capacity: 1920x1080 25 fps cameras (file sources at real rate), sampleFps 2, plates+fire; warm-up ${WARMUP_S} s, measure ${MEASURE_S} s per N; pixels ${process.env.INGEST_PIXEL_FORMAT === "rgb24" ? "rgb24" : "yuv420"}, scaler ${benchScaler()}; fire rate gate ${process.env.FIRE_FULL_RATE === "1" ? "at full rate on changing scenes and ongoing fires (FIRE_FULL_RATE=1)" : "as the service runs it"}; load ${load()}`);
   const prefix = uniqueTopicPrefix("capacity");
   let fireOn = true;
   const destination = new Writable({

@@ -68,7 +68,7 @@ interface FrameRecord {
 
 async function main(): Promise<void> {
   if (Object.keys(tracker).length) console.log(`tracker overrides: ${JSON.stringify(tracker)}`);
-  console.log(`e2e alert latency: ${PASSES} passes of ${CLIP_SECONDS} s clips (1280x720 25 fps), sampleFps ${SAMPLE_FPS}, plates + fire; load ${load()}`);
+  console.log(`e2e alert latency: ${PASSES} passes of ${CLIP_SECONDS} s clips (1280x720 25 fps), sampleFps ${SAMPLE_FPS}, plates + fire, scaler ${benchScaler()}; load ${load()}`);
   const t0 = Date.now();
   const clips: { video: string; plate: string; firstLegible: number; offsetFrames: number }[] = [];
   let offset = 0;

@@ -9,6 +9,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { generateStreetVideo, type GroundTruth } from "@vigil/synthetic";
+import { frameScaleFilter } from "@vigil/contracts";
 import { ffmpegHasFilter, resolveScaler, type FrameScaler } from "@vigil/ingest";
 
 const run = promisify(execFile);
@@ -190,7 +191,7 @@ export async function referenceSignatures(video: string, seconds: number, width:
   const { spawn } = await import("node:child_process");
   const frameBytes = width * height * 3;
   const sigs: Float32Array[] = [];
-  const child = spawn("ffmpeg", ["-loglevel", "error", "-i", video, "-t", String(seconds), "-an", "-vf", `scale=${width}:-2:flags=bilinear,format=yuv420p`, "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn("ffmpeg", ["-loglevel", "error", "-i", video, "-t", String(seconds), "-an", "-vf", frameScaleFilter(width, benchScaler()), "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"], { stdio: ["ignore", "pipe", "inherit"] });
   // One frame buffer filled in place (concatenating 64 KiB pipe chunks would copy each frame ~40 times).
   const frame = Buffer.alloc(frameBytes);
   let filled = 0;
