@@ -23,12 +23,14 @@ export type FrameScaler = "zscale" | "swscale";
 /**
  * The ffmpeg filter chain that makes a picture `width` px wide (height by the aspect ratio, even) in
  * YUV 4:2:0: what ingest runs (its ffmpeg-args.ts) and what eval:plates runs to see frames as ingest
- * hands them over. zscale comes after the format step: zimg refuses frames whose colour tags it
- * cannot map (an RGB source: "YUV color family cannot have RGB matrix coefficients"); for the usual
- * H.264/H.265 camera stream that step is a no-op.
+ * hands them over. zimg refuses two kinds of picture swscale takes: odd sizes in 4:2:0 ("image
+ * dimensions must be divisible by subsampling factor") and frames whose colour tags it cannot map (an
+ * RGB source: "YUV color family cannot have RGB matrix coefficients"). So the zscale chain first drops
+ * an odd last row or column and converts to YUV 4:2:0; for the usual H.264/H.265 camera stream (even
+ * size, already 4:2:0) both steps pass the frame through untouched.
  */
 export function frameScaleFilter(width: number, scaler: FrameScaler): string {
-  return scaler === "zscale" ? `format=yuv420p,zscale=w=${width}:h=-2:filter=bilinear` : `scale=${width}:-2:flags=bilinear,format=yuv420p`;
+  return scaler === "zscale" ? `crop=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p,zscale=w=${width}:h=-2:filter=bilinear` : `scale=${width}:-2:flags=bilinear,format=yuv420p`;
 }
 
 /** Bytes of a width × height picture in `format`; undefined for a yuv420 picture of odd size (not representable). */

@@ -36,8 +36,8 @@ describe("buildFfmpegArgs", () => {
   });
 
   it("scales with zscale (zimg, same bilinear kernel) when asked, in both sampling modes", () => {
-    expect(after(buildFfmpegArgs({ url: "rtsp://cam/1", sampleFps: 2, width: 1280, scaler: "zscale" }), "-vf")).toBe("fps=2,format=yuv420p,zscale=w=1280:h=-2:filter=bilinear");
-    expect(after(buildFfmpegArgs({ url: "rtsp://cam/1", keyframesOnly: true, width: 640, scaler: "zscale" }), "-vf")).toBe("format=yuv420p,zscale=w=640:h=-2:filter=bilinear");
+    expect(after(buildFfmpegArgs({ url: "rtsp://cam/1", sampleFps: 2, width: 1280, scaler: "zscale" }), "-vf")).toBe("fps=2,crop=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p,zscale=w=1280:h=-2:filter=bilinear");
+    expect(after(buildFfmpegArgs({ url: "rtsp://cam/1", keyframesOnly: true, width: 640, scaler: "zscale" }), "-vf")).toBe("crop=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p,zscale=w=640:h=-2:filter=bilinear");
     expect(after(buildFfmpegArgs({ url: "rtsp://cam/1", width: 640, scaler: "swscale" }), "-vf")).toBe("fps=2,scale=640:-2:flags=bilinear,format=yuv420p");
   });
 

@@ -13,8 +13,8 @@ import { PpmFrameReader, type RawFrame } from "./ppm-frame-reader.js";
 
 /**
  * Sources as cameras and files deliver them: a 1080p H.264 YUV 4:2:0 clip (ffmpeg's testsrc2: sharp
- * edges, text, colour bars), an MJPEG full-range one, and an RGB still image (zimg refuses RGB-tagged
- * frames unless they are converted first).
+ * edges, text, colour bars), an MJPEG full-range one, an RGB still image and an odd-sized clip (zimg
+ * refuses RGB-tagged frames and odd 4:2:0 sizes unless the chain fixes them first).
  */
 const sources = (() => {
   let dir: string | undefined;
@@ -24,11 +24,13 @@ const sources = (() => {
     execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", ...args, file]);
     return file;
   };
-  let made: Record<"h264" | "mjpeg" | "png", string> | undefined;
+  let made: Record<"h264" | "mjpeg" | "png" | "odd", string> | undefined;
   return () => (made ??= {
     h264: make("1080p.mp4", ["-t", "1", "-c:v", "libx264", "-preset", "veryfast", "-crf", "12", "-pix_fmt", "yuv420p"]),
     mjpeg: make("1080p.avi", ["-t", "1", "-c:v", "mjpeg", "-q:v", "2", "-pix_fmt", "yuvj420p"]),
     png: make("1080p.png", ["-frames:v", "1"]),
+    // 1921×1081: zimg refuses odd 4:2:0 sizes; the chain drops the odd row and column first
+    odd: make("odd.mp4", ["-t", "1", "-vf", "pad=1921:1081", "-c:v", "libx264", "-preset", "veryfast", "-crf", "12", "-pix_fmt", "yuv444p"]),
   });
 })();
 
@@ -69,6 +71,7 @@ describe.runIf(ffmpegHasFilter("ffmpeg", "zscale"))("zscale and swscale frames",
     ["an H.264 clip, keyframes only", "h264", true],
     ["an MJPEG full-range clip", "mjpeg", false],
     ["an RGB still image", "png", true],
+    ["an odd-sized (1921×1081) 4:4:4 clip", "odd", false],
   ] as const)("are the same 1280×720 YUV 4:2:0 picture from %s: ≥ 40 dB from each other, ≥ 30 dB from an area-scaled reference", (_name, kind, keyframesOnly) => {
     const file = sources()[kind];
     const z = frameVia(file, "zscale", keyframesOnly);
