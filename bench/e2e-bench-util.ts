@@ -237,11 +237,11 @@ export function cctvFrames1280(file: string, n: number): Array<{ data: Buffer; w
 }
 
 /**
- * The frame scaler the ingest service would pick here (INGEST_SCALER, default auto: zscale where this
- * ffmpeg has it), so a bench that builds its ingest config by hand measures the service's default path.
+ * The frame scaler the ingest service would pick here (INGEST_SCALER, default swscale; auto: zscale where
+ * this ffmpeg has it), so a bench that builds its ingest config by hand measures the service's default path.
  */
 export function benchScaler(): FrameScaler {
-  const wanted = process.env.INGEST_SCALER ?? "auto";
+  const wanted = process.env.INGEST_SCALER ?? "swscale";
   if (wanted !== "auto" && wanted !== "zscale" && wanted !== "swscale") throw new Error(`INGEST_SCALER=${wanted}: auto, zscale or swscale`);
   return resolveScaler(wanted, () => ffmpegHasFilter("ffmpeg", "zscale"));
 }

@@ -34,10 +34,12 @@ export const ingestEnvSchema = z
      */
     INGEST_PIXEL_FORMAT: z.enum(["yuv420", "rgb24"]).default("yuv420"),
     /**
-     * The filter that scales frames to INGEST_FRAME_WIDTH: auto = zscale where this ffmpeg has it (zimg:
-     * cheaper on 1080p → 720p, bench/ingest-capacity.ts), else scale (swscale, in every build).
+     * The filter that scales frames to INGEST_FRAME_WIDTH: swscale (default, in every build), zscale (zimg), or
+     * auto = zscale where this ffmpeg has it. zimg is cheaper (ingest keyframes-only 88–89 → 92 % of bare ffmpeg,
+     * bench/ingest-capacity.ts) but reads 0.53 point fewer plates exactly (bench/ingest-scaler-plates.ts, 1879
+     * crops: 93.7 → 93.2 %), past #20's 0.5 point rule: so not the default.
      */
-    INGEST_SCALER: z.enum(["auto", "zscale", "swscale"]).default("auto"),
+    INGEST_SCALER: z.enum(["auto", "zscale", "swscale"]).default("swscale"),
     /** Seconds after start before a frame shard with no inference status at all counts as unconsumed. */
     INFERENCE_STATUS_GRACE_S: z.coerce.number().min(0).max(600).default(10),
     JPEG_QUALITY: z.coerce.number().int().min(30).max(100).default(80),

@@ -15,8 +15,8 @@ export function loadEvalEnv(source: Record<string, string | undefined> = process
        * (scaled to 1280 px in YUV by ffmpeg, then `ingest-rgb24` PPM or `ingest-yuv420` pgmyuv: #20's pixel formats).
        */
       EVAL_PLATE_FRAMES: z.enum(["file", "ingest-rgb24", "ingest-yuv420"]).default("file"),
-      /** For the ingest-* frames: the scaler ingest runs (zscale where ffmpeg has it, the service default; swscale otherwise). */
-      EVAL_INGEST_SCALER: z.enum(["zscale", "swscale"]).default("zscale"),
+      /** For the ingest-* frames: the scaler ingest runs (swscale, the service default; zscale with INGEST_SCALER=zscale|auto). */
+      EVAL_INGEST_SCALER: z.enum(["zscale", "swscale"]).default("swscale"),
       EVAL_LIST_ERRORS: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
     }),
     source,
