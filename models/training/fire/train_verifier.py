@@ -468,6 +468,36 @@ def predict(net: nn.Module, crops: np.ndarray, batch: int = 256) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros((0, 2), np.float32)
 
 
+# ------------------------------------------------------------------------------- int8 export
+QUANT_ACTIVATION_CROPS = 512  # train crops (never calib) whose activations set the uint8 ranges
+
+
+def centre_crops(stored: np.ndarray) -> np.ndarray:
+    """The CROP × CROP centre of stored crops (what predict() and the service feed the network), uint8 NHWC."""
+    o = (stored.shape[1] - CROP) // 2
+    return np.ascontiguousarray(stored[:, o : o + CROP, o : o + CROP])
+
+
+def quantize_int8(fp32: Path, out: Path, train_crops: np.ndarray, calib_crops: np.ndarray, seed: int, method: str) -> np.ndarray:
+    """fp32 ONNX → int8 QDQ ONNX at `out` (models/training/qdq.py; activation ranges from train crops through
+    onnxruntime, verifier-onnx.ts), and returns the int8 model's [fire, smoke] on the calib crops as onnxruntime
+    gives them, so that its thresholds are calibrated on what the service will compute, not on the float model."""
+    q = fp32.parent
+    pick = np.sort(np.random.default_rng(seed).choice(len(train_crops), size=min(QUANT_ACTIVATION_CROPS, len(train_crops)), replace=False))
+    centre_crops(train_crops[pick]).tofile(q / "activation-crops.u8")
+    centre_crops(calib_crops).tofile(q / "calib-crops.u8")
+    qdq = ["/usr/bin/python3", str(HERE.parent / "qdq.py")]
+    runner = ["npx", "tsx", str(HERE / "verifier-onnx.ts")]
+    run(qdq + ["expose", str(fp32), str(q / "exposed.onnx"), str(q / "names.json"), "--input", "crops"])
+    run(runner + ["stats", str(q / "exposed.onnx"), str(q / "names.json"), str(q / "activation-crops.u8"), str(CROP), str(q / "stats.json")])
+    run(qdq + ["quantize", str(fp32), str(q / "stats.json"), str(out), "--input", "crops", "--method", method])
+    run(runner + ["probs", str(out), str(q / "calib-crops.u8"), str(CROP), str(q / "calib-probs.f32")])
+    probs = np.fromfile(q / "calib-probs.f32", dtype=np.float32).reshape(-1, 2)
+    if len(probs) != len(calib_crops):
+        raise SystemExit(f"int8 calib outputs: {len(probs)} rows for {len(calib_crops)} crops")
+    return probs
+
+
 # ------------------------------------------------------------------------- chain calibration
 GRID_WEIGHTS = (0.0, 0.25, 0.5, 0.75)  # fusion: score = verifier^(1-w) * grid^w, w chosen per class on calib
 THRESHOLDS = np.round(np.arange(0.05, 0.995, 0.01), 2)
@@ -572,6 +602,9 @@ def main() -> None:
     ap.add_argument("--max-fpr", type=float, default=0.02,
                     help="calib rule: images with any fire/smoke ≤ this fraction (+1 image) of each calib negative group")
     ap.add_argument("--calibrate-only", action="store_true", help="reload work/verifier/verifier-best.pt, recalibrate and export")
+    ap.add_argument("--quantize", choices=["minmax", "p99.99"], default=None,
+                    help="export int8 (QDQ: int8 weights per channel, uint8 activations with these ranges over QUANT_ACTIVATION_CROPS "
+                         "train crops) and calibrate the thresholds on the int8 model's own calib outputs (onnxruntime)")
     ap.add_argument("--out", default=str(REPO / "models" / "fire" / "vigil-fire-verifier.onnx"))
     ap.add_argument("--report", default=str(HERE / "last-verifier-report.json"))
     args = ap.parse_args()
@@ -614,7 +647,9 @@ def main() -> None:
               f"  smoke+ {int((ts[m, 1] == 1).sum()):5d} smoke- {int((ts[m, 1] == 0).sum()):5d}", flush=True)
 
     def evaluate(model) -> tuple[float, float, float, float, dict]:
-        probs = predict(model, cx)
+        return best_calibration(predict(model, cx))
+
+    def best_calibration(probs: np.ndarray) -> tuple[float, float, float, float, dict]:
         best = None
         for w in [(wf, ws) for wf in GRID_WEIGHTS for ws in GRID_WEIGHTS]:
             tf, tsm, r = chain.calibrate(probs, w, args.max_fpr)
@@ -702,8 +737,15 @@ def main() -> None:
         print(f"  curve {c}", flush=True)
 
     out = Path(args.out)
-    torch.onnx.export(Exported(net).cpu(), torch.zeros(1, 3, CROP, CROP), str(out), input_names=["crops"], output_names=["probs"],
+    fp32_out = WORK / "int8" / "verifier-fp32.onnx" if args.quantize else out
+    fp32_out.parent.mkdir(parents=True, exist_ok=True)
+    torch.onnx.export(Exported(net).cpu(), torch.zeros(1, 3, CROP, CROP), str(fp32_out), input_names=["crops"], output_names=["probs"],
                       dynamic_axes={"crops": {0: "n"}, "probs": {0: "n"}}, opset_version=13, do_constant_folding=True)
+    if args.quantize:
+        print(f"fp32 (torch) calib objective {cal['objective']:.3f}; quantizing ({args.quantize})", flush=True)
+        weight, thr_fire, thr_smoke, probs, cal = best_calibration(quantize_int8(fp32_out, out, xs, cx, args.seed, args.quantize))
+        curve = chain.curve(probs, weight, thr_fire, thr_smoke)
+        print(f"int8: grid weight {weight}, thresholds fire {thr_fire}, smoke {thr_smoke}: {cal}", flush=True)
     meta = {
         "input": {"name": "crops", "size": CROP, "layout": "NCHW RGB / 255, square crop resized (bilinear)"},
         "output": {"name": "probs", "meaning": "per crop [fire, smoke] probability"},
@@ -719,6 +761,7 @@ def main() -> None:
     out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
     report = {
         "parameters": params, "backbone": args.backbone, "width": args.width, "crop": CROP,
+        "weights": f"int8 (QDQ, activation ranges {args.quantize})" if args.quantize else "float32",
         "train_minutes": round((time.time() - t0) / 60, 1) if not args.calibrate_only else json.loads(Path(args.report).read_text()).get("train_minutes"),
         "best_epoch": best[2],
         "hardware": torch.cuda.get_device_name(0) if device.type == "cuda" else f"CPU, {args.threads} threads ({os.cpu_count()} cores)",

@@ -1,13 +1,15 @@
 #!/usr/bin/python3
-"""Static int8 (QDQ) quantization of the YOLO plate detector with the `onnx` package only.
+"""Static int8 (QDQ) quantization of an ONNX CNN with the `onnx` package only: the YOLO plate detector
+(bench/plate-detector-int8/) and the fire crop verifier (models/training/fire/train_verifier.py --quantize).
 
-  qdq.py expose   FP32.onnx EXPOSED.onnx NAMES.json
+  qdq.py expose   FP32.onnx EXPOSED.onnx NAMES.json [--input images]
       adds every float activation of the quantizable part as a graph output (for calibration).
-  qdq.py quantize FP32.onnx STATS.json OUT.onnx [--method minmax|p99.99] [--fp32 first,head,head-last,attn,model.N,...]
+  qdq.py quantize FP32.onnx STATS.json OUT.onnx [--input images] [--method minmax|p99.99] [--fp32 first,head,head-last,attn,model.N,...]
       per-channel symmetric int8 weights, per-tensor asymmetric uint8 activations (QuantizeLinear →
       DequantizeLinear pairs), int32 biases; onnxruntime fuses DQ→Conv→Q into QLinearConv, DQ→Sigmoid→Q
       into QLinearSigmoid, DQ→Mul/Add→Q into QLinearMul/Add at graph optimisation level "all".
 
+The input must hold values k/255 (an 8-bit picture scaled to 0..1): it is quantized with scale 1/255 exactly.
 The end-to-end decoding tail (/model.23/ outside the one2one_cv* head convolutions: Reshape, Concat,
 Sigmoid, TopK, Gather…) always stays float. The output is deterministic: same inputs, same bytes.
 """
@@ -22,6 +24,7 @@ from onnx import TensorProto, helper, numpy_helper
 QUANT_OPS = {"Conv", "Sigmoid", "Mul", "Add", "Concat"}
 # Data movement: the output reuses the input's scale so onnxruntime can drop the DQ/Q around them.
 PASS_OPS = {"Split", "MaxPool", "Resize", "Reshape", "Transpose", "Slice"}
+# The graph input; --input changes it (the verifier's is "crops").
 INPUT_NAME = "images"
 # 3 → 8 channels at 640²: onnxruntime's fp32 NCHWc kernel is twice as fast as QLinearConv here, so
 # the "first" group keeps it float and quantizes its output only (the SiLU after it is int8).
@@ -55,7 +58,8 @@ def float_tensors(model):
 
 
 def expose(src, dst, names_out):
-    model = onnx.load(src)
+    # shape inference: a torch export carries no value_info, and without types no activation would be found
+    model = onnx.shape_inference.infer_shapes(onnx.load(src))
     floats = float_tensors(model)
     inits = {t.name for t in model.graph.initializer}
     names = []
@@ -101,7 +105,7 @@ def ranges_from_stats(stats, method):
 
 
 def quantize(src, ranges_path, dst, groups, method="minmax"):
-    model = onnx.load(src)
+    model = onnx.shape_inference.infer_shapes(onnx.load(src))
     g = model.graph
     with open(ranges_path) as f:
         ranges = ranges_from_stats(json.load(f)["stats"], method)
@@ -115,7 +119,7 @@ def quantize(src, ranges_path, dst, groups, method="minmax"):
     # 1. Which activations get a Q→DQ pair, and with which scale. Graph order is topological.
     params = {}
     if any(not excluded(n, groups) for n in consumers.get(INPUT_NAME, [])):
-        params[INPUT_NAME] = (np.float32(1.0 / 255.0), 0)  # the letterboxed input is k/255 exactly
+        params[INPUT_NAME] = (np.float32(1.0 / 255.0), 0)  # the input is k/255 (see the module docstring)
     for node in g.node:
         if excluded(node, groups) and not (node.name == FIRST_CONV and "first" in groups):
             continue
@@ -216,7 +220,9 @@ def quantize(src, ranges_path, dst, groups, method="minmax"):
 
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
-    if cmd == "expose" and len(sys.argv) == 5:
+    if "--input" in sys.argv:
+        INPUT_NAME = sys.argv[sys.argv.index("--input") + 1]
+    if cmd == "expose" and len(sys.argv) >= 5:
         expose(*sys.argv[2:5])
     elif cmd == "quantize" and len(sys.argv) >= 5:
         groups = set()
