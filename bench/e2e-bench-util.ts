@@ -9,7 +9,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { generateStreetVideo, type GroundTruth } from "@vigil/synthetic";
-import { frameScaleFilter } from "@vigil/contracts";
+import { DEFAULT_FRAME_SCALER, frameScaleFilter } from "@vigil/contracts";
 import { ffmpegHasFilter, resolveScaler, type FrameScaler } from "@vigil/ingest";
 
 const run = promisify(execFile);
@@ -241,7 +241,7 @@ export function cctvFrames1280(file: string, n: number): Array<{ data: Buffer; w
  * this ffmpeg has it), so a bench that builds its ingest config by hand measures the service's default path.
  */
 export function benchScaler(): FrameScaler {
-  const wanted = process.env.INGEST_SCALER ?? "swscale";
+  const wanted = process.env.INGEST_SCALER ?? DEFAULT_FRAME_SCALER;
   if (wanted !== "auto" && wanted !== "zscale" && wanted !== "swscale") throw new Error(`INGEST_SCALER=${wanted}: auto, zscale or swscale`);
   return resolveScaler(wanted, () => ffmpegHasFilter("ffmpeg", "zscale"));
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { booleanFromEnv, commonEnvShape, parseEnv } from "@vigil/contracts/node";
+import { DEFAULT_FRAME_SCALER } from "@vigil/contracts";
 
 const shardPattern = /^(\d+)\/(\d+)$/;
 
@@ -39,7 +40,7 @@ export const ingestEnvSchema = z
      * bench/ingest-capacity.ts) but reads 0.53 point fewer plates exactly (bench/ingest-scaler-plates.ts, 1879
      * crops: 93.7 → 93.2 %), past #20's 0.5 point rule: so not the default.
      */
-    INGEST_SCALER: z.enum(["auto", "zscale", "swscale"]).default("swscale"),
+    INGEST_SCALER: z.enum(["auto", "zscale", "swscale"]).default(DEFAULT_FRAME_SCALER),
     /** Seconds after start before a frame shard with no inference status at all counts as unconsumed. */
     INFERENCE_STATUS_GRACE_S: z.coerce.number().min(0).max(600).default(10),
     JPEG_QUALITY: z.coerce.number().int().min(30).max(100).default(80),

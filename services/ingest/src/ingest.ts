@@ -1,5 +1,5 @@
 import type { MqttClient } from "mqtt";
-import { cameraConfigSchema, shardForCamera, type CameraConfig, type CameraConfigInput, type CameraStatus, type FrameSink, type PixelFormat } from "@vigil/contracts";
+import { cameraConfigSchema, DEFAULT_FRAME_SCALER, shardForCamera, type CameraConfig, type CameraConfigInput, type CameraStatus, type FrameSink, type PixelFormat } from "@vigil/contracts";
 import type { Logger } from "@vigil/contracts/node";
 import { FrameQueue } from "./handoff/frame-queue.js";
 import { FrameBufferPool } from "./source/frame-buffer-pool.js";
@@ -164,7 +164,7 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
       ffmpegPath,
       outputWidth,
       pixelFormat: config.pixelFormat ?? "yuv420",
-      scaler: config.scaler ?? "swscale",
+      scaler: config.scaler ?? DEFAULT_FRAME_SCALER,
       logger,
       metrics,
       onFrame: (f) => queue.push(f),

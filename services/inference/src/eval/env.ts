@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseEnv } from "@vigil/contracts/node";
+import { DEFAULT_FRAME_SCALER } from "@vigil/contracts";
 
 /** Configuration of the evaluation commands: where the datasets and models are. */
 export function loadEvalEnv(source: Record<string, string | undefined> = process.env) {
@@ -16,7 +17,7 @@ export function loadEvalEnv(source: Record<string, string | undefined> = process
        */
       EVAL_PLATE_FRAMES: z.enum(["file", "ingest-rgb24", "ingest-yuv420"]).default("file"),
       /** For the ingest-* frames: the scaler ingest runs (swscale, the service default; zscale with INGEST_SCALER=zscale|auto). */
-      EVAL_INGEST_SCALER: z.enum(["zscale", "swscale"]).default("swscale"),
+      EVAL_INGEST_SCALER: z.enum(["zscale", "swscale"]).default(DEFAULT_FRAME_SCALER),
       EVAL_LIST_ERRORS: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
     }),
     source,

@@ -1,4 +1,4 @@
-import { DEFAULT_SAMPLE_FPS, frameScaleFilter, type FrameScaler, type PixelFormat } from "@vigil/contracts";
+import { DEFAULT_FRAME_SCALER, DEFAULT_SAMPLE_FPS, frameScaleFilter, type FrameScaler, type PixelFormat } from "@vigil/contracts";
 
 export type { FrameScaler };
 
@@ -21,7 +21,7 @@ export interface FfmpegSourceOptions {
   mediaOutput?: boolean;
   /** Where the frames go: a FIFO's path (source/frame-fifo.ts), or stdout (default). */
   frameOutput?: string;
-  /** Default swscale, which every ffmpeg has; zscale only where ffmpegHasFilter says so. */
+  /** Default DEFAULT_FRAME_SCALER (swscale, which every ffmpeg has); zscale only where ffmpegHasFilter says so. */
   scaler?: FrameScaler;
 }
 
@@ -64,7 +64,7 @@ export function buildFfmpegArgs(o: FfmpegSourceOptions): string[] {
   // swscale has a fast unscaled YUV→RGB path: ~25 % less CPU than one combined scale+convert
   // step. yuv420 leaves the conversion to inference, which makes only the pixels it looks at
   // (bench/ingest-capacity.ts).
-  const scale = frameScaleFilter(o.width, o.scaler ?? "swscale");
+  const scale = frameScaleFilter(o.width, o.scaler ?? DEFAULT_FRAME_SCALER);
   if (o.keyframesOnly) {
     // Only keyframes are decoded; their rate is set by the camera's GOP, and the fps filter would
     // duplicate them to fill gaps, so rate limiting happens on our side instead (KeyframeSampler).
