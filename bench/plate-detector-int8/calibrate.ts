@@ -11,7 +11,8 @@ import path from "node:path";
 import ort from "onnxruntime-node";
 import { loadEvalEnv } from "../../services/inference/src/eval/env.js";
 import { letterbox } from "../../services/inference/src/image/letterbox.js";
-import { CALIBRATION_CLIPS, HIST_BINS } from "./calibration-set.js";
+import { activationStats, HIST_BINS } from "../../models/training/activation-stats.js";
+import { CALIBRATION_CLIPS } from "./calibration-set.js";
 
 const [exposedPath, namesPath, outPath] = process.argv.slice(2);
 if (!exposedPath || !namesPath || !outPath) {
@@ -67,31 +68,9 @@ async function activations(frame: RawFrame): Promise<Map<string, Float32Array>> 
   return m;
 }
 
-const min = new Map<string, number>(wanted.map((n) => [n, Infinity]));
-const max = new Map<string, number>(wanted.map((n) => [n, -Infinity]));
-for (const f of frames) {
-  for (const [n, d] of await activations(f)) {
-    let lo = min.get(n)!;
-    let hi = max.get(n)!;
-    for (let i = 0; i < d.length; i++) {
-      const v = d[i]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    min.set(n, lo);
-    max.set(n, hi);
-  }
-}
-const hist = new Map<string, Float64Array>(wanted.map((n) => [n, new Float64Array(HIST_BINS)]));
-for (const f of frames) {
-  for (const [n, d] of await activations(f)) {
-    const lo = min.get(n)!;
-    const k = HIST_BINS / Math.max(1e-12, max.get(n)! - lo);
-    const h = hist.get(n)!;
-    for (let i = 0; i < d.length; i++) h[Math.min(HIST_BINS - 1, Math.floor((d[i]! - lo) * k))]!++;
-  }
-}
+const stats = await activationStats(wanted, async (visit) => {
+  for (const f of frames) for (const [n, d] of await activations(f)) visit(n, d);
+});
 await session.release();
-const stats = Object.fromEntries(wanted.map((n) => [n, { min: min.get(n)!, max: max.get(n)!, hist: Array.from(hist.get(n)!) }]));
 await writeFile(outPath, JSON.stringify({ frames: frames.length, bins: HIST_BINS, stats }));
 console.log(`wrote ${outPath}: ${wanted.length} tensors`);

@@ -9,5 +9,3 @@ export const CALIBRATION_CLIPS = [
   { file: "cctv-video/negatives/neg05_parking_gate_barrier_white_car.mp4", step: 6, count: 32 },
   { file: "cctv-video/negatives/neg13_intersection_cctv_day.mp4", step: 28, count: 32 },
 ] as const;
-
-export const HIST_BINS = 2048;

@@ -105,7 +105,7 @@ def ranges_from_stats(stats, method):
 
 
 def quantize(src, ranges_path, dst, groups, method="minmax"):
-    model = onnx.shape_inference.infer_shapes(onnx.load(src))
+    model = onnx.load(src)
     g = model.graph
     with open(ranges_path) as f:
         ranges = ranges_from_stats(json.load(f)["stats"], method)

@@ -8,23 +8,17 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import ort from "onnxruntime-node";
-import { createFireSession } from "../../../services/inference/src/detectors/fire-onnx.js";
+import { createFireSession, rgbToNchw } from "../../../services/inference/src/detectors/fire-onnx.js";
+import { activationStats } from "../activation-stats.js";
 
 const INPUT = "crops";
 const BATCH = 16;
-/** Bins per activation; qdq.py's percentile ranges read any count. */
-const HIST_BINS = 2048;
 
-/** The crops of one batch as the NCHW float32 input, values k / 255. */
+/** The crops of one batch as the NCHW float32 input, values k / 255 (the service's rgbToNchw, crop by crop). */
 function batchTensor(crops: Buffer, size: number, from: number, count: number): ort.Tensor {
-  const plane = size * size;
-  const x = new Float32Array(count * 3 * plane);
-  for (let k = 0; k < count; k++) {
-    const src = (from + k) * plane * 3;
-    for (let p = 0; p < plane; p++) {
-      for (let c = 0; c < 3; c++) x[k * 3 * plane + c * plane + p] = crops[src + p * 3 + c]! / 255;
-    }
-  }
+  const per = size * size * 3;
+  const x = new Float32Array(count * per);
+  for (let k = 0; k < count; k++) x.set(rgbToNchw(crops.subarray((from + k) * per, (from + k + 1) * per), size, size), k * per);
   return new ort.Tensor("float32", x, [count, 3, size, size]);
 }
 
@@ -40,30 +34,12 @@ async function stats(exposed: string, namesFile: string, cropsFile: string, size
   const { crops, n } = await readCrops(cropsFile, size);
   // "basic": the exposed activations must not be fused away
   const session = await ort.InferenceSession.create(exposed, { executionProviders: ["cpu"], graphOptimizationLevel: "basic", intraOpNumThreads: 2 });
-  const each = async (visit: (name: string, data: Float32Array) => void) => {
+  const result = await activationStats(names, async (visit) => {
     for (let i = 0; i < n; i += BATCH) {
       const r = await session.run({ [INPUT]: batchTensor(crops, size, i, Math.min(BATCH, n - i)) }, names);
       for (const name of names) visit(name, r[name]!.data as Float32Array);
     }
-  };
-  const min = new Map(names.map((x) => [x, Infinity]));
-  const max = new Map(names.map((x) => [x, -Infinity]));
-  await each((name, d) => {
-    let lo = min.get(name)!, hi = max.get(name)!;
-    for (const v of d) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    min.set(name, lo);
-    max.set(name, hi);
   });
-  const hist = new Map(names.map((x) => [x, new Float64Array(HIST_BINS)]));
-  await each((name, d) => {
-    const lo = min.get(name)!, width = (max.get(name)! - lo) / HIST_BINS || 1;
-    const h = hist.get(name)!;
-    for (const v of d) h[Math.min(HIST_BINS - 1, Math.floor((v - lo) / width))]! += 1;
-  });
-  const result = Object.fromEntries(names.map((x) => [x, { min: min.get(x)!, max: max.get(x)!, hist: Array.from(hist.get(x)!) }]));
   await writeFile(out, JSON.stringify({ crops: n, stats: result }));
   await session.release();
   console.log(`verifier-onnx stats: ${names.length} activations over ${n} crops → ${out}`);
