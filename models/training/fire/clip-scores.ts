@@ -2,7 +2,9 @@
  * Per-frame scores of the fire chain over clips, for looking at why a clip alerts or does not (train split
  * only when choosing anything): each clip decoded at `fps` by ffmpeg, every chain candidate with its grid score
  * and fused score, and the confirmer's decisions. Not real time (the bench plays clips through the service).
- *   npx tsx models/training/fire/clip-scores.ts [--fps 2] [--grid other-grid.onnx] [--verifier other-verifier.onnx] [--no-sustained] [--quiet] clip.mp4 [clip.mp4 …]
+ *   npx tsx models/training/fire/clip-scores.ts [--fps 2] [--grid other-grid.onnx] [--verifier other-verifier.onnx] [--no-sustained] [--skip-loop-filter] [--quiet] clip.mp4 [clip.mp4 …]
+ * --skip-loop-filter decodes without H.264's deblocking filter, as keyframes-only ingest does (give it all-intra
+ * clips: on predicted frames skipping the filter drifts, which ingest never does).
  * --no-sustained turns the confirmer's sustained-fire rule off (sub-threshold candidates then only mark fixtures).
  * --quiet prints one summary line per clip: its first confirmed fire and smoke (clip time) and the events raised.
  */
@@ -16,12 +18,17 @@ let gridModelPath: string | undefined;
 let verifierModelPath: string | undefined;
 let quiet = false;
 let sustained = true;
+let skipLoopFilter = false;
 for (;;) {
   if (args[0] === "--fps") fps = Number(args.splice(0, 2)[1]);
   else if (args[0] === "--grid") gridModelPath = args.splice(0, 2)[1];
   else if (args[0] === "--verifier") verifierModelPath = args.splice(0, 2)[1];
   else if (args[0] === "--no-sustained") {
     sustained = false;
+    args.shift();
+  }
+  else if (args[0] === "--skip-loop-filter") {
+    skipLoopFilter = true;
     args.shift();
   }
   else if (args[0] === "--quiet") {
@@ -33,7 +40,7 @@ for (;;) {
 const W = 1280, H = 720;
 
 async function* frames(file: string): AsyncGenerator<Buffer> {
-  const proc = spawn("ffmpeg", ["-hide_banner", "-loglevel", "error", "-i", file, "-vf", `fps=${fps},scale=${W}:${H}`, "-pix_fmt", "rgb24", "-f", "rawvideo", "-"], { stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn("ffmpeg", ["-hide_banner", "-loglevel", "error", ...(skipLoopFilter ? ["-skip_loop_filter", "all"] : []), "-i", file, "-vf", `fps=${fps},scale=${W}:${H}`, "-pix_fmt", "rgb24", "-f", "rawvideo", "-"], { stdio: ["ignore", "pipe", "inherit"] });
   const size = W * H * 3;
   let buf = Buffer.alloc(0);
   for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {

@@ -11,6 +11,8 @@ describe("buildFfmpegArgs", () => {
     expect(after(args, "-i")).toBe("rtsp://u:p@cam/1");
     expect(after(args, "-vf")).toBe("fps=2,scale=1280:-2:flags=bilinear,format=yuv420p");
     expect(args).not.toContain("-skip_frame");
+    // Full decoding keeps the deblocking filter: P-frames are predicted from filtered pictures.
+    expect(args).not.toContain("-skip_loop_filter");
     expect(args).not.toContain("-re");
     // YUV 4:2:0 pictures with a size header each (pgmyuv): no RGB conversion in ffmpeg.
     expect(args.slice(-5)).toEqual(["-c:v", "pgmyuv", "-f", "image2pipe", "pipe:1"]);
@@ -31,6 +33,9 @@ describe("buildFfmpegArgs", () => {
   it("decodes only keyframes and leaves their rate to the sampler", () => {
     const args = buildFfmpegArgs({ url: "rtsp://cam/1", keyframesOnly: true, sampleFps: 1, width: 640 });
     expect(after(args, "-skip_frame")).toBe("nokey");
+    // Keyframes are never references for what ingest decodes: no drift without the filter.
+    expect(after(args, "-skip_loop_filter")).toBe("all");
+    expect(args.indexOf("-skip_loop_filter")).toBeLessThan(args.indexOf("-i"));
     expect(after(args, "-vf")).toBe("scale=640:-2:flags=bilinear,format=yuv420p");
     expect(after(args, "-fps_mode")).toBe("passthrough");
   });

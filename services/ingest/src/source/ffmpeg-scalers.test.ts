@@ -88,3 +88,23 @@ describe.runIf(ffmpegHasFilter("ffmpeg", "zscale"))("zscale and swscale frames",
     expect(psnr(s.data, ref, 0, luma)).toBeGreaterThan(30);
   });
 });
+
+describe("keyframes-only pictures without the deblocking filter", () => {
+  it("are the camera's keyframe: ≥ 45 dB from the same keyframe decoded with the filter, yet not bit-identical (the flag acts)", () => {
+    // A camera-like keyframe: noisy detail at QP 34, where the filter has block edges to smooth.
+    const dir = mkdtempSync(path.join(tmpdir(), "vigil-deblock-"));
+    const file = path.join(dir, "qp34.mp4");
+    execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", "-t", "1", "-vf", "noise=alls=8:allf=t", "-c:v", "libx264", "-preset", "veryfast", "-qp", "34", "-g", "12", "-pix_fmt", "yuv420p", file]);
+    const ingested = frameVia(file, "swscale", true);
+    expect(buildFfmpegArgs({ url: file, width: 1280, keyframesOnly: true })).toContain("-skip_loop_filter");
+    // The same first keyframe, the same scale and the same pgmyuv layout, with the decoder's filter on.
+    const pgm = execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-skip_frame", "nokey", "-i", file, "-frames:v", "1", "-vf", "scale=1280:-2:flags=bilinear,format=yuv420p", "-c:v", "pgmyuv", "-f", "image2pipe", "pipe:1"], { maxBuffer: 64 << 20 });
+    const filtered = pgm.subarray(pgm.length - 1280 * 720 * 1.5);
+    expect([ingested.width, ingested.height]).toEqual([1280, 720]);
+    expect(ingested.data.length).toBe(filtered.length);
+    const luma = 1280 * 720;
+    expect(psnr(ingested.data, filtered, 0, luma)).toBeGreaterThan(45);
+    expect(psnr(ingested.data, filtered, luma, filtered.length)).toBeGreaterThan(45);
+    expect(ingested.data.equals(filtered)).toBe(false);
+  });
+});
