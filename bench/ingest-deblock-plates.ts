@@ -14,10 +14,8 @@ import { execFile, spawn } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { DEFAULT_FRAME_SCALER, frameScaleFilter } from "@vigil/contracts";
-import { CnnPlateReader } from "../services/inference/src/ocr/cnn-plate-reader.js";
-import { PaddleRecognizer } from "../services/inference/src/ocr/paddle-recognizer.js";
-import { PlateReader } from "../services/inference/src/plates/plate-reader.js";
 import { loadCropSamples } from "../services/inference/src/eval/plate-datasets.js";
+import { ppmPicture, servicePlateReader, type PpmPicture } from "./ingest-support/plate-crop-reads.js";
 
 const run = promisify(execFile);
 const DATASETS = process.env.DATASETS_DIR ?? path.resolve(import.meta.dirname, "../../shared/datasets");
@@ -35,7 +33,7 @@ async function keyframe(file: string, qp: number): Promise<Buffer> {
 }
 
 /** Decodes the I-frame as ingest does (with or without the filter), scaled by 2/3, as packed RGB. */
-function decoded(h264: Buffer, variant: Variant): Promise<{ data: Buffer; width: number; height: number }> {
+function decoded(h264: Buffer, variant: Variant): Promise<PpmPicture> {
   const width = Math.max(16, 2 * Math.round((PLATE_WIDTH * 2) / 3 / 2));
   const args = ["-v", "error", "-threads", "1", ...(variant === "skipped" ? ["-skip_loop_filter", "all"] : []), "-skip_frame", "nokey", "-f", "h264", "-i", "pipe:0", "-vf", frameScaleFilter(width, DEFAULT_FRAME_SCALER), "-pix_fmt", "rgb24", "-f", "image2pipe", "-c:v", "ppm", "pipe:1"];
   return new Promise((resolve, reject) => {
@@ -44,20 +42,17 @@ function decoded(h264: Buffer, variant: Variant): Promise<{ data: Buffer; width:
     child.stdout.on("data", (c: Buffer) => chunks.push(c));
     child.on("error", reject);
     child.on("close", () => {
-      const out = Buffer.concat(chunks);
-      const header = /^P6\n(\d+) (\d+)\n255\n/.exec(out.subarray(0, 32).toString("latin1"));
-      if (!header) return reject(new Error("no picture decoded"));
-      resolve({ data: out.subarray(header[0].length), width: Number(header[1]), height: Number(header[2]) });
+      try {
+        resolve(ppmPicture(Buffer.concat(chunks), "the decoded keyframe"));
+      } catch (err) {
+        reject(err);
+      }
     });
     child.stdin.end(h264);
   });
 }
 
-const load = { modelsDir: MODELS, threads: 1 };
-const recognizer = new PaddleRecognizer();
-const cnn = new CnnPlateReader();
-await recognizer.load(load);
-const reader = new PlateReader(recognizer, (await cnn.load(load).then(() => true, () => false)) ? { second: cnn } : {});
+const { reader, close } = await servicePlateReader(MODELS);
 const samples = (await loadCropSamples(DATASETS)).filter((_, i) => i % STRIDE === 0);
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(2)} %`;
 console.log(`plate crops at ${PLATE_WIDTH} px as one H.264 I-frame, decoded with and without deblocking, scaled by 2/3; ${samples.length} crops (every ${STRIDE}th)\n`);
@@ -83,5 +78,4 @@ for (const qp of QPS) {
   console.log(`${String(qp).padEnd(4)} ${pct(exact.deblocked, samples.length).padStart(16)}   ${pct(exact.skipped, samples.length).padStart(14)}   ${String(onlyWith).padStart(4)} / ${String(onlyWithout).padEnd(4)}${" ".repeat(36)}${(diffSum / diffBytes).toFixed(2)}`);
   console.log(`RESULT qp ${qp}: exact read deblocked ${pct(exact.deblocked, samples.length)}, skipped ${pct(exact.skipped, samples.length)} (difference ${((100 * (exact.skipped - exact.deblocked)) / samples.length).toFixed(2)} points; target: no loss over 0.5)`);
 }
-await recognizer.close();
-await cnn.close();
+await close();

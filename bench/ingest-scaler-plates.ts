@@ -12,10 +12,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import sharp from "sharp";
 import { frameScaleFilter, type FrameScaler } from "@vigil/contracts";
-import { CnnPlateReader } from "../services/inference/src/ocr/cnn-plate-reader.js";
-import { PaddleRecognizer } from "../services/inference/src/ocr/paddle-recognizer.js";
-import { PlateReader } from "../services/inference/src/plates/plate-reader.js";
 import { loadCropSamples } from "../services/inference/src/eval/plate-datasets.js";
+import { ppmPicture, servicePlateReader, type PpmPicture } from "./ingest-support/plate-crop-reads.js";
 
 const run = promisify(execFile);
 const DATASETS = process.env.DATASETS_DIR ?? path.resolve(import.meta.dirname, "../../shared/datasets");
@@ -24,21 +22,15 @@ const STRIDE = Number(process.env.CROP_STRIDE ?? 1);
 const SCALERS: FrameScaler[] = ["swscale", "zscale"];
 
 /** The crop at 2/3 of its size (width even, as YUV 4:2:0 needs), through the scaler, as packed RGB. */
-async function scaled(file: string, scaler: FrameScaler): Promise<{ data: Buffer; width: number; height: number }> {
+async function scaled(file: string, scaler: FrameScaler): Promise<PpmPicture> {
   const { width: w } = await sharp(file).metadata();
   const width = Math.max(16, 2 * Math.round((w! * 2) / 3 / 2));
   // -2 height: even, by the aspect ratio; RGB from the YUV by swscale's unscaled path for both
   const out = await run("ffmpeg", ["-v", "error", "-i", file, "-vf", frameScaleFilter(width, scaler), "-pix_fmt", "rgb24", "-f", "image2pipe", "-c:v", "ppm", "pipe:1"], { encoding: "buffer", maxBuffer: 1 << 24 });
-  const header = /^P6\n(\d+) (\d+)\n255\n/.exec(out.stdout.subarray(0, 32).toString("latin1"));
-  if (!header) throw new Error(`no picture for ${file}`);
-  return { data: out.stdout.subarray(header[0].length), width: Number(header[1]), height: Number(header[2]) };
+  return ppmPicture(out.stdout, file);
 }
 
-const load = { modelsDir: MODELS, threads: 1 };
-const recognizer = new PaddleRecognizer();
-const cnn = new CnnPlateReader();
-await recognizer.load(load);
-const reader = new PlateReader(recognizer, (await cnn.load(load).then(() => true, () => false)) ? { second: cnn } : {});
+const { reader } = await servicePlateReader(MODELS);
 const samples = (await loadCropSamples(DATASETS)).filter((_, i) => i % STRIDE === 0);
 /** Crops per plate kind, and how many of them each scaler's picture was read exactly from. */
 const byKind = new Map<string, { n: number; exact: Record<FrameScaler, number> }>();
