@@ -99,8 +99,10 @@ async function main(): Promise<void> {
     }
     const mode = keyframesOnly ? "keyframes-only" : "full decode";
     for (const f of formats) rows.push({ mode: `${mode}, ${f.name}`, bareCams: SECONDS / Math.min(...bareCpu), vigilCams: SECONDS / Math.min(...vigilCpu.get(f)!), frames: frames.get(f)! });
-    if (keyframesOnly) sameFlags = { bareCams: SECONDS / Math.min(...bareSameFlagsCpu), vigilCams: SECONDS / Math.min(...vigilCpu.get(formats[0]!)!) };
-    if (keyframesOnly) console.log(`  keyframes: bare CPU without deblocking ${bareSameFlagsCpu.map((c) => c.toFixed(2)).join(", ")} s`);
+    if (keyframesOnly) {
+      sameFlags = { bareCams: SECONDS / Math.min(...bareSameFlagsCpu), vigilCams: SECONDS / Math.min(...vigilCpu.get(formats[0]!)!) };
+      console.log(`  keyframes: bare CPU without deblocking ${bareSameFlagsCpu.map((c) => c.toFixed(2)).join(", ")} s`);
+    }
     console.log(`  ${keyframesOnly ? "keyframes" : "full"}: bare CPU ${bareCpu.map((c) => c.toFixed(2)).join(", ")} s; vigil CPU (ffmpeg+node) ${formats.map((f) => `${f.name} ${split.get(f)!.join(", ")} s (median total ${median(vigilCpu.get(f)!).toFixed(2)})`).join("; ")}`);
   }
   console.log("\nmode                             bare ffmpeg cams/core   vigil ingest cams/core   ratio   frames out");

@@ -15,7 +15,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { DEFAULT_FRAME_SCALER, frameScaleFilter } from "@vigil/contracts";
 import { loadCropSamples } from "../services/inference/src/eval/plate-datasets.js";
-import { ppmPicture, servicePlateReader, type PpmPicture } from "./ingest-support/plate-crop-reads.js";
+import { ingestScaledWidth, ppmPicture, servicePlateReader, type PpmPicture } from "./ingest-support/plate-crop-reads.js";
 
 const run = promisify(execFile);
 const DATASETS = process.env.DATASETS_DIR ?? path.resolve(import.meta.dirname, "../../shared/datasets");
@@ -25,6 +25,8 @@ const PLATE_WIDTH = Number(process.env.PLATE_WIDTH ?? 180);
 const QPS = (process.env.QPS ?? "28,34").split(",").map(Number);
 const VARIANTS = ["deblocked", "skipped"] as const;
 type Variant = (typeof VARIANTS)[number];
+/** Every crop is PLATE_WIDTH wide before the scale, so one scale filter serves them all. */
+const SCALE = frameScaleFilter(ingestScaledWidth(PLATE_WIDTH), DEFAULT_FRAME_SCALER);
 
 /** The crop at the camera's plate width (even sizes), as one H.264 I-frame at a fixed QP. */
 async function keyframe(file: string, qp: number): Promise<Buffer> {
@@ -34,8 +36,7 @@ async function keyframe(file: string, qp: number): Promise<Buffer> {
 
 /** Decodes the I-frame as ingest does (with or without the filter), scaled by 2/3, as packed RGB. */
 function decoded(h264: Buffer, variant: Variant): Promise<PpmPicture> {
-  const width = Math.max(16, 2 * Math.round((PLATE_WIDTH * 2) / 3 / 2));
-  const args = ["-v", "error", "-threads", "1", ...(variant === "skipped" ? ["-skip_loop_filter", "all"] : []), "-skip_frame", "nokey", "-f", "h264", "-i", "pipe:0", "-vf", frameScaleFilter(width, DEFAULT_FRAME_SCALER), "-pix_fmt", "rgb24", "-f", "image2pipe", "-c:v", "ppm", "pipe:1"];
+  const args = ["-v", "error", "-threads", "1", ...(variant === "skipped" ? ["-skip_loop_filter", "all"] : []), "-skip_frame", "nokey", "-f", "h264", "-i", "pipe:0", "-vf", SCALE, "-pix_fmt", "rgb24", "-f", "image2pipe", "-c:v", "ppm", "pipe:1"];
   return new Promise((resolve, reject) => {
     const child = spawn("ffmpeg", args, { stdio: ["pipe", "pipe", "inherit"] });
     const chunks: Buffer[] = [];

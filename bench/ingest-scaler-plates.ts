@@ -13,7 +13,7 @@ import { promisify } from "node:util";
 import sharp from "sharp";
 import { frameScaleFilter, type FrameScaler } from "@vigil/contracts";
 import { loadCropSamples } from "../services/inference/src/eval/plate-datasets.js";
-import { ppmPicture, servicePlateReader, type PpmPicture } from "./ingest-support/plate-crop-reads.js";
+import { ingestScaledWidth, ppmPicture, servicePlateReader, type PpmPicture } from "./ingest-support/plate-crop-reads.js";
 
 const run = promisify(execFile);
 const DATASETS = process.env.DATASETS_DIR ?? path.resolve(import.meta.dirname, "../../shared/datasets");
@@ -24,7 +24,7 @@ const SCALERS: FrameScaler[] = ["swscale", "zscale"];
 /** The crop at 2/3 of its size (width even, as YUV 4:2:0 needs), through the scaler, as packed RGB. */
 async function scaled(file: string, scaler: FrameScaler): Promise<PpmPicture> {
   const { width: w } = await sharp(file).metadata();
-  const width = Math.max(16, 2 * Math.round((w! * 2) / 3 / 2));
+  const width = ingestScaledWidth(w!);
   // -2 height: even, by the aspect ratio; RGB from the YUV by swscale's unscaled path for both
   const out = await run("ffmpeg", ["-v", "error", "-i", file, "-vf", frameScaleFilter(width, scaler), "-pix_fmt", "rgb24", "-f", "image2pipe", "-c:v", "ppm", "pipe:1"], { encoding: "buffer", maxBuffer: 1 << 24 });
   return ppmPicture(out.stdout, file);

@@ -13,25 +13,32 @@ import { PpmFrameReader, type RawFrame } from "./ppm-frame-reader.js";
 
 /**
  * Sources as cameras and files deliver them: a 1080p H.264 YUV 4:2:0 clip (ffmpeg's testsrc2: sharp
- * edges, text, colour bars), an MJPEG full-range one, an RGB still image and an odd-sized clip (zimg
- * refuses RGB-tagged frames and odd 4:2:0 sizes unless the chain fixes them first).
+ * edges, text, colour bars), an MJPEG full-range one, an RGB still image, an odd-sized clip (zimg
+ * refuses RGB-tagged frames and odd 4:2:0 sizes unless the chain fixes them first) and a camera-like
+ * H.264 clip (noisy detail at QP 34, where the deblocking filter has block edges to smooth).
+ * Each is made from testsrc2 on first use.
  */
-const sources = (() => {
+const SOURCE_ARGS = {
+  h264: ["1080p.mp4", ["-t", "1", "-c:v", "libx264", "-preset", "veryfast", "-crf", "12", "-pix_fmt", "yuv420p"]],
+  mjpeg: ["1080p.avi", ["-t", "1", "-c:v", "mjpeg", "-q:v", "2", "-pix_fmt", "yuvj420p"]],
+  png: ["1080p.png", ["-frames:v", "1"]],
+  // 1921×1081: zimg refuses odd 4:2:0 sizes; the chain drops the odd row and column first
+  odd: ["odd.mp4", ["-t", "1", "-vf", "pad=1921:1081", "-c:v", "libx264", "-preset", "veryfast", "-crf", "12", "-pix_fmt", "yuv444p"]],
+  qp34: ["qp34.mp4", ["-t", "1", "-vf", "noise=alls=8:allf=t", "-c:v", "libx264", "-preset", "veryfast", "-qp", "34", "-g", "12", "-pix_fmt", "yuv420p"]],
+} as const satisfies Record<string, readonly [string, readonly string[]]>;
+const source = (() => {
   let dir: string | undefined;
-  const make = (name: string, args: string[]) => {
+  const made = new Map<keyof typeof SOURCE_ARGS, string>();
+  return (kind: keyof typeof SOURCE_ARGS): string => {
+    const cached = made.get(kind);
+    if (cached) return cached;
     dir ??= mkdtempSync(path.join(tmpdir(), "vigil-scalers-"));
+    const [name, args] = SOURCE_ARGS[kind];
     const file = path.join(dir, name);
     execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", ...args, file]);
+    made.set(kind, file);
     return file;
   };
-  let made: Record<"h264" | "mjpeg" | "png" | "odd", string> | undefined;
-  return () => (made ??= {
-    h264: make("1080p.mp4", ["-t", "1", "-c:v", "libx264", "-preset", "veryfast", "-crf", "12", "-pix_fmt", "yuv420p"]),
-    mjpeg: make("1080p.avi", ["-t", "1", "-c:v", "mjpeg", "-q:v", "2", "-pix_fmt", "yuvj420p"]),
-    png: make("1080p.png", ["-frames:v", "1"]),
-    // 1921×1081: zimg refuses odd 4:2:0 sizes; the chain drops the odd row and column first
-    odd: make("odd.mp4", ["-t", "1", "-vf", "pad=1921:1081", "-c:v", "libx264", "-preset", "veryfast", "-crf", "12", "-pix_fmt", "yuv444p"]),
-  });
 })();
 
 /** The source's first sampled picture through Vigil's ffmpeg arguments with the given scaler, as ingest reads it. */
@@ -73,7 +80,7 @@ describe.runIf(ffmpegHasFilter("ffmpeg", "zscale"))("zscale and swscale frames",
     ["an RGB still image", "png", true],
     ["an odd-sized (1921×1081) 4:4:4 clip", "odd", false],
   ] as const)("are the same 1280×720 YUV 4:2:0 picture from %s: ≥ 40 dB from each other, ≥ 30 dB from an area-scaled reference", (_name, kind, keyframesOnly) => {
-    const file = sources()[kind];
+    const file = source(kind);
     const z = frameVia(file, "zscale", keyframesOnly);
     const s = frameVia(file, "swscale", keyframesOnly);
     const ref = reference(file, keyframesOnly);
@@ -91,10 +98,7 @@ describe.runIf(ffmpegHasFilter("ffmpeg", "zscale"))("zscale and swscale frames",
 
 describe("keyframes-only pictures without the deblocking filter", () => {
   it("are the camera's keyframe: ≥ 45 dB from the same keyframe decoded with the filter, yet not bit-identical (the flag acts)", () => {
-    // A camera-like keyframe: noisy detail at QP 34, where the filter has block edges to smooth.
-    const dir = mkdtempSync(path.join(tmpdir(), "vigil-deblock-"));
-    const file = path.join(dir, "qp34.mp4");
-    execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", "-t", "1", "-vf", "noise=alls=8:allf=t", "-c:v", "libx264", "-preset", "veryfast", "-qp", "34", "-g", "12", "-pix_fmt", "yuv420p", file]);
+    const file = source("qp34");
     const ingested = frameVia(file, "swscale", true);
     expect(buildFfmpegArgs({ url: file, width: 1280, keyframesOnly: true })).toContain("-skip_loop_filter");
     // The same first keyframe, the same scale and the same pgmyuv layout, with the decoder's filter on.
