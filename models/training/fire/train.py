@@ -255,9 +255,68 @@ def load_flames(count: int = 240, w: int = 64, h: int = 96) -> np.ndarray:
     return np.fromfile(path, np.uint8).reshape(-1, h, w, 4)
 
 
+def flame_alpha(rgb: np.ndarray) -> np.ndarray:
+    """Soft alpha of a fire photo's flame pixels: the flame-colour rule the chain's colour gate uses (Chen et al.
+    2004: R >= 115, R >= G > B, R - B >= 40, services/inference/src/fire/flame-colour.ts) plus the bright core
+    connected to them (a flame's core is near-white, and so is a blown-out one: grown from the coloured pixels
+    through bright ones), closed, then feathered by a blur."""
+    x = rgb.astype(np.float32)
+    r, g, b = x[..., 0], x[..., 1], x[..., 2]
+    colour = (r >= 115) & (r >= g) & (g > b) & (r - b >= 40)
+    allowed = torch.from_numpy((colour | ((r > 200) & (g > 170) & (b > 110))).astype(np.float32))[None, None]
+    m = torch.from_numpy(colour.astype(np.float32))[None, None]
+    for _ in range(200):  # geodesic dilation: bright pixels joined to the flame
+        grown = F.max_pool2d(m, 3, 1, 1) * allowed
+        if torch.equal(grown, m):
+            break
+        m = grown
+    m = -F.max_pool2d(-F.max_pool2d(m, 5, 1, 2), 5, 1, 2)  # closing: fills the flame's holes
+    m = F.avg_pool2d(m, 5, 1, 2)  # feathered edge, as the drawn sprites have
+    return m[0, 0].numpy()
+
+
+def load_real_flames(data: Path, train_names, count: int = 600, seed: int = 99) -> list[np.ndarray]:
+    """Flame sprites cut out of real fire photos (fire boxes of fire-smoke photos of the TRAIN split only), RGBA at
+    the box's own aspect (longer side 96 px), alpha = flame_alpha. Boxes under 24 px a side, or whose flame pixels
+    cover under 15 % or over 97 % of the box (no flame seen, or a whole orange scene), are skipped. Pasted like the
+    drawn flames, they put real flame texture (and real small fires) onto real CCTV frames and fire-free photos."""
+    path = WORK / f"real-flames-{count}.npz"
+    if path.exists():
+        z = np.load(path)
+        return [z[k] for k in sorted(z.files, key=int)]
+    rng = random.Random(seed)
+    names = [n for n in train_names if str(n).startswith("fire-smoke/")]
+    rng.shuffle(names)
+    sprites: list[np.ndarray] = []
+    for rel in names:
+        if len(sprites) >= count:
+            break
+        boxes = [b for b in read_boxes(data, rel) if b[0] == 0]
+        if not boxes:
+            continue
+        img = Image.open(data / rel).convert("RGB")
+        W, H = img.size
+        for _, cx, cy, bw, bh in boxes[:2]:
+            x0, y0 = max(0, int((cx - bw / 2) * W)), max(0, int((cy - bh / 2) * H))
+            x1, y1 = min(W, int(np.ceil((cx + bw / 2) * W))), min(H, int(np.ceil((cy + bh / 2) * H)))
+            if x1 - x0 < 24 or y1 - y0 < 24:
+                continue
+            k = 96 / max(x1 - x0, y1 - y0)
+            crop = np.asarray(img.crop((x0, y0, x1, y1)).resize((max(8, round((x1 - x0) * k)), max(8, round((y1 - y0) * k))), Image.BILINEAR))
+            alpha = flame_alpha(crop)
+            share = float((alpha > 0.5).mean())
+            if share < 0.15 or share > 0.97:
+                continue
+            sprites.append(np.dstack([crop, np.clip(alpha * 255, 0, 255).astype(np.uint8)]))
+    np.savez(path, **{str(i): s for i, s in enumerate(sprites)})
+    print(f"real flames: {len(sprites)} sprites from fire-smoke train photos -> {path}", flush=True)
+    return sprites
+
+
 # ---------------------------------------------------------------------------------- augmentation
 def augment(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator, flames: np.ndarray | None,
-            paste_flame: bool, out_size: int = SIZE, crop: bool = True, overexpose: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+            paste_flame: bool, out_size: int = SIZE, crop: bool = True, overexpose: float = 0.0,
+            real_flames: list[np.ndarray] | None = None, real_share: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
     """Random scaled crop + flip + colour jitter (+ a pasted drawn flame). Returns the float image
     [3,out_size,out_size] and per-cell coverage targets [2,out_size/16,out_size/16] in 0..1.
     Training runs at a smaller out_size than the exported SIZE to save CPU: the network is fully
@@ -265,7 +324,11 @@ def augment(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator, flames:
     x = torch.from_numpy(img).permute(2, 0, 1).float() / 255.0
     m = torch.from_numpy(mask).float()
     if paste_flame and flames is not None:
-        x, m = paste(x, m, flames[rng.integers(len(flames))], rng)
+        if real_flames and rng.random() < real_share:
+            # Real flames also small: a distant fire on a CCTV frame is a few cells, not a third of it.
+            x, m = paste(x, m, real_flames[rng.integers(len(real_flames))], rng, height=(0.06, 0.45))
+        else:
+            x, m = paste(x, m, flames[rng.integers(len(flames))], rng)
     # Random crop covering 55–100 % of each side, aspect jitter, resized back to SIZE.
     sw, sh = rng.uniform(0.55, 1.0), rng.uniform(0.55, 1.0)
     if rng.random() < 0.3 or not crop:
@@ -302,9 +365,9 @@ def augment(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator, flames:
     return x, cover
 
 
-def paste(x: torch.Tensor, m: torch.Tensor, sprite: np.ndarray, rng: np.random.Generator):
-    """Alpha-blends a drawn flame sprite somewhere in the image and marks it as fire."""
-    sh = int(SIZE * rng.uniform(0.12, 0.55))
+def paste(x: torch.Tensor, m: torch.Tensor, sprite: np.ndarray, rng: np.random.Generator, height: tuple[float, float] = (0.12, 0.55)):
+    """Alpha-blends a flame sprite (drawn, or cut out of a photo) somewhere in the image and marks it as fire."""
+    sh = max(4, int(SIZE * rng.uniform(*height)))
     sw = max(4, int(sh * sprite.shape[1] / sprite.shape[0] * rng.uniform(0.7, 1.4)))
     sw = min(sw, SIZE - 1)
     spr = torch.from_numpy(sprite).permute(2, 0, 1).float() / 255.0
@@ -483,6 +546,9 @@ def main() -> None:
     ap.add_argument("--finetune-minutes", type=float, default=16.0)
     ap.add_argument("--finetune-lr", type=float, default=1e-3)
     ap.add_argument("--finetune-seed", type=int, default=4321)
+    ap.add_argument("--real-flames", type=float, default=0.0,
+                    help="share of pasted flames cut out of real fire photos (load_real_flames) instead of drawn ones")
+    ap.add_argument("--real-flames-cctv-only", action="store_true", help="paste real flames only onto CCTV frames (photos keep the drawn ones)")
     ap.add_argument("--out", default=str(REPO / "models" / "fire" / "vigil-fire-grid.onnx"))
     args = ap.parse_args()
     if args.stage == "all" and not args.calibrate_only and not args.init and not args.init_onnx:
@@ -503,6 +569,7 @@ def main() -> None:
     print({k: len(v) for k, v in splits.items()}, flush=True)
     caches = {name: build_cache(data, members, WORK / f"{name}.npz") for name, members in splits.items()}
     flames = load_flames()
+    real_flames = load_real_flames(data, list(caches["train"]["names"])) if args.real_flames > 0 else None
 
     tr = caches["train"]
     if args.synthetic:
@@ -569,7 +636,8 @@ def main() -> None:
             xs, cs, ls = [], [], []
             for i in idx:
                 pasted = bool(no_fire[i] and rng.random() < 0.3)
-                x, c = augment(tr["imgs"][i], tr["masks"][i], rng, flames, pasted, args.train_size, crop=not whole_frame[i], overexpose=args.overexpose)
+                x, c = augment(tr["imgs"][i], tr["masks"][i], rng, flames, pasted, args.train_size, crop=not whole_frame[i], overexpose=args.overexpose,
+                               real_flames=real_flames, real_share=args.real_flames if whole_frame[i] or not args.real_flames_cctv_only else 0.0)
                 lab = labels_tr[i].astype(np.int64).copy()
                 if pasted:
                     lab[0] = 1
