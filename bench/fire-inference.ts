@@ -5,13 +5,14 @@
  * Run: npx tsx bench/fire-inference.ts [--verifier other.onnx]   (baseline needs MODELS_DIR or ../shared/models,
  * the chain part DATASETS_DIR or ../shared/datasets)
  */
-import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Detector, RgbImage } from "../services/inference/src/detectors/detector.js";
 import { VigilFireChainDetector } from "../services/inference/src/detectors/fire-vigil-chain.js";
 import { VigilFireGridDetector } from "../services/inference/src/detectors/fire-vigil-grid.js";
 import { YoloFireBaselineDetector } from "../services/inference/src/detectors/fire-yolov8-baseline.js";
+import { decodeIngestFrames } from "../services/inference/src/image/ingest-frames.js";
+import { Yuv420Image } from "../services/inference/src/image/yuv420-image.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const modelsDir = process.env.MODELS_DIR ?? path.resolve(repo, "../shared/models");
@@ -60,23 +61,26 @@ const clips = {
   "fire (fire01, fire09, fire10)": ["fire/fire01_dollhouse_fire_fixed_cam.mp4", "fire/fire09_bonfire_closeup.mp4", "fire/fire10_building_fire_fire_truck.mp4"],
   "street (neg01, neg06, neg13)": ["negatives/neg01_vn_toll_plaza_anpr_day.mp4", "negatives/neg06_highway_overpass_day.mp4", "negatives/neg13_intersection_cctv_day.mp4"],
 };
-function decode(file: string): Buffer[] {
-  const raw = execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-i", file, "-vf", "fps=2,scale=1280:720", "-pix_fmt", "rgb24", "-f", "rawvideo", "-"], { maxBuffer: 1 << 30 });
-  const size = 1280 * 720 * 3;
-  return Array.from({ length: Math.floor(raw.length / size) }, (_, i) => raw.subarray(i * size, (i + 1) * size));
+/** The clip's frames at 2 fps as ingest hands them to inference (YUV 4:2:0, 1280 px wide). */
+async function decode(file: string): Promise<Yuv420Image[]> {
+  const out: Yuv420Image[] = [];
+  for await (const { image } of decodeIngestFrames(file, { sampleFps: 2 })) out.push(image);
+  return out;
 }
 console.log("\n| chain (1 thread) | verifier | frames | candidates verified / frame | CPU ms/frame mean | p95 |");
 console.log("| --- | --- | --- | --- | --- | --- |");
 for (const [name, files] of Object.entries(clips)) {
-  const frames = files.flatMap((f) => decode(path.join(datasets, "cctv-video", f)));
+  const frames = (await Promise.all(files.map((f) => decode(path.join(datasets, "cctv-video", f))))).flat();
   for (const verifierModelPath of verifiers) {
     const chain = new VigilFireChainDetector({ verifierModelPath });
     await chain.load({ modelsDir, threads: 1 });
     const cpu: number[] = [];
     let verified = 0;
-    for (const [i, data] of [...frames.slice(0, 3), ...frames].entries()) {
+    for (const [i, frame] of [...frames.slice(0, 3), ...frames].entries()) {
+      // A new image per look: Yuv420Image keeps its half picture and RGB once made, and every analysed frame pays for them.
+      const image = new Yuv420Image(frame.yuv, frame.width, frame.height);
       const c0 = process.cpuUsage();
-      const scored = await chain.scored({ data, width: 1280, height: 720 });
+      const scored = await chain.scored(image);
       const d = process.cpuUsage(c0);
       if (i < 3) continue; // warm-up
       cpu.push((d.user + d.system) / 1000);

@@ -1,16 +1,18 @@
 /**
  * Per-frame scores of the fire chain over clips, for looking at why a clip alerts or does not (train split
  * only when choosing anything): each clip decoded at `fps` by ffmpeg, every chain candidate with its grid score
- * and fused score, and the confirmer's decisions. Not real time (the bench plays clips through the service).
+ * and fused score, and the confirmer's decisions. Frames are decoded as ingest hands them over (image/ingest-frames.ts:
+ * 1280 px wide YUV 4:2:0, ingest's scale). Not real time, and without the service's fire rate gate (every frame is
+ * scored): bench/fire-false-alarms.ts plays clips through the service itself.
  *   npx tsx models/training/fire/clip-scores.ts [--fps 2] [--grid other-grid.onnx] [--verifier other-verifier.onnx] [--no-sustained] [--skip-loop-filter] [--quiet] clip.mp4 [clip.mp4 …]
  * --skip-loop-filter decodes without H.264's deblocking filter, as keyframes-only ingest does (give it all-intra
  * clips: on predicted frames skipping the filter drifts, which ingest never does).
  * --no-sustained turns the confirmer's sustained-fire rule off (sub-threshold candidates then only mark fixtures).
  * --quiet prints one summary line per clip: its first confirmed fire and smoke (clip time) and the events raised.
  */
-import { spawn } from "node:child_process";
 import { splitAtThreshold, VigilFireChainDetector } from "../../../services/inference/src/detectors/fire-vigil-chain.js";
 import { createFireConfirmer, DEFAULT_FIRE_CONFIRMER_OPTIONS } from "../../../services/inference/src/fire/fire-confirmer.js";
+import { decodeIngestFrames } from "../../../services/inference/src/image/ingest-frames.js";
 
 const args = process.argv.slice(2);
 let fps = 2;
@@ -37,18 +39,6 @@ for (;;) {
   }
   else break;
 }
-const W = 1280, H = 720;
-
-async function* frames(file: string): AsyncGenerator<Buffer> {
-  const proc = spawn("ffmpeg", ["-hide_banner", "-loglevel", "error", ...(skipLoopFilter ? ["-skip_loop_filter", "all"] : []), "-i", file, "-vf", `fps=${fps},scale=${W}:${H}`, "-pix_fmt", "rgb24", "-f", "rawvideo", "-"], { stdio: ["ignore", "pipe", "inherit"] });
-  const size = W * H * 3;
-  let buf = Buffer.alloc(0);
-  for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
-    buf = Buffer.concat([buf, chunk]);
-    while (buf.length >= size) { yield buf.subarray(0, size); buf = buf.subarray(size); }
-  }
-}
-
 const chain = new VigilFireChainDetector({ gridModelPath, verifierModelPath });
 await chain.load({ modelsDir: "", threads: 2 });
 for (const file of args) {
@@ -57,8 +47,7 @@ for (const file of args) {
   const firsts: Record<string, number> = {};
   let events = 0;
   if (!quiet) console.log(`# ${file}  thresholds fire ${chain.threshold("fire").toFixed(3)} smoke ${chain.threshold("smoke").toFixed(3)}`);
-  for await (const data of frames(file)) {
-    const image = { data: Buffer.from(data), width: W, height: H, channels: 3 as const };
+  for await (const { image } of decodeIngestFrames(file, { sampleFps: fps, inputArgs: skipLoopFilter ? ["-skip_loop_filter", "all"] : [] })) {
     const ts = 1_000_000 + Math.round((i * 1000) / fps);
     const scored = await chain.scored(image);
     const { detections, candidates } = splitAtThreshold(scored, (label) => chain.threshold(label));

@@ -9,6 +9,7 @@ import { createFireConfirmer } from "./fire-confirmer.js";
 import { MotionGate } from "../intake/motion-gate.js";
 import { createFirePipeline } from "./fire-pipeline.js";
 import { FireRateGate, type FireRateOptions } from "./fire-rate-gate.js";
+import { decodeIngestFrames } from "../image/ingest-frames.js";
 
 /**
  * Video check for the fire model: builds a short synthetic clip (a real street photo with a real
@@ -108,25 +109,15 @@ export async function buildFireClip(spec: FireClipSpec): Promise<string> {
   return spec.outPath;
 }
 
-/** Decodes a video at `sampleFps`, yielding packed RGB frames with their time from the start. */
+/**
+ * Decodes a video at `sampleFps` as ingest hands frames to inference (image/ingest-frames.ts: YUV 4:2:0 pictures,
+ * ingest's scale), with their time from the start. `height` is what the caller expects from the aspect ratio.
+ */
 export async function* decodeSampledFrames(videoPath: string, sampleFps: number, width: number, height: number): AsyncGenerator<{ image: RgbImage; tS: number }> {
-  const proc = spawn("ffmpeg", ["-hide_banner", "-loglevel", "error", "-i", videoPath, "-vf", `fps=${sampleFps},scale=${width}:${height}`, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const frameBytes = width * height * 3;
-  let pending = Buffer.alloc(0);
-  let index = 0;
-  for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
-    pending = Buffer.concat([pending, chunk]);
-    while (pending.length >= frameBytes) {
-      const data = Buffer.from(pending.subarray(0, frameBytes));
-      pending = pending.subarray(frameBytes);
-      yield { image: { data, width, height }, tS: index / sampleFps };
-      index += 1;
-    }
+  for await (const frame of decodeIngestFrames(videoPath, { sampleFps, width })) {
+    if (frame.image.height !== height) throw new Error(`${videoPath}: frames are ${frame.image.width}x${frame.image.height}, expected ${width}x${height}`);
+    yield frame;
   }
-  const code: number | null = await new Promise((resolve) => (proc.exitCode !== null ? resolve(proc.exitCode) : proc.on("close", resolve)));
-  if (code !== 0) throw new Error(`ffmpeg decode of ${videoPath} exited ${code}`);
 }
 
 /**

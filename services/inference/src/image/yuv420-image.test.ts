@@ -52,6 +52,15 @@ describe("Yuv420Image", () => {
     cropToNchw(yuv, square, 96, ta, 0);
     cropToNchw(rgb, square, 96, tb, 0);
     expect(meanAbs(ta, tb) * 255).toBeLessThan(1.5);
+    // Read from the planes, the verifier's tensor is exactly the one of converting the square first, for crops
+    // it shrinks (odd and even edges, up to the whole frame's height) and for those it enlarges.
+    for (const sq of [square, [301, 77, 333], [0, 0, 720], [1280 - 191, 720 - 191, 191], [500, 301, 97], [641, 33, 60]] as [number, number, number][]) {
+      const direct = new Float32Array(3 * 96 * 96);
+      const viaCrop = new Float32Array(3 * 96 * 96);
+      cropToNchw(yuv, sq, 96, direct, 0);
+      cropToNchw(yuv.crop({ x: sq[0], y: sq[1], w: sq[2], h: sq[2] }), [0, 0, sq[2]], 96, viaCrop, 0);
+      expect(Buffer.compare(Buffer.from(direct.buffer), Buffer.from(viaCrop.buffer)), `square ${sq.join(",")}`).toBe(0);
+    }
     const rect = { x: 301, y: 402, w: 180, h: 60 };
     const ca = cropRgb(yuv, rect);
     expect([ca.width, ca.height]).toEqual([180, 60]);
