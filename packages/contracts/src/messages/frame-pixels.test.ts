@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { pixelByteLength, yuv420ToHalfRgb, yuv420ToRgb } from "./frame-pixels.js";
+import { pixelByteLength, yuv420BoxShrink, yuv420ToHalfRgb, yuv420ToRgb } from "./frame-pixels.js";
 
 const W = 320;
 const H = 180;
@@ -71,5 +71,27 @@ describe("yuv420 frames", () => {
     diffs.sort((a, b) => a - b);
     expect(diffs.reduce((a, b) => a + b, 0) / diffs.length).toBeLessThan(0.6);
     expect(diffs[Math.floor(diffs.length * 0.99)]).toBeLessThanOrEqual(1);
+  });
+
+  it("shrink a square by box means exactly as converting it and averaging the RGB would", () => {
+    const { yuv } = ffmpegPicture();
+    const size = 24;
+    for (const [left, top, side] of [[0, 0, 180], [31, 17, 97], [320 - 25, 180 - 25, 25], [100, 51, 150]] as const) {
+      const shrunk = new Float32Array(3 * size * size + 5);
+      yuv420BoxShrink(yuv, W, H, [left, top, side], size, shrunk, 5);
+      const rgb = yuv420ToRgb(yuv, W, H, { x0: left, y0: top, x1: left + side, y1: top + side });
+      const scale = side / size;
+      for (let oy = 0; oy < size; oy++) {
+        for (let ox = 0; ox < size; ox++) {
+          const x0 = Math.floor(ox * scale), x1 = Math.max(x0 + 1, Math.floor((ox + 1) * scale));
+          const y0 = Math.floor(oy * scale), y1 = Math.max(y0 + 1, Math.floor((oy + 1) * scale));
+          for (let c = 0; c < 3; c++) {
+            let sum = 0;
+            for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += rgb[(y * side + x) * 3 + c]!;
+            expect(shrunk[5 + c * size * size + oy * size + ox]).toBe(Math.fround(sum / ((x1 - x0) * (y1 - y0)) / 255));
+          }
+        }
+      }
+    }
   });
 });

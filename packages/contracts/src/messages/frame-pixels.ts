@@ -70,7 +70,8 @@ export function yuv420ToRgb(data: Uint8Array, width: number, height: number, rec
     const yRow = y * width;
     const cRow = (y >> 1) * chromaStride;
     const f = planar ? planar.offset + (y - y0) * planar.stride - x0 : 0;
-    // The pixel's conversion is written out here and in yuv420ToHalfRgb: a shared helper cost ~10 % (measured).
+    // The pixel's conversion is written out here, in yuv420ToHalfRgb and in yuv420BoxShrink: a shared helper cost
+    // ~10 % (measured).
     for (let x = x0; x < x1; x++, o += 3) {
       const ci = cRow + (x >> 1);
       const c = 298 * (data[yRow + x]! - 16) + 128;
@@ -147,4 +148,47 @@ export function yuv420ToHalfRgb(data: Uint8Array, width: number, height: number,
     }
   }
   return target;
+}
+
+/**
+ * A square [left, top, side] of a yuv420 picture shrunk to size × size (side > size) by box means, into float
+ * 0..1 planes (R, G, B `size²` apart from `offset`): each output pixel the mean of the pixels of its box
+ * ([left + ⌊i·side/size⌋, left + ⌊(i+1)·side/size⌋), at least one), each converted and clipped as yuv420ToRgb
+ * converts it. So it equals yuv420ToRgb of the square then box-averaged, bit for bit, without writing and
+ * re-reading the converted square (the fire verifier's crops, up to 720 px a side: services/inference fire-crop.ts).
+ */
+export function yuv420BoxShrink(data: Uint8Array, width: number, height: number, square: [number, number, number], size: number, into: Float32Array, offset: number): void {
+  const [left, top, side] = square;
+  const { u: uBase, v: vBase, chromaStride } = yuv420Planes(width, height);
+  const plane = size * size;
+  const scale = side / size;
+  for (let oy = 0; oy < size; oy += 1) {
+    const y0 = top + Math.floor(oy * scale), y1 = Math.max(y0 + 1, top + Math.floor((oy + 1) * scale));
+    for (let ox = 0; ox < size; ox += 1) {
+      const x0 = left + Math.floor(ox * scale), x1 = Math.max(x0 + 1, left + Math.floor((ox + 1) * scale));
+      let r = 0, g = 0, b = 0;
+      for (let y = y0; y < y1; y += 1) {
+        const yRow = y * width;
+        const cRow = (y >> 1) * chromaStride;
+        for (let x = x0; x < x1; x += 1) {
+          const ci = cRow + (x >> 1);
+          const c = 298 * (data[yRow + x]! - 16) + 128;
+          const d = data[uBase + ci]! - 128;
+          const e = data[vBase + ci]! - 128;
+          const rr = (c + 409 * e) >> 8;
+          const gg = (c - 100 * d - 208 * e) >> 8;
+          const bb = (c + 516 * d) >> 8;
+          r += rr < 0 ? 0 : rr > 255 ? 255 : rr;
+          g += gg < 0 ? 0 : gg > 255 ? 255 : gg;
+          b += bb < 0 ? 0 : bb > 255 ? 255 : bb;
+        }
+      }
+      const n = (x1 - x0) * (y1 - y0);
+      r /= n; g /= n; b /= n;
+      const p = oy * size + ox;
+      into[offset + p] = r / 255;
+      into[offset + plane + p] = g / 255;
+      into[offset + 2 * plane + p] = b / 255;
+    }
+  }
 }
