@@ -5,8 +5,9 @@ One command from a clean checkout (CPU, or a CUDA GPU when one is available):
 
     /usr/bin/python3 models/training/fire/train.py --data ../shared/datasets
 
-The model is a small fully convolutional network: a 256x256 RGB image in, a 16x16 grid of
-per-cell fire and smoke probabilities out (each cell = 16x16 input pixels). Image-level scores are
+The model is a small fully convolutional network: an RGB image in, a grid of per-cell fire and smoke
+probabilities out (each cell = 16x16 input pixels). It trains and is calibrated on 256x256 resizes (16x16 cells) and is
+exported for a 384x224 input (24x14 cells; EXPORT_H, EXPORT_W below). Image-level scores are
 the max over cells; boxes are groups of adjacent positive cells. A grid classifier learns much
 faster from ~3,300 images than an anchor/box detector, and the coarse cells are enough to point an
 operator at the fire on a camera frame.
@@ -44,8 +45,13 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 SPLITS = HERE / "splits"
 WORK = HERE / "work"
-SIZE = 256  # network input, square; frames are resized (not letterboxed) to it
-GRID = 16  # output cells per side (stride 16)
+SIZE = 256  # training and calibration input, square; frames are resized (not letterboxed) to it
+# What the exported model takes: 384 x 224 (H x W = 224 x 384, 24 x 14 cells). The network is fully convolutional with
+# a global-mean context, so the same weights run at a 16:9-ish input that squashes a camera frame less than 256 x 256
+# and gives it 1.5x the columns (MODEL_CARD.md, "the shipped grid at 384 x 224", chosen on train and calib data).
+EXPORT_H, EXPORT_W = 224, 384
+GRID = 16  # output cells per side at SIZE (stride 16)
+CELL = SIZE // GRID  # input pixels per cell side
 MASK = 64  # resolution of the cached box masks
 CLASSES = ("fire", "smoke")
 
@@ -687,8 +693,8 @@ def finish(net: FireGrid, caches: dict, splits: dict, args, run: dict, params: i
 
     export(net.cpu(), Path(args.out))
     meta = {
-        "input": {"name": "images", "shape": [1, 3, SIZE, SIZE], "dtype": "float32", "layout": "NCHW RGB / 255, plain resize (no letterbox)"},
-        "output": {"name": "cells", "shape": [1, len(CLASSES), GRID, GRID], "meaning": "per-cell probability, channel 0 fire, 1 smoke"},
+        "input": {"name": "images", "shape": [1, 3, EXPORT_H, EXPORT_W], "dtype": "float32", "layout": "NCHW RGB / 255, plain resize (no letterbox)"},
+        "output": {"name": "cells", "shape": [1, len(CLASSES), EXPORT_H // CELL, EXPORT_W // CELL], "meaning": "per-cell probability, channel 0 fire, 1 smoke"},
         "labels": list(CLASSES),
         "thresholds": {"fire": thresholds[0], "smoke": thresholds[1]},
     }
@@ -754,7 +760,7 @@ def evaluate_calib(probs: np.ndarray, cal: dict) -> dict:
 def export(net: FireGrid, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     model = Exported(net).eval()
-    dummy = torch.zeros(1, 3, SIZE, SIZE)
+    dummy = torch.zeros(1, 3, EXPORT_H, EXPORT_W)
     torch.onnx.export(model, dummy, str(out), input_names=["images"], output_names=["cells"], opset_version=13, do_constant_folding=True)
     print(f"exported {out} ({out.stat().st_size / 1e6:.2f} MB)", flush=True)
 

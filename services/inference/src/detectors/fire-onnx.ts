@@ -15,7 +15,7 @@ export function createFireSession(path: string, threads: number): Promise<ort.In
 /**
  * Resizes packed RGB to exactly width × height (no letterbox) and returns packed RGB. A YUV frame
  * is resized from its half picture when that is still larger (a 1280 × 720 frame into the grid's
- * 256²): libvips would first average 2 × 2 blocks anyway (its shrink-then-reduce), and the frame's
+ * 384 × 224): libvips would first average 2 × 2 blocks anyway (its shrink-then-reduce), and the frame's
  * full RGB is never made.
  */
 export async function resizeRgb(frame: RgbImage, width: number, height: number): Promise<Buffer> {

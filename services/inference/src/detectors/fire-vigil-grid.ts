@@ -66,8 +66,8 @@ export function cellsToBoxes(
 
 /**
  * Vigil's own fire & smoke model (models/fire/MODEL_CARD.md): a grid classifier that gives a
- * probability per 16×16-pixel cell of a 256×256 resize of the frame; boxes are groups of
- * adjacent positive cells, so they are as coarse as the grid.
+ * probability per 16×16-pixel cell of a resize of the frame to the sidecar's input (384 × 224 since 2026-12-07: 24 × 14
+ * cells); boxes are groups of adjacent positive cells, so they are as coarse as the grid.
  */
 export class VigilFireGridDetector implements Detector {
   readonly name = "vigil-fire-grid";

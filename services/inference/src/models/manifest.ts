@@ -84,7 +84,7 @@ export const MODEL_MANIFEST: readonly ModelEntry[] = [
     name: "vigil-fire-grid",
     description: "Vigil's fire/smoke grid detector: per-cell fire and smoke scores (the chain's proposer)",
     source: { kind: "repo", file: "fire/vigil-fire-grid.onnx" },
-    sha256: "c40e173931d2daf4f2ee42be5e97e9642cc4c0bfc01becd102c49293d4b14797",
+    sha256: "9e9ede747830f9fe070b1e27910e6458259d888aa982ce4a7e41f295a87453bb",
     sizeBytes: 2_006_759,
     input: "float32 [1,3,H,W] RGB/255 (size and grid in vigil-fire-grid.json)",
     output: "per-cell fire and smoke probabilities",
