@@ -8,7 +8,7 @@
  * every frame goes to one then the other, alternating which goes first, so a busy machine slows both alike.
  * CPU time is the process's (all threads) during each process() call.
  *   npx tsx bench/inference-gating.ts        (FRAMES=40 per scene, ONNX_THREADS=1)
- * Scenes, 1280×720 at 2 fps: two still photos (H.264-encoded, so with a real codec's noise): one the fire
+ * Scenes at 2 fps, decoded as ingest hands frames over (YUV 4:2:0, 1280 px wide, the source aspect kept): two still photos (H.264-encoded, so with a real codec's noise): one the fire
  * chain sees nothing in, one where it keeps a sub-threshold suspicion; the demo street video (vehicles
  * crossing); a real CCTV intersection (traffic, sensor noise); a real CCTV fire clip, for time to first alert.
  */
@@ -22,7 +22,8 @@ import { createFrameAnalysis, type FrameAnalysis } from "../services/inference/s
 import { createFireDetector } from "../services/inference/src/detectors/fire-registry.js";
 import { PlateYoloDetector } from "../services/inference/src/detectors/plate-yolo.js";
 import type { CandidateFireDetector } from "../services/inference/src/fire/fire-pipeline.js";
-import { buildFireClip, decodeSampledFrames, pickHeldOutFireImage } from "../services/inference/src/fire/fire-video-check.js";
+import { buildFireClip, pickHeldOutFireImage } from "../services/inference/src/fire/fire-video-check.js";
+import { decodeIngestFrames } from "../services/inference/src/image/ingest-frames.js";
 import { cropRgb } from "../services/inference/src/image/rgb-image.js";
 import type { AnalysisCounter, AnalysisMetrics } from "../services/inference/src/metrics.js";
 import { cropBoxToFrame, planMotionCrop } from "../services/inference/src/plates/motion-crop.js";
@@ -85,11 +86,18 @@ async function unit(name: Unit["name"]): Promise<Unit> {
   return { name, analysis, metrics, fireEvents };
 }
 
-/** Decoded 1280×720 frames of a video at 2 fps, the first `max`. */
-async function framesOf(video: string, max: number): Promise<Buffer[]> {
-  const out: Buffer[] = [];
-  for await (const { image } of decodeSampledFrames(video, 2, W, H)) {
-    out.push(image.data);
+/** A sampled picture as ingest hands it to inference: YUV 4:2:0, 1280 px wide, the height by the source's aspect. */
+interface ScenePicture {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/** The first `max` frames of a video at 2 fps, decoded as ingest does (image/ingest-frames.ts). */
+async function framesOf(video: string, max: number): Promise<ScenePicture[]> {
+  const out: ScenePicture[] = [];
+  for await (const { image } of decodeIngestFrames(video, { sampleFps: 2, width: W })) {
+    out.push({ data: image.yuv as Buffer, width: image.width, height: image.height });
     if (out.length >= max) break;
   }
   return out;
@@ -132,7 +140,7 @@ interface SceneResult {
   firstFireS: Record<Unit["name"], number | undefined>;
 }
 
-async function runScene(scene: string, frames: Buffer[], units: Unit[], cameraId: string): Promise<SceneResult> {
+async function runScene(scene: string, frames: ScenePicture[], units: Unit[], cameraId: string): Promise<SceneResult> {
   const before = Object.fromEntries(units.map((u) => [u.name, u.metrics.snapshot()])) as SceneResult["counts"];
   const eventsBefore = Object.fromEntries(units.map((u) => [u.name, u.fireEvents.length]));
   const cpu: SceneResult["cpu"] = { before: [], after: [] };
@@ -140,7 +148,8 @@ async function runScene(scene: string, frames: Buffer[], units: Unit[], cameraId
   for (let i = 0; i < frames.length; i++) {
     const order = i % 2 === 0 ? units : [...units].reverse();
     for (const u of order) {
-      const frame: Frame = { schemaVersion: 1, cameraId, seq: i, captureTs: t0 + i * 500, width: W, height: H, format: "rgb24", analytics: ["plates", "fire"], data: frames[i]! };
+      const { data, width, height } = frames[i]!;
+      const frame: Frame = { schemaVersion: 1, cameraId, seq: i, captureTs: t0 + i * 500, width, height, format: "yuv420", analytics: ["plates", "fire"], data };
       const c0 = process.cpuUsage();
       await u.analysis.process(frame);
       const c = process.cpuUsage(c0);
