@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { pixelByteLength, yuv420BoxShrink, yuv420ToHalfRgb, yuv420ToRgb } from "./frame-pixels.js";
+import { parsePpmHeader, pixelByteLength, yuv420BoxShrink, yuv420ToHalfRgb, yuv420ToRgb } from "./frame-pixels.js";
 
 const W = 320;
 const H = 180;
@@ -93,5 +93,14 @@ describe("yuv420 frames", () => {
         }
       }
     }
+  });
+
+  it("have picture headers that parse, with comments, and say when they are incomplete or not 4:2:0", () => {
+    expect(parsePpmHeader(Buffer.from("P6\n# by ffmpeg\n1280 720\n255\n"))).toEqual({ width: 1280, height: 720, format: "rgb24", headerLength: 28 });
+    expect(parsePpmHeader(Buffer.from("P5\n1280 1080\n255\n"))).toEqual({ width: 1280, height: 720, format: "yuv420", headerLength: 17 });
+    expect(parsePpmHeader(Buffer.from("P6\n1280 72"))).toBe("incomplete");
+    expect(() => parsePpmHeader(Buffer.from("P6\n1280 720\n65535\n"))).toThrow(/maxval/);
+    expect(() => parsePpmHeader(Buffer.from("P5\n8 5\n255\n"))).toThrow(/pgmyuv size/);
+    expect(() => parsePpmHeader(Buffer.from("P5\n7 6\n255\n"))).toThrow(/pgmyuv size/);
   });
 });

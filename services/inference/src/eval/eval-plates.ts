@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { frameScaleFilter, parsePlate } from "@vigil/contracts";
+import { frameScaleFilter, parsePlate, parsePpmHeader, pixelByteLength } from "@vigil/contracts";
 import { PlateYoloDetector } from "../detectors/plate-yolo.js";
 import { decodeImage, type RgbImage } from "../image/rgb-image.js";
 import { Yuv420Image } from "../image/yuv420-image.js";
@@ -27,11 +27,10 @@ async function loadFrame(file: string): Promise<RgbImage> {
   if (env.EVAL_PLATE_FRAMES === "file") return decodeImage(await readFile(file));
   const yuv = env.EVAL_PLATE_FRAMES === "ingest-yuv420";
   const out = execFileSync("ffmpeg", ["-v", "error", "-i", file, "-vf", frameScaleFilter(1280, env.EVAL_INGEST_SCALER), ...(yuv ? ["-c:v", "pgmyuv"] : ["-pix_fmt", "rgb24", "-c:v", "ppm"]), "-f", "image2pipe", "pipe:1"], { maxBuffer: 1 << 26 });
-  const header = /^P([56])\n(\d+) (\d+)\n255\n/.exec(out.subarray(0, 32).toString("latin1"));
-  if (!header) throw new Error(`ffmpeg gave no picture for ${file}`);
-  const [width, rows] = [Number(header[2]), Number(header[3])];
-  const pixels = out.subarray(header[0].length);
-  return yuv ? new Yuv420Image(pixels, width, (rows * 2) / 3) : { data: pixels, width, height: rows };
+  const header = parsePpmHeader(out);
+  if (header === "incomplete") throw new Error(`ffmpeg gave no picture for ${file}`);
+  const pixels = out.subarray(header.headerLength, header.headerLength + pixelByteLength(header.format, header.width, header.height)!);
+  return header.format === "yuv420" ? new Yuv420Image(pixels, header.width, header.height) : { data: pixels, width: header.width, height: header.height };
 }
 const load = { modelsDir: env.MODELS_DIR, threads: env.ONNX_THREADS };
 const recognizer = new PaddleRecognizer();

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { DEFAULT_FRAME_SCALER, frameScaleFilter, type FrameScaler } from "@vigil/contracts";
+import { DEFAULT_FRAME_SCALER, frameScaleFilter, parsePpmHeader, pixelByteLength, type FrameScaler } from "@vigil/contracts";
 import { Yuv420Image } from "./yuv420-image.js";
 
 export interface IngestFramesOptions {
@@ -11,8 +11,6 @@ export interface IngestFramesOptions {
   /** ffmpeg options before `-i` (e.g. `-skip_loop_filter all`). */
   inputArgs?: readonly string[];
 }
-
-const PGM_HEADER = /^P5\s+(\d+)\s+(\d+)\s+255\s/;
 
 /**
  * A video file's frames as ingest hands them to inference with its defaults: sampled by the fps filter, scaled by
@@ -36,18 +34,15 @@ export async function* decodeIngestFrames(videoPath: string, o: IngestFramesOpti
     for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       for (;;) {
-        const header = PGM_HEADER.exec(pending.subarray(0, 32).toString("latin1"));
-        if (!header) {
-          if (pending.length >= 32) throw new Error(`${videoPath}: ffmpeg wrote something that is not a pgmyuv picture`);
-          break;
-        }
-        const width = Number(header[1]);
-        const rows = Number(header[2]);
-        const bytes = width * rows;
-        if (pending.length < header[0].length + bytes) break;
-        const yuv = Buffer.from(pending.subarray(header[0].length, header[0].length + bytes));
-        pending = pending.subarray(header[0].length + bytes);
-        yield { image: new Yuv420Image(yuv, width, (rows * 2) / 3), tS: index / o.sampleFps };
+        // The header parser ingest's frame reader uses (contracts' frame-pixels.ts).
+        const header = parsePpmHeader(pending);
+        if (header === "incomplete") break;
+        if (header.format !== "yuv420") throw new Error(`${videoPath}: ffmpeg wrote a ${header.format} picture, not pgmyuv`);
+        const end = header.headerLength + pixelByteLength(header.format, header.width, header.height)!;
+        if (pending.length < end) break;
+        const yuv = Buffer.from(pending.subarray(header.headerLength, end));
+        pending = pending.subarray(end);
+        yield { image: new Yuv420Image(yuv, header.width, header.height), tS: index / o.sampleFps };
         index += 1;
       }
     }

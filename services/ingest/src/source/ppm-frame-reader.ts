@@ -1,4 +1,4 @@
-import { pixelByteLength, type PixelFormat } from "@vigil/contracts";
+import { parsePpmHeader, pixelByteLength, type PixelFormat } from "@vigil/contracts";
 
 /**
  * Splits ffmpeg's `image2pipe` output into frames, in buffers from `allocate` (a camera's
@@ -18,7 +18,6 @@ export interface RawFrame {
 }
 
 const MAX_HEADER = 64;
-const MAX_DIM = 8192;
 
 export class PpmFrameReader {
   /** Header bytes of the next frame (a read may bring a few pixels after them). */
@@ -83,45 +82,4 @@ export class PpmFrameReader {
       this.commit(n);
     }
   }
-}
-
-/** A picture's header: its size as a frame (a pgmyuv picture's height is that of its Y plane) and pixel format. */
-export function parsePpmHeader(buf: Buffer): { width: number; height: number; format: PixelFormat; headerLength: number } | "incomplete" {
-  if (buf.length >= 1 && buf[0] !== 0x50) throw new Error("ffmpeg output is not a PPM stream");
-  if (buf.length >= 2 && buf[1] !== 0x36 && buf[1] !== 0x35) throw new Error("ffmpeg output is not a binary PPM (P6) or pgmyuv (P5) stream");
-  const values: number[] = [];
-  let i = 2;
-  while (values.length < 3) {
-    // Skip whitespace and comments between fields.
-    while (i < buf.length && (isSpace(buf[i]!) || buf[i] === 0x23)) {
-      if (buf[i] === 0x23) {
-        while (i < buf.length && buf[i] !== 0x0a) i++;
-      } else i++;
-    }
-    if (i >= buf.length) return "incomplete";
-    let v = 0;
-    const start = i;
-    while (i < buf.length && buf[i]! >= 0x30 && buf[i]! <= 0x39) v = v * 10 + (buf[i++]! - 0x30);
-    if (i === start) throw new Error("malformed PPM header");
-    if (i >= buf.length) return "incomplete";
-    values.push(v);
-  }
-  // Exactly one whitespace byte separates maxval from the pixels.
-  if (!isSpace(buf[i]!)) throw new Error("malformed PPM header");
-  const [width, rows, maxval] = values as [number, number, number];
-  if (maxval !== 255) throw new Error(`unsupported PPM maxval ${maxval}`);
-  if (buf[1] === 0x36) {
-    if (!width || !rows || width > MAX_DIM || rows > MAX_DIM) throw new Error(`bad PPM size ${width}x${rows}`);
-    return { width, height: rows, format: "rgb24", headerLength: i + 1 };
-  }
-  // pgmyuv: rows = height × 3/2, the picture's width and height even.
-  const height = (rows * 2) / 3;
-  if (!width || !height || width % 2 !== 0 || !Number.isInteger(height) || height % 2 !== 0 || width > MAX_DIM || height > MAX_DIM) {
-    throw new Error(`bad pgmyuv size ${width}x${rows} (a 4:2:0 picture of even width and height is ${width} × 1.5·height)`);
-  }
-  return { width, height, format: "yuv420", headerLength: i + 1 };
-}
-
-function isSpace(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
