@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import copy
 import csv
+import hashlib
 import io
 import json
 import os
@@ -485,16 +486,22 @@ def quantize_int8(fp32: Path, out: Path, train_crops: np.ndarray, calib_crops: n
     q = fp32.parent
     pick = np.sort(np.random.default_rng(seed).choice(len(train_crops), size=min(QUANT_ACTIVATION_CROPS, len(train_crops)), replace=False))
     centre_crops(train_crops[pick]).tofile(q / "activation-crops.u8")
-    centre_crops(calib_crops).tofile(q / "calib-crops.u8")
     qdq = ["/usr/bin/python3", str(HERE.parent / "qdq.py")]
     runner = ["npx", "tsx", str(HERE / "verifier-onnx.ts")]
     run(qdq + ["expose", str(fp32), str(q / "exposed.onnx"), str(q / "names.json"), "--input", "crops"])
     run(runner + ["stats", str(q / "exposed.onnx"), str(q / "names.json"), str(q / "activation-crops.u8"), str(CROP), str(q / "stats.json")])
     run(qdq + ["quantize", str(fp32), str(q / "stats.json"), str(out), "--input", "crops", "--method", method])
-    run(runner + ["probs", str(out), str(q / "calib-crops.u8"), str(CROP), str(q / "calib-probs.f32")])
-    probs = np.fromfile(q / "calib-probs.f32", dtype=np.float32).reshape(-1, 2)
-    if len(probs) != len(calib_crops):
-        raise SystemExit(f"int8 calib outputs: {len(probs)} rows for {len(calib_crops)} crops")
+    return onnx_probs(out, calib_crops, q)
+
+
+def onnx_probs(model: Path, crops: np.ndarray, work: Path) -> np.ndarray:
+    """An ONNX verifier's [fire, smoke] on stored crops (their CROP centre) as the service's onnxruntime gives them."""
+    work.mkdir(parents=True, exist_ok=True)
+    centre_crops(crops).tofile(work / "onnx-crops.u8")
+    run(["npx", "tsx", str(HERE / "verifier-onnx.ts"), "probs", str(model), str(work / "onnx-crops.u8"), str(CROP), str(work / "onnx-probs.f32")])
+    probs = np.fromfile(work / "onnx-probs.f32", dtype=np.float32).reshape(-1, 2)
+    if len(probs) != len(crops):
+        raise SystemExit(f"{model}: {len(probs)} output rows for {len(crops)} crops")
     return probs
 
 
@@ -602,6 +609,10 @@ def main() -> None:
     ap.add_argument("--max-fpr", type=float, default=0.02,
                     help="calib rule: images with any fire/smoke ≤ this fraction (+1 image) of each calib negative group")
     ap.add_argument("--calibrate-only", action="store_true", help="reload work/verifier/verifier-best.pt, recalibrate and export")
+    ap.add_argument("--calibrate-onnx", default=None, metavar="MODEL",
+                    help="no training: run this ONNX verifier (e.g. the shipped one) over the calib candidates of the grid "
+                         "models/fire holds now and choose its fusion and thresholds by the same rule; writes --out's sidecar "
+                         "(--out must be MODEL) and --report")
     ap.add_argument("--quantize", choices=["minmax", "p99.99"], default=None,
                     help="export int8 (QDQ: int8 weights per channel, uint8 activations with these ranges over QUANT_ACTIVATION_CROPS "
                          "train crops) and calibrate the thresholds on the int8 model's own calib outputs (onnxruntime)")
@@ -656,6 +667,38 @@ def main() -> None:
             if best is None or r["objective"] > best[4]["objective"] + 1e-9:
                 best = (w, tf, tsm, probs, r)
         return best
+
+    if args.calibrate_onnx:
+        model = Path(args.calibrate_onnx).resolve()
+        if model != Path(args.out).resolve():
+            raise SystemExit("--calibrate-onnx rewrites the sidecar of --out: pass the same path to both")
+        sidecar = json.loads(model.with_suffix(".json").read_text())
+        if sidecar["input"]["size"] != CROP:
+            raise SystemExit(f"{model}: input {sidecar['input']['size']} px, this run cuts {CROP} px crops (--crop)")
+        probs = onnx_probs(model, cx, WORK / "calibrate-onnx")
+        before_w = (sidecar["fusion"]["gridWeight"]["fire"], sidecar["fusion"]["gridWeight"]["smoke"])
+        before_t = (sidecar["thresholds"]["fire"], sidecar["thresholds"]["smoke"])
+        before = chain.rates(chain.image_scores(probs, before_w), *before_t)
+        print(f"as calibrated before (w {before_w}, thr {before_t[0]}/{before_t[1]}): {before}", flush=True)
+        weight, thr_fire, thr_smoke, probs, cal = best_calibration(probs)
+        curve = chain.curve(probs, weight, thr_fire, thr_smoke)
+        print(f"recalibrated: grid weight {weight}, thresholds fire {thr_fire}, smoke {thr_smoke}: {cal}", flush=True)
+        for c in curve:
+            print(f"  curve {c}", flush=True)
+        sidecar["fusion"] = {"gridWeight": {"fire": weight[0], "smoke": weight[1]}}
+        sidecar["thresholds"] = {"fire": thr_fire, "smoke": thr_smoke}
+        model.with_suffix(".json").write_text(json.dumps(sidecar, indent=2) + "\n")
+        report = json.loads(Path(args.report).read_text()) if Path(args.report).exists() else {}
+        report.update({
+            "recalibrated": {"model_sha256_prefix": hashlib.sha256(model.read_bytes()).hexdigest()[:12],
+                             "grid": "models/fire/vigil-fire-grid.onnx as it is now (its candidates are the calib crops)",
+                             "before": {"fusion": list(before_w), "thresholds": list(before_t), "calib": before}},
+            "crops": {"train": int(len(xs)), "calib_chain_candidates": int(len(cx)), "calib_images": int(len(cids))},
+            "fusion": sidecar["fusion"], "thresholds": sidecar["thresholds"], "calib": cal, "calib_curve": curve,
+        })
+        Path(args.report).write_text(json.dumps(report, indent=2) + "\n")
+        print(f"wrote {model.with_suffix('.json')} and {args.report}", flush=True)
+        return
 
     net = make_verifier(args).to(device)
     params = sum(p.numel() for p in net.parameters())

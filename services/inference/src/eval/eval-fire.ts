@@ -232,7 +232,7 @@ async function main(): Promise<void> {
   row("inference ms/frame, mean (incl. resize)", (r) => r.msMean.toFixed(1));
   row("inference ms/frame, p95", (r) => r.msP95.toFixed(1));
   console.log(
-    "\nBox-level mAP50: not reported. Vigil's model is a grid classifier (16×16 cells of a 256² resize), its boxes are cell groups, so mAP50 against tight YOLO boxes measures the grid, not the model; image-level recall/FPR is the comparable figure for both.",
+    "\nBox-level mAP50: not reported. Vigil's model is a grid classifier (24 × 14 cells of a 384 × 224 resize), its boxes are cell groups, so mAP50 against tight YOLO boxes measures the grid, not the model; image-level recall/FPR is the comparable figure for both.",
   );
 
   const chain = detectors[0] as VigilFireChainDetector;

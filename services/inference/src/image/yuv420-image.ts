@@ -5,7 +5,7 @@ import { clampRect, cropRgb, type PixelRect } from "./rgb-image.js";
 /**
  * A frame that ingest handed over as YUV 4:2:0 (contracts' frame-pixels.ts), seen as an RgbImage
  * that makes RGB only of what is looked at. Every frame is looked at in two small pictures (the
- * plate detector's 640 × 360, the fire grid's 256²): both come from `half()`, made straight from the
+ * plate detector's 640 × 360, the fire grid's 384 × 224): both come from `half()`, made straight from the
  * planes. Crops (plate reading, the fire verifier, motion windows) convert only their rectangle
  * (`crop`). The full-size RGB (`data`) is made on first use only: evidence of an event, a detector
  * that needs the whole picture. Any RgbImage consumer therefore still works; the hot path avoids
