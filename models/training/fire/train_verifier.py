@@ -117,8 +117,13 @@ def window_target(windows, kind: str, t: float, margin: float = 0.5) -> int:
 
 
 # -------------------------------------------------------------------------------- candidates
+def grid_tag() -> str:
+    """The shipped grid's identity (sha256 prefix): candidates and crops mined with another grid are not reused."""
+    return hashlib.sha256((REPO / "models" / "fire" / "vigil-fire-grid.onnx").read_bytes()).hexdigest()[:12]
+
+
 def mine(files: list[str], name: str, threshold: float) -> dict[str, dict]:
-    out = WORK / f"candidates-{name}.jsonl"
+    out = WORK / f"candidates-{name}-{grid_tag()}-t{threshold:g}.jsonl"
     if not out.exists():
         lst = WORK / f"list-{name}.txt"
         lst.write_text("\n".join(files) + "\n")
@@ -634,7 +639,8 @@ def main() -> None:
     data = Path(args.data).resolve()
     WORK.mkdir(parents=True, exist_ok=True)
     t_build = time.time()
-    cache = WORK / ("crops-v2.npz" if STORE == 72 else f"crops-v3-{STORE}.npz")
+    # keyed by the grid and the mining threshold: after a grid change the calib crops must be the new grid's candidates
+    cache = WORK / f"crops-v4-{STORE}-{grid_tag()}-t{args.candidate_threshold:g}.npz"
     keys = "xtsilgIT"  # crops, targets, sources, image ids, candidate label, grid confidence, truth ids, truth
     if cache.exists():
         z = np.load(cache)
