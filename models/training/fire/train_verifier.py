@@ -614,10 +614,10 @@ def main() -> None:
     ap.add_argument("--max-fpr", type=float, default=0.02,
                     help="calib rule: images with any fire/smoke ≤ this fraction (+1 image) of each calib negative group")
     ap.add_argument("--calibrate-only", action="store_true", help="reload work/verifier/verifier-best.pt, recalibrate and export")
-    ap.add_argument("--calibrate-onnx", default=None, metavar="MODEL",
-                    help="no training: run this ONNX verifier (e.g. the shipped one) over the calib candidates of the grid "
-                         "models/fire holds now and choose its fusion and thresholds by the same rule; writes --out's sidecar "
-                         "(--out must be MODEL) and --report")
+    ap.add_argument("--calibrate-onnx", action="store_true",
+                    help="no training: run the ONNX verifier at --out (default the shipped one) over the calib candidates of the "
+                         "grid models/fire holds now and choose its fusion and thresholds by the same rule; rewrites its sidecar "
+                         "and --report")
     ap.add_argument("--quantize", choices=["minmax", "p99.99"], default=None,
                     help="export int8 (QDQ: int8 weights per channel, uint8 activations with these ranges over QUANT_ACTIVATION_CROPS "
                          "train crops) and calibrate the thresholds on the int8 model's own calib outputs (onnxruntime)")
@@ -675,9 +675,7 @@ def main() -> None:
         return best
 
     if args.calibrate_onnx:
-        model = Path(args.calibrate_onnx).resolve()
-        if model != Path(args.out).resolve():
-            raise SystemExit("--calibrate-onnx rewrites the sidecar of --out: pass the same path to both")
+        model = Path(args.out).resolve()
         sidecar = json.loads(model.with_suffix(".json").read_text())
         if sidecar["input"]["size"] != CROP:
             raise SystemExit(f"{model}: input {sidecar['input']['size']} px, this run cuts {CROP} px crops (--crop)")

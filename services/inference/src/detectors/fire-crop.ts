@@ -28,8 +28,8 @@ export function cropSquare(bbox: NormalisedBox, width: number, height: number, g
 /**
  * Cuts a square and resizes it to size × size straight into a float32 NCHW tensor slot (RGB / 255):
  * box-averaging when shrinking (what PIL's antialiased resize does in training), bilinear when
- * enlarging. Plain JavaScript: a few crops a frame cost well under a millisecond and stay off
- * sharp's thread pool, which the frame decoding needs. A YUV frame converts only the pixels of the square (a
+ * enlarging. Plain JavaScript, off sharp's thread pool, which the frame decoding needs (a ~500 px square of a fire
+ * candidate costs ~2 ms on a slow 2-core host, about what the verifier then spends on it). A YUV frame converts only the pixels of the square (a
  * shrunk one straight from its planes: contracts' yuv420BoxShrink).
  */
 export function cropToNchw(image: RgbImage, square: [number, number, number], size: number, out: Float32Array, offset: number): void {
