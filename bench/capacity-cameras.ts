@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     await ingest.setCameras([]);
     await sleep(2000);
   }
-  console.log(`\nRESULT capacity (1080p25, 2 fps, plates${fireOn ? "+fire" : " only: fire model not installed"}): ${summary.join("; ")} (target ≥ 8); load ${load()}`);
+  console.log(`\nRESULT capacity (1080p25, 2 fps, plates${fireOn ? "+fire" : " only: fire model not installed"}): ${summary.join("; ")} (targets: ≥ 16 keyframes only, ≥ 10 full decode); load ${load()}`);
   await ingest.close();
   await inference.close();
   await infMqtt.endAsync();

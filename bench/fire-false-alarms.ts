@@ -189,13 +189,19 @@ function writeBenchmarks(split: CctvSplit, body: string, result: string, summary
   const parts = section.split(/\n(?=### split )/);
   const old = parts.find((p) => p.startsWith(heading));
   const earlier: string[] = [];
+  // Notes written by hand under the previous run's figures (between its "Frames analysed" line and its list of earlier
+  // runs) are about runs that stay in the list, so they stay too, as do all earlier runs.
+  let notes = "";
   if (old) {
     const prev = /^\*\*Result\*\* \(([^)]*)\): (.*)$/m.exec(old);
     if (prev) earlier.push(`- ${prev[1]}: ${prev[2]}`);
     earlier.push(...old.split("\n").filter((l) => l.startsWith("- ") && /^- \d{4}-/.test(l)));
+    const framesLine = old.search(/^Frames analysed /m);
+    const listStart = old.indexOf("Earlier runs of this split:");
+    if (framesLine >= 0) notes = old.slice(old.indexOf("\n", framesLine) + 1, listStart < 0 ? old.length : listStart).trim();
   }
   const stamp = `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, load ${loadRange}`;
-  const sub = [heading, "", `**Result** (${stamp}): ${result}`, "", body, ...(earlier.length ? ["", "Earlier runs of this split:", "", ...earlier.slice(0, 5)] : []), ""].join("\n");
+  const sub = [heading, "", `**Result** (${stamp}): ${result}`, "", body, ...(notes ? ["", notes] : []), ...(earlier.length ? ["", "Earlier runs of this split:", "", ...earlier] : []), ""].join("\n");
   const others = parts.filter((p) => p.startsWith("### split ") && !p.startsWith(heading)).map((p) => p.trimEnd() + "\n");
   const subs = [...others, sub].sort((a, b) => a.localeCompare(b));
   section = `${intro}\n\n${subs.join("\n")}\n`;
@@ -204,7 +210,9 @@ function writeBenchmarks(split: CctvSplit, body: string, result: string, summary
   if (split === "test") {
     const row = `| fire-false-alarms | fire/smoke alerts on real CCTV clips (test split), through the whole pipeline | 0 false alarms; fire alerted ≤ 5 s | ${summaryCell} | ${loadRange} |`;
     const existing = /^\| fire-false-alarms \|.*$/m;
-    if (existing.test(md)) md = md.replace(existing, row);
+    const kept = existing.exec(md);
+    // The summary cell keeps the earlier results after the new one (the row is a history, as the other rows are).
+    if (kept) md = md.replace(existing, () => { const cells = kept[0].split(" | "); return cells.length >= 5 ? row.replace(` | ${summaryCell} | `, ` | ${summaryCell}; ${cells[3]} | `) : row; });
     else {
       const sum = md.indexOf("## Summary");
       const tableEnd = sum < 0 ? -1 : md.indexOf("\n\n", md.indexOf("\n|", sum) + 1);

@@ -184,6 +184,44 @@ describe("fire confirmer", () => {
     });
   });
 
+  describe("smoke-backed fire (flames under their own smoke)", () => {
+    const weak = (i: number): Detection => ({ label: "fire", confidence: 0.55 + 0.1 * Math.sin(i * 1.9), bbox: [0.44, 0.63, 0.06, 0.06 + 0.01 * (i % 2)] });
+    const over: Detection = { label: "smoke", confidence: 0.7, bbox: [0.3, 0.3, 0.3, 0.35] };
+    const farAway: Detection = { label: "smoke", confidence: 0.7, bbox: [0, 0, 0.1, 0.1] };
+    const feed = (frames: Array<{ dets?: Detection[]; cands?: Detection[] }>, options: Partial<FireConfirmerOptions> = {}) => {
+      let n = 0;
+      const confirmer = createFireConfirmer({ newId: () => `id-${++n}`, ...options });
+      const out: Array<FireConfirmation & { frame: number }> = [];
+      frames.forEach((f, frame) => {
+        for (const c of confirmer.observe("cam-1", 1_000_000 + frame * FRAME_MS, f.dets ?? [], f.cands ?? [])) out.push({ ...c, frame });
+      });
+      return out.filter((e) => e.kind === "fire");
+    };
+
+    it("confirms candidates at one place in 3 of the last 5 frames when each has a smoke detection over it", () => {
+      const out = feed([0, 1, 2, 3].map((i) => ({ dets: [over], cands: [weak(i)] })));
+      expect(out.map((e) => [e.frame, e.revision, e.confirmedFrames])).toEqual([[2, 0, 3]]);
+      // The same candidates without the smoke wait for the sustained rule's fourth sighting.
+      expect(feed([0, 1, 2, 3].map((i) => ({ cands: [weak(i)] }))).map((e) => e.frame)).toEqual([3]);
+    });
+
+    it("is not backed by smoke elsewhere in the picture, by smoke below its threshold, or in too few of the frames", () => {
+      expect(feed([0, 1, 2].map((i) => ({ dets: [farAway], cands: [weak(i)] })))).toEqual([]);
+      expect(feed([0, 1, 2].map((i) => ({ cands: [weak(i), { ...over, confidence: 0.3 }] })))).toEqual([]);
+      expect(feed([0, 1, 2].map((i) => ({ dets: i === 1 ? [over] : [farAway], cands: [weak(i)] })))).toEqual([]);
+    });
+
+    it("still needs the flames to flicker: a steady warm spot under haze is not a fire", () => {
+      const steady: Detection = { label: "fire", confidence: 0.6, bbox: [0.44, 0.63, 0.06, 0.06] };
+      expect(feed(Array.from({ length: 12 }, () => ({ dets: [over], cands: [steady] })))).toEqual([]);
+    });
+
+    it("is off without a smoke-backed rule", () => {
+      const rule = { window: 5, minHits: 3, minVariation: 0.02, sustained: { minHits: 4, minVariation: 0.05 } };
+      expect(feed([0, 1, 2].map((i) => ({ dets: [over], cands: [weak(i)] })), { fire: rule })).toEqual([]);
+    });
+  });
+
   describe("smoke alone (no confirmed fire on the camera)", () => {
     it("does not raise smoke that comes and goes near the threshold (glare, lighting changes)", () => {
       // 5 of 8 frames (the plain smoke rule would raise it), at 0.56–0.6.
@@ -215,6 +253,8 @@ describe("fire confirmer", () => {
     expect(() => createFireConfirmer({ fire: { window: 3, minHits: 4, minVariation: 0 } })).toThrow(/minHits/);
     expect(() => createFireConfirmer({ fire: { window: 5, minHits: 3, minVariation: 0, sustained: { minHits: 6, minVariation: 0 } } })).toThrow(/sustained/);
     expect(() => createFireConfirmer({ smokeAlone: { minHits: 9, minMeanConfidence: 0.6, escalatePresence: 0.5 } })).toThrow(/smoke-alone/);
+    expect(() => createFireConfirmer({ fire: { window: 5, minHits: 3, minVariation: 0, smokeBacked: { minHits: 6, minSmokeHits: 3, minVariation: 0 } } })).toThrow(/smoke-backed/);
+    expect(() => createFireConfirmer({ fire: { window: 5, minHits: 3, minVariation: 0, smokeBacked: { minHits: 3, minSmokeHits: 4, minVariation: 0 } } })).toThrow(/minSmokeHits/);
   });
 });
 
