@@ -30,9 +30,10 @@ import type { Detection } from "../detectors/detector.js";
  * - smoke-backed fire: flames under their own smoke. A fire candidate or detection at one place in
  *   `fire.smokeBacked.minHits` of the last `window` frames, in `minSmokeHits` of them with a smoke detection
  *   meeting that place in the same frame, confirms a fire. On the cctv-train clips a smoke detection and a fire
- *   candidate or detection were in the same frame in 1 of 1,070 fire-free frames and in 23 of 143 fire-clip frames; the rule brought the aerial
- *   industrial fire (fire07, not trained on) from 5.0 to 2.0 s and raised nothing on the 15 fire-free clips,
- *   also with the verifier floor of the candidates removed and the smoke threshold at 0.8 × (2026-12-07).
+ *   candidate or detection were in the same frame in 1 of 1,070 fire-free frames and in 23 of 143 fire-clip
+ *   frames; the rule brought the aerial industrial fire (fire07, not trained on) from 5.0 to 2.0 s and raised
+ *   nothing on the 15 fire-free clips, also with the candidates' verifier floor removed and the smoke threshold
+ *   at 0.8 × (2026-12-07).
  * - smoke alone must be steady: without a confirmed fire on the camera, smoke must be seen in
  *   `smokeAlone.minHits` of the last `smoke.window` frames at a mean confidence of at least
  *   `smokeAlone.minMeanConfidence` before "possible smoke" is raised, and it escalates only when it
@@ -96,8 +97,9 @@ export interface FireConfirmerOptions {
 
 /**
  * Sampling at ~2 fps: fire in 3 of the last 5 frames (≈2.5 s), or a sub-threshold candidate in 4 of
- * the last 5 flickering clearly, or in 3 of the last 5 each with a smoke detection at its place; smoke in 5 of the last 8 (≈4 s) once a fire is confirmed, smoke alone
- * in 6 of the last 8 at a mean confidence ≥ 0.65.
+ * the last 5 flickering clearly, or in 3 of the last 5 each with a smoke detection at its place; smoke
+ * in 5 of the last 8 (≈4 s) once a fire is confirmed, smoke alone in 6 of the last 8 at a mean
+ * confidence ≥ 0.65.
  */
 export const DEFAULT_FIRE_CONFIRMER_OPTIONS: FireConfirmerOptions = {
   fire: { window: 5, minHits: 3, minVariation: 0.02, sustained: { minHits: 4, minVariation: 0.05 }, smokeBacked: { minHits: 3, minSmokeHits: 3, minVariation: 0.02 } },
