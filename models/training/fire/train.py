@@ -21,6 +21,7 @@ layout and thresholds) and last-train-report.json, whose figures models/fire/MOD
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import random
@@ -322,7 +323,7 @@ def load_real_flames(data: Path, train_names, count: int = 600, seed: int = 99) 
 # ---------------------------------------------------------------------------------- augmentation
 def augment(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator, flames: np.ndarray | None,
             paste_flame: bool, out_size: int = SIZE, crop: bool = True, overexpose: float = 0.0,
-            real_flames: list[np.ndarray] | None = None, real_share: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+            real_flames: list[np.ndarray] | None = None, real_share: float = 0.0, degrade: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
     """Random scaled crop + flip + colour jitter (+ a pasted drawn flame). Returns the float image
     [3,out_size,out_size] and per-cell coverage targets [2,out_size/16,out_size/16] in 0..1.
     Training runs at a smaller out_size than the exported SIZE to save CPU: the network is fully
@@ -363,12 +364,28 @@ def augment(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator, flames:
         # A CCTV camera's auto-exposure blows bright areas out to white (flames, headlights, glare):
         # both fires and look-alikes are shown that way.
         x = (x * rng.uniform(1.3, 2.2)).clamp(0, 1)
+    if degrade and rng.random() < degrade:
+        x = cctv_quality(x, rng)
     if rng.random() < 0.2:  # camera-like blur / noise
         x = F.avg_pool2d(x[None], 3, 1, 1)[0]
     if rng.random() < 0.2:
         x = (x + torch.randn_like(x) * rng.uniform(0.01, 0.04)).clamp(0, 1)
     cover = F.adaptive_avg_pool2d(m[None], out_size // (SIZE // GRID))[0]
     return x, cover
+
+
+def cctv_quality(x: torch.Tensor, rng: np.random.Generator) -> torch.Tensor:
+    """The picture as a cheap or distant CCTV camera delivers it: a 2–4× lower resolution scaled back up, then a
+    strong JPEG (quality 15–45). Web photos of fires are sharp and clean; the fires on a news clip of a highway
+    camera are a few soft, blocky cells."""
+    _, h, w = x.shape
+    f = rng.uniform(2.0, 4.0)
+    small = F.interpolate(x[None], size=(max(8, int(h / f)), max(8, int(w / f))), mode="bilinear", align_corners=False, antialias=True)
+    x = F.interpolate(small, size=(h, w), mode="bilinear", align_corners=False)[0].clamp(0, 1)
+    buf = io.BytesIO()
+    Image.fromarray((x.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)).save(buf, format="JPEG", quality=int(rng.integers(15, 46)))
+    buf.seek(0)
+    return torch.from_numpy(np.asarray(Image.open(buf).convert("RGB"), dtype=np.uint8).copy()).permute(2, 0, 1).float() / 255.0
 
 
 def paste(x: torch.Tensor, m: torch.Tensor, sprite: np.ndarray, rng: np.random.Generator, height: tuple[float, float] = (0.12, 0.55)):
@@ -547,6 +564,7 @@ def main() -> None:
     ap.add_argument("--cctv", action="store_true", help="add frames of the cctv-train clips (load_cctv; stage 3)")
     ap.add_argument("--cctv-repeat", type=int, default=2, help="times per epoch each CCTV frame is shown")
     ap.add_argument("--overexpose", type=float, default=0.0, help="share of training images blown out as by CCTV auto-exposure")
+    ap.add_argument("--degrade", type=float, default=0.0, help="share of training images shown at CCTV quality (cctv_quality)")
     ap.add_argument("--cctv-minutes", type=float, default=16.0, help="stage 3 time budget")
     ap.add_argument("--cctv-lr", type=float, default=5e-4)
     ap.add_argument("--finetune-minutes", type=float, default=16.0)
@@ -643,7 +661,8 @@ def main() -> None:
             for i in idx:
                 pasted = bool(no_fire[i] and rng.random() < 0.3)
                 x, c = augment(tr["imgs"][i], tr["masks"][i], rng, flames, pasted, args.train_size, crop=not whole_frame[i], overexpose=args.overexpose,
-                               real_flames=real_flames, real_share=args.real_flames if whole_frame[i] or not args.real_flames_cctv_only else 0.0)
+                               real_flames=real_flames, real_share=args.real_flames if whole_frame[i] or not args.real_flames_cctv_only else 0.0,
+                               degrade=args.degrade)
                 lab = labels_tr[i].astype(np.int64).copy()
                 if pasted:
                     lab[0] = 1
@@ -711,7 +730,7 @@ def finish(net: FireGrid, caches: dict, splits: dict, args, run: dict, params: i
     report = {
         "stage": args.stage, "stage1": stage1, **({"stage2": stage2} if args.stage == "3" else {}),
         "init": args.init, "init_onnx": args.init_onnx, "synthetic": args.synthetic, "cctv": args.cctv,
-        "cctv_repeat": args.cctv_repeat if args.cctv else None, "overexpose": args.overexpose, "lr": args.lr,
+        "cctv_repeat": args.cctv_repeat if args.cctv else None, "overexpose": args.overexpose, "degrade": args.degrade, "lr": args.lr,
         "epochs": args.epochs, "max_minutes": args.max_minutes,
         "hardware": run["hardware"], "train_minutes": run["train_minutes"], "epochs_run": run["epochs_run"], "best_epoch": run["best_epoch"],
         "parameters": params, "width": args.width, "train_size": args.train_size, "splits": {k: len(v) for k, v in splits.items()},
