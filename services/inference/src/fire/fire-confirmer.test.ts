@@ -24,6 +24,17 @@ function run(frames: Detection[][], options: Partial<FireConfirmerOptions> = {},
   return { emitted, confirmer };
 }
 
+/** Like run, with each frame's detections and sub-threshold candidates apart. */
+function feedFrames(frames: Array<{ dets?: Detection[]; cands?: Detection[] }>, options: Partial<FireConfirmerOptions> = {}) {
+  let n = 0;
+  const confirmer = createFireConfirmer({ newId: () => `id-${++n}`, ...options });
+  const out: Array<FireConfirmation & { frame: number }> = [];
+  frames.forEach((f, frame) => {
+    for (const c of confirmer.observe("cam-1", 1_000_000 + frame * FRAME_MS, f.dets ?? [], f.cands ?? [])) out.push({ ...c, frame });
+  });
+  return out;
+}
+
 /** A flickering flame: area varies by ±20 % frame to frame. */
 const flicker = (i: number) => [fire(0.02 * (1 + 0.2 * Math.sin(i * 1.7)), 0.7 + 0.1 * Math.cos(i))];
 
@@ -141,15 +152,7 @@ describe("fire confirmer", () => {
   describe("sustained fire (sub-threshold candidates)", () => {
     /** A small flame the model half-believes in: candidate scores 0.45–0.65, box flickering a little. */
     const weak = (i: number): Detection => ({ label: "fire", confidence: 0.55 + 0.1 * Math.sin(i * 1.9), bbox: [0.44, 0.63, 0.06, 0.06 + 0.01 * (i % 2)] });
-    const feed = (frames: Array<{ dets?: Detection[]; cands?: Detection[] }>, options: Partial<FireConfirmerOptions> = {}) => {
-      let n = 0;
-      const confirmer = createFireConfirmer({ newId: () => `id-${++n}`, ...options });
-      const out: Array<FireConfirmation & { frame: number }> = [];
-      frames.forEach((f, frame) => {
-        for (const c of confirmer.observe("cam-1", 1_000_000 + frame * FRAME_MS, f.dets ?? [], f.cands ?? [])) out.push({ ...c, frame });
-      });
-      return out;
-    };
+    const feed = feedFrames;
 
     it("confirms a candidate seen at one place in 4 of the last 5 frames, flickering, on the fourth sighting", () => {
       const out = feed(Array.from({ length: 6 }, (_, i) => ({ cands: [weak(i)] })));
@@ -188,15 +191,7 @@ describe("fire confirmer", () => {
     const weak = (i: number): Detection => ({ label: "fire", confidence: 0.55 + 0.1 * Math.sin(i * 1.9), bbox: [0.44, 0.63, 0.06, 0.06 + 0.01 * (i % 2)] });
     const over: Detection = { label: "smoke", confidence: 0.7, bbox: [0.3, 0.3, 0.3, 0.35] };
     const farAway: Detection = { label: "smoke", confidence: 0.7, bbox: [0, 0, 0.1, 0.1] };
-    const feed = (frames: Array<{ dets?: Detection[]; cands?: Detection[] }>, options: Partial<FireConfirmerOptions> = {}) => {
-      let n = 0;
-      const confirmer = createFireConfirmer({ newId: () => `id-${++n}`, ...options });
-      const out: Array<FireConfirmation & { frame: number }> = [];
-      frames.forEach((f, frame) => {
-        for (const c of confirmer.observe("cam-1", 1_000_000 + frame * FRAME_MS, f.dets ?? [], f.cands ?? [])) out.push({ ...c, frame });
-      });
-      return out.filter((e) => e.kind === "fire");
-    };
+    const feed = (frames: Array<{ dets?: Detection[]; cands?: Detection[] }>, options: Partial<FireConfirmerOptions> = {}) => feedFrames(frames, options).filter((e) => e.kind === "fire");
 
     it("confirms candidates at one place in 3 of the last 5 frames when each has a smoke detection over it", () => {
       const out = feed([0, 1, 2, 3].map((i) => ({ dets: [over], cands: [weak(i)] })));
