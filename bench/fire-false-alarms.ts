@@ -208,11 +208,11 @@ function writeBenchmarks(split: CctvSplit, body: string, result: string, summary
   md = before + section + after;
 
   if (split === "test") {
-    const row = `| fire-false-alarms | fire/smoke alerts on real CCTV clips (test split), through the whole pipeline | 0 false alarms; fire alerted ≤ 5 s | ${summaryCell} | ${loadRange} |`;
     const existing = /^\| fire-false-alarms \|.*$/m;
-    const kept = existing.exec(md);
     // The summary cell keeps the earlier results after the new one (the row is a history, as the other rows are).
-    if (kept) md = md.replace(existing, () => { const cells = kept[0].split(" | "); return cells.length >= 5 ? row.replace(` | ${summaryCell} | `, ` | ${summaryCell}; ${cells[3]} | `) : row; });
+    const earlierCell = existing.exec(md)?.[0].split(" | ")[3];
+    const row = `| fire-false-alarms | fire/smoke alerts on real CCTV clips (test split), through the whole pipeline | 0 false alarms; fire alerted ≤ 5 s | ${earlierCell ? `${summaryCell}; ${earlierCell}` : summaryCell} | ${loadRange} |`;
+    if (existing.test(md)) md = md.replace(existing, () => row);
     else {
       const sum = md.indexOf("## Summary");
       const tableEnd = sum < 0 ? -1 : md.indexOf("\n\n", md.indexOf("\n|", sum) + 1);

@@ -382,10 +382,15 @@ def cctv_quality(x: torch.Tensor, rng: np.random.Generator) -> torch.Tensor:
     f = rng.uniform(2.0, 4.0)
     small = F.interpolate(x[None], size=(max(8, int(h / f)), max(8, int(w / f))), mode="bilinear", align_corners=False, antialias=True)
     x = F.interpolate(small, size=(h, w), mode="bilinear", align_corners=False)[0].clamp(0, 1)
+    rgb = jpeg((x.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8), int(rng.integers(15, 46)))
+    return torch.from_numpy(rgb.copy()).permute(2, 0, 1).float() / 255.0
+
+
+def jpeg(rgb: np.ndarray, quality: int) -> np.ndarray:
+    """An HxWx3 uint8 picture through a JPEG encode and decode at `quality` (its artefacts, as a camera's encoder leaves them)."""
     buf = io.BytesIO()
-    Image.fromarray((x.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)).save(buf, format="JPEG", quality=int(rng.integers(15, 46)))
-    buf.seek(0)
-    return torch.from_numpy(np.asarray(Image.open(buf).convert("RGB"), dtype=np.uint8).copy()).permute(2, 0, 1).float() / 255.0
+    Image.fromarray(rgb).save(buf, "JPEG", quality=quality)
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), dtype=np.uint8)
 
 
 def paste(x: torch.Tensor, m: torch.Tensor, sprite: np.ndarray, rng: np.random.Generator, height: tuple[float, float] = (0.12, 0.55)):

@@ -29,7 +29,6 @@ import argparse
 import copy
 import csv
 import hashlib
-import io
 import json
 import os
 import random
@@ -48,7 +47,7 @@ from torchvision.ops import roi_align  # noqa: E402
 
 from imagenet_backbone import FrozenBatchNormModule, partly_frozen_backbone  # noqa: E402  (same folder)
 from feedback_outline import erase_outlines  # noqa: E402  (same folder)
-from train import conv_bn  # noqa: E402  (the grid model's conv + batch norm + ReLU block)
+from train import conv_bn, jpeg  # noqa: E402  (the grid model's conv + batch norm + ReLU block; the JPEG round trip)
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
@@ -418,12 +417,6 @@ def paste_flame(crop: np.ndarray, rng: np.random.Generator, flame: np.ndarray) -
     a = sprite[..., 3:4] / 255.0
     x[top : top + fh, left : left + fw] = x[top : top + fh, left : left + fw] * (1 - a) + sprite[..., :3] * a
     return np.clip(x, 0, 255).astype(np.uint8)
-
-
-def jpeg(crop: np.ndarray, quality: int) -> np.ndarray:
-    buf = io.BytesIO()
-    Image.fromarray(crop).save(buf, "JPEG", quality=quality)
-    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), dtype=np.uint8)
 
 
 BLUR = torch.tensor([1.0, 2.0, 1.0]).outer(torch.tensor([1.0, 2.0, 1.0])).div(16).expand(3, 1, 3, 3).contiguous()

@@ -373,7 +373,7 @@ export function createFireConfirmer(overrides: Partial<FireConfirmerOptions> = {
   function smokeBackedHere(history: readonly Observation[], obs: Observation, rule: NonNullable<KindRule["smokeBacked"]>): Observation[] | undefined {
     const here = confirmedHere(history.map(asAny), asAny(obs), rule.minHits, rule.minVariation);
     if (!here) return undefined;
-    const backed = here.filter((o) => o.smokeBoxes !== undefined && o.smokeBoxes.length > 0 && samePlace(o.smokeBoxes, o.boxes)).length;
+    const backed = here.filter((o) => o.smokeBoxes !== undefined && samePlace(o.smokeBoxes, o.boxes)).length;
     return backed >= rule.minSmokeHits ? here : undefined;
   }
 
