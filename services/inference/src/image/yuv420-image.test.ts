@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { yuv420BoxShrink } from "@vigil/contracts";
 import { describe, expect, it } from "vitest";
 import { cropSquare, cropToNchw } from "../detectors/fire-crop.js";
 import { resizeRgb } from "../detectors/fire-onnx.js";
@@ -47,20 +48,23 @@ describe("Yuv420Image", () => {
     // Motion thumbnails: Y against the RGB grey.
     expect(meanAbs(sampleGrey(yuv, 80, 45), sampleGrey(rgb, 80, 45))).toBeLessThan(1.5);
     // A fire verifier crop, a plate crop, and the colour statistics.
-    const square = cropSquare([0.4, 0.3, 0.1, 0.2], W, H, { context: 1.35, minSide: 0.1, minSidePx: 32 });
+    const square = cropSquare([0.4, 0.3, 0.05, 0.1], W, H, { context: 1.35, minSide: 0.1, minSidePx: 32 });
     const [ta, tb] = [new Float32Array(3 * 96 * 96), new Float32Array(3 * 96 * 96)];
     cropToNchw(yuv, square, 96, ta, 0);
     cropToNchw(rgb, square, 96, tb, 0);
     expect(meanAbs(ta, tb) * 255).toBeLessThan(1.5);
-    // Read from the planes, the verifier's tensor is exactly the one of converting the square first, for crops
-    // it shrinks (odd and even edges, up to the whole frame's height) and for those it enlarges.
-    for (const sq of [square, [301, 77, 333], [0, 0, 720], [1280 - 191, 720 - 191, 191], [500, 301, 97], [641, 33, 60]] as [number, number, number][]) {
+    // Under twice the input's side, read from the planes, the verifier's tensor is exactly the one of converting the
+    // square first, for crops it shrinks (odd and even edges) and for those it enlarges.
+    for (const sq of [[1280 - 191, 720 - 191, 191], [500, 301, 97], [641, 33, 60]] as [number, number, number][]) {
       const direct = new Float32Array(3 * 96 * 96);
       const viaCrop = new Float32Array(3 * 96 * 96);
       cropToNchw(yuv, sq, 96, direct, 0);
       cropToNchw(yuv.crop({ x: sq[0], y: sq[1], w: sq[2], h: sq[2] }), [0, 0, sq[2]], 96, viaCrop, 0);
       expect(Buffer.compare(Buffer.from(direct.buffer), Buffer.from(viaCrop.buffer)), `square ${sq.join(",")}`).toBe(0);
     }
+    // From twice the side on, the square comes from the half picture (next test).
+    const large = new Float32Array(3 * 96 * 96);
+    cropToNchw(yuv, [301, 77, 333], 96, large, 0);
     const rect = { x: 301, y: 402, w: 180, h: 60 };
     const ca = cropRgb(yuv, rect);
     expect([ca.width, ca.height]).toEqual([180, 60]);
@@ -82,5 +86,28 @@ describe("Yuv420Image", () => {
     // Which is there, the same as ffmpeg's, for whoever needs it (evidence snapshots).
     expect(meanAbs(yuv.data, rgb.data)).toBeLessThan(1);
     expect(yuv.convertedInFull).toBe(true);
+  });
+
+  it("cuts a verifier square of twice its input's side or more from the half picture: a 1-pixel move of the square at most", () => {
+    const { yuv } = frames();
+    const shrink = (sq: [number, number, number], planes: boolean) => {
+      const t = new Float32Array(3 * 96 * 96);
+      if (planes) yuv420BoxShrink(yuv.yuv, W, H, sq, 96, t, 0);
+      else cropToNchw(yuv, sq, 96, t, 0);
+      return t;
+    };
+    // On the half picture's 2-pixel grid, with whole 2 × 2 blocks a box: the planes' box means, but for rounding.
+    for (const sq of [[1280 - 192, 720 - 192, 192], [300, 78, 384], [0, 0, 576]] as [number, number, number][]) {
+      expect(meanAbs(shrink(sq, false), shrink(sq, true)) * 255, `square ${sq.join(",")}`).toBeLessThan(0.1);
+    }
+    // Anywhere else (odd edges and sides, up to the whole frame's height): no further from the planes' crop than the
+    // same square moved by one pixel is (the grid's cells, which place it, are 53 pixels wide).
+    for (const sq of [[479, 191, 194], [301, 77, 333], [0, 0, 720], [77, 3, 521]] as [number, number, number][]) {
+      const planes = shrink(sq, true);
+      const moved = shrink([sq[0] + (sq[0] + sq[2] < W ? 1 : -1), sq[1] + (sq[1] + sq[2] < H ? 1 : -1), sq[2]], true);
+      expect(meanAbs(shrink(sq, false), planes), `square ${sq.join(",")}`).toBeLessThanOrEqual(meanAbs(moved, planes));
+    }
+    // It is the half picture's (which the fire grid makes for every frame), not a conversion of the frame.
+    expect(yuv.convertedInFull).toBe(false);
   });
 });
