@@ -49,36 +49,45 @@ export function cropToNchw(image: RgbImage, square: [number, number, number], si
   const stride = image.width * 3;
   for (let oy = 0; oy < size; oy += 1) {
     for (let ox = 0; ox < size; ox += 1) {
-      let r = 0, g = 0, b = 0;
+      const p = offset + oy * size + ox;
       if (scale > 1) {
         const x0 = left + Math.floor(ox * scale), x1 = Math.max(x0 + 1, left + Math.floor((ox + 1) * scale));
         const y0 = top + Math.floor(oy * scale), y1 = Math.max(y0 + 1, top + Math.floor((oy + 1) * scale));
-        for (let yy = y0; yy < y1; yy += 1) {
-          let i = yy * stride + x0 * 3;
-          for (let xx = x0; xx < x1; xx += 1, i += 3) {
-            r += src[i]!;
-            g += src[i + 1]!;
-            b += src[i + 2]!;
-          }
-        }
-        const n = (x1 - x0) * (y1 - y0);
-        r /= n; g /= n; b /= n;
-      } else {
-        const fx = Math.min(side - 1, Math.max(0, (ox + 0.5) * scale - 0.5));
-        const fy = Math.min(side - 1, Math.max(0, (oy + 0.5) * scale - 0.5));
-        const ix = Math.floor(fx), iy = Math.floor(fy);
-        const ax = fx - ix, ay = fy - iy;
-        const jx = Math.min(side - 1, ix + 1), jy = Math.min(side - 1, iy + 1);
-        const at = (px: number, py: number, c: number) => src[(top + py) * stride + (left + px) * 3 + c]!;
-        const mix = (c: number) => (at(ix, iy, c) * (1 - ax) + at(jx, iy, c) * ax) * (1 - ay) + (at(ix, jy, c) * (1 - ax) + at(jx, jy, c) * ax) * ay;
-        r = mix(0); g = mix(1); b = mix(2);
+        writeBoxMean(image, x0, x1, y0, y1, out, p, plane);
+        continue;
       }
-      const p = oy * size + ox;
-      out[offset + p] = r / 255;
-      out[offset + plane + p] = g / 255;
-      out[offset + 2 * plane + p] = b / 255;
+      const fx = Math.min(side - 1, Math.max(0, (ox + 0.5) * scale - 0.5));
+      const fy = Math.min(side - 1, Math.max(0, (oy + 0.5) * scale - 0.5));
+      const ix = Math.floor(fx), iy = Math.floor(fy);
+      const ax = fx - ix, ay = fy - iy;
+      const jx = Math.min(side - 1, ix + 1), jy = Math.min(side - 1, iy + 1);
+      const at = (px: number, py: number, c: number) => src[(top + py) * stride + (left + px) * 3 + c]!;
+      const mix = (c: number) => (at(ix, iy, c) * (1 - ax) + at(jx, iy, c) * ax) * (1 - ay) + (at(ix, jy, c) * (1 - ax) + at(jx, jy, c) * ax) * ay;
+      out[p] = mix(0) / 255;
+      out[p + plane] = mix(1) / 255;
+      out[p + 2 * plane] = mix(2) / 255;
     }
   }
+}
+
+/** The mean colour of the pixels [x0, x1) × [y0, y1) of packed RGB, written as 0..1 at p, p + plane, p + 2 plane. */
+function writeBoxMean(image: RgbImage, x0: number, x1: number, y0: number, y1: number, out: Float32Array, p: number, plane: number): void {
+  const src = image.data;
+  const stride = image.width * 3;
+  let r = 0, g = 0, b = 0;
+  for (let y = y0; y < y1; y += 1) {
+    let i = y * stride + x0 * 3;
+    for (let x = x0; x < x1; x += 1, i += 3) {
+      r += src[i]!;
+      g += src[i + 1]!;
+      b += src[i + 2]!;
+    }
+  }
+  const n = (x1 - x0) * (y1 - y0);
+  // the mean first, then / 255: the same floats as contracts' yuv420BoxShrink (yuv420-image.test.ts compares bits)
+  out[p] = r / n / 255;
+  out[p + plane] = g / n / 255;
+  out[p + 2 * plane] = b / n / 255;
 }
 
 /**
@@ -90,27 +99,12 @@ function halfPictureShrink(half: RgbImage, square: [number, number, number], siz
   const [left, top, side] = square;
   const plane = size * size;
   const scale = side / size;
-  const src = half.data;
-  const stride = half.width * 3;
   const edge = (start: number, i: number, limit: number) => Math.min(limit, (start + Math.floor(i * scale) + 1) >> 1);
   for (let oy = 0; oy < size; oy += 1) {
     const y0 = edge(top, oy, half.height - 1), y1 = Math.max(y0 + 1, edge(top, oy + 1, half.height));
     for (let ox = 0; ox < size; ox += 1) {
       const x0 = edge(left, ox, half.width - 1), x1 = Math.max(x0 + 1, edge(left, ox + 1, half.width));
-      let r = 0, g = 0, b = 0;
-      for (let y = y0; y < y1; y += 1) {
-        let i = y * stride + x0 * 3;
-        for (let x = x0; x < x1; x += 1, i += 3) {
-          r += src[i]!;
-          g += src[i + 1]!;
-          b += src[i + 2]!;
-        }
-      }
-      const n = 255 * (x1 - x0) * (y1 - y0);
-      const p = offset + oy * size + ox;
-      out[p] = r / n;
-      out[p + plane] = g / n;
-      out[p + 2 * plane] = b / n;
+      writeBoxMean(half, x0, x1, y0, y1, out, offset + oy * size + ox, plane);
     }
   }
 }
